@@ -1,0 +1,24 @@
+package io.cdcsink.api;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** Writes mutations into target tables as upserts and deletes. */
+public interface Applier {
+    /**
+     * Checks that the mutations fit the target table without writing anything.
+     *
+     * @throws BadInputException naming the table and the offending property (unknown table, unknown column, missing
+     *                           key column, wrong key arity, malformed JSON)
+     */
+    void validate(TableName table, List<Mutation> mutations);
+
+    /**
+     * Applies the mutations inside the caller's transaction. For equal keys the mutation with the greatest time wins;
+     * between equal times the later one in the list wins.
+     *
+     * @param tx a connection to the table's database, with auto-commit off
+     */
+    ApplyResult apply(Connection tx, TableName table, List<Mutation> mutations) throws SQLException;
+}

@@ -1,0 +1,19 @@
+package io.cdcsink.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Describes target tables. Implementations cache descriptions but look a table up as soon as it is asked for and
+ * not cached, so a newly created table is usable at once.
+ */
+public interface SchemaCatalog {
+    /** The table's description, read from the target when not cached; empty when the table does not exist. */
+    Optional<TableInfo> table(TableName table);
+
+    /** Forgets the cached description and reads it again (after DDL or a suspected change). */
+    Optional<TableInfo> refresh(TableName table);
+
+    /** Tables that exist in a target schema. */
+    List<TableName> tables(SchemaName schema);
+}

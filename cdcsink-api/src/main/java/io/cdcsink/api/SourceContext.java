@@ -1,0 +1,15 @@
+package io.cdcsink.api;
+
+import java.util.Map;
+
+/** What the replicator hands a source when creating it. */
+public interface SourceContext {
+    /** Where the source writes mutations and resolved timestamps. */
+    Pipeline pipeline();
+
+    /** Connections to the target, for sources that keep their own state there. */
+    TargetPools targetPools();
+
+    /** Source-specific options (flag name without dashes → value). */
+    Map<String, String> options();
+}
