@@ -7,12 +7,15 @@ import java.util.List;
 /** Writes mutations into target tables as upserts and deletes. */
 public interface Applier {
     /**
-     * Checks that the mutations fit the target table without writing anything.
+     * Checks that the mutations fit the target table without writing anything: their shape (unknown table, unknown
+     * column, missing key column, wrong key arity, malformed JSON) and, where the dialect can, that every value
+     * converts to its column's type. Used before staging, so that nothing staged can fail to apply later for
+     * reasons visible now.
      *
-     * @throws BadInputException naming the table and the offending property (unknown table, unknown column, missing
-     *                           key column, wrong key arity, malformed JSON)
+     * @param tx a connection to the table's database; only read from
+     * @throws BadInputException naming the table and the offending property or value
      */
-    void validate(TableName table, List<Mutation> mutations);
+    void validate(Connection tx, TableName table, List<Mutation> mutations) throws SQLException;
 
     /**
      * Applies the mutations inside the caller's transaction. For equal keys the mutation with the greatest time wins;

@@ -12,4 +12,12 @@ public interface SourceContext {
 
     /** Source-specific options (flag name without dashes → value). */
     Map<String, String> options();
+
+    /**
+     * A shared service of the replicator, such as {@link Authenticator}, {@link Checkpoints} or the metrics registry
+     * ({@code io.prometheus.metrics.model.registry.PrometheusRegistry}).
+     *
+     * @throws IllegalArgumentException when the replicator has no such service
+     */
+    <T> T service(Class<T> type);
 }

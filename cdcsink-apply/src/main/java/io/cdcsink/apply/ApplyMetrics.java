@@ -1,0 +1,44 @@
+package io.cdcsink.apply;
+
+import io.cdcsink.api.TableName;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/** The applier's per-table metrics, labelled with the target table's raw database, schema and table names. */
+final class ApplyMetrics {
+    private static final String[] LABELS = {"database", "schema", "table"};
+
+    private final Counter upserts;
+    private final Counter deletes;
+    private final Counter errors;
+    private final Histogram duration;
+
+    ApplyMetrics(PrometheusRegistry registry) {
+        upserts = Counter.builder().name("apply_upserts_total").help("Rows upserted into target tables")
+                .labelNames(LABELS).register(registry);
+        deletes = Counter.builder().name("apply_deletes_total").help("Rows deleted from target tables")
+                .labelNames(LABELS).register(registry);
+        errors = Counter.builder().name("apply_errors_total").help("Apply calls that failed")
+                .labelNames(LABELS).register(registry);
+        duration = Histogram.builder().name("apply_duration_seconds")
+                .help("Duration of successful apply calls in seconds")
+                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+                .labelNames(LABELS).register(registry);
+    }
+
+    void success(TableName table, long upserted, long deleted, long elapsedNanos) {
+        String[] labels = labels(table);
+        upserts.labelValues(labels).inc(upserted);
+        deletes.labelValues(labels).inc(deleted);
+        duration.labelValues(labels).observe(elapsedNanos / 1e9);
+    }
+
+    void failure(TableName table) {
+        errors.labelValues(labels(table)).inc();
+    }
+
+    private static String[] labels(TableName table) {
+        return new String[] {table.database(), table.schema(), table.table()};
+    }
+}

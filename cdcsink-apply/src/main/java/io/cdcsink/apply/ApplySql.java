@@ -1,0 +1,42 @@
+package io.cdcsink.apply;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.api.TableInfo;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** The statements of one target product. Implementations only build and run SQL; callers validate and chunk. */
+interface ApplySql {
+    /** How many rows one statement may carry when each row binds {@code columnsPerRow} values. */
+    int maxRowsPerStatement(int columnsPerRow);
+
+    /**
+     * Inserts the rows, or updates the listed columns of rows whose key exists; columns not listed keep their value
+     * (update) or get their default (insert).
+     *
+     * @param columns the columns every row carries, in table order, primary key included, generated excluded
+     * @return rows written
+     */
+    long upsert(Connection tx, TableInfo table, List<ColumnInfo> columns, List<ObjectNode> rows) throws SQLException;
+
+    /**
+     * Deletes rows by key.
+     *
+     * @param keys key values in primary-key order, one array per row
+     * @return rows deleted
+     */
+    long delete(Connection tx, TableInfo table, List<ArrayNode> keys) throws SQLException;
+
+    /**
+     * Converts every value to its column's type without writing, so a value the target cannot take is reported
+     * before it is staged. Rows may carry any subset of the columns.
+     *
+     * @param rows new rows (deleted rows are given as {@code keys})
+     * @param keys key values in primary-key order, one array per row
+     */
+    void checkValues(Connection tx, TableInfo table, List<ObjectNode> rows, List<ArrayNode> keys)
+            throws SQLException;
+}

@@ -1,0 +1,172 @@
+package io.cdcsink.apply;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcsink.api.Applier;
+import io.cdcsink.api.ApplyResult;
+import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.api.Mutation;
+import io.cdcsink.api.SchemaCatalog;
+import io.cdcsink.api.TableInfo;
+import io.cdcsink.api.TableName;
+import io.cdcsink.api.TargetDialect;
+import io.cdcsink.api.TargetPools;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies JSON mutations (CockroachDB changefeed shape: key array, {@code after} object) as upserts and deletes on
+ * the caller's transaction.
+ *
+ * <p>Rows are sparse: a property absent from {@code after} leaves the column alone (existing value on update,
+ * DEFAULT on insert), while an explicit JSON null writes NULL. Rows of a batch are therefore grouped by the set of
+ * columns they carry and each group is written with its own statement.
+ *
+ * <p>Errors that are the input's fault, whether found here or reported by the target (SQLState classes 21, 22 and
+ * 23), become {@link BadInputException}; other {@link SQLException}s pass through for the caller to retry.
+ */
+public final class JsonApplier implements Applier {
+    private final SchemaCatalog catalog;
+    private final ApplySql sql;
+    private final MutationDecoder decoder;
+    private final ApplyMetrics metrics;
+
+    @Inject
+    public JsonApplier(TargetPools pools, SchemaCatalog catalog, PrometheusRegistry registry) {
+        this.catalog = catalog;
+        JsonCodec json = new JsonCodec();
+        this.sql = pools.dialect().product() == TargetDialect.Product.COCKROACHDB
+                ? new CockroachApplySql(json) : new PostgresApplySql(json);
+        this.decoder = new MutationDecoder(json);
+        this.metrics = new ApplyMetrics(registry);
+    }
+
+    @Override
+    public void validate(Connection tx, TableName table, List<Mutation> mutations) throws SQLException {
+        if (mutations.isEmpty()) {
+            return;
+        }
+        List<DecodedMutation> decoded = decoder.decode(table, mutations);
+        TableInfo info = describe(table, decoded);
+        List<ArrayNode> keys = new ArrayList<>();
+        List<ObjectNode> rows = new ArrayList<>();
+        for (DecodedMutation m : decoded) {
+            if (m.isDelete()) {
+                keys.add(m.key());
+            } else {
+                rows.add(m.after().orElseThrow());
+            }
+        }
+        try {
+            for (int i = 0; i < rows.size(); i += PostgresApplySql.MAX_ROWS) {
+                sql.checkValues(tx, info, rows.subList(i, Math.min(rows.size(), i + PostgresApplySql.MAX_ROWS)),
+                        List.of());
+            }
+            for (int i = 0; i < keys.size(); i += PostgresApplySql.MAX_ROWS) {
+                sql.checkValues(tx, info, List.of(),
+                        keys.subList(i, Math.min(keys.size(), i + PostgresApplySql.MAX_ROWS)));
+            }
+        } catch (SQLException e) {
+            throw translate(table, e);
+        }
+    }
+
+    @Override
+    public ApplyResult apply(Connection tx, TableName table, List<Mutation> mutations) throws SQLException {
+        if (mutations.isEmpty()) {
+            return ApplyResult.EMPTY;
+        }
+        long start = System.nanoTime();
+        try {
+            List<DecodedMutation> decoded = decoder.decode(table, mutations);
+            TableInfo info = describe(table, decoded);
+            ApplyResult result = write(tx, info, MutationDecoder.lastWins(decoded));
+            metrics.success(table, result.upserts(), result.deletes(), System.nanoTime() - start);
+            return result;
+        } catch (SQLException e) {
+            metrics.failure(table);
+            throw translate(table, e);
+        } catch (RuntimeException e) {
+            metrics.failure(table);
+            throw e;
+        }
+    }
+
+    /**
+     * The table's description, checked against the mutations. The cached description may predate DDL (a new table
+     * or column), so a mismatch is re-checked once against a fresh read before it is reported.
+     */
+    private TableInfo describe(TableName table, List<DecodedMutation> decoded) {
+        Optional<TableInfo> info = catalog.table(table);
+        Optional<String> problem = ShapeCheck.problem(table, info, decoded);
+        if (problem.isPresent()) {
+            info = catalog.refresh(table);
+            problem = ShapeCheck.problem(table, info, decoded);
+        }
+        if (problem.isPresent()) {
+            throw new BadInputException(problem.get());
+        }
+        return info.orElseThrow();
+    }
+
+    private ApplyResult write(Connection tx, TableInfo info, List<DecodedMutation> winners) throws SQLException {
+        List<ArrayNode> deletes = new ArrayList<>();
+        // Rows that carry the same columns share a statement; LinkedHashMap keeps the batch order stable.
+        Map<List<ColumnInfo>, List<ObjectNode>> upsertGroups = new LinkedHashMap<>();
+        for (DecodedMutation m : winners) {
+            if (m.isDelete()) {
+                deletes.add(m.key());
+            } else {
+                ObjectNode row = m.after().orElseThrow();
+                upsertGroups.computeIfAbsent(writtenColumns(info, row), k -> new ArrayList<>()).add(row);
+            }
+        }
+        long deleted = 0;
+        int keyChunk = sql.maxRowsPerStatement(info.primaryKey().size());
+        for (int i = 0; i < deletes.size(); i += keyChunk) {
+            deleted += sql.delete(tx, info, deletes.subList(i, Math.min(deletes.size(), i + keyChunk)));
+        }
+        long upserted = 0;
+        for (Map.Entry<List<ColumnInfo>, List<ObjectNode>> group : upsertGroups.entrySet()) {
+            List<ObjectNode> rows = group.getValue();
+            int chunk = sql.maxRowsPerStatement(group.getKey().size());
+            for (int i = 0; i < rows.size(); i += chunk) {
+                upserted += sql.upsert(tx, info, group.getKey(), rows.subList(i, Math.min(rows.size(), i + chunk)));
+            }
+        }
+        return new ApplyResult(upserted, deleted);
+    }
+
+    /** The row's properties that name writable columns, in table order. Generated columns are never written. */
+    private static List<ColumnInfo> writtenColumns(TableInfo info, ObjectNode row) {
+        Set<String> present = new HashSet<>();
+        for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
+            present.add(it.next());
+        }
+        return info.columns().stream().filter(c -> !c.generated() && present.contains(c.name())).toList();
+    }
+
+    private SQLException translate(TableName table, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("21") || state.startsWith("22") || state.startsWith("23")) {
+            throw new BadInputException("table " + table + ": the target rejected the data: " + e.getMessage(), e);
+        }
+        if (state.startsWith("42")) {
+            // Undefined column/table or a type mismatch usually means DDL raced our cached description: reread it
+            // so the caller's retry uses the new shape.
+            catalog.refresh(table);
+        }
+        return e;
+    }
+}

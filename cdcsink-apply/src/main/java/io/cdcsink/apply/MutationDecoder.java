@@ -1,0 +1,73 @@
+package io.cdcsink.apply;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.Mutation;
+import io.cdcsink.api.TableName;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Parses mutation JSON and keeps the last mutation per key. Knows nothing about the target table's columns. */
+final class MutationDecoder {
+    private final JsonCodec json;
+
+    MutationDecoder(JsonCodec json) {
+        this.json = json;
+    }
+
+    /** @throws BadInputException naming the table when a key is not a JSON array or a row not a JSON object */
+    List<DecodedMutation> decode(TableName table, List<Mutation> mutations) {
+        List<DecodedMutation> out = new ArrayList<>(mutations.size());
+        for (Mutation m : mutations) {
+            JsonNode key = parse(table, "key", m.key(), m);
+            if (!(key instanceof ArrayNode keyArray)) {
+                throw new BadInputException("table " + table + ": key " + m.key().strip() + " at " + m.time()
+                        + " is not a JSON array");
+            }
+            if (keyArray.isEmpty()) {
+                throw new BadInputException("table " + table + ": key at " + m.time() + " is an empty JSON array");
+            }
+            Optional<ObjectNode> after = Optional.empty();
+            if (m.data().isPresent()) {
+                JsonNode row = parse(table, "row", m.data().get(), m);
+                if (!(row instanceof ObjectNode rowObject)) {
+                    throw new BadInputException("table " + table + ": row for key " + json.write(keyArray) + " at "
+                            + m.time() + " is not a JSON object");
+                }
+                after = Optional.of(rowObject);
+            }
+            out.add(new DecodedMutation(m.time(), json.write(keyArray), keyArray, after));
+        }
+        return out;
+    }
+
+    /**
+     * Keeps one mutation per key: the greatest time wins, and between equal times the one later in the list, so a
+     * batch replayed in source order ends in the source's final state.
+     */
+    static List<DecodedMutation> lastWins(List<DecodedMutation> mutations) {
+        Map<String, DecodedMutation> winners = new LinkedHashMap<>();
+        for (DecodedMutation m : mutations) {
+            DecodedMutation current = winners.get(m.keyText());
+            if (current == null || !current.time().isAfter(m.time())) {
+                winners.put(m.keyText(), m);
+            }
+        }
+        return new ArrayList<>(winners.values());
+    }
+
+    private JsonNode parse(TableName table, String what, String text, Mutation m) {
+        try {
+            return json.parse(text);
+        } catch (JsonProcessingException e) {
+            throw new BadInputException("table " + table + ": malformed JSON in " + what + " at " + m.time() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.cdcsink.apply;
+
+import io.cdcsink.api.ApplyResult;
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.Mutation;
+import io.cdcsink.api.TableName;
+import io.cdcsink.testing.EmbeddedPg;
+import io.cdcsink.testing.TestTargetPools;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A fresh database with a catalog and an applier over it, plus small SQL helpers. One per test. */
+final class ApplyFixture {
+    final String database;
+    final TestTargetPools pools;
+    final TargetSchemaCatalog catalog;
+    final PrometheusRegistry registry = new PrometheusRegistry();
+    final JsonApplier applier;
+
+    ApplyFixture(String prefix) {
+        EmbeddedPg pg = EmbeddedPg.shared();
+        database = pg.freshDatabase(prefix);
+        pools = new TestTargetPools(pg);
+        catalog = new TargetSchemaCatalog(pools);
+        applier = new JsonApplier(pools, catalog, registry);
+    }
+
+    static Hlc at(long nanos) {
+        return new Hlc(nanos, 0);
+    }
+
+    TableName table(String name) {
+        return new TableName(database, "public", name);
+    }
+
+    /** Runs the applier's validation on a connection of its own. */
+    void validate(TableName table, List<Mutation> mutations) throws SQLException {
+        try (Connection c = connect()) {
+            applier.validate(c, table, mutations);
+        }
+    }
+
+    Connection connect() throws SQLException {
+        return pools.forDatabase(database).getConnection();
+    }
+
+    void exec(String... statements) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    /** Applies in one transaction and commits it. */
+    ApplyResult apply(TableName table, List<Mutation> mutations) throws SQLException {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                ApplyResult r = applier.apply(c, table, mutations);
+                c.commit();
+                return r;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Every row of the query with every column as text (null for SQL NULL). */
+    List<List<String>> rows(String sql, Object... params) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            List<List<String>> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<String> row = new ArrayList<>();
+                    for (int i = 1; i <= n; i++) {
+                        row.add(rs.getString(i));
+                    }
+                    out.add(row);
+                }
+            }
+            return out;
+        }
+    }
+
+    long count(String table) throws SQLException {
+        return Long.parseLong(rows("SELECT count(*) FROM " + table).get(0).get(0));
+    }
+}

@@ -1,0 +1,69 @@
+package io.cdcsink.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Layout;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import org.slf4j.LoggerFactory;
+
+/** Applies the global logging flags: format, destination and verbosity. */
+final class LogSetup {
+    private LogSetup() {
+    }
+
+    static void apply(GlobalOptions options) {
+        if (!"text".equals(options.logFormat) && !"fluent".equals(options.logFormat)) {
+            throw new IllegalArgumentException("--logFormat: unknown log format \"" + options.logFormat
+                    + "\"; choose text or fluent");
+        }
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        Layout<ILoggingEvent> layout;
+        if ("fluent".equals(options.logFormat)) {
+            layout = new FluentJsonLayout();
+        } else {
+            PatternLayout p = new PatternLayout();
+            p.setPattern("%d{MMM dd HH:mm:ss.SSS} %-5level %msg%n%ex");
+            layout = p;
+        }
+        layout.setContext(ctx);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(ctx);
+        encoder.setLayout(layout);
+        encoder.start();
+        OutputStreamAppender<ILoggingEvent> appender;
+        if (options.logDestination != null && !options.logDestination.isEmpty()) {
+            FileAppender<ILoggingEvent> file = new FileAppender<>();
+            file.setFile(options.logDestination);
+            file.setAppend(true);
+            appender = file;
+        } else {
+            appender = new ConsoleAppender<>();
+        }
+        appender.setContext(ctx);
+        appender.setName("main");
+        appender.setEncoder(encoder);
+        appender.start();
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(appender);
+        root.setLevel(Level.INFO);
+        Level ours = switch (Math.min(options.verbosity.length, 2)) {
+            case 0 -> Level.INFO;
+            case 1 -> Level.DEBUG;
+            default -> Level.TRACE;
+        };
+        ctx.getLogger("io.cdcsink").setLevel(ours);
+        // Libraries stay quieter than our own code unless asked for trace.
+        Level libraries = ours == Level.TRACE ? Level.DEBUG : Level.WARN;
+        ctx.getLogger("org.eclipse.jetty").setLevel(libraries);
+        ctx.getLogger("com.zaxxer.hikari").setLevel(libraries);
+        ctx.getLogger("org.postgresql").setLevel(libraries);
+    }
+}

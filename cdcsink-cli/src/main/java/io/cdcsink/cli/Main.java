@@ -1,0 +1,42 @@
+package io.cdcsink.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The {@code cdc-sink} command. */
+@Command(name = "cdc-sink", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
+        description = "Replicates row changes into a SQL target database.",
+        subcommands = {StartCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code. */
+    public static int execute(String... args) {
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main);
+        cli.setExecutionStrategy(parsed -> {
+            LogSetup.apply(main.global);
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            org.slf4j.LoggerFactory.getLogger(Main.class).error("exited: {}", e.getMessage(), e);
+            cmd.getErr().println("cdc-sink: " + e.getMessage());
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

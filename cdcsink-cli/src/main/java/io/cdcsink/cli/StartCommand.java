@@ -1,0 +1,99 @@
+package io.cdcsink.cli;
+
+import io.cdcsink.core.ConnectionString;
+import io.cdcsink.core.Replicator;
+import io.cdcsink.core.TargetConfig;
+import io.cdcsink.webhook.BindAddress;
+import io.cdcsink.webhook.WebhookConfig;
+import io.cdcsink.webhook.WebhookModule;
+import io.cdcsink.webhook.WebhookServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cdc-sink start}: the CockroachDB changefeed endpoint. */
+@Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "start the changefeed endpoint: receive CockroachDB changefeeds over HTTP(S) and apply them"
+                + " to the target")
+final class StartCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(StartCommand.class);
+
+    @Option(names = "--bindAddr", defaultValue = ":26258",
+            description = "the network address to bind to (default \"${DEFAULT-VALUE}\")")
+    String bindAddr;
+
+    @Option(names = "--conn", defaultValue = "postgresql://root@localhost:26257/?sslmode=disable",
+            description = "the target's connection string (default \"${DEFAULT-VALUE}\");"
+                    + " \"embedded\" starts a throwaway PostgreSQL to try cdc-sink with")
+    String conn;
+
+    @Option(names = "--disableAuthentication",
+            description = "disable authentication of incoming cdc-sink requests; not recommended for production.")
+    boolean disableAuthentication;
+
+    @Option(names = "--immediate",
+            description = "apply mutations immediately without preserving transaction boundaries")
+    boolean immediate;
+
+    @Option(names = "--stagingDB", defaultValue = TargetConfig.DEFAULT_STAGING,
+            description = "the schema in each target database that holds cdc-sink's metadata and staged mutations"
+                    + " (default \"${DEFAULT-VALUE}\")")
+    String stagingDB;
+
+    @Option(names = "--targetDBConns", defaultValue = "32",
+            description = "the maximum pool size per target database (default ${DEFAULT-VALUE})")
+    int targetDBConns;
+
+    @Option(names = "--maxBodyBytes", defaultValue = "67108864",
+            description = "reject request bodies larger than this with 413 (default ${DEFAULT-VALUE})")
+    long maxBodyBytes;
+
+    @Option(names = "--tlsCertificate", description = "a path to a PEM-encoded TLS certificate chain")
+    Path tlsCertificate;
+
+    @Option(names = "--tlsPrivateKey", description = "a path to a PEM-encoded TLS private key")
+    Path tlsPrivateKey;
+
+    @Option(names = "--tlsSelfSigned",
+            description = "if true, generate a self-signed TLS certificate valid for 'localhost'")
+    boolean tlsSelfSigned;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!disableAuthentication) {
+            throw new IllegalArgumentException("token authentication (JWT) is not available in this build yet;"
+                    + " pass --disableAuthentication to accept every caller");
+        }
+        WebhookConfig webhook = new WebhookConfig(BindAddress.parse(bindAddr), maxBodyBytes,
+                Optional.ofNullable(tlsCertificate), Optional.ofNullable(tlsPrivateKey), tlsSelfSigned);
+        EmbeddedTarget embedded = null;
+        String connection = conn;
+        if (EmbeddedTarget.KEYWORD.equals(conn)) {
+            embedded = new EmbeddedTarget();
+            connection = embedded.connectionString();
+            LOG.info("started an embedded PostgreSQL target: {} (deleted at exit)", connection);
+        }
+        TargetConfig target = new TargetConfig(ConnectionString.parse("--conn", connection), targetDBConns,
+                immediate, stagingDB, Duration.ofSeconds(10));
+        Replicator.Builder builder = Replicator.builder().target(target).module(new WebhookModule(webhook))
+                .disableAuthentication();
+        EmbeddedTarget toStop = embedded;
+        try (Replicator replicator = builder.start()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                LOG.info("shutting down");
+                replicator.close();
+                if (toStop != null) {
+                    toStop.close();
+                }
+            }, "cdc-sink-shutdown"));
+            LOG.info("Server listening on port {}", replicator.service(WebhookServer.class).port());
+            replicator.awaitShutdown();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,14 @@
+package io.cdcsink.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code cdc-sink version}: prints the version and build information. */
+@Command(name = "version", description = "print the version and build information")
+final class VersionCommand implements Runnable {
+    @Override
+    public void run() {
+        for (String line : new BuildInfo().getVersion()) {
+            System.out.println(line);
+        }
+    }
+}

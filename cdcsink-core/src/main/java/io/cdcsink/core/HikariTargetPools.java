@@ -1,0 +1,141 @@
+package io.cdcsink.core;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.TargetDialect;
+import io.cdcsink.api.TargetPools;
+import io.cdcsink.api.TargetUnavailableException;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One HikariCP pool per target database, opened on first use; the dialect is detected once at startup. */
+public final class HikariTargetPools implements TargetPools {
+    private static final Logger LOG = LoggerFactory.getLogger(HikariTargetPools.class);
+
+    private final TargetConfig config;
+    private final Map<String, HikariDataSource> pools = new ConcurrentHashMap<>();
+    private final TargetDialect dialect;
+
+    /**
+     * Connects to the target's default database and detects its dialect.
+     *
+     * @throws TargetUnavailableException when the target cannot be reached
+     */
+    @Inject
+    public HikariTargetPools(TargetConfig config, PrometheusRegistry registry) {
+        this.config = config;
+        this.dialect = detect(forDatabase(config.connection().defaultDatabase()));
+        LOG.info("target {} is {}", config.connection(), dialect.product());
+        GaugeWithCallback.builder().name("pool_connections").help("Target pool connections by state")
+                .labelNames("database", "state").callback(cb -> pools.forEach((db, ds) -> {
+                    var mx = ds.getHikariPoolMXBean();
+                    if (mx != null) {
+                        cb.call(mx.getActiveConnections(), db, "active");
+                        cb.call(mx.getIdleConnections(), db, "idle");
+                        cb.call(mx.getThreadsAwaitingConnection(), db, "waiting");
+                        cb.call(ds.getMaximumPoolSize(), db, "max");
+                    }
+                })).register(registry);
+    }
+
+    private static TargetDialect detect(DataSource ds) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version()")) {
+            rs.next();
+            String version = rs.getString(1);
+            return TargetDialect.of(version.contains("CockroachDB")
+                    ? TargetDialect.Product.COCKROACHDB : TargetDialect.Product.POSTGRESQL);
+        } catch (SQLException e) {
+            throw new TargetUnavailableException("could not query the target's version: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public DataSource forDatabase(String database) {
+        HikariDataSource ds = pools.get(database);
+        if (ds != null) {
+            return ds;
+        }
+        synchronized (pools) {
+            return pools.computeIfAbsent(database, this::open);
+        }
+    }
+
+    private HikariDataSource open(String database) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(config.connection().jdbcUrl(database));
+        hc.setPoolName("cdc-sink " + database);
+        hc.setMaximumPoolSize(config.maxPoolSize());
+        hc.setMinimumIdle(1);
+        hc.setMaxLifetime(600_000);
+        hc.setConnectionTimeout(config.connectTimeout().toMillis());
+        hc.setInitializationFailTimeout(config.connectTimeout().toMillis());
+        hc.setAutoCommit(true);
+        try {
+            return new HikariDataSource(hc);
+        } catch (HikariPool.PoolInitializationException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql && "3D000".equals(sql.getSQLState())) {
+                throw new BadInputException("unknown target database \"" + database + "\"", sql);
+            }
+            throw new TargetUnavailableException("could not connect to the target database \"" + database + "\": "
+                    + (cause == null ? e.getMessage() : cause.getMessage()), e);
+        }
+    }
+
+    @Override
+    public TargetDialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public List<String> databases() {
+        List<String> out = new ArrayList<>();
+        try (Connection c = forDatabase(config.connection().defaultDatabase()).getConnection();
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(
+                     "SELECT datname FROM pg_catalog.pg_database WHERE NOT datistemplate AND datallowconn"
+                             + " ORDER BY datname")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new TargetUnavailableException("could not list target databases: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public boolean ping() {
+        try (Connection c = forDatabase(config.connection().defaultDatabase()).getConnection();
+             Statement s = c.createStatement()) {
+            s.setQueryTimeout(5);
+            return s.execute("SELECT 1");
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("health check failed: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (pools) {
+            pools.values().forEach(HikariDataSource::close);
+            pools.clear();
+        }
+    }
+}

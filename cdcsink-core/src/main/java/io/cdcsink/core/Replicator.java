@@ -1,0 +1,231 @@
+package io.cdcsink.core;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.Module;
+import com.google.inject.TypeLiteral;
+import io.cdcsink.api.Authenticator;
+import io.cdcsink.api.Pipeline;
+import io.cdcsink.api.Source;
+import io.cdcsink.api.SourceContext;
+import io.cdcsink.api.SourceProvider;
+import io.cdcsink.api.TargetPools;
+import io.cdcsink.apply.ApplyModule;
+import io.cdcsink.auth.AuthConfig;
+import io.cdcsink.auth.AuthModule;
+import io.cdcsink.staging.ResolverService;
+import io.cdcsink.staging.StagingConfig;
+import io.cdcsink.staging.StagingModule;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedding API: assembles the pipeline (target pools, apply, staging, resolver, authentication) with one or
+ * more sources and runs them.
+ *
+ * <pre>{@code
+ * try (Replicator r = Replicator.builder()
+ *         .target(TargetConfig.of("postgresql://postgres@localhost:5432/app"))
+ *         .module(new WebhookModule(WebhookConfig.of(":26258")))
+ *         .disableAuthentication()
+ *         .start()) {
+ *     r.awaitShutdown();
+ * }
+ * }</pre>
+ */
+public final class Replicator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+
+    private final Injector injector;
+    private final List<Source> sources;
+    private final ResolverService resolver;
+    private final boolean immediate;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private Replicator(Injector injector, List<Source> sources, boolean immediate) {
+        this.injector = injector;
+        this.sources = sources;
+        this.immediate = immediate;
+        this.resolver = injector.getInstance(ResolverService.class);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where sources write: useful for feeding mutations from application code. */
+    public Pipeline pipeline() {
+        return injector.getInstance(Pipeline.class);
+    }
+
+    public TargetPools targetPools() {
+        return injector.getInstance(TargetPools.class);
+    }
+
+    public PrometheusRegistry registry() {
+        return injector.getInstance(PrometheusRegistry.class);
+    }
+
+    /** Any bound service, e.g. a source's class to ask for its port. */
+    public <T> T service(Class<T> type) {
+        return injector.getInstance(type);
+    }
+
+    public List<Source> sources() {
+        return List.copyOf(sources);
+    }
+
+    private Replicator startAll() throws Exception {
+        if (!immediate) {
+            resolver.start();
+        }
+        for (Source s : sources) {
+            s.start();
+        }
+        LOG.info("replicator started with {} source(s), {} mode", sources.size(), immediate ? "immediate"
+                : "consistent");
+        return this;
+    }
+
+    /** Blocks until {@link #close()} is called from another thread (e.g. a shutdown hook). */
+    public void awaitShutdown() throws InterruptedException {
+        closed.await();
+    }
+
+    @Override
+    public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        for (Source s : sources) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                LOG.warn("could not stop source {}", s, e);
+            }
+        }
+        resolver.close();
+        injector.getInstance(TargetPools.class).close();
+        closed.countDown();
+        LOG.info("replicator stopped");
+    }
+
+    /** Configures a {@link Replicator}. */
+    public static final class Builder {
+        private TargetConfig target;
+        private boolean disableAuthentication;
+        private PrometheusRegistry registry;
+        private final List<Module> modules = new ArrayList<>();
+        private final List<Map.Entry<String, Map<String, String>>> providerSources = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder target(TargetConfig value) {
+            this.target = value;
+            return this;
+        }
+
+        /** Shorthand for {@code target(TargetConfig.of(connection))}. */
+        public Builder targetConnection(String connection) {
+            return target(TargetConfig.of(connection));
+        }
+
+        /** Lets every caller write to every schema (no token checks). */
+        public Builder disableAuthentication() {
+            this.disableAuthentication = true;
+            return this;
+        }
+
+        /** Uses this registry for metrics instead of a fresh one. */
+        public Builder registry(PrometheusRegistry value) {
+            this.registry = value;
+            return this;
+        }
+
+        /** Adds a Guice module, typically a source's module such as the webhook's. */
+        public Builder module(Module module) {
+            modules.add(module);
+            return this;
+        }
+
+        /** Adds a source found with {@link ServiceLoader} by its {@link SourceProvider#name()}. */
+        public Builder source(String providerName, Map<String, String> options) {
+            providerSources.add(Map.entry(providerName, Map.copyOf(options)));
+            return this;
+        }
+
+        /** Builds and starts everything; on failure, whatever started is stopped again. */
+        public Replicator start() throws Exception {
+            if (target == null) {
+                throw new IllegalStateException("no target configured: call target(...) or targetConnection(...)");
+            }
+            PrometheusRegistry reg = registry;
+            if (reg == null) {
+                reg = new PrometheusRegistry();
+                JvmMetrics.builder().register(reg);
+            }
+            StagingConfig d = StagingConfig.defaults();
+            List<Module> all = new ArrayList<>();
+            all.add(new CoreModule(target, reg));
+            all.add(new ApplyModule());
+            all.add(new StagingModule(new StagingConfig(target.stagingSchema(), d.drainBatchSize(), d.idleWait(),
+                    d.scanInterval())));
+            all.add(new AuthModule(new AuthConfig(disableAuthentication)));
+            all.addAll(modules);
+            Injector injector = Guice.createInjector(all);
+            List<Source> sources = new ArrayList<>(injector.getInstance(Key.get(new TypeLiteral<Set<Source>>() {
+            })));
+            for (Map.Entry<String, Map<String, String>> e : providerSources) {
+                sources.add(provider(e.getKey()).create(new Context(injector, e.getValue())));
+            }
+            Replicator r = new Replicator(injector, sources, target.immediate());
+            try {
+                return r.startAll();
+            } catch (Exception e) {
+                r.close();
+                throw e;
+            }
+        }
+
+        private static SourceProvider provider(String name) {
+            List<String> known = new ArrayList<>();
+            for (SourceProvider p : ServiceLoader.load(SourceProvider.class)) {
+                if (p.name().equals(name)) {
+                    return p;
+                }
+                known.add(p.name());
+            }
+            throw new IllegalArgumentException("no source named \"" + name + "\"; available: " + known);
+        }
+    }
+
+    private record Context(Injector injector, Map<String, String> options) implements SourceContext {
+        @Override
+        public Pipeline pipeline() {
+            return injector.getInstance(Pipeline.class);
+        }
+
+        @Override
+        public TargetPools targetPools() {
+            return injector.getInstance(TargetPools.class);
+        }
+
+        @Override
+        public <T> T service(Class<T> type) {
+            if (type == Authenticator.class || injector.getExistingBinding(Key.get(type)) != null) {
+                return injector.getInstance(type);
+            }
+            throw new IllegalArgumentException("the replicator has no service of type " + type.getName());
+        }
+    }
+}

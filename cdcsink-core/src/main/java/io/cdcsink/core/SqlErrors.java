@@ -1,0 +1,36 @@
+package io.cdcsink.core;
+
+import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.CdcSinkException;
+import io.cdcsink.api.TargetUnavailableException;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+
+/** Sorts target errors into the caller's fault (400), a retryable conflict, or the target's fault (503). */
+public final class SqlErrors {
+    private SqlErrors() {
+    }
+
+    /** Serialization failures and deadlocks: the same work may simply be tried again. */
+    public static boolean retryable(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state) || "40003".equals(state);
+    }
+
+    /** True when the connection itself failed (the target is down or unreachable). */
+    public static boolean connectionFailure(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTransientException || state == null || state.startsWith("08")
+                || state.startsWith("57P") || state.startsWith("53");
+    }
+
+    /** Converts an error into the exception the boundary maps to a status. */
+    public static CdcSinkException classify(String what, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("22") || state.startsWith("23") || "42703".equals(state) || "42P01".equals(state)
+                || "3D000".equals(state)) {
+            return new BadInputException(what + ": " + e.getMessage(), e);
+        }
+        return new TargetUnavailableException(what + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,47 @@
+package io.cdcsink.core;
+
+import java.time.Duration;
+
+/**
+ * How to reach the target and how cdc-sink behaves there.
+ *
+ * @param connection    the target server ({@code --conn} / {@code --targetConn})
+ * @param maxPoolSize   connections per target database ({@code --targetDBConns})
+ * @param immediate     apply without staging ({@code --immediate})
+ * @param stagingSchema the schema holding cdc-sink's own tables in each target database ({@code --stagingDB})
+ * @param connectTimeout how long to wait for a connection before reporting the target unavailable
+ */
+public record TargetConfig(ConnectionString connection, int maxPoolSize, boolean immediate, String stagingSchema,
+                           Duration connectTimeout) {
+    public static final String DEFAULT_STAGING = "_cdc_sink";
+
+    public TargetConfig {
+        if (maxPoolSize < 1) {
+            throw new IllegalArgumentException("--targetDBConns must be at least 1, was " + maxPoolSize);
+        }
+        if (stagingSchema == null || stagingSchema.isBlank()) {
+            throw new IllegalArgumentException("--stagingDB must not be empty");
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connect timeout must be positive");
+        }
+    }
+
+    /** Defaults for a connection string: pool of 32, consistent mode, {@code _cdc_sink}, 10 s connect timeout. */
+    public static TargetConfig of(String connection) {
+        return new TargetConfig(ConnectionString.parse("--conn", connection), 32, false, DEFAULT_STAGING,
+                Duration.ofSeconds(10));
+    }
+
+    public TargetConfig withImmediate(boolean value) {
+        return new TargetConfig(connection, maxPoolSize, value, stagingSchema, connectTimeout);
+    }
+
+    public TargetConfig withStagingSchema(String value) {
+        return new TargetConfig(connection, maxPoolSize, immediate, value, connectTimeout);
+    }
+
+    public TargetConfig withMaxPoolSize(int value) {
+        return new TargetConfig(connection, value, immediate, stagingSchema, connectTimeout);
+    }
+}

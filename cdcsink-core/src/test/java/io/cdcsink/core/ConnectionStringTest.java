@@ -1,0 +1,51 @@
+package io.cdcsink.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConnectionStringTest {
+    @Test
+    void readsTheSpecsDefault() {
+        ConnectionString c = ConnectionString.parse("--conn", "postgresql://root@localhost:26257/?sslmode=disable");
+        assertThat(c.hosts()).isEqualTo("localhost:26257");
+        assertThat(c.database()).isEmpty();
+        assertThat(c.user()).contains("root");
+        assertThat(c.defaultDatabase()).isEqualTo("root");
+        assertThat(c.jdbcUrl("ycsb"))
+                .isEqualTo("jdbc:postgresql://localhost:26257/ycsb?user=root&sslmode=disable&ApplicationName=cdc-sink");
+    }
+
+    @Test
+    void readsPasswordsAndEscapes() {
+        ConnectionString c = ConnectionString.parse("--conn", "postgres://u%40x:p%2Fw@db.example:5433/my%20db");
+        assertThat(c.user()).contains("u@x");
+        assertThat(c.password()).contains("p/w");
+        assertThat(c.database()).contains("my db");
+        assertThat(c.jdbcUrl("t")).contains("password=p%2Fw").startsWith("jdbc:postgresql://db.example:5433/t?");
+        assertThat(c.toString()).doesNotContain("p%2Fw").contains("password=****");
+    }
+
+    @Test
+    void acceptsJdbcUrlsAndDefaultsThePort() {
+        ConnectionString c = ConnectionString.parse("--conn", "jdbc:postgresql://h/app?user=bob&ssl=false");
+        assertThat(c.hosts()).isEqualTo("h:5432");
+        assertThat(c.database()).isEqualTo(Optional.of("app"));
+        assertThat(c.user()).contains("bob");
+        assertThat(c.parameters()).containsEntry("ssl", "false").doesNotContainKey("user");
+    }
+
+    @Test
+    void rejectsOtherSchemesNamingTheFlag() {
+        assertThatThrownBy(() -> ConnectionString.parse("--targetConn", "mysql://root@h/x"))
+                .hasMessageContaining("--targetConn").hasMessageContaining("postgresql://");
+        assertThatThrownBy(() -> ConnectionString.parse("--conn", " ")).hasMessageContaining("--conn");
+    }
+
+    @Test
+    void redactsPasswordsInUrls() {
+        assertThat(ConnectionString.redact("postgresql://u:secret@h/db")).isEqualTo("postgresql://u:****@h/db");
+    }
+}

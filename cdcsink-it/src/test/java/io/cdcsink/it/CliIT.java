@@ -1,0 +1,85 @@
+package io.cdcsink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdcsink.testing.EmbeddedPg;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line itself: subcommands, flag checking and the global logging flags. */
+class CliIT {
+    record Run(int exit, String output) {
+    }
+
+    private static Run run(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("cdcsink.jar", "../cdcsink-cli/target/cdc-sink.jar")));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void versionPrintsBuildInformation() throws Exception {
+        Run r = run("version");
+        assertThat(r.exit()).isZero();
+        assertThat(r.output()).contains("cdc-sink 0.1.0").contains("build 20").contains("runtime Java");
+    }
+
+    @Test
+    void helpListsTheSpecsFlags() throws Exception {
+        Run r = run("start", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.output()).contains("--bindAddr", "--conn", "--disableAuthentication", "--immediate",
+                "--stagingDB", "--tlsCertificate", "--tlsPrivateKey", "--tlsSelfSigned", "--logFormat",
+                "--logDestination", "--verbose", "(default \":26258\")");
+    }
+
+    @Test
+    void startRefusesToRunWithoutAuthenticationRatherThanAcceptEveryone() throws Exception {
+        Run r = run("start", "--conn", EmbeddedPg.shared().connectionString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.output()).contains("--disableAuthentication");
+    }
+
+    @Test
+    void badFlagsAreNamed() throws Exception {
+        assertThat(run("--logFormat", "xml", "version").output()).contains("--logFormat").contains("xml");
+        Run bind = run("start", "--disableAuthentication", "--bindAddr", "nonsense");
+        assertThat(bind.exit()).isNotZero();
+        assertThat(bind.output()).contains("--bindAddr");
+        Run conn = run("start", "--disableAuthentication", "--conn", "mysql://x");
+        assertThat(conn.exit()).isNotZero();
+        assertThat(conn.output()).contains("--conn");
+        Run lonely = run("start", "--disableAuthentication", "--tlsCertificate", "/tmp/x.pem");
+        assertThat(lonely.output()).contains("--tlsPrivateKey");
+    }
+
+    @Test
+    void fluentLogsAreJsonLinesInTheDestinationFile(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("cdc-sink.log");
+        Run r = run("--logFormat", "fluent", "--logDestination", log.toString(), "start", "--disableAuthentication",
+                "--conn", "postgresql://postgres@127.0.0.1:1/postgres?connectTimeout=1");
+        assertThat(r.exit()).isEqualTo(1);
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).isNotEmpty();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : lines) {
+            JsonNode n = json.readTree(line);
+            assertThat(n.has("severity")).isTrue();
+            assertThat(n.has("message")).isTrue();
+            assertThat(n.path("timestamp").has("seconds")).isTrue();
+        }
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"severity\":\"ERROR\""));
+    }
+}

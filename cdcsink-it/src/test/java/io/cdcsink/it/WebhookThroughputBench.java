@@ -1,0 +1,166 @@
+package io.cdcsink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.core.Replicator;
+import io.cdcsink.core.TargetConfig;
+import io.cdcsink.testing.EmbeddedPg;
+import io.cdcsink.webhook.WebhookConfig;
+import io.cdcsink.webhook.WebhookModule;
+import io.cdcsink.webhook.WebhookServer;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Throughput benchmark, not a test: N rows through the webhook in consistent and immediate mode, next to the plain
+ * JDBC reference (batched multi-row upserts). Run with
+ * {@code mvn -B verify -pl cdcsink-it -am -Dbench=true -Dit.test=WebhookThroughputBench -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false}
+ * and read the numbers from {@code target/failsafe-reports/io.cdcsink.it.WebhookThroughputBench-output.txt}.
+ */
+@EnabledIfSystemProperty(named = "bench", matches = "true", disabledReason = "a benchmark; run with -Dbench=true")
+class WebhookThroughputBench {
+    private static final int ROWS = Integer.getInteger("bench.rows", 200_000);
+    private static final int BATCH = 1000;
+    private static final int SENDERS = 4;
+    private static final int RESOLVE_EVERY = 10_000;
+
+    private final EmbeddedPg pg = EmbeddedPg.shared();
+    private final Http http = new Http();
+
+    @Test
+    void throughput() throws Exception {
+        double reference = reference();
+        double consistent = webhook(false);
+        double immediate = webhook(true);
+        System.out.printf("BENCH rows=%d batch=%d senders=%d%n", ROWS, BATCH, SENDERS);
+        System.out.printf("BENCH reference jdbc upsert : %,.0f rows/s%n", reference);
+        System.out.printf("BENCH webhook consistent    : %,.0f rows/s (%.2f of reference)%n", consistent,
+                consistent / reference);
+        System.out.printf("BENCH webhook immediate     : %,.0f rows/s (%.2f of reference)%n", immediate,
+                immediate / reference);
+        assertThat(consistent).isPositive();
+    }
+
+    private String freshTarget() throws Exception {
+        String db = pg.freshDatabase("bench");
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, amount NUMERIC(18,4), at TIMESTAMPTZ)");
+        }
+        return db;
+    }
+
+    private static String row(long id) {
+        return "{\"id\":" + id + ",\"name\":\"name-" + id + "\",\"amount\":" + id + ".1234,\"at\":\"2024-01-01T00:00:"
+                + String.format("%02d", id % 60) + "Z\"}";
+    }
+
+    private double reference() throws Exception {
+        String db = freshTarget();
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
+        List<Future<?>> work = new ArrayList<>();
+        for (int s = 0; s < SENDERS; s++) {
+            int sender = s;
+            work.add(pool.submit(() -> {
+                try (Connection c = pg.dataSource(db).getConnection();
+                     PreparedStatement ps = c.prepareStatement("INSERT INTO t SELECT * FROM jsonb_populate_recordset("
+                             + "NULL::t, ?::jsonb) ON CONFLICT (id) DO UPDATE SET (name, amount, at) = "
+                             + "(excluded.name, excluded.amount, excluded.at)")) {
+                    for (long b = sender; b * BATCH < ROWS; b += SENDERS) {
+                        StringBuilder sb = new StringBuilder("[");
+                        for (long id = b * BATCH; id < Math.min(ROWS, (b + 1) * BATCH); id++) {
+                            sb.append(id == b * BATCH ? "" : ",").append(row(id));
+                        }
+                        ps.setString(1, sb.append(']').toString());
+                        ps.executeUpdate();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        pool.shutdown();
+        return ROWS / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private double webhook(boolean immediate) throws Exception {
+        String db = freshTarget();
+        TargetConfig target = TargetConfig.of(pg.connectionString()).withImmediate(immediate);
+        try (Replicator r = Replicator.builder().target(target).disableAuthentication()
+                .module(new WebhookModule(WebhookConfig.of("127.0.0.1:0"))).start()) {
+            URI hook = URI.create("http://127.0.0.1:" + r.service(WebhookServer.class).port() + "/" + db + "/public");
+            AtomicLong sent = new AtomicLong();
+            // next[s] = the next batch index sender s will send; every batch below min(next) has been delivered.
+            java.util.concurrent.atomic.AtomicLongArray next = new java.util.concurrent.atomic.AtomicLongArray(SENDERS);
+            long[] lastResolved = {0};
+            long start = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
+            List<Future<?>> work = new ArrayList<>();
+            for (int s = 0; s < SENDERS; s++) {
+                int sender = s;
+                next.set(s, s);
+                work.add(pool.submit(() -> {
+                    for (long b = sender; b * BATCH < ROWS; b += SENDERS) {
+                        StringBuilder sb = new StringBuilder("{\"payload\":[");
+                        for (long id = b * BATCH; id < Math.min(ROWS, (b + 1) * BATCH); id++) {
+                            sb.append(id == b * BATCH ? "" : ",").append("{\"after\":").append(row(id))
+                                    .append(",\"key\":[").append(id).append("],\"topic\":\"t\",\"updated\":\"")
+                                    .append(1_000 + b).append(".0\"}");
+                        }
+                        Http.Reply reply = http.post(hook, sb.append("],\"length\":").append(BATCH).append('}')
+                                .toString());
+                        if (reply.status() != 200) {
+                            throw new IllegalStateException(reply.body());
+                        }
+                        next.set(sender, b + SENDERS);
+                        long total = sent.addAndGet(BATCH);
+                        if (total % RESOLVE_EVERY == 0) {
+                            synchronized (lastResolved) {
+                                long min = Long.MAX_VALUE;
+                                for (int i = 0; i < SENDERS; i++) {
+                                    min = Math.min(min, next.get(i));
+                                }
+                                long resolved = 1_000 + min - 1;
+                                if (resolved > lastResolved[0]) {
+                                    lastResolved[0] = resolved;
+                                    http.post(hook, "{\"resolved\":\"" + resolved + ".0\"}");
+                                }
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+            pool.shutdown();
+            http.post(hook, "{\"resolved\":\"" + (1_000 + ROWS / BATCH + 1) + ".0\"}");
+            try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+                while (true) {
+                    try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+                        rs.next();
+                        if (rs.getLong(1) == ROWS) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(20);
+                }
+            }
+            return ROWS / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+}

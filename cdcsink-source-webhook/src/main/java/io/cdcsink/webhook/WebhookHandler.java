@@ -1,0 +1,164 @@
+package io.cdcsink.webhook;
+
+import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.TargetPools;
+import io.cdcsink.api.TargetUnavailableException;
+import io.cdcsink.api.UnauthorizedException;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP front of the changefeed source: routes {@code /_/healthz}, {@code /_/varz} and changefeed paths, maps
+ * errors to status codes, and logs and counts every request. Any method reaches the changefeed paths, as
+ * CockroachDB uses both POST and PUT.
+ */
+public final class WebhookHandler extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(WebhookHandler.class);
+    static final String NOT_FOUND = "404 page not found";
+    static final String HEALTH_FAILED = "health check failed";
+
+    private final WebhookConfig config;
+    private final ChangefeedReceiver receiver;
+    private final TargetPools pools;
+    private final PrometheusRegistry registry;
+    private final HttpMetrics metrics;
+    private final ChangefeedPathParser paths = new ChangefeedPathParser();
+    private final ExpositionFormats formats = ExpositionFormats.init();
+
+    @Inject
+    public WebhookHandler(WebhookConfig config, ChangefeedReceiver receiver, TargetPools pools,
+                          PrometheusRegistry registry, HttpMetrics metrics) {
+        this.config = config;
+        this.receiver = receiver;
+        this.pools = pools;
+        this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        long start = System.nanoTime();
+        String path = request.getHttpURI().getPath();
+        LimitedInputStream body = new LimitedInputStream(Content.Source.asInputStream(request),
+                config.maxBodyBytes(), request.getLength());
+        Reply reply;
+        try {
+            reply = route(request, path, body);
+        } catch (Exception e) {
+            reply = failure(request, path, e);
+        }
+        long nanos = System.nanoTime() - start;
+        metrics.record(reply.status(), body.count(), nanos);
+        if (log.isDebugEnabled()) {
+            log.debug("{} {} status={} requestBytes={} latencyMs={}", request.getMethod(), loggable(request, path),
+                    reply.status(), body.count(), String.format("%.3f", nanos / 1e6));
+        }
+        response.setStatus(reply.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+        response.write(true, ByteBuffer.wrap(reply.body()), callback);
+        return true;
+    }
+
+    private Reply route(Request request, String path, LimitedInputStream body) throws IOException {
+        if (path.equals("/_/healthz")) {
+            return health();
+        }
+        if (path.equals("/_/varz")) {
+            return varz(request);
+        }
+        if (path.startsWith("/_/") || path.equals("/_")) {
+            return Reply.text(404, NOT_FOUND);
+        }
+        Optional<ChangefeedPath> target = paths.parse(path);
+        if (target.isEmpty()) {
+            return Reply.text(404, NOT_FOUND);
+        }
+        Optional<String> token = AccessTokens.find(
+                Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+                Optional.ofNullable(request.getHttpURI().getQuery()));
+        receiver.receive(target.get(), token, body);
+        return Reply.ok();
+    }
+
+    private Reply health() {
+        boolean ok;
+        try {
+            ok = pools.ping();
+        } catch (RuntimeException e) {
+            log.warn("health check failed", e);
+            return Reply.text(503, HEALTH_FAILED);
+        }
+        if (!ok) {
+            log.warn("health check failed: the target did not answer");
+            return Reply.text(503, HEALTH_FAILED);
+        }
+        return Reply.ok();
+    }
+
+    private Reply varz(Request request) throws IOException {
+        ExpositionFormatWriter writer = formats.findWriter(request.getHeaders().get(HttpHeader.ACCEPT));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writer.write(out, registry.scrape());
+        return new Reply(200, writer.getContentType(), out.toByteArray());
+    }
+
+    private Reply failure(Request request, String path, Exception e) {
+        BodyTooLargeException tooLarge = find(e, BodyTooLargeException.class);
+        if (tooLarge != null) {
+            return clientError(request, path, 413, tooLarge.getMessage(), e);
+        }
+        if (e instanceof BadInputException) {
+            return clientError(request, path, 400, e.getMessage(), e);
+        }
+        if (e instanceof UnauthorizedException) {
+            return clientError(request, path, 401, e.getMessage(), e);
+        }
+        if (e instanceof TargetUnavailableException) {
+            log.error("{} {}: target unavailable, the changefeed will retry", request.getMethod(),
+                    loggable(request, path), e);
+            return Reply.text(503, e.getMessage());
+        }
+        if (e instanceof IOException) {
+            // Reading the body failed: the client went away or sent a broken stream; it is not our fault.
+            return clientError(request, path, 400, "could not read request body: " + e.getMessage(), e);
+        }
+        log.error("{} {}: request failed", request.getMethod(), loggable(request, path), e);
+        return Reply.text(500, "internal server error");
+    }
+
+    private static Reply clientError(Request request, String path, int status, String message, Exception e) {
+        // The caller's mistake, not ours: the message says it all; the stack only at trace.
+        log.debug("{} {}: {} {}", request.getMethod(), loggable(request, path), status, message);
+        log.trace("{} {}: {} {}", request.getMethod(), loggable(request, path), status, message, e);
+        return Reply.text(status, message);
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** The request path and query with any access token removed. */
+    private static String loggable(Request request, String path) {
+        String query = AccessTokens.redact(request.getHttpURI().getQuery());
+        return query.isEmpty() ? path : path + "?" + query;
+    }
+}

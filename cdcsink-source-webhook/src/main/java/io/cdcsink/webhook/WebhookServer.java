@@ -1,0 +1,91 @@
+package io.cdcsink.webhook;
+
+import io.cdcsink.api.Source;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The changefeed HTTP server: a Jetty server owning its threads, started and stopped by the replicator. */
+public final class WebhookServer implements Source {
+    private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
+    /** In-flight requests get this long to finish on shutdown, as the original allowed. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final WebhookConfig config;
+    private final WebhookHandler handler;
+    private Server server;
+    private ServerConnector connector;
+
+    @Inject
+    public WebhookServer(WebhookConfig config, WebhookHandler handler) {
+        this.config = config;
+        this.handler = handler;
+    }
+
+    @Override
+    public synchronized void start() throws Exception {
+        if (server != null) {
+            throw new IllegalStateException("webhook server already started");
+        }
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("webhook");
+        Server s = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector c = new ServerConnector(s, new HttpConnectionFactory(http));
+        config.bindAddress().host().ifPresent(c::setHost);
+        c.setPort(config.bindAddress().port());
+        s.addConnector(c);
+        // GracefulHandler lets stop() wait for requests in flight instead of cutting them off.
+        s.setHandler(new GracefulHandler(handler));
+        s.setStopTimeout(STOP_TIMEOUT.toMillis());
+        s.setStopAtShutdown(false);
+        try {
+            s.start();
+        } catch (Exception e) {
+            s.stop();
+            throw new IllegalStateException("could not listen on --bindAddr " + config.bindAddress() + ": "
+                    + e.getMessage(), e);
+        }
+        server = s;
+        connector = c;
+        log.info("Server listening on {}", config.bindAddress().host().orElse("*") + ":" + c.getLocalPort());
+    }
+
+    /** The port actually bound (useful when the configured port is 0). */
+    public synchronized int port() {
+        if (connector == null) {
+            throw new IllegalStateException("webhook server not started");
+        }
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server == null) {
+            return;
+        }
+        log.info("Server shutting down");
+        try {
+            // Waits for requests in flight, at most STOP_TIMEOUT, then closes what is left.
+            server.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the webhook server", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("webhook server did not stop cleanly: " + e.getMessage(), e);
+        } finally {
+            server = null;
+            connector = null;
+        }
+        log.info("Server shutdown complete");
+    }
+}

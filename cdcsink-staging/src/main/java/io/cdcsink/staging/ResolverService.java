@@ -1,0 +1,409 @@
+package io.cdcsink.staging;
+
+import io.cdcsink.api.Applier;
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.SchemaName;
+import io.cdcsink.api.Stager;
+import io.cdcsink.api.TableName;
+import io.cdcsink.api.TargetPools;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies resolved windows: for each target schema with queued resolved timestamps, one loop takes the oldest
+ * unapplied timestamp R and, in one transaction of the schema's database, hands the newest staged mutation per key
+ * at or before R of every staged table to the applier, removes them from staging and records R as applied. The
+ * target is therefore consistent at every resolved timestamp, and windows are applied strictly in order.
+ *
+ * <p>Any number of instances may run against one target: a per-schema lock taken inside the window's transaction
+ * lets one apply while the others back off (see {@link PostgresStagingSql} and {@link CockroachStagingSql}).
+ *
+ * <p>Loops are started by {@link #wake} (a new resolved timestamp) and by a scan of every target database at
+ * {@link #start} and every {@code scanInterval}, so windows queued before a restart are applied without new traffic.
+ */
+public final class ResolverService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ResolverService.class);
+    private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private enum Status { APPLIED, NO_WORK, BLOCKED }
+
+    private record Attempt(Status status, Optional<WindowResult> window) {
+    }
+
+    private final TargetPools pools;
+    private final Stager stager;
+    private final Applier applier;
+    private final StagingConfig config;
+    private final StagingArea area;
+    private final StagingSql sql;
+    private final Map<SchemaName, Loop> loops = new ConcurrentHashMap<>();
+    private final Object lifecycle = new Object();
+    private ExecutorService loopExecutor;
+    private ScheduledExecutorService scanner;
+    private volatile boolean running;
+
+    private final Counter windowsApplied;
+    private final Counter errors;
+    private final Counter mutationsApplied;
+    private final Histogram applyDuration;
+    private final Gauge lastResolved;
+    private final Gauge lag;
+
+    @Inject
+    public ResolverService(TargetPools pools, Stager stager, Applier applier, StagingConfig config,
+                           PrometheusRegistry registry) {
+        this.pools = pools;
+        this.stager = stager;
+        this.applier = applier;
+        this.config = config;
+        this.area = new StagingArea(pools, config);
+        this.sql = area.sql();
+        String[] labels = {"database", "schema"};
+        windowsApplied = Counter.builder().name("resolve_windows_applied_total")
+                .help("Resolved windows applied to the target").labelNames(labels).register(registry);
+        errors = Counter.builder().name("resolve_errors_total")
+                .help("Failed attempts to apply a resolved window").labelNames(labels).register(registry);
+        mutationsApplied = Counter.builder().name("resolve_mutations_applied_total")
+                .help("Mutations applied by resolved windows").labelNames(labels).register(registry);
+        applyDuration = Histogram.builder().name("resolve_apply_duration_seconds")
+                .help("Time to apply one resolved window, including its commit").labelNames(labels)
+                .register(registry);
+        lastResolved = Gauge.builder().name("resolve_last_resolved_timestamp_seconds")
+                .help("The last applied resolved timestamp as unix seconds").labelNames(labels).register(registry);
+        lag = Gauge.builder().name("resolve_lag_seconds")
+                .help("Now minus the last applied resolved timestamp").labelNames(labels).register(registry);
+    }
+
+    /** Starts the bootstrap scan (now and every {@code scanInterval}) and accepts {@link #wake} calls. */
+    public void start() {
+        synchronized (lifecycle) {
+            if (running || loopExecutor != null) {
+                throw new IllegalStateException("resolver service already started");
+            }
+            running = true;
+            loopExecutor = Executors.newCachedThreadPool(threads("cdc-sink-resolver"));
+            scanner = Executors.newSingleThreadScheduledExecutor(threads("cdc-sink-resolver-scan"));
+            scanner.scheduleWithFixedDelay(this::scan, 0, config.scanInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * There may be a new window for the schema: make sure its loop exists and let it look now. Ignored before
+     * {@link #start} and after {@link #close}.
+     */
+    public void wake(SchemaName schema) {
+        synchronized (lifecycle) {
+            if (!running) {
+                return;
+            }
+            loops.computeIfAbsent(schema, this::startLoop).wake();
+        }
+    }
+
+    /** Stops every loop and the scan, and waits for their threads. */
+    @Override
+    public void close() {
+        ExecutorService executor;
+        ScheduledExecutorService scan;
+        synchronized (lifecycle) {
+            running = false;
+            loops.values().forEach(Loop::wake);
+            executor = loopExecutor;
+            scan = scanner;
+        }
+        if (executor == null) {
+            return;
+        }
+        scan.shutdownNow();
+        executor.shutdown();
+        try {
+            if (!scan.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    || !executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("resolver loops did not stop within {}; interrupting them", CLOSE_TIMEOUT);
+                executor.shutdownNow();
+                executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Applies the oldest unapplied window of the schema in one transaction, if there is one and no other instance
+     * is applying the schema right now.
+     *
+     * @return the applied window; empty when there was nothing to apply or another instance holds the schema
+     */
+    public Optional<WindowResult> applyNextWindow(SchemaName schema) throws SQLException {
+        try (Connection tx = pools.forDatabase(schema.database()).getConnection()) {
+            return attempt(tx, schema).window();
+        }
+    }
+
+    /** One window in one transaction on the connection, which is left open for the next attempt. */
+    private Attempt attempt(Connection tx, SchemaName schema) throws SQLException {
+        area.ensure(schema.database());
+        String pending = area.qualify(schema.database(), StagingArea.PENDING_TIMESTAMPS);
+        String timestamps = area.qualify(schema.database(), StagingArea.TIMESTAMPS);
+        String[] labels = {schema.database(), schema.schema()};
+        long start = System.nanoTime();
+        tx.setAutoCommit(false);
+        try {
+            Claim claim = claimOldestWindow(tx, pending, schema);
+            if (claim.blocked() || claim.window().isEmpty()) {
+                updateLag(tx, timestamps, schema, labels);
+                tx.rollback();
+                return new Attempt(claim.blocked() ? Status.BLOCKED : Status.NO_WORK, Optional.empty());
+            }
+            Hlc resolved = claim.window().get();
+            long count = 0;
+            for (TableName table : stager.stagedTables(tx, schema)) {
+                count += stager.drain(tx, table, resolved, config.drainBatchSize(),
+                        batch -> applier.apply(tx, table, batch));
+            }
+            record(tx, pending, timestamps, schema, resolved);
+            tx.commit();
+            windowsApplied.labelValues(labels).inc();
+            mutationsApplied.labelValues(labels).inc(count);
+            applyDuration.labelValues(labels).observe((System.nanoTime() - start) / 1e9);
+            lastResolved.labelValues(labels).set(seconds(resolved));
+            lag.labelValues(labels).set(lagSeconds(resolved));
+            log.debug("applied window {} of {}: {} mutations", resolved, schema, count);
+            return new Attempt(Status.APPLIED, Optional.of(new WindowResult(schema, resolved, count)));
+        } catch (SQLException | RuntimeException e) {
+            tx.rollback();
+            throw e;
+        }
+    }
+
+    /** Whether another instance holds the schema, else its oldest unapplied window, if any. */
+    private record Claim(boolean blocked, Optional<Hlc> window) {
+        static final Claim BLOCKED = new Claim(true, Optional.empty());
+    }
+
+    /** Takes the schema's lock (or finds it taken) and reads the oldest unapplied window. */
+    private Claim claimOldestWindow(Connection tx, String pending, SchemaName schema) throws SQLException {
+        if (sql.tryExclusiveLock().isPresent()) {
+            try (PreparedStatement ps = tx.prepareStatement(sql.tryExclusiveLock().get())) {
+                ps.setLong(1, LockKeys.resolver(schema.schema()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        return Claim.BLOCKED;
+                    }
+                }
+            }
+        }
+        try (PreparedStatement ps = tx.prepareStatement(sql.oldestPending(pending))) {
+            ps.setString(1, schema.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                return new Claim(false, rs.next() ? Optional.of(new Hlc(rs.getLong(1), rs.getInt(2)))
+                        : Optional.empty());
+            }
+        } catch (SQLException e) {
+            if (StagingSql.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                return Claim.BLOCKED;
+            }
+            throw e;
+        }
+    }
+
+    private void record(Connection tx, String pending, String timestamps, SchemaName schema, Hlc resolved)
+            throws SQLException {
+        for (String statement : List.of(sql.markPendingApplied(pending), sql.upsertTimestamp(timestamps),
+                sql.pruneApplied(pending))) {
+            try (PreparedStatement ps = tx.prepareStatement(statement)) {
+                ps.setString(1, schema.schema());
+                ps.setLong(2, resolved.nanos());
+                ps.setInt(3, resolved.logical());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private void updateLag(Connection tx, String timestamps, SchemaName schema, String[] labels) {
+        // A failed statement would abort the transaction, but this is the last one before rollback.
+        try (PreparedStatement ps = tx.prepareStatement(sql.lastApplied(timestamps))) {
+            ps.setString(1, schema.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    Hlc applied = new Hlc(rs.getLong(1), rs.getInt(2));
+                    lastResolved.labelValues(labels).set(seconds(applied));
+                    lag.labelValues(labels).set(lagSeconds(applied));
+                }
+            }
+        } catch (SQLException e) {
+            log.debug("could not read the last applied timestamp of {}", schema, e);
+        }
+    }
+
+    private static double seconds(Hlc time) {
+        return time.nanos() / 1e9;
+    }
+
+    private static double lagSeconds(Hlc time) {
+        return Math.max(0, System.currentTimeMillis() / 1e3 - seconds(time));
+    }
+
+    /** Ensures a loop for every schema with unapplied windows in any target database. */
+    private void scan() {
+        List<String> databases;
+        try {
+            databases = new ArrayList<>(pools.databases());
+        } catch (RuntimeException e) {
+            log.warn("could not list target databases to find pending resolved timestamps", e);
+            return;
+        }
+        for (String database : databases) {
+            if (!running) {
+                return;
+            }
+            try {
+                for (String schema : schemasWithPendingWork(database)) {
+                    wake(new SchemaName(database, schema));
+                }
+            } catch (SQLException | RuntimeException e) {
+                log.warn("could not look for pending resolved timestamps in database {}", database, e);
+            }
+        }
+    }
+
+    private List<String> schemasWithPendingWork(String database) throws SQLException {
+        List<String> schemas = new ArrayList<>();
+        try (Connection conn = pools.forDatabase(database).getConnection()) {
+            // Most databases on a server have no staging area; that is not an error.
+            if (!area.existsIn(conn)) {
+                return schemas;
+            }
+            try (PreparedStatement ps = conn.prepareStatement(
+                    sql.schemasWithPendingWork(area.qualify(database, StagingArea.PENDING_TIMESTAMPS)));
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    schemas.add(rs.getString(1));
+                }
+            }
+        }
+        return schemas;
+    }
+
+    private Loop startLoop(SchemaName schema) {
+        Loop loop = new Loop(schema);
+        loopExecutor.execute(loop);
+        log.info("started resolver loop for {}", schema);
+        return loop;
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Applies the windows of one schema, one after the other, until the service closes. */
+    private final class Loop implements Runnable {
+        private final SchemaName schema;
+        private final Object monitor = new Object();
+        private boolean woken;
+
+        Loop(SchemaName schema) {
+            this.schema = schema;
+        }
+
+        void wake() {
+            synchronized (monitor) {
+                woken = true;
+                monitor.notifyAll();
+            }
+        }
+
+        @Override
+        public void run() {
+            Duration backoff = MIN_BACKOFF;
+            // Kept while windows follow each other, so a backlog does not pay for a connection per window; given
+            // back to the pool when idle or after an error.
+            Connection conn = null;
+            while (running) {
+                synchronized (monitor) {
+                    woken = false;
+                }
+                try {
+                    if (conn == null) {
+                        conn = pools.forDatabase(schema.database()).getConnection();
+                    }
+                    Attempt attempt = attempt(conn, schema);
+                    backoff = MIN_BACKOFF;
+                    if (attempt.status() == Status.APPLIED) {
+                        continue; // a backlog drains at full speed, empty windows included
+                    }
+                    conn = release(conn);
+                    pause(config.idleWait(), true);
+                } catch (Exception e) {
+                    conn = release(conn);
+                    errors.labelValues(schema.database(), schema.schema()).inc();
+                    log.warn("could not apply the next resolved window of {}; will retry in {}", schema, backoff, e);
+                    pause(backoff, false);
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
+                            : backoff.multipliedBy(2);
+                }
+            }
+            release(conn);
+            log.debug("resolver loop for {} stopped", schema);
+        }
+
+        private Connection release(Connection conn) {
+            if (conn != null) {
+                try {
+                    conn.close();
+                } catch (SQLException e) {
+                    log.debug("could not close a connection to {}", schema.database(), e);
+                }
+            }
+            return null;
+        }
+
+        /** Waits for the time, for close and, when wakeable, for a wake that arrived since the last attempt. */
+        private void pause(Duration time, boolean wakeable) {
+            long deadline = System.nanoTime() + time.toNanos();
+            synchronized (monitor) {
+                while (running && !(wakeable && woken)) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(monitor, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

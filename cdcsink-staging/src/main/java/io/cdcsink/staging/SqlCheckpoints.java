@@ -1,0 +1,112 @@
+package io.cdcsink.staging;
+
+import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.Checkpoints;
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.SchemaName;
+import io.cdcsink.api.TargetPools;
+import io.cdcsink.api.TargetUnavailableException;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Resolved timestamps in the staging area of each target database: queued in {@code pending_timestamps} by
+ * {@link #mark}, recorded in {@code timestamps} by the resolver when their window has been applied.
+ */
+public final class SqlCheckpoints implements Checkpoints {
+    private final TargetPools pools;
+    private final StagingArea area;
+    private final StagingSql sql;
+    private final ResolverService resolvers;
+
+    @Inject
+    public SqlCheckpoints(TargetPools pools, StagingArea area, ResolverService resolvers) {
+        this.pools = pools;
+        this.area = area;
+        this.sql = area.sql();
+        this.resolvers = resolvers;
+    }
+
+    /**
+     * Queues the timestamp unless it is already queued. A changefeed re-sends its last resolved timestamp after a
+     * restart, so the same value again is accepted (and reported as not new) rather than rejected.
+     *
+     * @throws BadInputException          when a newer timestamp was already received for the schema
+     * @throws TargetUnavailableException when the target fails
+     */
+    @Override
+    public boolean mark(SchemaName schema, Hlc resolved) {
+        area.ensure(schema.database());
+        String pending = area.qualify(schema.database(), StagingArea.PENDING_TIMESTAMPS);
+        boolean inserted;
+        try (Connection conn = pools.forDatabase(schema.database()).getConnection()) {
+            conn.setAutoCommit(false);
+            try {
+                inserted = markIn(conn, pending, schema, resolved);
+                conn.commit();
+            } catch (SQLException | RuntimeException e) {
+                conn.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new TargetUnavailableException("could not record resolved timestamp " + resolved + " for "
+                    + schema + ": " + e.getMessage(), e);
+        }
+        // Also on a repeat: after a restart the repeat may be the first sign of a schema with pending work.
+        resolvers.wake(schema);
+        return inserted;
+    }
+
+    private boolean markIn(Connection conn, String pending, SchemaName schema, Hlc resolved) throws SQLException {
+        // Serialise marks of one schema so "newest so far" cannot change between the check and the insert.
+        if (sql.exclusiveLock().isPresent()) {
+            try (PreparedStatement lock = conn.prepareStatement(sql.exclusiveLock().get())) {
+                lock.setLong(1, LockKeys.mark(schema.schema()));
+                lock.execute();
+            }
+        }
+        Optional<Hlc> newest;
+        try (PreparedStatement ps = conn.prepareStatement(sql.newestPending(pending))) {
+            ps.setString(1, schema.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                newest = rs.next() ? Optional.of(new Hlc(rs.getLong(1), rs.getInt(2))) : Optional.empty();
+            }
+        }
+        if (newest.isPresent()) {
+            if (newest.get().isAfter(resolved)) {
+                throw new BadInputException("resolved timestamp " + resolved + " for " + schema
+                        + " goes backwards: " + newest.get() + " already received");
+            }
+            if (newest.get().equals(resolved)) {
+                return false;
+            }
+        }
+        try (PreparedStatement ps = conn.prepareStatement(sql.insertPending(pending))) {
+            ps.setString(1, schema.schema());
+            ps.setLong(2, resolved.nanos());
+            ps.setInt(3, resolved.logical());
+            ps.executeUpdate();
+        }
+        return true;
+    }
+
+    @Override
+    public Optional<Hlc> lastApplied(SchemaName schema) {
+        area.ensure(schema.database());
+        try (Connection conn = pools.forDatabase(schema.database()).getConnection();
+             PreparedStatement ps = conn.prepareStatement(
+                     sql.lastApplied(area.qualify(schema.database(), StagingArea.TIMESTAMPS)))) {
+            ps.setString(1, schema.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Hlc(rs.getLong(1), rs.getInt(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new TargetUnavailableException("could not read the last applied resolved timestamp of " + schema
+                    + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package io.cdcsink.staging;
+
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.Mutation;
+import io.cdcsink.api.MutationHandler;
+import io.cdcsink.api.SchemaName;
+import io.cdcsink.api.Stager;
+import io.cdcsink.api.TableName;
+import io.cdcsink.api.TargetPools;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Stages mutations in one table per target table inside the staging area of the target's own database, keyed by
+ * (nanos, logical, key). Deletes are stored as JSON {@code null}.
+ */
+public final class SqlStager implements Stager {
+    /** Rows per INSERT statement: keeps arrays and statement memory bounded for very large batches. */
+    private static final int STAGE_CHUNK = 2000;
+
+    private final StagingArea area;
+    private final StagingSql sql;
+    private final Map<TableName, String> stagingTables = new ConcurrentHashMap<>();
+    private final Counter staged;
+    private final Counter skipped;
+    private final Counter drained;
+    private final Histogram duration;
+
+    @Inject
+    public SqlStager(TargetPools pools, StagingConfig config, PrometheusRegistry registry) {
+        this.area = new StagingArea(pools, config);
+        this.sql = area.sql();
+        String[] labels = {"database", "schema", "table"};
+        staged = Counter.builder().name("stage_mutations_total")
+                .help("Mutations written to staging tables").labelNames(labels).register(registry);
+        skipped = Counter.builder().name("stage_skipped_mutations_total")
+                .help("Mutations not staged because their window was already applied (redelivery)")
+                .labelNames(labels).register(registry);
+        drained = Counter.builder().name("stage_drained_mutations_total")
+                .help("Staged mutations handed to the applier").labelNames(labels).register(registry);
+        duration = Histogram.builder().name("stage_duration_seconds")
+                .help("Time to stage one batch of mutations for a table").labelNames(labels).register(registry);
+    }
+
+    /**
+     * Stores the mutations; duplicates of a (time, key) within the batch collapse to the last one. Mutations at or
+     * before the schema's last applied resolved timestamp are skipped and counted: after a restart a changefeed
+     * redelivers from its last checkpoint, and those changes are already in the target; staging them would leave
+     * rows no window ever drains (or, worse, replay an old value over a newer one in the next window).
+     *
+     * <p>The first time a table is seen, its staging table is created and registered on a second connection of the
+     * same pool (so the DDL commits even if the caller rolls back); the pool must allow two connections.
+     */
+    @Override
+    public void stage(Connection tx, TableName table, List<Mutation> mutations) throws SQLException {
+        if (mutations.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        String stagingTable = stagingTable(table);
+        Optional<Hlc> applied = lastApplied(tx, table.schemaName());
+        Map<TimeKey, Mutation> unique = new LinkedHashMap<>();
+        long late = 0;
+        for (Mutation m : mutations) {
+            if (applied.isPresent() && !m.time().isAfter(applied.get())) {
+                late++;
+                continue;
+            }
+            unique.put(new TimeKey(m.time(), m.key()), m);
+        }
+        List<Mutation> rows = new ArrayList<>(unique.values());
+        try (PreparedStatement ps = tx.prepareStatement(sql.stage(stagingTable))) {
+            for (int from = 0; from < rows.size(); from += STAGE_CHUNK) {
+                List<Mutation> chunk = rows.subList(from, Math.min(rows.size(), from + STAGE_CHUNK));
+                Long[] nanos = new Long[chunk.size()];
+                Integer[] logical = new Integer[chunk.size()];
+                String[] keys = new String[chunk.size()];
+                String[] muts = new String[chunk.size()];
+                for (int i = 0; i < chunk.size(); i++) {
+                    Mutation m = chunk.get(i);
+                    nanos[i] = m.time().nanos();
+                    logical[i] = m.time().logical();
+                    keys[i] = m.key();
+                    muts[i] = m.data().orElse("null");
+                }
+                ps.setArray(1, tx.createArrayOf("int8", nanos));
+                ps.setArray(2, tx.createArrayOf("int4", logical));
+                ps.setArray(3, tx.createArrayOf("text", keys));
+                ps.setArray(4, tx.createArrayOf("text", muts));
+                ps.executeUpdate();
+            }
+        }
+        String[] labels = labels(table);
+        staged.labelValues(labels).inc(rows.size());
+        if (late > 0) {
+            skipped.labelValues(labels).inc(late);
+        }
+        duration.labelValues(labels).observe((System.nanoTime() - start) / 1e9);
+    }
+
+    @Override
+    public long drain(Connection tx, TableName table, Hlc upTo, int batchSize, MutationHandler handler)
+            throws SQLException {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
+        Optional<String> stagingTable = registeredStagingTable(tx, table);
+        if (stagingTable.isEmpty()) {
+            return 0;
+        }
+        long count = sql.drainPagesByKey()
+                ? drainByPages(tx, stagingTable.get(), upTo, batchSize, handler)
+                : drainByCursor(tx, stagingTable.get(), upTo, batchSize, handler);
+        try (PreparedStatement ps = tx.prepareStatement(sql.deleteDrained(stagingTable.get()))) {
+            ps.setLong(1, upTo.nanos());
+            ps.setInt(2, upTo.logical());
+            ps.executeUpdate();
+        }
+        drained.labelValues(labels(table)).inc(count);
+        return count;
+    }
+
+    private long drainByCursor(Connection tx, String stagingTable, Hlc upTo, int batchSize, MutationHandler handler)
+            throws SQLException {
+        long count = 0;
+        try (PreparedStatement ps = tx.prepareStatement(sql.drainSelect(stagingTable))) {
+            ps.setFetchSize(batchSize);
+            ps.setLong(1, upTo.nanos());
+            ps.setInt(2, upTo.logical());
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Mutation> batch = new ArrayList<>(batchSize);
+                while (rs.next()) {
+                    batch.add(mutation(rs));
+                    if (batch.size() == batchSize) {
+                        handler.accept(List.copyOf(batch));
+                        count += batch.size();
+                        batch.clear();
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    handler.accept(List.copyOf(batch));
+                    count += batch.size();
+                }
+            }
+        }
+        return count;
+    }
+
+    private long drainByPages(Connection tx, String stagingTable, Hlc upTo, int batchSize, MutationHandler handler)
+            throws SQLException {
+        long count = 0;
+        String after = ""; // keys are never empty, so every key sorts after ""
+        try (PreparedStatement ps = tx.prepareStatement(sql.drainSelect(stagingTable))) {
+            while (true) {
+                ps.setLong(1, upTo.nanos());
+                ps.setInt(2, upTo.logical());
+                ps.setString(3, after);
+                ps.setInt(4, batchSize);
+                List<Mutation> batch = new ArrayList<>(batchSize);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        batch.add(mutation(rs));
+                    }
+                }
+                if (batch.isEmpty()) {
+                    return count;
+                }
+                handler.accept(List.copyOf(batch));
+                count += batch.size();
+                if (batch.size() < batchSize) {
+                    return count;
+                }
+                after = batch.get(batch.size() - 1).key();
+            }
+        }
+    }
+
+    private static Mutation mutation(ResultSet rs) throws SQLException {
+        Hlc time = new Hlc(rs.getLong(1), rs.getInt(2));
+        // JSON null (a delete) comes back as the text "null", which Mutation turns into a delete.
+        return new Mutation(time, rs.getString(3), Optional.ofNullable(rs.getString(4)));
+    }
+
+    @Override
+    public List<TableName> stagedTables(Connection tx, SchemaName schema) throws SQLException {
+        area.ensure(schema.database());
+        List<TableName> tables = new ArrayList<>();
+        try (PreparedStatement ps = tx.prepareStatement(
+                sql.stagedTablesOfSchema(area.qualify(schema.database(), StagingArea.STAGED_TABLES)))) {
+            ps.setString(1, schema.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(schema.table(rs.getString(1)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** The qualified staging table of a target table, created and registered on first use. */
+    private String stagingTable(TableName table) throws SQLException {
+        String known = stagingTables.get(table);
+        if (known != null) {
+            return known;
+        }
+        area.ensure(table.database());
+        String name;
+        try {
+            name = area.inDdlTransaction(table.database(), conn -> register(conn, table));
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw e;
+            }
+            // Another instance registered the table between our lookup and insert (possible without DDL locks).
+            name = area.inDdlTransaction(table.database(), conn -> register(conn, table));
+        }
+        String qualified = area.qualify(table.database(), name);
+        stagingTables.put(table, qualified);
+        return qualified;
+    }
+
+    private String register(Connection conn, TableName table) throws SQLException {
+        String registry = area.qualify(table.database(), StagingArea.STAGED_TABLES);
+        Optional<String> existing = lookup(conn, registry, table);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String name = StagingTableNames.preferred(table.schema(), table.table());
+        if (taken(conn, registry, name)) {
+            name = StagingTableNames.hashed(table.schema(), table.table());
+            if (taken(conn, registry, name)) {
+                throw new SQLException("staging table name " + name + " for " + table
+                        + " is already used by another table");
+            }
+        }
+        try (var s = conn.createStatement()) {
+            s.execute(sql.createStagingTable(area.qualify(table.database(), name)));
+        }
+        try (PreparedStatement ps = conn.prepareStatement(sql.registerStagingTable(registry))) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            ps.setString(3, name);
+            ps.executeUpdate();
+        }
+        return name;
+    }
+
+    /** The staging table of a target table if one was ever registered (by any instance). */
+    private Optional<String> registeredStagingTable(Connection tx, TableName table) throws SQLException {
+        String known = stagingTables.get(table);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        area.ensure(table.database());
+        Optional<String> name = lookup(tx, area.qualify(table.database(), StagingArea.STAGED_TABLES), table);
+        name.ifPresent(n -> stagingTables.put(table, area.qualify(table.database(), n)));
+        return name.map(n -> area.qualify(table.database(), n));
+    }
+
+    private Optional<String> lookup(Connection conn, String registry, TableName table) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(sql.lookupStagingTable(registry))) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private boolean taken(Connection conn, String registry, String name) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(sql.stagingNameTaken(registry))) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private Optional<Hlc> lastApplied(Connection tx, SchemaName schema) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(
+                sql.lastApplied(area.qualify(schema.database(), StagingArea.TIMESTAMPS)))) {
+            ps.setString(1, schema.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Hlc(rs.getLong(1), rs.getInt(2))) : Optional.empty();
+            }
+        }
+    }
+
+    private static String[] labels(TableName table) {
+        return new String[] {table.database(), table.schema(), table.table()};
+    }
+
+    private record TimeKey(Hlc time, String key) {
+    }
+}

@@ -1,0 +1,28 @@
+package io.cdcsink.staging;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Scopes;
+import io.cdcsink.api.Checkpoints;
+import io.cdcsink.api.Stager;
+import java.util.Objects;
+
+/**
+ * Binds staging, checkpoints and the resolver. Needs {@code TargetPools}, {@code Applier} and
+ * {@code PrometheusRegistry} from other modules.
+ */
+public final class StagingModule extends AbstractModule {
+    private final StagingConfig config;
+
+    public StagingModule(StagingConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    protected void configure() {
+        bind(StagingConfig.class).toInstance(config);
+        bind(StagingArea.class).in(Scopes.SINGLETON);
+        bind(Stager.class).to(SqlStager.class).in(Scopes.SINGLETON);
+        bind(Checkpoints.class).to(SqlCheckpoints.class).in(Scopes.SINGLETON);
+        bind(ResolverService.class).in(Scopes.SINGLETON);
+    }
+}

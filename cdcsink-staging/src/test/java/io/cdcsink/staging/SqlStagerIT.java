@@ -1,0 +1,185 @@
+package io.cdcsink.staging;
+
+import static io.cdcsink.staging.Db.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.Mutation;
+import io.cdcsink.api.TableName;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SqlStagerIT {
+    private Db db;
+    private PrometheusRegistry registry;
+    private SqlStager stager;
+    private TableName table;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        db = new Db("stager");
+        registry = new PrometheusRegistry();
+        stager = new SqlStager(db.pools, db.config, registry);
+        table = db.targetTable("app", "t1");
+    }
+
+    private List<Mutation> drain(TableName t, Hlc upTo, int batchSize, List<Integer> batchSizes)
+            throws SQLException {
+        List<Mutation> out = new ArrayList<>();
+        try (Connection tx = db.connect()) {
+            tx.setAutoCommit(false);
+            long n = stager.drain(tx, t, upTo, batchSize, batch -> {
+                batchSizes.add(batch.size());
+                out.addAll(batch);
+            });
+            tx.commit();
+            assertThat(n).isEqualTo(out.size());
+        }
+        return out;
+    }
+
+    @Test
+    void restagingIsIdempotentAndDrainHandsOverEverythingThenEmptiesTheTable() throws SQLException {
+        List<Mutation> muts = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            muts.add(upsert(1000 + i, i, i, "v" + i));
+        }
+        db.stage(stager, table, muts);
+        assertThat(db.stagedRows(table)).isEqualTo(300);
+        db.stage(stager, table, muts);
+        assertThat(db.stagedRows(table)).isEqualTo(300);
+
+        List<Integer> sizes = new ArrayList<>();
+        List<Mutation> drained = drain(table, new Hlc(5000, 0), 64, sizes);
+
+        // jsonb normalises the text (key order, spaces), so compare time, key and values.
+        assertThat(drained).hasSize(300).extracting(m -> m.key() + "@" + m.time())
+                .containsExactlyInAnyOrderElementsOf(muts.stream().map(m -> m.key() + "@" + m.time()).toList());
+        assertThat(drained).allSatisfy(m -> assertThat(m.data().orElseThrow())
+                .contains("\"v\": \"v" + m.key().replaceAll("[\\[\\]]", "") + "\""));
+        assertThat(sizes).allMatch(s -> s <= 64).hasSize(5);
+        assertThat(db.stagedRows(table)).isZero();
+        assertThat(Db.counter(registry, "stage_mutations_total", db.name, "app", "t1")).isEqualTo(600);
+        assertThat(Db.counter(registry, "stage_drained_mutations_total", db.name, "app", "t1")).isEqualTo(300);
+    }
+
+    @Test
+    void drainHandsOverTheNewestMutationPerKeyAndKeepsLaterRows() throws SQLException {
+        db.stage(stager, table, List.of(
+                upsert(10, 0, 1, "a"), upsert(20, 0, 1, "b"), upsert(20, 1, 1, "b1"), upsert(30, 0, 1, "c"),
+                upsert(15, 0, 2, "x"), upsert(35, 0, 3, "later")));
+
+        List<Mutation> first = drain(table, new Hlc(25, 0), 10, new ArrayList<>());
+        assertThat(first).extracting(m -> m.key() + "@" + m.time())
+                .containsExactly("[1]@" + new Hlc(20, 1), "[2]@" + new Hlc(15, 0));
+        assertThat(first.get(0).data()).hasValueSatisfying(d -> assertThat(d).contains("b1"));
+        assertThat(db.stagedRows(table)).isEqualTo(2);
+
+        List<Mutation> second = drain(table, new Hlc(100, 0), 10, new ArrayList<>());
+        assertThat(second).extracting(m -> m.key() + "@" + m.time().nanos())
+                .containsExactly("[1]@30", "[3]@35");
+        assertThat(db.stagedRows(table)).isZero();
+    }
+
+    @Test
+    void drainIncludesRowsExactlyAtTheBoundAndNothingAfterIt() throws SQLException {
+        db.stage(stager, table, List.of(upsert(50, 3, 1, "at"), upsert(50, 4, 2, "after")));
+
+        List<Mutation> drained = drain(table, new Hlc(50, 3), 10, new ArrayList<>());
+
+        assertThat(drained).extracting(Mutation::key).containsExactly("[1]");
+        assertThat(db.stagedRows(table)).isEqualTo(1);
+    }
+
+    @Test
+    void deletesAreStagedAsJsonNullAndDrainedAsDeletes() throws SQLException {
+        db.stage(stager, table, List.of(upsert(10, 0, 7, "x"), Mutation.delete(new Hlc(11, 0), "[7]")));
+        String staging = db.string("SELECT staging_table FROM _cdc_sink.staged_tables");
+        assertThat(db.string("SELECT jsonb_typeof(mut) FROM _cdc_sink.\"" + staging + "\" WHERE nanos = 11"))
+                .isEqualTo("null");
+
+        List<Mutation> drained = drain(table, new Hlc(20, 0), 10, new ArrayList<>());
+
+        assertThat(drained).singleElement().satisfies(m -> {
+            assertThat(m.isDelete()).isTrue();
+            assertThat(m.key()).isEqualTo("[7]");
+        });
+    }
+
+    @Test
+    void duplicatesWithinOneBatchKeepTheLastOne() throws SQLException {
+        db.stage(stager, table, List.of(upsert(10, 0, 1, "first"), upsert(10, 0, 1, "second")));
+
+        List<Mutation> drained = drain(table, new Hlc(10, 0), 10, new ArrayList<>());
+
+        assertThat(drained).singleElement().satisfies(m -> assertThat(m.data().orElseThrow()).contains("second"));
+    }
+
+    @Test
+    void mutationsAtOrBeforeTheLastAppliedResolvedTimestampAreSkippedAndCounted() throws SQLException {
+        new StagingArea(db.pools, db.config).ensure(db.name);
+        db.exec("INSERT INTO _cdc_sink.timestamps VALUES ('app', 100, 5, now())");
+
+        db.stage(stager, table, List.of(upsert(99, 9, 1, "old"), upsert(100, 5, 2, "at"),
+                upsert(100, 6, 3, "new"), upsert(200, 0, 4, "new")));
+
+        assertThat(db.stagedRows(table)).isEqualTo(2);
+        assertThat(Db.counter(registry, "stage_skipped_mutations_total", db.name, "app", "t1")).isEqualTo(2);
+        assertThat(Db.counter(registry, "stage_mutations_total", db.name, "app", "t1")).isEqualTo(2);
+    }
+
+    @Test
+    void tablesWhoseReadableNamesCollideGetSeparateStagingTables() throws SQLException {
+        TableName ab = db.targetTable("a_b", "c");
+        TableName a = db.targetTable("a", "b_c");
+        String longName = "x".repeat(60);
+        TableName longTable = db.targetTable("app", longName);
+        db.stage(stager, ab, List.of(upsert(1, 0, 1, "ab")));
+        db.stage(stager, a, List.of(upsert(1, 0, 1, "a"), upsert(2, 0, 2, "a")));
+        db.stage(stager, longTable, List.of(upsert(1, 0, 1, "long")));
+
+        assertThat(db.count("SELECT count(DISTINCT staging_table) FROM _cdc_sink.staged_tables")).isEqualTo(3);
+        assertThat(db.stagedRows(ab)).isEqualTo(1);
+        assertThat(db.stagedRows(a)).isEqualTo(2);
+        assertThat(db.stagedRows(longTable)).isEqualTo(1);
+        assertThat(db.string("SELECT staging_table FROM _cdc_sink.staged_tables WHERE target_table = '"
+                + longName + "'")).hasSizeLessThanOrEqualTo(63);
+    }
+
+    @Test
+    void stagedTablesListsRegisteredTablesOfTheSchemaAndUnknownTablesDrainNothing() throws SQLException {
+        TableName other = db.targetTable("other", "t9");
+        db.stage(stager, table, List.of(upsert(1, 0, 1, "a")));
+        db.stage(stager, other, List.of(upsert(1, 0, 1, "a")));
+        TableName t2 = db.targetTable("app", "t2");
+
+        try (Connection tx = db.connect()) {
+            tx.setAutoCommit(false);
+            assertThat(stager.stagedTables(tx, db.schema("app"))).containsExactly(table);
+            assertThat(stager.drain(tx, t2, new Hlc(10, 0), 10, batch -> {
+                throw new AssertionError("nothing staged for t2");
+            })).isZero();
+            tx.commit();
+        }
+    }
+
+    @Test
+    void aSecondStagerInstanceFindsTheRegisteredStagingTable() throws SQLException {
+        db.stage(stager, table, List.of(upsert(1, 0, 1, "a")));
+        SqlStager other = new SqlStager(db.pools, db.config, new PrometheusRegistry());
+
+        List<Mutation> drained = new ArrayList<>();
+        try (Connection tx = db.connect()) {
+            tx.setAutoCommit(false);
+            other.drain(tx, table, new Hlc(1, 0), 10, drained::addAll);
+            tx.commit();
+        }
+
+        assertThat(drained).hasSize(1);
+    }
+}

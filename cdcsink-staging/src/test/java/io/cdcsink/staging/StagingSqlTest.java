@@ -1,0 +1,58 @@
+package io.cdcsink.staging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.api.TargetDialect.Product;
+import org.junit.jupiter.api.Test;
+
+/** The SQL that differs between PostgreSQL and CockroachDB (no CockroachDB server is available to run it). */
+class StagingSqlTest {
+    private final StagingSql pg = StagingSql.of(Product.POSTGRESQL);
+    private final StagingSql crdb = StagingSql.of(Product.COCKROACHDB);
+
+    @Test
+    void dialectIsChosenByProduct() {
+        assertThat(pg).isInstanceOf(PostgresStagingSql.class);
+        assertThat(crdb).isInstanceOf(CockroachStagingSql.class);
+    }
+
+    @Test
+    void postgresUsesAdvisoryTransactionLocks() {
+        assertThat(pg.exclusiveLock()).contains("SELECT pg_advisory_xact_lock(?)");
+        assertThat(pg.tryExclusiveLock()).contains("SELECT pg_try_advisory_xact_lock(?)");
+        assertThat(pg.oldestPending("\"_cdc_sink\".\"pending_timestamps\"")).isEqualTo(
+                "SELECT nanos, logical FROM \"_cdc_sink\".\"pending_timestamps\" WHERE target_schema = ? "
+                        + "AND applied_at IS NULL ORDER BY nanos, logical LIMIT 1");
+        assertThat(pg.transactionalDdl()).isTrue();
+    }
+
+    @Test
+    void cockroachLocksThePendingRowWithNowaitAndHasNoAdvisoryLocks() {
+        assertThat(crdb.exclusiveLock()).isEmpty();
+        assertThat(crdb.tryExclusiveLock()).isEmpty();
+        assertThat(crdb.oldestPending("\"db\".\"_cdc_sink\".\"pending_timestamps\"")).isEqualTo(
+                "SELECT nanos, logical FROM \"db\".\"_cdc_sink\".\"pending_timestamps\" WHERE target_schema = ? "
+                        + "AND applied_at IS NULL ORDER BY nanos, logical LIMIT 1 FOR UPDATE NOWAIT");
+        assertThat(crdb.transactionalDdl()).isFalse();
+    }
+
+    @Test
+    void postgresStreamsTheDrainWhileCockroachPagesByKey() {
+        assertThat(pg.drainPagesByKey()).isFalse();
+        assertThat(pg.drainSelect("\"s\".\"t\"")).isEqualTo("SELECT DISTINCT ON (key) nanos, logical, key, mut::TEXT "
+                + "FROM \"s\".\"t\" WHERE (nanos, logical) <= (?, ?) ORDER BY key, nanos DESC, logical DESC");
+        assertThat(crdb.drainPagesByKey()).isTrue();
+        assertThat(crdb.drainSelect("\"d\".\"s\".\"t\"")).isEqualTo("SELECT DISTINCT ON (key) nanos, logical, key, "
+                + "mut::TEXT FROM \"d\".\"s\".\"t\" WHERE (nanos, logical) <= (?, ?) AND key > ? "
+                + "ORDER BY key, nanos DESC, logical DESC LIMIT ?");
+    }
+
+    @Test
+    void sharedStatementsAreTheSameForBothProducts() {
+        assertThat(crdb.stage("x")).isEqualTo(pg.stage("x")).contains("unnest(?::INT8[], ?::INT4[], ?::TEXT[], ?::TEXT[])")
+                .endsWith("ON CONFLICT (nanos, logical, key) DO UPDATE SET mut = excluded.mut");
+        assertThat(crdb.upsertTimestamp("x")).isEqualTo(pg.upsertTimestamp("x"));
+        assertThat(crdb.createStagingTable("x")).isEqualTo(pg.createStagingTable("x"))
+                .contains("PRIMARY KEY (nanos, logical, key)");
+    }
+}
