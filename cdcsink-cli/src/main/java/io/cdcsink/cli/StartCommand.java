@@ -81,7 +81,7 @@ final class StartCommand implements Callable<Integer> {
         TargetConfig target = new TargetConfig(ConnectionString.parse("--conn", connection), targetDBConns,
                 immediate, stagingDB, Duration.ofSeconds(10));
         Replicator.Builder builder = Replicator.builder().target(target).module(new WebhookModule(webhook))
-                .disableAuthentication();
+                .disableAuthentication().handleSignals();
         EmbeddedTarget toStop = embedded;
         try (Replicator replicator = builder.start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

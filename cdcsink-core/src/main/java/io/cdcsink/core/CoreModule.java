@@ -3,6 +3,7 @@ package io.cdcsink.core;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
 import io.cdcsink.api.Pipeline;
+import io.cdcsink.api.Reloadable;
 import io.cdcsink.api.Source;
 import io.cdcsink.api.TargetPools;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -23,7 +24,9 @@ public final class CoreModule extends AbstractModule {
         bind(PrometheusRegistry.class).toInstance(registry);
         bind(TargetPools.class).to(HikariTargetPools.class).asEagerSingleton();
         bind(Pipeline.class).to(DefaultPipeline.class).asEagerSingleton();
-        // Sources contribute to this set from their own modules.
+        // Sources and reloadable configuration contribute to these sets from their own modules.
         Multibinder.newSetBinder(binder(), Source.class);
+        Multibinder.newSetBinder(binder(), Reloadable.class);
+        bind(Reloader.class).asEagerSingleton();
     }
 }

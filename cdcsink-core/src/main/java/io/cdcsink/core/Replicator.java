@@ -84,7 +84,13 @@ public final class Replicator implements AutoCloseable {
         return List.copyOf(sources);
     }
 
-    private Replicator startAll() throws Exception {
+    /** Re-reads configuration kept in the target now, as SIGHUP does. */
+    public void reload() {
+        injector.getInstance(Reloader.class).reloadAll();
+    }
+
+    private Replicator startAll(boolean handleSignals) throws Exception {
+        injector.getInstance(Reloader.class).start(handleSignals);
         if (!immediate) {
             resolver.start();
         }
@@ -114,6 +120,7 @@ public final class Replicator implements AutoCloseable {
             }
         }
         resolver.close();
+        injector.getInstance(Reloader.class).close();
         injector.getInstance(TargetPools.class).close();
         closed.countDown();
         LOG.info("replicator stopped");
@@ -124,6 +131,7 @@ public final class Replicator implements AutoCloseable {
         private TargetConfig target;
         private boolean disableAuthentication;
         private PrometheusRegistry registry;
+        private boolean handleSignals;
         private final List<Module> modules = new ArrayList<>();
         private final List<Map.Entry<String, Map<String, String>>> providerSources = new ArrayList<>();
 
@@ -149,6 +157,12 @@ public final class Replicator implements AutoCloseable {
         /** Uses this registry for metrics instead of a fresh one. */
         public Builder registry(PrometheusRegistry value) {
             this.registry = value;
+            return this;
+        }
+
+        /** Reloads configuration on {@code SIGHUP} (the CLI does; embedding applications usually should not). */
+        public Builder handleSignals() {
+            this.handleSignals = true;
             return this;
         }
 
@@ -190,7 +204,7 @@ public final class Replicator implements AutoCloseable {
             }
             Replicator r = new Replicator(injector, sources, target.immediate());
             try {
-                return r.startAll();
+                return r.startAll(handleSignals);
             } catch (Exception e) {
                 r.close();
                 throw e;

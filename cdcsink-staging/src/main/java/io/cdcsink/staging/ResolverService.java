@@ -73,13 +73,13 @@ public final class ResolverService implements AutoCloseable {
     private final Gauge lag;
 
     @Inject
-    public ResolverService(TargetPools pools, Stager stager, Applier applier, StagingConfig config,
-                           PrometheusRegistry registry) {
+    public ResolverService(TargetPools pools, Stager stager, Applier applier, StagingArea area,
+                           StagingConfig config, PrometheusRegistry registry) {
         this.pools = pools;
         this.stager = stager;
         this.applier = applier;
         this.config = config;
-        this.area = new StagingArea(pools, config);
+        this.area = area;
         this.sql = area.sql();
         String[] labels = {"database", "schema"};
         windowsApplied = Counter.builder().name("resolve_windows_applied_total")

@@ -6,7 +6,6 @@ import io.cdcsink.api.MutationHandler;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.Stager;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetPools;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -40,8 +39,8 @@ public final class SqlStager implements Stager {
     private final Histogram duration;
 
     @Inject
-    public SqlStager(TargetPools pools, StagingConfig config, PrometheusRegistry registry) {
-        this.area = new StagingArea(pools, config);
+    public SqlStager(StagingArea area, PrometheusRegistry registry) {
+        this.area = area;
         this.sql = area.sql();
         String[] labels = {"database", "schema", "table"};
         staged = Counter.builder().name("stage_mutations_total")

@@ -33,7 +33,7 @@ class ResolverServiceIT {
     @BeforeEach
     void setUp() throws SQLException {
         db = new Db("resolver");
-        stager = new SqlStager(db.pools, db.config, new PrometheusRegistry());
+        stager = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
         applier = new RowApplier();
         schema = db.schema("app");
         t1 = db.targetTable("app", "t1");
@@ -48,7 +48,8 @@ class ResolverServiceIT {
     }
 
     private ResolverService resolver(PrometheusRegistry registry) {
-        ResolverService service = new ResolverService(db.pools, stager, applier, db.config, registry);
+        ResolverService service = new ResolverService(db.pools, stager, applier,
+                new StagingArea(db.pools, db.config), db.config, registry);
         closeAfter.add(service);
         return service;
     }
@@ -186,7 +187,8 @@ class ResolverServiceIT {
     @Test
     void theScanToleratesDatabasesWithoutAStagingArea() throws Exception {
         Db empty = new Db("resolver_empty");
-        ResolverService service = new ResolverService(empty.pools, stager, applier, db.config,
+        ResolverService service = new ResolverService(empty.pools, stager, applier,
+                new StagingArea(empty.pools, db.config), db.config,
                 new PrometheusRegistry());
         closeAfter.add(service);
         service.start();

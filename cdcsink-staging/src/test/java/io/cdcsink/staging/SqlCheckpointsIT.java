@@ -22,8 +22,9 @@ class SqlCheckpointsIT {
     void setUp() {
         db = new Db("checkpoints");
         PrometheusRegistry registry = new PrometheusRegistry();
-        SqlStager stager = new SqlStager(db.pools, db.config, registry);
-        resolver = new ResolverService(db.pools, stager, new RowApplier(), db.config, registry);
+        SqlStager stager = new SqlStager(new StagingArea(db.pools, db.config), registry);
+        resolver = new ResolverService(db.pools, stager, new RowApplier(), new StagingArea(db.pools, db.config),
+                db.config, registry);
         checkpoints = new SqlCheckpoints(db.pools, new StagingArea(db.pools, db.config), resolver);
         schema = db.schema("app");
     }

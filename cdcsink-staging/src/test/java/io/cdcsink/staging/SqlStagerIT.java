@@ -24,7 +24,7 @@ class SqlStagerIT {
     void setUp() throws SQLException {
         db = new Db("stager");
         registry = new PrometheusRegistry();
-        stager = new SqlStager(db.pools, db.config, registry);
+        stager = new SqlStager(new StagingArea(db.pools, db.config), registry);
         table = db.targetTable("app", "t1");
     }
 
@@ -171,7 +171,7 @@ class SqlStagerIT {
     @Test
     void aSecondStagerInstanceFindsTheRegisteredStagingTable() throws SQLException {
         db.stage(stager, table, List.of(upsert(1, 0, 1, "a")));
-        SqlStager other = new SqlStager(db.pools, db.config, new PrometheusRegistry());
+        SqlStager other = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
 
         List<Mutation> drained = new ArrayList<>();
         try (Connection tx = db.connect()) {

@@ -1,0 +1,13 @@
+package io.cdcsink.api;
+
+/**
+ * Configuration kept in the target that is re-read every minute and on {@code SIGHUP} (apply configuration, JWT
+ * keys). A failed reload keeps the previous state and is logged; it never stops the process.
+ */
+public interface Reloadable {
+    /** A short name for logs, e.g. {@code apply_config}. */
+    String name();
+
+    /** Re-reads the configuration. Throws when the new state is unusable; the previous one then stays active. */
+    void reload() throws Exception;
+}

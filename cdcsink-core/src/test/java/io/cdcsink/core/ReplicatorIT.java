@@ -1,0 +1,101 @@
+package io.cdcsink.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.Mutation;
+import io.cdcsink.api.SchemaName;
+import io.cdcsink.api.TableName;
+import io.cdcsink.testing.EmbeddedPg;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The embedding API as the README shows it, and a custom source found with ServiceLoader. */
+class ReplicatorIT {
+    private final EmbeddedPg pg = EmbeddedPg.shared();
+    private String db;
+
+    @BeforeEach
+    void freshDatabase() throws SQLException {
+        db = pg.freshDatabase("embed");
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id INT PRIMARY KEY, v TEXT)");
+        }
+    }
+
+    @Test
+    void applicationCodeFeedsThePipelineAndResolvedTimestampsApplyIt() throws Exception {
+        try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString()))
+                .disableAuthentication().start()) {
+            assertThat(r.pipeline().immediate()).isFalse();
+            r.pipeline().accept(Map.of(new TableName(db, "public", "t"),
+                    List.of(Mutation.upsert(new Hlc(1, 0), "[1]", "{\"id\":1,\"v\":\"x\"}"))));
+            assertThat(count()).isZero();
+            r.pipeline().resolved(new SchemaName(db, "public"), new Hlc(2, 0));
+            awaitCount(1);
+            assertThatThrownBy(() -> r.pipeline().resolved(new SchemaName(db, "public"), new Hlc(1, 5)))
+                    .isInstanceOf(BadInputException.class).hasMessageContaining("backwards");
+        }
+    }
+
+    @Test
+    void immediateModeAppliesAtOnce() throws Exception {
+        try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString()).withImmediate(true))
+                .disableAuthentication().start()) {
+            r.pipeline().accept(Map.of(new TableName(db, "public", "t"),
+                    List.of(Mutation.upsert(new Hlc(1, 0), "[1]", "{\"id\":1,\"v\":\"x\"}"),
+                            Mutation.upsert(new Hlc(1, 0), "[2]", "{\"id\":2,\"v\":\"y\"}"))));
+            assertThat(count()).isEqualTo(2);
+            assertThatThrownBy(() -> r.pipeline().accept(Map.of(new TableName(db, "public", "t"),
+                    List.of(Mutation.upsert(new Hlc(3, 0), "[3]", "{\"id\":3,\"v\":\"z\"}"),
+                            Mutation.upsert(new Hlc(3, 0), "[4]", "{\"id\":\"four\"}")))))
+                    .isInstanceOf(BadInputException.class);
+            assertThat(count()).as("a failed batch leaves nothing behind").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void unknownDatabaseIsBadInput() throws Exception {
+        try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString()))
+                .disableAuthentication().start()) {
+            assertThatThrownBy(() -> r.pipeline().accept(Map.of(new TableName("no_such_db", "public", "t"),
+                    List.of(Mutation.delete(new Hlc(1, 0), "[1]")))))
+                    .isInstanceOf(BadInputException.class).hasMessageContaining("no_such_db");
+        }
+    }
+
+    @Test
+    void customSourceRegisteredWithServiceLoaderReplicatesEndToEnd() throws Exception {
+        try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString()))
+                .disableAuthentication()
+                .source(CountingSourceProvider.NAME, Map.of("database", db, "rows", "25")).start()) {
+            awaitCount(25);
+            assertThat(r.sources()).hasSize(1);
+        }
+    }
+
+    private void awaitCount(long expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (count() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(count()).isEqualTo(expected);
+    }
+
+    private long count() throws SQLException {
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
