@@ -13,6 +13,8 @@ final class ApplyMetrics {
     private final Counter deletes;
     private final Counter errors;
     private final Histogram duration;
+    private final Counter casDiscarded;
+    private final Counter deadlineDiscarded;
 
     ApplyMetrics(PrometheusRegistry registry) {
         upserts = Counter.builder().name("apply_upserts_total").help("Rows upserted into target tables")
@@ -25,6 +27,21 @@ final class ApplyMetrics {
                 .help("Duration of successful apply calls in seconds")
                 .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
                 .labelNames(LABELS).register(registry);
+        casDiscarded = Counter.builder().name("apply_cas_discarded_total")
+                .help("Upserts discarded because their CAS columns did not exceed the existing row's")
+                .labelNames(LABELS).register(registry);
+        deadlineDiscarded = Counter.builder().name("apply_deadline_discarded_total")
+                .help("Upserts discarded because a deadline column was older than the configured deadline")
+                .labelNames(LABELS).register(registry);
+    }
+
+    void discarded(TableName table, long byCas, long byDeadline) {
+        if (byCas > 0) {
+            casDiscarded.labelValues(labels(table)).inc(byCas);
+        }
+        if (byDeadline > 0) {
+            deadlineDiscarded.labelValues(labels(table)).inc(byDeadline);
+        }
     }
 
     void success(TableName table, long upserted, long deleted, long elapsedNanos) {

@@ -3,6 +3,7 @@ package io.cdcsink.apply;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,22 +14,29 @@ interface ApplySql {
     /** How many rows one statement may carry when each row binds {@code columnsPerRow} values. */
     int maxRowsPerStatement(int columnsPerRow);
 
-    /**
-     * Inserts the rows, or updates the listed columns of rows whose key exists; columns not listed keep their value
-     * (update) or get their default (insert).
-     *
-     * @param columns the columns every row carries, in table order, primary key included, generated excluded
-     * @return rows written
-     */
-    long upsert(Connection tx, TableInfo table, List<ColumnInfo> columns, List<ObjectNode> rows) throws SQLException;
+    /** What an upsert statement did with its rows. */
+    record Upserted(long written, long casDiscarded, long deadlineDiscarded) {
+    }
 
     /**
-     * Deletes rows by key.
+     * Inserts the rows, or updates the listed columns of rows whose key exists; columns not listed keep their value
+     * (update) or get their default (insert). The table's configuration adds expressions, and discards rows by
+     * deadline (before anything is written) and by compare-and-set (existing rows only).
+     *
+     * @param columns the columns every row carries plus constant-expression columns, in table order, primary key
+     *                included, generated excluded
+     * @param rows    rows keyed by target column name
+     */
+    Upserted upsert(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
+                    List<ObjectNode> rows) throws SQLException;
+
+    /**
+     * Deletes rows by key; key columns with an expression are matched on the expression's value.
      *
      * @param keys key values in primary-key order, one array per row
      * @return rows deleted
      */
-    long delete(Connection tx, TableInfo table, List<ArrayNode> keys) throws SQLException;
+    long delete(Connection tx, TableInfo table, TableConfig config, List<ArrayNode> keys) throws SQLException;
 
     /**
      * Converts every value to its column's type without writing, so a value the target cannot take is reported

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
 import io.cdcsink.api.TargetDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -53,6 +56,62 @@ final class CockroachApplySql implements ApplySql {
                 + String.join(",", java.util.Collections.nCopies(rows, tuple));
     }
 
+    /**
+     * The upsert under a configuration. Without expressions, CAS or deadlines it is {@link #upsertSql(TableInfo,
+     * List, int)}. Otherwise the bound values form {@code d} ({@code VALUES} of the non-constant columns) and the
+     * output applies expressions; with CAS or deadlines the statement is {@code WITH d, src, live, ins} and selects
+     * the three counts, like {@link PostgresApplySql}. Placeholders: the row values, then one deadline in
+     * microseconds per written deadline column in column-name order.
+     */
+    String upsertSql(TableInfo table, TableConfig config, List<ColumnInfo> columns, int rows) {
+        boolean exprs = columns.stream().anyMatch(c -> config.expr(c.name()).isPresent());
+        if (!exprs && !config.conditional()) {
+            return upsertSql(table, columns, rows);
+        }
+        List<ColumnInfo> bound = bound(config, columns);
+        String target = dialect.qualify(table.name());
+        String names = list(columns);
+        String values = values(bound, rows);
+        if (!config.conditional()) {
+            return "UPSERT INTO " + target + " (" + names + ") SELECT " + selectList(config, columns)
+                    + " FROM (" + values + ") AS d (" + list(bound) + ")";
+        }
+        List<String> conditions = new ArrayList<>();
+        for (String c : config.deadlines().keySet()) {
+            conditions.add(columns.stream().anyMatch(col -> col.name().equals(c))
+                    ? "src." + dialect.quote(c) + " > now() - ?::INT8 * '1 microsecond'::INTERVAL" : "false");
+        }
+        List<ColumnInfo> updated = columns.stream().filter(c -> !c.primaryKey()).toList();
+        StringBuilder sql = new StringBuilder("WITH d (").append(list(bound)).append(") AS (").append(values)
+                .append("), src AS (SELECT ").append(selectList(config, columns)).append(" FROM d), live AS (")
+                .append("SELECT * FROM src")
+                .append(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                .append("), ins AS (INSERT INTO ").append(target).append(" AS cur (").append(names)
+                .append(") SELECT ").append(names).append(" FROM live ON CONFLICT (")
+                .append(list(table.primaryKey())).append(")");
+        if (updated.isEmpty()) {
+            sql.append(" DO NOTHING");
+        } else {
+            sql.append(" DO UPDATE SET (").append(list(updated)).append(") = (")
+                    .append(updated.stream().map(c -> "excluded." + dialect.quote(c.name()))
+                            .collect(Collectors.joining(",")))
+                    .append(")");
+            if (!config.casColumns().isEmpty()) {
+                List<String> incoming = new ArrayList<>();
+                List<String> existing = new ArrayList<>();
+                for (String c : config.casColumns()) {
+                    incoming.add(columns.stream().anyMatch(col -> col.name().equals(c))
+                            ? "excluded." + dialect.quote(c) : "NULL");
+                    existing.add("cur." + dialect.quote(c));
+                }
+                sql.append(" WHERE (").append(String.join(",", incoming)).append(") > (")
+                        .append(String.join(",", existing)).append(")");
+            }
+        }
+        return sql.append(" RETURNING 1) SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM live),"
+                + " (SELECT count(*) FROM ins)").toString();
+    }
+
     String deleteSql(TableInfo table, int rows) {
         List<ColumnInfo> key = table.primaryKey();
         String tuple = key.stream().map(c -> "?::" + c.type()).collect(Collectors.joining(",", "(", ")"));
@@ -60,24 +119,47 @@ final class CockroachApplySql implements ApplySql {
                 + String.join(",", java.util.Collections.nCopies(rows, tuple)) + ")";
     }
 
+    String deleteSql(TableInfo table, TableConfig config, int rows) {
+        List<ColumnInfo> key = table.primaryKey();
+        if (key.stream().noneMatch(c -> config.expr(c.name()).isPresent())) {
+            return deleteSql(table, rows);
+        }
+        return "DELETE FROM " + dialect.qualify(table.name()) + " WHERE (" + list(key) + ") IN (SELECT "
+                + selectList(config, key) + " FROM (" + values(key, rows) + ") AS d (" + list(key) + "))";
+    }
+
     @Override
-    public long upsert(Connection tx, TableInfo table, List<ColumnInfo> columns, List<ObjectNode> rows)
-            throws SQLException {
-        try (PreparedStatement ps = tx.prepareStatement(upsertSql(table, columns, rows.size()))) {
+    public Upserted upsert(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
+                           List<ObjectNode> rows) throws SQLException {
+        List<ColumnInfo> bound = bound(config, columns);
+        try (PreparedStatement ps = tx.prepareStatement(upsertSql(table, config, columns, rows.size()))) {
             int i = 1;
             for (ObjectNode row : rows) {
-                for (ColumnInfo c : columns) {
+                for (ColumnInfo c : bound) {
                     bind(ps, i++, c, row.get(c.name()));
                 }
             }
-            return ps.executeLargeUpdate();
+            if (!config.conditional()) {
+                return new Upserted(ps.executeLargeUpdate(), 0, 0);
+            }
+            for (long micros : PostgresApplySql.deadlineMicros(config, columns)) {
+                ps.setLong(i++, micros);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long all = rs.getLong(1);
+                long live = rs.getLong(2);
+                long written = rs.getLong(3);
+                return new Upserted(written, live - written, all - live);
+            }
         }
     }
 
     @Override
-    public long delete(Connection tx, TableInfo table, List<ArrayNode> keys) throws SQLException {
+    public long delete(Connection tx, TableInfo table, TableConfig config, List<ArrayNode> keys)
+            throws SQLException {
         List<ColumnInfo> key = table.primaryKey();
-        try (PreparedStatement ps = tx.prepareStatement(deleteSql(table, keys.size()))) {
+        try (PreparedStatement ps = tx.prepareStatement(deleteSql(table, config, keys.size()))) {
             int i = 1;
             for (ArrayNode values : keys) {
                 for (int k = 0; k < key.size(); k++) {
@@ -86,6 +168,26 @@ final class CockroachApplySql implements ApplySql {
             }
             return ps.executeLargeUpdate();
         }
+    }
+
+    /** The columns that take a placeholder: all but constant expressions. */
+    private static List<ColumnInfo> bound(TableConfig config, List<ColumnInfo> columns) {
+        return columns.stream().filter(c -> !config.constant(c.name())).toList();
+    }
+
+    private static String values(List<ColumnInfo> bound, int rows) {
+        String tuple = bound.stream().map(c -> "?::" + c.type()).collect(Collectors.joining(",", "(", ")"));
+        return "VALUES " + String.join(",", java.util.Collections.nCopies(rows, tuple));
+    }
+
+    private String selectList(TableConfig config, List<ColumnInfo> columns) {
+        return columns.stream().map(c -> {
+            String value = "d." + dialect.quote(c.name());
+            return config.expr(c.name())
+                    .map(e -> "(" + e.replace(TableConfig.PLACEHOLDER, value) + ")::" + c.type() + " AS "
+                            + dialect.quote(c.name()))
+                    .orElse(value);
+        }).collect(Collectors.joining(","));
     }
 
     private void bind(PreparedStatement ps, int index, ColumnInfo column, JsonNode value) throws SQLException {

@@ -3,11 +3,13 @@ package io.cdcsink.apply;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.Applier;
+import io.cdcsink.api.ApplyConfigs;
 import io.cdcsink.api.ApplyResult;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.SchemaCatalog;
+import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.TargetDialect;
@@ -17,13 +19,10 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Applies JSON mutations (CockroachDB changefeed shape: key array, {@code after} object) as upserts and deletes on
@@ -33,18 +32,24 @@ import java.util.Set;
  * DEFAULT on insert), while an explicit JSON null writes NULL. Rows of a batch are therefore grouped by the set of
  * columns they carry and each group is written with its own statement.
  *
+ * <p>Each table's apply configuration ({@link ApplyConfigs}) is read on every call, so a reload takes effect on the
+ * next batch: renames, ignored properties and the extras column shape the rows here; expressions, compare-and-set
+ * and deadlines are part of the statements.
+ *
  * <p>Errors that are the input's fault, whether found here or reported by the target (SQLState classes 21, 22 and
  * 23), become {@link BadInputException}; other {@link SQLException}s pass through for the caller to retry.
  */
 public final class JsonApplier implements Applier {
     private final SchemaCatalog catalog;
+    private final ApplyConfigs configs;
     private final ApplySql sql;
     private final MutationDecoder decoder;
     private final ApplyMetrics metrics;
 
     @Inject
-    public JsonApplier(TargetPools pools, SchemaCatalog catalog, PrometheusRegistry registry) {
+    public JsonApplier(TargetPools pools, SchemaCatalog catalog, ApplyConfigs configs, PrometheusRegistry registry) {
         this.catalog = catalog;
+        this.configs = configs;
         JsonCodec json = new JsonCodec();
         this.sql = pools.dialect().product() == TargetDialect.Product.COCKROACHDB
                 ? new CockroachApplySql(json) : new PostgresApplySql(json);
@@ -58,14 +63,16 @@ public final class JsonApplier implements Applier {
             return;
         }
         List<DecodedMutation> decoded = decoder.decode(table, mutations);
-        TableInfo info = describe(table, decoded);
+        TableConfig config = configs.forTable(table);
+        TableInfo info = describe(table, config, decoded);
+        RowMapper mapper = new RowMapper(info, config);
         List<ArrayNode> keys = new ArrayList<>();
         List<ObjectNode> rows = new ArrayList<>();
         for (DecodedMutation m : decoded) {
             if (m.isDelete()) {
                 keys.add(m.key());
             } else {
-                rows.add(m.after().orElseThrow());
+                rows.add(mapper.map(m.after().orElseThrow()));
             }
         }
         try {
@@ -90,10 +97,9 @@ public final class JsonApplier implements Applier {
         long start = System.nanoTime();
         try {
             List<DecodedMutation> decoded = decoder.decode(table, mutations);
-            TableInfo info = describe(table, decoded);
-            ApplyResult result = write(tx, info, MutationDecoder.lastWins(decoded));
-            metrics.success(table, result.upserts(), result.deletes(), System.nanoTime() - start);
-            return result;
+            TableConfig config = configs.forTable(table);
+            TableInfo info = describe(table, config, decoded);
+            return write(tx, info, config, MutationDecoder.lastWins(decoded), start);
         } catch (SQLException e) {
             metrics.failure(table);
             throw translate(table, e);
@@ -107,12 +113,12 @@ public final class JsonApplier implements Applier {
      * The table's description, checked against the mutations. The cached description may predate DDL (a new table
      * or column), so a mismatch is re-checked once against a fresh read before it is reported.
      */
-    private TableInfo describe(TableName table, List<DecodedMutation> decoded) {
+    private TableInfo describe(TableName table, TableConfig config, List<DecodedMutation> decoded) {
         Optional<TableInfo> info = catalog.table(table);
-        Optional<String> problem = ShapeCheck.problem(table, info, decoded);
+        Optional<String> problem = ShapeCheck.problem(table, info, config, decoded);
         if (problem.isPresent()) {
             info = catalog.refresh(table);
-            problem = ShapeCheck.problem(table, info, decoded);
+            problem = ShapeCheck.problem(table, info, config, decoded);
         }
         if (problem.isPresent()) {
             throw new BadInputException(problem.get());
@@ -120,7 +126,9 @@ public final class JsonApplier implements Applier {
         return info.orElseThrow();
     }
 
-    private ApplyResult write(Connection tx, TableInfo info, List<DecodedMutation> winners) throws SQLException {
+    private ApplyResult write(Connection tx, TableInfo info, TableConfig config, List<DecodedMutation> winners,
+                              long start) throws SQLException {
+        RowMapper mapper = new RowMapper(info, config);
         List<ArrayNode> deletes = new ArrayList<>();
         // Rows that carry the same columns share a statement; LinkedHashMap keeps the batch order stable.
         Map<List<ColumnInfo>, List<ObjectNode>> upsertGroups = new LinkedHashMap<>();
@@ -128,33 +136,32 @@ public final class JsonApplier implements Applier {
             if (m.isDelete()) {
                 deletes.add(m.key());
             } else {
-                ObjectNode row = m.after().orElseThrow();
-                upsertGroups.computeIfAbsent(writtenColumns(info, row), k -> new ArrayList<>()).add(row);
+                ObjectNode row = mapper.map(m.after().orElseThrow());
+                upsertGroups.computeIfAbsent(mapper.written(row), k -> new ArrayList<>()).add(row);
             }
         }
         long deleted = 0;
         int keyChunk = sql.maxRowsPerStatement(info.primaryKey().size());
         for (int i = 0; i < deletes.size(); i += keyChunk) {
-            deleted += sql.delete(tx, info, deletes.subList(i, Math.min(deletes.size(), i + keyChunk)));
+            deleted += sql.delete(tx, info, config, deletes.subList(i, Math.min(deletes.size(), i + keyChunk)));
         }
         long upserted = 0;
+        long casDiscarded = 0;
+        long deadlineDiscarded = 0;
         for (Map.Entry<List<ColumnInfo>, List<ObjectNode>> group : upsertGroups.entrySet()) {
             List<ObjectNode> rows = group.getValue();
             int chunk = sql.maxRowsPerStatement(group.getKey().size());
             for (int i = 0; i < rows.size(); i += chunk) {
-                upserted += sql.upsert(tx, info, group.getKey(), rows.subList(i, Math.min(rows.size(), i + chunk)));
+                ApplySql.Upserted done = sql.upsert(tx, info, config, group.getKey(),
+                        rows.subList(i, Math.min(rows.size(), i + chunk)));
+                upserted += done.written();
+                casDiscarded += done.casDiscarded();
+                deadlineDiscarded += done.deadlineDiscarded();
             }
         }
+        metrics.success(info.name(), upserted, deleted, System.nanoTime() - start);
+        metrics.discarded(info.name(), casDiscarded, deadlineDiscarded);
         return new ApplyResult(upserted, deleted);
-    }
-
-    /** The row's properties that name writable columns, in table order. Generated columns are never written. */
-    private static List<ColumnInfo> writtenColumns(TableInfo info, ObjectNode row) {
-        Set<String> present = new HashSet<>();
-        for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
-            present.add(it.next());
-        }
-        return info.columns().stream().filter(c -> !c.generated() && present.contains(c.name())).toList();
     }
 
     private SQLException translate(TableName table, SQLException e) {

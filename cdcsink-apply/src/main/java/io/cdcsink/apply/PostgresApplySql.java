@@ -3,12 +3,16 @@ package io.cdcsink.apply;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
 import io.cdcsink.api.TargetDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -36,49 +40,149 @@ final class PostgresApplySql implements ApplySql {
     }
 
     String upsertSql(TableInfo table, List<ColumnInfo> columns) {
+        return upsertSql(table, TableConfig.EMPTY, columns);
+    }
+
+    /**
+     * The upsert. Without CAS or deadlines it is one {@code INSERT ... SELECT ... ON CONFLICT}; with them it is a
+     * statement of CTEs that also counts what it discarded: {@code src} (the rows, expressions applied),
+     * {@code live} (rows within every deadline), {@code ins} (the write, whose {@code DO UPDATE} only fires when the
+     * CAS tuple grows) and a final {@code SELECT} of the three counts. Parameters: the rows as a jsonb array, then
+     * one deadline in microseconds per written deadline column, in column-name order.
+     */
+    String upsertSql(TableInfo table, TableConfig config, List<ColumnInfo> columns) {
         String target = dialect.qualify(table.name());
         String names = list(columns);
+        boolean exprs = columns.stream().anyMatch(c -> config.expr(c.name()).isPresent());
+        String from = " FROM jsonb_populate_recordset(NULL::" + target + ", ?::jsonb)" + (exprs ? " AS d" : "");
+        if (!config.conditional()) {
+            return "INSERT INTO " + target + " (" + names + ") OVERRIDING SYSTEM VALUE SELECT "
+                    + (exprs ? selectList(config, columns, false) : names) + from + onConflict(table, config, columns);
+        }
+        StringBuilder sql = new StringBuilder("WITH src AS (SELECT ")
+                .append(exprs ? selectList(config, columns, true) : names).append(from).append("), live AS (")
+                .append("SELECT * FROM src");
+        List<String> conditions = new ArrayList<>();
+        for (String c : config.deadlines().keySet()) {
+            if (columns.stream().anyMatch(col -> col.name().equals(c))) {
+                conditions.add("src." + dialect.quote(c) + " > now() - ?::bigint * INTERVAL '1 microsecond'");
+            } else {
+                // A row that does not carry the deadline column cannot be shown to be recent: discarded, as NULL is.
+                conditions.add("FALSE");
+            }
+        }
+        if (!conditions.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", conditions));
+        }
+        sql.append("), ins AS (INSERT INTO ").append(target).append(" AS cur (").append(names)
+                .append(") OVERRIDING SYSTEM VALUE SELECT ").append(names).append(" FROM live")
+                .append(onConflict(table, config, columns)).append(" RETURNING 1)")
+                .append(" SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM live), (SELECT count(*) FROM ins)");
+        return sql.toString();
+    }
+
+    /** The deadline parameters {@link #upsertSql(TableInfo, TableConfig, List)} expects, in order. */
+    static List<Long> deadlineMicros(TableConfig config, List<ColumnInfo> columns) {
+        List<Long> out = new ArrayList<>();
+        config.deadlines().forEach((c, d) -> {
+            if (columns.stream().anyMatch(col -> col.name().equals(c))) {
+                out.add(Math.max(1, d.toNanos() / 1000));
+            }
+        });
+        return out;
+    }
+
+    private String onConflict(TableInfo table, TableConfig config, List<ColumnInfo> columns) {
         List<ColumnInfo> updated = columns.stream().filter(c -> !c.primaryKey()).toList();
-        StringBuilder sql = new StringBuilder()
-                .append("INSERT INTO ").append(target).append(" (").append(names).append(")")
-                .append(" OVERRIDING SYSTEM VALUE SELECT ").append(names)
-                .append(" FROM jsonb_populate_recordset(NULL::").append(target).append(", ?::jsonb)")
-                .append(" ON CONFLICT (").append(list(table.primaryKey())).append(")");
+        StringBuilder sql = new StringBuilder(" ON CONFLICT (").append(list(table.primaryKey())).append(")");
         if (updated.isEmpty()) {
-            sql.append(" DO NOTHING");
-        } else {
-            // The ROW() form keeps one syntax for one and many columns.
-            sql.append(" DO UPDATE SET (").append(list(updated)).append(") = ROW(")
-                    .append(updated.stream().map(c -> "excluded." + dialect.quote(c.name()))
-                            .collect(Collectors.joining(",")))
-                    .append(")");
+            return sql.append(" DO NOTHING").toString();
+        }
+        // The ROW() form keeps one syntax for one and many columns.
+        sql.append(" DO UPDATE SET (").append(list(updated)).append(") = ROW(")
+                .append(updated.stream().map(c -> "excluded." + dialect.quote(c.name()))
+                        .collect(Collectors.joining(",")))
+                .append(")");
+        if (!config.casColumns().isEmpty()) {
+            // Strictly greater, compared as a tuple; a CAS column the row does not carry compares as NULL.
+            List<String> incoming = new ArrayList<>();
+            List<String> existing = new ArrayList<>();
+            for (String c : config.casColumns()) {
+                boolean carried = columns.stream().anyMatch(col -> col.name().equals(c));
+                incoming.add(carried ? "excluded." + dialect.quote(c) : "NULL");
+                existing.add("cur." + dialect.quote(c));
+            }
+            sql.append(" WHERE ROW(").append(String.join(",", incoming)).append(") > ROW(")
+                    .append(String.join(",", existing)).append(")");
         }
         return sql.toString();
     }
 
+    /**
+     * One output per column over the recordset aliased {@code d}: the typed value, or the column's expression with
+     * every {@code $0} replaced by the typed value, cast back to the column's type.
+     */
+    private String selectList(TableConfig config, List<ColumnInfo> columns, boolean named) {
+        return columns.stream().map(c -> {
+            String value = "d." + dialect.quote(c.name());
+            Optional<String> expr = config.expr(c.name());
+            if (expr.isEmpty()) {
+                return value;
+            }
+            String out = "(" + expr.get().replace(TableConfig.PLACEHOLDER, value) + ")::" + c.type();
+            return named ? out + " AS " + dialect.quote(c.name()) : out;
+        }).collect(Collectors.joining(","));
+    }
+
     String deleteSql(TableInfo table) {
+        return deleteSql(table, TableConfig.EMPTY);
+    }
+
+    String deleteSql(TableInfo table, TableConfig config) {
         String target = dialect.qualify(table.name());
         String key = list(table.primaryKey());
-        return "DELETE FROM " + target + " WHERE (" + key + ") IN (SELECT " + key
-                + " FROM jsonb_populate_recordset(NULL::" + target + ", ?::jsonb))";
+        boolean exprs = table.primaryKey().stream().anyMatch(c -> config.expr(c.name()).isPresent());
+        return "DELETE FROM " + target + " WHERE (" + key + ") IN (SELECT "
+                + (exprs ? selectList(config, table.primaryKey(), false) : key)
+                + " FROM jsonb_populate_recordset(NULL::" + target + ", ?::jsonb)" + (exprs ? " AS d" : "") + ")";
     }
 
     @Override
-    public long upsert(Connection tx, TableInfo table, List<ColumnInfo> columns, List<ObjectNode> rows)
-            throws SQLException {
+    public Upserted upsert(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
+                           List<ObjectNode> rows) throws SQLException {
         ArrayNode param = json.mapper().createArrayNode();
         for (ObjectNode row : rows) {
             // Only the written columns: a value for a skipped (generated) column must not fail the conversion.
             ObjectNode out = param.addObject();
             for (ColumnInfo c : columns) {
-                out.set(c.name(), row.get(c.name()));
+                if (row.has(c.name()) && !config.constant(c.name())) {
+                    out.set(c.name(), row.get(c.name()));
+                }
             }
         }
-        return run(tx, upsertSql(table, columns), param);
+        String sql = upsertSql(table, config, columns);
+        if (!config.conditional()) {
+            return new Upserted(run(tx, sql, param), 0, 0);
+        }
+        try (PreparedStatement ps = tx.prepareStatement(sql)) {
+            ps.setString(1, json.write(param));
+            int i = 2;
+            for (long micros : deadlineMicros(config, columns)) {
+                ps.setLong(i++, micros);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long all = rs.getLong(1);
+                long live = rs.getLong(2);
+                long written = rs.getLong(3);
+                return new Upserted(written, live - written, all - live);
+            }
+        }
     }
 
     @Override
-    public long delete(Connection tx, TableInfo table, List<ArrayNode> keys) throws SQLException {
+    public long delete(Connection tx, TableInfo table, TableConfig config, List<ArrayNode> keys)
+            throws SQLException {
         List<ColumnInfo> key = table.primaryKey();
         ArrayNode param = json.mapper().createArrayNode();
         for (ArrayNode values : keys) {
@@ -87,7 +191,7 @@ final class PostgresApplySql implements ApplySql {
                 out.set(key.get(i).name(), values.get(i));
             }
         }
-        return run(tx, deleteSql(table), param);
+        return run(tx, deleteSql(table, config), param);
     }
 
     String checkSql(TableInfo table) {

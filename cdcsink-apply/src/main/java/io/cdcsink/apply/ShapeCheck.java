@@ -1,19 +1,19 @@
 package io.cdcsink.apply;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
 import io.cdcsink.api.TableName;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Checks decoded mutations against a table's description and says what does not fit. Columns are compared by name
- * (set difference), never by counting, so one property can never hide another.
+ * (set difference), never by counting, so one property can never hide another: an {@code ignore} entry for a
+ * property that is absent cannot mask a property that is unknown.
  */
 final class ShapeCheck {
     private ShapeCheck() {
@@ -21,6 +21,12 @@ final class ShapeCheck {
 
     /** The first problem found, as a message naming the table; empty when every mutation fits. */
     static Optional<String> problem(TableName name, Optional<TableInfo> table, List<DecodedMutation> mutations) {
+        return problem(name, table, TableConfig.EMPTY, mutations);
+    }
+
+    /** As {@link #problem(TableName, Optional, List)}, with the table's apply configuration in force. */
+    static Optional<String> problem(TableName name, Optional<TableInfo> table, TableConfig config,
+                                    List<DecodedMutation> mutations) {
         if (table.isEmpty()) {
             return Optional.of("unknown table " + name);
         }
@@ -29,10 +35,13 @@ final class ShapeCheck {
         if (key.isEmpty()) {
             return Optional.of("table " + name + " has no primary key; cdc-sink needs one to apply mutations");
         }
-        Set<String> known = new HashSet<>();
-        info.columns().forEach(c -> known.add(c.name()));
+        Optional<String> configProblem = RowMapper.configProblem(info, config);
+        if (configProblem.isPresent()) {
+            return configProblem;
+        }
+        RowMapper mapper = new RowMapper(info, config);
         for (DecodedMutation m : mutations) {
-            Optional<String> problem = m.isDelete() ? deleteProblem(name, key, m) : upsertProblem(name, key, known, m);
+            Optional<String> problem = m.isDelete() ? deleteProblem(name, key, m) : upsertProblem(name, key, mapper, m);
             if (problem.isPresent()) {
                 return problem;
             }
@@ -49,26 +58,20 @@ final class ShapeCheck {
         return Optional.empty();
     }
 
-    private static Optional<String> upsertProblem(TableName name, List<ColumnInfo> key, Set<String> known,
+    private static Optional<String> upsertProblem(TableName name, List<ColumnInfo> key, RowMapper mapper,
                                                   DecodedMutation m) {
-        Set<String> present = new HashSet<>();
-        Set<String> unknown = new TreeSet<>();
-        for (Iterator<String> it = m.after().orElseThrow().fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            present.add(field);
-            if (!known.contains(field)) {
-                unknown.add(field);
-            }
-        }
-        if (!unknown.isEmpty()) {
+        ObjectNode row = m.after().orElseThrow();
+        Set<String> unknown = mapper.unknown(row);
+        if (!unknown.isEmpty() && mapper.config().extras().isEmpty()) {
             return Optional.of("table " + name + ": unknown columns " + unknown + " in mutation with key "
                     + m.keyText() + " at " + m.time());
         }
         List<String> missing = new ArrayList<>();
         for (ColumnInfo c : key) {
             // A generated key column is computed by the target, so the row need not carry it.
-            if (!c.generated() && !present.contains(c.name())) {
-                missing.add(c.name());
+            if (!c.generated() && !mapper.feeds(row, c)) {
+                String source = mapper.config().sourceName(c.name());
+                missing.add(source.equals(c.name()) ? c.name() : source + " (for " + c.name() + ")");
             }
         }
         if (!missing.isEmpty()) {

@@ -1,8 +1,10 @@
 package io.cdcsink.apply;
 
+import io.cdcsink.api.ApplyConfigs;
 import io.cdcsink.api.ApplyResult;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
+import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableName;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.testing.TestTargetPools;
@@ -14,6 +16,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A fresh database with a catalog and an applier over it, plus small SQL helpers. One per test. */
 final class ApplyFixture {
@@ -22,13 +26,25 @@ final class ApplyFixture {
     final TargetSchemaCatalog catalog;
     final PrometheusRegistry registry = new PrometheusRegistry();
     final JsonApplier applier;
+    /** The apply configuration the applier sees; tests put tables' configurations here. */
+    final Map<TableName, TableConfig> configs = new ConcurrentHashMap<>();
 
     ApplyFixture(String prefix) {
         EmbeddedPg pg = EmbeddedPg.shared();
         database = pg.freshDatabase(prefix);
         pools = new TestTargetPools(pg);
         catalog = new TargetSchemaCatalog(pools);
-        applier = new JsonApplier(pools, catalog, registry);
+        applier = new JsonApplier(pools, catalog, new ApplyConfigs() {
+            @Override
+            public TableConfig forTable(TableName table) {
+                return configs.getOrDefault(table, TableConfig.EMPTY);
+            }
+
+            @Override
+            public Map<TableName, TableConfig> active() {
+                return Map.copyOf(configs);
+            }
+        }, registry);
     }
 
     static Hlc at(long nanos) {

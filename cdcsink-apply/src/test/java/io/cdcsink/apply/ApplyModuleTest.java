@@ -6,6 +6,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.cdcsink.api.Applier;
+import io.cdcsink.api.ApplyConfigs;
 import io.cdcsink.api.SchemaCatalog;
 import io.cdcsink.api.TargetDialect;
 import io.cdcsink.api.TargetPools;
@@ -49,6 +50,7 @@ class ApplyModuleTest {
             @Override
             protected void configure() {
                 bind(TargetPools.class).toInstance(new UnusedPools());
+                bind(ApplyConfigs.class).toInstance(ApplyConfigs.NONE);
                 bind(PrometheusRegistry.class).toInstance(registry);
             }
         });

@@ -82,6 +82,11 @@ final class CdcSinkProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** The operating-system process id of the cdc-sink JVM (for sending signals). */
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -1,6 +1,10 @@
 package io.cdcsink.webhook;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.cdcsink.api.ApplyConfigs;
 import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.TableConfig;
+import io.cdcsink.api.TableName;
 import io.cdcsink.api.TargetPools;
 import io.cdcsink.api.TargetUnavailableException;
 import io.cdcsink.api.UnauthorizedException;
@@ -11,6 +15,7 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -22,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP front of the changefeed source: routes {@code /_/healthz}, {@code /_/varz} and changefeed paths, maps
+ * The HTTP front of the changefeed source: routes {@code /_/healthz}, {@code /_/varz}, {@code /_/config/apply}
+ * (the active apply configuration as JSON) and changefeed paths, maps
  * errors to status codes, and logs and counts every request. Any method reaches the changefeed paths, as
  * CockroachDB uses both POST and PUT.
  */
@@ -38,15 +44,17 @@ public final class WebhookHandler extends Handler.Abstract {
     private final HttpMetrics metrics;
     private final ChangefeedPathParser paths = new ChangefeedPathParser();
     private final ExpositionFormats formats = ExpositionFormats.init();
+    private final ApplyConfigs applyConfigs;
 
     @Inject
     public WebhookHandler(WebhookConfig config, ChangefeedReceiver receiver, TargetPools pools,
-                          PrometheusRegistry registry, HttpMetrics metrics) {
+                          PrometheusRegistry registry, HttpMetrics metrics, ApplyConfigs applyConfigs) {
         this.config = config;
         this.receiver = receiver;
         this.pools = pools;
         this.registry = registry;
         this.metrics = metrics;
+        this.applyConfigs = applyConfigs;
     }
 
     @Override
@@ -79,6 +87,9 @@ public final class WebhookHandler extends Handler.Abstract {
         }
         if (path.equals("/_/varz")) {
             return varz(request);
+        }
+        if (path.equals("/_/config/apply")) {
+            return applyConfig();
         }
         if (path.startsWith("/_/") || path.equals("/_")) {
             return Reply.text(404, NOT_FOUND);
@@ -114,6 +125,53 @@ public final class WebhookHandler extends Handler.Abstract {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writer.write(out, registry.scrape());
         return new Reply(200, writer.getContentType(), out.toByteArray());
+    }
+
+    /**
+     * {@code {"db.schema.table": {"CASColumns": [...], "Deadlines": {"col": nanos}, "Exprs": {...}, "Extras": "col",
+     * "Ignore": {"prop": true}, "SourceNames": {"target": "source"}}}}: the original tool's shape, two-space
+     * indented; {@code CASColumns} is an empty array and {@code Extras} an empty string when unset.
+     */
+    private Reply applyConfig() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            for (Map.Entry<TableName, TableConfig> e : applyConfigs.active().entrySet()) {
+                TableConfig c = e.getValue();
+                g.writeObjectFieldStart(e.getKey().toString());
+                g.writeArrayFieldStart("CASColumns");
+                for (String col : c.casColumns()) {
+                    g.writeString(col);
+                }
+                g.writeEndArray();
+                g.writeObjectFieldStart("Deadlines");
+                for (Map.Entry<String, java.time.Duration> d : c.deadlines().entrySet()) {
+                    g.writeNumberField(d.getKey(), d.getValue().toNanos());
+                }
+                g.writeEndObject();
+                g.writeObjectFieldStart("Exprs");
+                for (Map.Entry<String, String> x : c.exprs().entrySet()) {
+                    g.writeStringField(x.getKey(), x.getValue());
+                }
+                g.writeEndObject();
+                g.writeStringField("Extras", c.extras().orElse(""));
+                g.writeObjectFieldStart("Ignore");
+                for (String name : c.ignored()) {
+                    g.writeBooleanField(name, true);
+                }
+                g.writeEndObject();
+                g.writeObjectFieldStart("SourceNames");
+                for (Map.Entry<String, String> r : c.sourceNames().entrySet()) {
+                    g.writeStringField(r.getKey(), r.getValue());
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        out.write('\n');
+        return new Reply(200, "application/json", out.toByteArray());
     }
 
     private Reply failure(Request request, String path, Exception e) {

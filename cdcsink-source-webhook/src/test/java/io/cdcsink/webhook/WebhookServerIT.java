@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
+import io.cdcsink.api.ApplyConfigs;
 import io.cdcsink.api.Authenticator;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Hlc;
@@ -65,6 +66,7 @@ class WebhookServerIT {
                 bind(Authenticator.class).toInstance(auth);
                 bind(TargetPools.class).toInstance(pools);
                 bind(PrometheusRegistry.class).toInstance(new PrometheusRegistry());
+                bind(ApplyConfigs.class).toInstance(ApplyConfigs.NONE);
             }
         }).getInstance(WebhookServer.class);
         server.start();

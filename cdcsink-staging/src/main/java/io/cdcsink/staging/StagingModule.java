@@ -2,12 +2,15 @@ package io.cdcsink.staging;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
+import com.google.inject.multibindings.Multibinder;
+import io.cdcsink.api.ApplyConfigs;
 import io.cdcsink.api.Checkpoints;
+import io.cdcsink.api.Reloadable;
 import io.cdcsink.api.Stager;
 import java.util.Objects;
 
 /**
- * Binds staging, checkpoints and the resolver. Needs {@code TargetPools}, {@code Applier} and
+ * Binds staging, checkpoints, the resolver and the apply configuration (also a {@link Reloadable}). Needs {@code TargetPools}, {@code Applier} and
  * {@code PrometheusRegistry} from other modules.
  */
 public final class StagingModule extends AbstractModule {
@@ -24,5 +27,8 @@ public final class StagingModule extends AbstractModule {
         bind(Stager.class).to(SqlStager.class).in(Scopes.SINGLETON);
         bind(Checkpoints.class).to(SqlCheckpoints.class).in(Scopes.SINGLETON);
         bind(ResolverService.class).in(Scopes.SINGLETON);
+        bind(SqlApplyConfigs.class).in(Scopes.SINGLETON);
+        bind(ApplyConfigs.class).to(SqlApplyConfigs.class);
+        Multibinder.newSetBinder(binder(), Reloadable.class).addBinding().to(SqlApplyConfigs.class);
     }
 }

@@ -1,0 +1,134 @@
+package io.cdcsink.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.api.TableConfig;
+import io.cdcsink.api.TableInfo;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns incoming rows (keyed by source property names) into rows keyed by target column names, following a table's
+ * configuration: renames ({@code src_name}), ignored properties, and the extras column that gathers unknown
+ * properties. Names are matched exactly (case-sensitive) and by name, never by counting.
+ */
+final class RowMapper {
+    private final TableInfo table;
+    private final TableConfig config;
+    /** Every property name that maps somewhere or is dropped on purpose. */
+    private final Set<String> known = new HashSet<>();
+
+    RowMapper(TableInfo table, TableConfig config) {
+        this.table = table;
+        this.config = config;
+        for (ColumnInfo c : table.columns()) {
+            // Generated columns are accepted (and never written), like every other column of the table.
+            known.add(config.sourceName(c.name()));
+        }
+        known.addAll(config.ignored());
+    }
+
+    TableConfig config() {
+        return config;
+    }
+
+    /** What is wrong with the configuration for this table: a configured column that the table lacks, etc. */
+    static Optional<String> configProblem(TableInfo table, TableConfig config) {
+        for (String cas : config.casColumns()) {
+            if (table.column(cas).isEmpty()) {
+                return Optional.of("apply_config: CAS column " + cas + " not found in table " + table.name());
+            }
+        }
+        for (String c : config.deadlines().keySet()) {
+            if (table.column(c).isEmpty()) {
+                return Optional.of("apply_config: deadline column " + c + " not found in table " + table.name());
+            }
+        }
+        for (String c : config.exprs().keySet()) {
+            if (table.column(c).isEmpty()) {
+                return Optional.of("apply_config: expression column " + c + " not found in table " + table.name());
+            }
+        }
+        for (String c : config.sourceNames().keySet()) {
+            if (table.column(c).isEmpty()) {
+                return Optional.of("apply_config: renamed column " + c + " not found in table " + table.name());
+            }
+        }
+        if (config.extras().isPresent()) {
+            String c = config.extras().get();
+            Optional<ColumnInfo> info = table.column(c);
+            if (info.isEmpty()) {
+                return Optional.of("apply_config: extras column " + c + " not found in table " + table.name());
+            }
+            if (info.get().generated() || !info.get().type().toLowerCase(java.util.Locale.ROOT).startsWith("json")) {
+                return Optional.of("apply_config: extras column " + c + " of table " + table.name()
+                        + " must be a writable json or jsonb column, not " + info.get().type());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The row's properties that neither map to a column nor are ignored, sorted. */
+    Set<String> unknown(ObjectNode row) {
+        Set<String> out = new TreeSet<>();
+        for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!known.contains(name)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** True when the row carries what feeds the column (or the column's value is a constant expression). */
+    boolean feeds(ObjectNode row, ColumnInfo column) {
+        String source = config.sourceName(column.name());
+        return config.constant(column.name()) || (row.has(source) && !config.ignored().contains(source));
+    }
+
+    /**
+     * The row keyed by target column names: only the columns the row feeds (sparse rows stay sparse), generated
+     * columns left out, and, when an extras column is configured, that column set to the object of the unknown
+     * properties (SQL NULL when there are none and the row does not feed the column itself).
+     */
+    ObjectNode map(ObjectNode row) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        for (ColumnInfo c : table.columns()) {
+            String source = config.sourceName(c.name());
+            if (!c.generated() && row.has(source) && !config.ignored().contains(source)) {
+                out.set(c.name(), row.get(source));
+            }
+        }
+        if (config.extras().isPresent()) {
+            String extras = config.extras().get();
+            ObjectNode gathered = JsonNodeFactory.instance.objectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!known.contains(e.getKey())) {
+                    gathered.set(e.getKey(), e.getValue());
+                }
+            }
+            if (!gathered.isEmpty()) {
+                out.set(extras, gathered);
+            } else if (!out.has(extras)) {
+                out.set(extras, NullNode.getInstance());
+            }
+        }
+        return out;
+    }
+
+    /** The columns a mapped row writes, in table order: those it carries plus constant expressions. */
+    List<ColumnInfo> written(ObjectNode mapped) {
+        return table.columns().stream()
+                .filter(c -> !c.generated() && (mapped.has(c.name()) || config.constant(c.name())))
+                .toList();
+    }
+}

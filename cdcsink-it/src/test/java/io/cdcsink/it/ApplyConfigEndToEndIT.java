@@ -1,0 +1,163 @@
+package io.cdcsink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.testing.EmbeddedPg;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * apply_config end to end: the real jar, configuration written with SQL into the target, reloaded by a real
+ * {@code SIGHUP}, shown by {@code /_/config/apply}, and applied to changefeed batches.
+ */
+class ApplyConfigEndToEndIT {
+    private final EmbeddedPg pg = EmbeddedPg.shared();
+    private final Http http = new Http();
+    private String db;
+
+    @BeforeEach
+    void freshDatabase() throws SQLException {
+        db = pg.freshDatabase("applycfg");
+        sql("CREATE TABLE t (pk INT PRIMARY KEY, ver INT, val TEXT, ts TIMESTAMPTZ, overflow JSONB)");
+    }
+
+    @Test
+    void configurationReloadedOnSighupShapesStagedBatches() throws Exception {
+        try (CdcSinkProcess p = start("sighup")) {
+            var hook = p.uri("/" + db + "/public");
+            Instant future = Instant.now().plus(Duration.ofHours(1));
+            Instant past = Instant.now().minus(Duration.ofHours(1));
+            // The first mutation creates the staging area, apply_config included.
+            assertOk(http.post(hook, batch(row(1, 5, "a", future, ""), "10.0")));
+            assertOk(http.post(hook, "{\"resolved\":\"20.0\"}"));
+            await(() -> query("SELECT val FROM t WHERE pk = 1").equals(List.of("a")));
+            assertThat(http.get(p.uri("/_/config/apply")).body().strip()).isEqualTo("{ }");
+
+            configure("ver", "cas_order", "1");
+            configure("ts", "deadline", "'10 minutes'");
+            configure("val", "expr", "$$$0 || '!'$$");
+            configure("val", "src_name", "'value'");
+            configure("overflow", "extras", "true");
+            configure("junk", "ignore", "true");
+            hangUp(p);
+            await(() -> http.get(p.uri("/_/config/apply")).body().contains("\"CASColumns\" : [ \"ver\" ]"));
+            String shown = http.get(p.uri("/_/config/apply")).body();
+            assertThat(shown).contains("\"" + db + ".public.t\"", "\"ts\" : 600000000000", "\"val\" : \"$0 || '!'\"",
+                    "\"Extras\" : \"overflow\"", "\"junk\" : true", "\"val\" : \"value\"");
+            assertThat(p.logText()).contains("reloading configuration due to SIGHUP");
+
+            assertOk(http.post(hook, batch(String.join(",",
+                    row(1, 4, "value", "older version", future, ""),                   // CAS: discarded
+                    row(2, 1, "value", "too late", past, ""),                          // deadline: discarded
+                    row(3, 1, "value", "b", future, ",\"color\":\"red\",\"junk\":1")),   // extras, ignore, rename, expr
+                    "30.0")));
+            assertOk(http.post(hook, "{\"resolved\":\"40.0\"}"));
+            await(() -> !query("SELECT pk FROM t WHERE pk = 3").isEmpty());
+            assertThat(query("SELECT pk || ':' || ver || ':' || val || ':' || coalesce(overflow::text, '-') FROM t"
+                    + " ORDER BY pk")).containsExactly("1:5:a:-", "3:1:b!:{\"color\": \"red\"}");
+            String varz = http.get(p.uri("/_/varz")).body();
+            assertThat(varz).contains("apply_cas_discarded_total{database=\"" + db + "\",schema=\"public\",table=\"t\"} 1.0")
+                    .contains("apply_deadline_discarded_total{database=\"" + db + "\",schema=\"public\",table=\"t\"} 1.0");
+
+            // A broken configuration (gap in cas_order) is reported and the previous one stays in force.
+            configure("val", "cas_order", "3");
+            hangUp(p);
+            await(() -> p.logText().contains("cas_order values must be contiguous"));
+            assertThat(http.get(p.uri("/_/config/apply")).body()).contains("\"CASColumns\" : [ \"ver\" ]");
+
+            // Deletes ignore CAS and deadlines.
+            assertOk(http.post(hook, "{\"payload\":[{\"after\":null,\"key\":[1],\"topic\":\"t\",\"updated\":\"50.0\"}],"
+                    + "\"length\":1}"));
+            assertOk(http.post(hook, "{\"resolved\":\"60.0\"}"));
+            await(() -> query("SELECT pk FROM t").equals(List.of("3")));
+        }
+    }
+
+    @Test
+    void configurationNamingAMissingColumnIsRejectedNamingIt() throws Exception {
+        try (CdcSinkProcess p = start("badcolumn", "--immediate")) {
+            var hook = p.uri("/" + db + "/public");
+            assertOk(http.post(hook, batch(row(1, 1, "a", Instant.now(), ""), "10.0")));
+            configure("bad_column", "cas_order", "1");
+            hangUp(p);
+            await(() -> http.get(p.uri("/_/config/apply")).body().contains("bad_column"));
+            Http.Reply r = http.post(hook, batch(row(2, 1, "b", Instant.now(), ""), "20.0"));
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.body()).contains("CAS column bad_column not found in table " + db + ".public.t");
+            assertThat(query("SELECT pk FROM t")).containsExactly("1");
+        }
+    }
+
+    private static String row(int pk, int ver, String val, Instant ts, String more) {
+        return row(pk, ver, "val", val, ts, more);
+    }
+
+    /** A changefeed row; {@code property} names the source property of column val (renamed to value later). */
+    private static String row(int pk, int ver, String property, String val, Instant ts, String more) {
+        return "{\"after\":{\"pk\":" + pk + ",\"ver\":" + ver + ",\"" + property + "\":\"" + val
+                + "\",\"ts\":\"" + ts + "\"" + more + "},\"key\":[" + pk + "],\"topic\":\"t\",\"updated\":\"%s\"}";
+    }
+
+    private static String batch(String rows, String updated) {
+        return "{\"payload\":[" + rows.replace("%s", updated) + "],\"length\":1}";
+    }
+
+    private CdcSinkProcess start(String name, String... flags) throws Exception {
+        return CdcSinkProcess.start("postgresql://postgres@localhost:" + pg.port() + "/" + db + "?sslmode=disable",
+                name, flags);
+    }
+
+    /** The documented PostgreSQL form of the spec's {@code UPSERT INTO _cdc_sink.apply_config} examples. */
+    private void configure(String column, String setting, String value) throws SQLException {
+        sql("INSERT INTO _cdc_sink.apply_config (target_db, target_schema, target_table, target_column, " + setting
+                + ") VALUES ('" + db + "', 'public', 't', '" + column + "', " + value + ") ON CONFLICT (target_db, "
+                + "target_schema, target_table, target_column) DO UPDATE SET " + setting + " = excluded." + setting);
+    }
+
+    private static void hangUp(CdcSinkProcess p) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
+    private static void await(Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 30s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void assertOk(Http.Reply r) {
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    private List<String> query(String sql) throws SQLException {
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+
+    private void sql(String sql) throws SQLException {
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
