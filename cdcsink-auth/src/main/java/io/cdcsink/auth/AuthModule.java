@@ -1,11 +1,18 @@
 package io.cdcsink.auth;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Scopes;
+import com.google.inject.multibindings.Multibinder;
 import io.cdcsink.api.Authenticator;
+import io.cdcsink.api.Reloadable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Binds the {@link Authenticator} chosen by {@link AuthConfig}. */
+/**
+ * Binds the {@link Authenticator} chosen by {@link AuthConfig}: JWTs checked against keys in the target
+ * ({@link JwtAuthenticator}, needs {@code TargetPools}, {@code StagingArea} and {@code PrometheusRegistry} from other
+ * modules), or everyone allowed with {@code --disableAuthentication}.
+ */
 public final class AuthModule extends AbstractModule {
     private static final Logger LOG = LoggerFactory.getLogger(AuthModule.class);
     private final AuthConfig config;
@@ -21,7 +28,11 @@ public final class AuthModule extends AbstractModule {
             LOG.warn("authentication disabled, any caller may write to the target database");
             bind(Authenticator.class).to(AllowAllAuthenticator.class).asEagerSingleton();
         } else {
-            bind(Authenticator.class).to(DenyAllAuthenticator.class).asEagerSingleton();
+            bind(AuthMetrics.class).in(Scopes.SINGLETON);
+            bind(JwtKeyStore.class).in(Scopes.SINGLETON);
+            bind(JwtAuthenticator.class).in(Scopes.SINGLETON);
+            bind(Authenticator.class).to(JwtAuthenticator.class);
+            Multibinder.newSetBinder(binder(), Reloadable.class).addBinding().to(JwtAuthenticator.class);
         }
     }
 }

@@ -60,15 +60,12 @@ final class StartCommand implements Callable<Integer> {
     Path tlsPrivateKey;
 
     @Option(names = "--tlsSelfSigned",
-            description = "if true, generate a self-signed TLS certificate valid for 'localhost'")
+            description = "if true, generate a self-signed TLS certificate valid for 'localhost', 127.0.0.1 and ::1"
+                    + " (used when --tlsCertificate is not given)")
     boolean tlsSelfSigned;
 
     @Override
     public Integer call() throws Exception {
-        if (!disableAuthentication) {
-            throw new IllegalArgumentException("token authentication (JWT) is not available in this build yet;"
-                    + " pass --disableAuthentication to accept every caller");
-        }
         WebhookConfig webhook = new WebhookConfig(BindAddress.parse(bindAddr), maxBodyBytes,
                 Optional.ofNullable(tlsCertificate), Optional.ofNullable(tlsPrivateKey), tlsSelfSigned);
         EmbeddedTarget embedded = null;
@@ -81,7 +78,10 @@ final class StartCommand implements Callable<Integer> {
         TargetConfig target = new TargetConfig(ConnectionString.parse("--conn", connection), targetDBConns,
                 immediate, stagingDB, Duration.ofSeconds(10));
         Replicator.Builder builder = Replicator.builder().target(target).module(new WebhookModule(webhook))
-                .disableAuthentication().handleSignals();
+                .handleSignals();
+        if (disableAuthentication) {
+            builder.disableAuthentication();
+        }
         EmbeddedTarget toStop = embedded;
         try (Replicator replicator = builder.start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

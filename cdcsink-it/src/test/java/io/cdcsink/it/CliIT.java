@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cdcsink.testing.EmbeddedPg;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,10 +45,21 @@ class CliIT {
     }
 
     @Test
-    void startRefusesToRunWithoutAuthenticationRatherThanAcceptEveryone() throws Exception {
-        Run r = run("start", "--conn", EmbeddedPg.shared().connectionString());
+    void startWithoutDisableAuthenticationUsesTokensInsteadOfRefusing() throws Exception {
+        // JWT authentication is the default now: start goes on to the target (unreachable here) instead of refusing.
+        // Requests with and without tokens are covered by SecurityEndToEndIT.
+        Run r = run("start", "--conn", "postgresql://postgres@127.0.0.1:1/postgres?connectTimeout=1");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.output()).contains("--disableAuthentication");
+        assertThat(r.output()).doesNotContain("--disableAuthentication").doesNotContain("authentication disabled")
+                .contains("127.0.0.1:1");
+    }
+
+    @Test
+    void makeJwtIsASubcommand() throws Exception {
+        Run r = run("make-jwt", "-a", "db.public", "--claim");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("\"iss\": \"cdc-sink\"").contains("https://github.com/cockroachdb/cdc-sink");
+        assertThat(run("make-jwt", "--claim").output()).contains("no schemas specified");
     }
 
     @Test

@@ -9,9 +9,9 @@ import java.util.Optional;
  *
  * @param bindAddress    where to listen ({@code --bindAddr})
  * @param maxBodyBytes   largest request body accepted; larger ones get 413
- * @param tlsCertificate PEM certificate chain ({@code --tlsCertificate}); carried for the TLS work to come
- * @param tlsPrivateKey  PEM private key ({@code --tlsPrivateKey}); carried for the TLS work to come
- * @param tlsSelfSigned  generate a self-signed certificate ({@code --tlsSelfSigned}); carried for later
+ * @param tlsCertificate PEM certificate chain ({@code --tlsCertificate}), the server's own certificate first
+ * @param tlsPrivateKey  PEM private key of the certificate ({@code --tlsPrivateKey})
+ * @param tlsSelfSigned  serve a fresh self-signed certificate ({@code --tlsSelfSigned}) when no files are given
  */
 public record WebhookConfig(BindAddress bindAddress, long maxBodyBytes, Optional<Path> tlsCertificate,
                             Optional<Path> tlsPrivateKey, boolean tlsSelfSigned) {

@@ -2,17 +2,30 @@ package io.cdcsink.webhook;
 
 import io.cdcsink.api.Source;
 import jakarta.inject.Inject;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The changefeed HTTP server: a Jetty server owning its threads, started and stopped by the replicator. */
+/**
+ * The changefeed HTTP server: a Jetty server owning its threads, started and stopped by the replicator. Speaks
+ * HTTP/1.1 and HTTP/2: over TLS (chosen by ALPN) when a certificate is configured, otherwise in clear text (h2c).
+ */
 public final class WebhookServer implements Source {
     private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
     /** In-flight requests get this long to finish on shutdown, as the original allowed. */
@@ -40,7 +53,9 @@ public final class WebhookServer implements Source {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector c = new ServerConnector(s, new HttpConnectionFactory(http));
+        Optional<TlsMaterial> tls = TlsMaterial.from(config);
+        ServerConnector c = tls.isPresent() ? tlsConnector(s, http, tls.get())
+                : new ServerConnector(s, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
         config.bindAddress().host().ifPresent(c::setHost);
         c.setPort(config.bindAddress().port());
         s.addConnector(c);
@@ -57,7 +72,29 @@ public final class WebhookServer implements Source {
         }
         server = s;
         connector = c;
-        log.info("Server listening on {}", config.bindAddress().host().orElse("*") + ":" + c.getLocalPort());
+        log.info("Server listening on {}://{}", tls.isPresent() ? "https" : "http",
+                config.bindAddress().host().orElse("*") + ":" + c.getLocalPort());
+    }
+
+    private static ServerConnector tlsConnector(Server s, HttpConfiguration plain, TlsMaterial tls) {
+        // The key store only lives in memory; its password just satisfies the API.
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String password = Base64.getEncoder().encodeToString(random);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(tls.keyStore(password.toCharArray()));
+        ssl.setKeyStorePassword(password);
+        ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
+        HttpConfiguration https = new HttpConfiguration(plain);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Changefeeds often address the server by IP or through a load balancer name: do not tie Host to SNI.
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
+        HttpConnectionFactory http1 = new HttpConnectionFactory(https);
+        HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(https);
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+        alpn.setDefaultProtocol(http1.getProtocol());
+        return new ServerConnector(s, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, http2, http1);
     }
 
     /** The port actually bound (useful when the configured port is 0). */
