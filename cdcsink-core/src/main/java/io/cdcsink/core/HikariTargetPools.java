@@ -82,6 +82,7 @@ public final class HikariTargetPools implements TargetPools {
         hc.setMaximumPoolSize(config.maxPoolSize());
         hc.setMinimumIdle(1);
         hc.setMaxLifetime(600_000);
+        hc.setIdleTimeout(300_000);
         hc.setConnectionTimeout(config.connectTimeout().toMillis());
         hc.setInitializationFailTimeout(config.connectTimeout().toMillis());
         hc.setAutoCommit(true);
