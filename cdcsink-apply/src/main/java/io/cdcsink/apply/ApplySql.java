@@ -6,6 +6,8 @@ import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -47,4 +49,23 @@ interface ApplySql {
      */
     void checkValues(Connection tx, TableInfo table, List<ObjectNode> rows, List<ArrayNode> keys)
             throws SQLException;
+
+    /**
+     * Binds the deadline parameters of a conditional upsert from {@code firstDeadlineParam} on, runs it and reads its
+     * three counts: rows offered, rows left after deadlines, rows written.
+     */
+    static Upserted runConditional(PreparedStatement ps, int firstDeadlineParam, TableConfig config,
+                                   List<ColumnInfo> columns) throws SQLException {
+        int i = firstDeadlineParam;
+        for (long micros : PostgresApplySql.deadlineMicros(config, columns)) {
+            ps.setLong(i++, micros);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            long all = rs.getLong(1);
+            long live = rs.getLong(2);
+            long written = rs.getLong(3);
+            return new Upserted(written, live - written, all - live);
+        }
+    }
 }

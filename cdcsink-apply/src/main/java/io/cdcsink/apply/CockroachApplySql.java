@@ -142,16 +142,7 @@ final class CockroachApplySql implements ApplySql {
             if (!config.conditional()) {
                 return new Upserted(ps.executeLargeUpdate(), 0, 0);
             }
-            for (long micros : PostgresApplySql.deadlineMicros(config, columns)) {
-                ps.setLong(i++, micros);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long all = rs.getLong(1);
-                long live = rs.getLong(2);
-                long written = rs.getLong(3);
-                return new Upserted(written, live - written, all - live);
-            }
+            return ApplySql.runConditional(ps, i, config, columns);
         }
     }
 

@@ -166,16 +166,17 @@ final class PostgresApplySql implements ApplySql {
         }
         try (PreparedStatement ps = tx.prepareStatement(sql)) {
             ps.setString(1, json.write(param));
-            int i = 2;
-            for (long micros : deadlineMicros(config, columns)) {
-                ps.setLong(i++, micros);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long all = rs.getLong(1);
-                long live = rs.getLong(2);
-                long written = rs.getLong(3);
-                return new Upserted(written, live - written, all - live);
+            return ApplySql.runConditional(ps, 2, config, columns);
+        }
+    }
+
+    /** Key arrays as objects keyed by the primary-key column names, the shape jsonb_populate_recordset reads. */
+    private static void addKeyObjects(ArrayNode param, TableInfo table, List<ArrayNode> keys) {
+        List<ColumnInfo> key = table.primaryKey();
+        for (ArrayNode values : keys) {
+            ObjectNode out = param.addObject();
+            for (int i = 0; i < key.size(); i++) {
+                out.set(key.get(i).name(), values.get(i));
             }
         }
     }
@@ -183,14 +184,8 @@ final class PostgresApplySql implements ApplySql {
     @Override
     public long delete(Connection tx, TableInfo table, TableConfig config, List<ArrayNode> keys)
             throws SQLException {
-        List<ColumnInfo> key = table.primaryKey();
         ArrayNode param = json.mapper().createArrayNode();
-        for (ArrayNode values : keys) {
-            ObjectNode out = param.addObject();
-            for (int i = 0; i < key.size(); i++) {
-                out.set(key.get(i).name(), values.get(i));
-            }
-        }
+        addKeyObjects(param, table, keys);
         return run(tx, deleteSql(table, config), param);
     }
 
@@ -211,13 +206,7 @@ final class PostgresApplySql implements ApplySql {
                 }
             }
         }
-        List<ColumnInfo> key = table.primaryKey();
-        for (ArrayNode values : keys) {
-            ObjectNode out = param.addObject();
-            for (int i = 0; i < key.size(); i++) {
-                out.set(key.get(i).name(), values.get(i));
-            }
-        }
+        addKeyObjects(param, table, keys);
         if (param.isEmpty()) {
             return;
         }
