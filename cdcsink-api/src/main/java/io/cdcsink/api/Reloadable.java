@@ -10,4 +10,13 @@ public interface Reloadable {
 
     /** Re-reads the configuration. Throws when the new state is unusable; the previous one then stays active. */
     void reload() throws Exception;
+
+    /**
+     * Creates whatever this configuration keeps in a target database (its tables), so that operators can write
+     * configuration there before the first request for that database arrives. Called at startup for the database
+     * the target connection names.
+     */
+    default void prepare(String database) throws Exception {
+        // Nothing to create by default.
+    }
 }

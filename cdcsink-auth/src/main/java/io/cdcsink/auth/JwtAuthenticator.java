@@ -79,6 +79,11 @@ public final class JwtAuthenticator implements Authenticator, Reloadable {
     }
 
     @Override
+    public void prepare(String database) {
+        store.ensure(database);
+    }
+
+    @Override
     public void reload() {
         List<String> failures = new ArrayList<>();
         for (String database : List.copyOf(byDatabase.keySet())) {

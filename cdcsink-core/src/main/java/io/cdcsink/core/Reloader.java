@@ -51,6 +51,20 @@ public final class Reloader implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets every configuration create its tables in the database, so keys and apply configuration can be written
+     * before the first request. A failure is logged: the tables are then created on first use instead.
+     */
+    public void prepare(String database) {
+        for (Reloadable r : reloadables) {
+            try {
+                r.prepare(database);
+            } catch (Exception e) {
+                LOG.warn("could not prepare {} in database {}: {}", r.name(), database, e.getMessage(), e);
+            }
+        }
+    }
+
     /** Reloads soon, on the reloader's thread. */
     public void requestReload() {
         thread.execute(this::reloadAll);

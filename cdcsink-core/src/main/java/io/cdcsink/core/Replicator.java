@@ -89,8 +89,10 @@ public final class Replicator implements AutoCloseable {
         injector.getInstance(Reloader.class).reloadAll();
     }
 
-    private Replicator startAll(boolean handleSignals) throws Exception {
-        injector.getInstance(Reloader.class).start(handleSignals);
+    private Replicator startAll(boolean handleSignals, TargetConfig target) throws Exception {
+        Reloader reloader = injector.getInstance(Reloader.class);
+        target.connection().database().ifPresent(reloader::prepare);
+        reloader.start(handleSignals);
         if (!immediate) {
             resolver.start();
         }
@@ -204,7 +206,7 @@ public final class Replicator implements AutoCloseable {
             }
             Replicator r = new Replicator(injector, sources, target.immediate());
             try {
-                return r.startAll(handleSignals);
+                return r.startAll(handleSignals, target);
             } catch (Exception e) {
                 r.close();
                 throw e;

@@ -48,6 +48,20 @@ class ReplicatorIT {
     }
 
     @Test
+    void configurationTablesExistInTheConnectionsDatabaseRightAfterStartup() throws Exception {
+        String conn = "postgresql://postgres@localhost:" + pg.port() + "/" + db + "?sslmode=disable";
+        try (Replicator r = Replicator.builder().target(TargetConfig.of(conn)).start()) {
+            try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.tables"
+                         + " WHERE table_schema = '_cdc_sink' AND table_name IN"
+                         + " ('apply_config', 'jwt_public_keys', 'jwt_revoked_ids')")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("operators can insert keys and config before any request").isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
     void immediateModeAppliesAtOnce() throws Exception {
         try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString()).withImmediate(true))
                 .disableAuthentication().start()) {

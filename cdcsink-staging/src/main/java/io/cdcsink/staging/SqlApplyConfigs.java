@@ -97,6 +97,11 @@ public final class SqlApplyConfigs implements ApplyConfigs, Reloadable {
         return Collections.unmodifiableMap(out);
     }
 
+    @Override
+    public void prepare(String database) {
+        loadFirst(database);
+    }
+
     /** Creates the table in the database and reads its rows; once per database. */
     private synchronized void loadFirst(String database) {
         if (loaded.contains(database)) {
