@@ -35,9 +35,4 @@ public record Mutation(Hlc time, String key, Optional<String> data) {
     public boolean isDelete() {
         return data.isEmpty();
     }
-
-    /** Approximate size in memory, for backpressure and metrics. */
-    public long sizeBytes() {
-        return 32L + 2L * key.length() + 2L * data.map(String::length).orElse(0);
-    }
 }

@@ -4,7 +4,6 @@ import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.CdcSinkException;
 import io.cdcsink.api.TargetUnavailableException;
 import java.sql.SQLException;
-import java.sql.SQLTransientException;
 
 /** Sorts target errors into the caller's fault (400), a retryable conflict, or the target's fault (503). */
 public final class SqlErrors {
@@ -15,13 +14,6 @@ public final class SqlErrors {
     public static boolean retryable(SQLException e) {
         String state = e.getSQLState();
         return "40001".equals(state) || "40P01".equals(state) || "40003".equals(state);
-    }
-
-    /** True when the connection itself failed (the target is down or unreachable). */
-    public static boolean connectionFailure(SQLException e) {
-        String state = e.getSQLState();
-        return e instanceof SQLTransientException || state == null || state.startsWith("08")
-                || state.startsWith("57P") || state.startsWith("53");
     }
 
     /** Converts an error into the exception the boundary maps to a status. */
