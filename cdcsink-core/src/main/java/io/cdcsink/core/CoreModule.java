@@ -27,6 +27,7 @@ public final class CoreModule extends AbstractModule {
         // Sources and reloadable configuration contribute to these sets from their own modules.
         Multibinder.newSetBinder(binder(), Source.class);
         Multibinder.newSetBinder(binder(), Reloadable.class);
+        Multibinder.newSetBinder(binder(), HealthIndicator.class);
         bind(Reloader.class).asEagerSingleton();
     }
 }

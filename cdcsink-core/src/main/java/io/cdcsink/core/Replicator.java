@@ -48,13 +48,13 @@ public final class Replicator implements AutoCloseable {
     private final Injector injector;
     private final List<Source> sources;
     private final ResolverService resolver;
-    private final boolean immediate;
+    private final boolean runResolver;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Replicator(Injector injector, List<Source> sources, boolean immediate) {
+    private Replicator(Injector injector, List<Source> sources, boolean runResolver) {
         this.injector = injector;
         this.sources = sources;
-        this.immediate = immediate;
+        this.runResolver = runResolver;
         this.resolver = injector.getInstance(ResolverService.class);
     }
 
@@ -93,13 +93,13 @@ public final class Replicator implements AutoCloseable {
         Reloader reloader = injector.getInstance(Reloader.class);
         target.connection().database().ifPresent(reloader::prepare);
         reloader.start(handleSignals);
-        if (!immediate) {
+        if (runResolver) {
             resolver.start();
         }
         for (Source s : sources) {
             s.start();
         }
-        LOG.info("replicator started with {} source(s), {} mode", sources.size(), immediate ? "immediate"
+        LOG.info("replicator started with {} source(s), {} mode", sources.size(), target.immediate() ? "immediate"
                 : "consistent");
         return this;
     }
@@ -134,6 +134,7 @@ public final class Replicator implements AutoCloseable {
         private boolean disableAuthentication;
         private PrometheusRegistry registry;
         private boolean handleSignals;
+        private boolean staging = true;
         private final List<Module> modules = new ArrayList<>();
         private final List<Map.Entry<String, Map<String, String>>> providerSources = new ArrayList<>();
 
@@ -165,6 +166,15 @@ public final class Replicator implements AutoCloseable {
         /** Reloads configuration on {@code SIGHUP} (the CLI does; embedding applications usually should not). */
         public Builder handleSignals() {
             this.handleSignals = true;
+            return this;
+        }
+
+        /**
+         * Runs no resolver: for replicators whose sources apply transactions themselves (logical replication)
+         * rather than staging mutations until a resolved timestamp.
+         */
+        public Builder withoutStaging() {
+            this.staging = false;
             return this;
         }
 
@@ -204,7 +214,7 @@ public final class Replicator implements AutoCloseable {
             for (Map.Entry<String, Map<String, String>> e : providerSources) {
                 sources.add(provider(e.getKey()).create(new Context(injector, e.getValue())));
             }
-            Replicator r = new Replicator(injector, sources, target.immediate());
+            Replicator r = new Replicator(injector, sources, staging && !target.immediate());
             try {
                 return r.startAll(handleSignals, target);
             } catch (Exception e) {

@@ -1,0 +1,267 @@
+package io.cdcsink.core.logical;
+
+import io.cdcsink.api.Applier;
+import io.cdcsink.api.Mutation;
+import io.cdcsink.api.TableName;
+import io.cdcsink.api.TargetDialect;
+import io.cdcsink.core.SqlErrors;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Immediate and backfill modes: rows are spread over {@code --fanShards} shards by a deterministic hash of table and
+ * key, so all changes of one row go through one shard in source order; each shard applies batches on its own
+ * connection, one target transaction per batch, without waiting for source transaction boundaries.
+ *
+ * <p>A source position becomes durable once every row of its transaction and of all earlier ones is applied: the
+ * consistent transaction is the newest committed one older than the oldest row still queued in any shard. It is
+ * stored at most every {@code --standbyTimeout} (and whenever the shards run dry), on its own.
+ */
+final class FanApplier implements ApplyMode {
+    static final int BATCH_ROWS = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(FanApplier.class);
+
+    private final DataSource pool;
+    private final Applier applier;
+    private final TargetDialect dialect;
+    private final PositionStore positions;
+    private final Durability durability;
+    private final EventQueue queue;
+    private final LogicalMetrics metrics;
+    private final Duration applyTimeout;
+    private final Duration standbyTimeout;
+    private final Shard[] shards;
+    private final List<Thread> workers = new ArrayList<>();
+    private final ConcurrentSkipListMap<Long, SourceEvent.Commit> committed = new ConcurrentSkipListMap<>();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private long lastStoreNanos = System.nanoTime();
+    private long storedTxn = -1;
+
+    FanApplier(DataSource pool, Applier applier, TargetDialect dialect, PositionStore positions,
+               Durability durability, EventQueue queue, LogicalMetrics metrics, LogicalConfig config) {
+        this.pool = pool;
+        this.applier = applier;
+        this.dialect = dialect;
+        this.positions = positions;
+        this.durability = durability;
+        this.queue = queue;
+        this.metrics = metrics;
+        this.applyTimeout = config.applyTimeout();
+        this.standbyTimeout = config.standbyTimeout();
+        this.shards = new Shard[config.fanShards()];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = new Shard();
+            Thread t = new Thread(shards[i], config.loopName() + "-fan-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    /** The shard of a row: stable for a table and key, whatever the process. */
+    static int shardOf(TableName table, String key, int shards) {
+        return Math.floorMod(Objects.hash(table.toString(), key), shards);
+    }
+
+    @Override
+    public void row(SourceEvent.Row row) throws SQLException {
+        checkFailure();
+        shards[shardOf(row.table(), row.mutation().key(), shards.length)].add(row);
+    }
+
+    @Override
+    public void truncate(SourceEvent.Truncate truncate) throws SQLException, InterruptedException {
+        awaitDrained();
+        try (Connection c = pool.getConnection()) {
+            TargetTx.begin(c, applyTimeout);
+            TargetTx.truncate(c, dialect, truncate.table());
+            c.commit();
+        }
+        queue.release(truncate);
+    }
+
+    @Override
+    public void commit(SourceEvent.Commit commit, boolean more) throws SQLException {
+        queue.release(commit);
+        committed.put(commit.txn(), commit);
+        storeIfDue(false);
+    }
+
+    @Override
+    public void idle() throws SQLException {
+        storeIfDue(drained());
+    }
+
+    @Override
+    public void finish() throws SQLException, InterruptedException {
+        awaitDrained();
+        storeIfDue(true);
+    }
+
+    private void storeIfDue(boolean now) throws SQLException {
+        checkFailure();
+        if (!now && System.nanoTime() - lastStoreNanos < standbyTimeout.toNanos()) {
+            return;
+        }
+        lastStoreNanos = System.nanoTime();
+        long oldestQueued = Long.MAX_VALUE;
+        for (Shard s : shards) {
+            oldestQueued = Math.min(oldestQueued, s.headTxn);
+        }
+        Map.Entry<Long, SourceEvent.Commit> consistent = committed.lowerEntry(oldestQueued);
+        if (consistent == null || consistent.getKey() <= storedTxn) {
+            return;
+        }
+        SourceEvent.Commit c = consistent.getValue();
+        int transactions = committed.headMap(c.txn(), true).size();
+        try (Connection conn = pool.getConnection()) {
+            conn.setAutoCommit(true);
+            positions.save(conn, c.position());
+        }
+        committed.headMap(c.txn(), true).clear();
+        storedTxn = c.txn();
+        durability.advance(c.txn(), c.position(), transactions);
+    }
+
+    private boolean drained() {
+        for (Shard s : shards) {
+            if (s.headTxn != Long.MAX_VALUE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void awaitDrained() throws SQLException, InterruptedException {
+        while (!drained()) {
+            checkFailure();
+            Thread.sleep(2);
+        }
+        checkFailure();
+    }
+
+    private void checkFailure() throws SQLException {
+        Exception e = failure.get();
+        if (e instanceof SQLException s) {
+            throw s;
+        }
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Thread t : workers) {
+            t.interrupt();
+        }
+        for (Thread t : workers) {
+            try {
+                t.join(30_000);
+                if (t.isAlive()) {
+                    LOG.warn("fan worker {} did not stop within 30 s", t.getName());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** One shard: a FIFO of rows and the worker thread applying it. */
+    private final class Shard implements Runnable {
+        private final ArrayDeque<SourceEvent.Row> rows = new ArrayDeque<>();
+        /** Transaction of the oldest row not yet applied; {@code Long.MAX_VALUE} when empty. */
+        private volatile long headTxn = Long.MAX_VALUE;
+
+        synchronized void add(SourceEvent.Row row) {
+            if (rows.isEmpty()) {
+                headTxn = row.txn();
+            }
+            rows.add(row);
+            notifyAll();
+        }
+
+        private synchronized List<SourceEvent.Row> next() throws InterruptedException {
+            while (rows.isEmpty()) {
+                wait();
+            }
+            List<SourceEvent.Row> batch = new ArrayList<>(Math.min(rows.size(), BATCH_ROWS));
+            for (SourceEvent.Row r : rows) {
+                if (batch.size() == BATCH_ROWS) {
+                    break;
+                }
+                batch.add(r);
+            }
+            return batch;
+        }
+
+        private synchronized void done(int n) {
+            for (int i = 0; i < n; i++) {
+                rows.poll();
+            }
+            SourceEvent.Row head = rows.peek();
+            headTxn = head == null ? Long.MAX_VALUE : head.txn();
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    List<SourceEvent.Row> batch = next();
+                    applyWithRetry(batch);
+                    done(batch.size());
+                    long bytes = 0;
+                    for (SourceEvent.Row r : batch) {
+                        bytes += r.bytes();
+                    }
+                    queue.releaseBytes(bytes);
+                    metrics.applied(batch.size());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (SQLException | RuntimeException e) {
+                failure.compareAndSet(null, e);
+                LOG.warn("fan shard {} failed; the loop restarts from the last stored position",
+                        Thread.currentThread().getName(), e);
+            }
+        }
+
+        private void applyWithRetry(List<SourceEvent.Row> batch) throws SQLException, InterruptedException {
+            Map<TableName, List<Mutation>> byTable = new LinkedHashMap<>();
+            for (SourceEvent.Row r : batch) {
+                byTable.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r.mutation());
+            }
+            for (int attempt = 1; ; attempt++) {
+                try (Connection c = pool.getConnection()) {
+                    TargetTx.begin(c, applyTimeout);
+                    try {
+                        TargetTx.apply(c, applier, byTable);
+                        c.commit();
+                        return;
+                    } catch (SQLException | RuntimeException e) {
+                        c.rollback();
+                        throw e;
+                    }
+                } catch (SQLException e) {
+                    if (attempt >= 5 || !SqlErrors.retryable(e)) {
+                        throw e;
+                    }
+                    Thread.sleep(50L * attempt);
+                }
+            }
+        }
+    }
+}

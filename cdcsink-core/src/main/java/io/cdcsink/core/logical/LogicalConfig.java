@@ -1,0 +1,87 @@
+package io.cdcsink.core.logical;
+
+import java.time.Duration;
+
+/**
+ * How the shared logical-replication loop runs (the flags {@code pglogical} and {@code mylogical} have in common).
+ *
+ * @param loopName       names the loop in metrics and keys its stored position ({@code --loopName})
+ * @param targetDatabase the target database that receives the rows and the position ({@code --targetDB})
+ * @param immediate      apply without waiting for transaction boundaries ({@code --immediate})
+ * @param backfillWindow when the stored position is older than this, apply in fan mode until caught up; zero turns
+ *                       backfill off ({@code --backfillWindow})
+ * @param fanShards      concurrent target connections in fan mode ({@code --fanShards})
+ * @param bytesInFlight  budget of read but not yet applied mutation bytes; readers wait beyond it
+ *                       ({@code --bytesInFlight})
+ * @param applyTimeout   statement timeout of each apply ({@code --applyTimeout})
+ * @param retryDelay     pause after a failed attempt before reconnecting ({@code --retryDelay})
+ * @param standbyTimeout the longest time between storing and acknowledging positions ({@code --standbyTimeout})
+ */
+public record LogicalConfig(String loopName, String targetDatabase, boolean immediate, Duration backfillWindow,
+                            int fanShards, long bytesInFlight, Duration applyTimeout, Duration retryDelay,
+                            Duration standbyTimeout) {
+    public static final long DEFAULT_BYTES_IN_FLIGHT = 10L * 1024 * 1024;
+
+    public LogicalConfig {
+        if (loopName == null || loopName.isBlank()) {
+            throw new IllegalArgumentException("--loopName must not be empty");
+        }
+        if (targetDatabase == null || targetDatabase.isBlank()) {
+            throw new IllegalArgumentException("no target database specified: set --targetDB");
+        }
+        if (backfillWindow == null || backfillWindow.isNegative()) {
+            throw new IllegalArgumentException("--backfillWindow must be >= 0");
+        }
+        if (fanShards < 1) {
+            throw new IllegalArgumentException("--fanShards must be at least 1, was " + fanShards);
+        }
+        if (bytesInFlight < 1024) {
+            throw new IllegalArgumentException("--bytesInFlight must be at least 1024, was " + bytesInFlight);
+        }
+        requirePositive("--applyTimeout", applyTimeout);
+        requirePositive("--retryDelay", retryDelay);
+        requirePositive("--standbyTimeout", standbyTimeout);
+    }
+
+    /** The spec's defaults for a loop writing into {@code targetDatabase}. */
+    public static LogicalConfig defaults(String loopName, String targetDatabase) {
+        return new LogicalConfig(loopName, targetDatabase, false, Duration.ZERO, 16, DEFAULT_BYTES_IN_FLIGHT,
+                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(5));
+    }
+
+    public LogicalConfig withImmediate(boolean value) {
+        return new LogicalConfig(loopName, targetDatabase, value, backfillWindow, fanShards, bytesInFlight,
+                applyTimeout, retryDelay, standbyTimeout);
+    }
+
+    public LogicalConfig withBackfillWindow(Duration value) {
+        return new LogicalConfig(loopName, targetDatabase, immediate, value, fanShards, bytesInFlight,
+                applyTimeout, retryDelay, standbyTimeout);
+    }
+
+    public LogicalConfig withBytesInFlight(long value) {
+        return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, fanShards, value,
+                applyTimeout, retryDelay, standbyTimeout);
+    }
+
+    public LogicalConfig withFanShards(int value) {
+        return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, value, bytesInFlight,
+                applyTimeout, retryDelay, standbyTimeout);
+    }
+
+    public LogicalConfig withRetryDelay(Duration value) {
+        return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, fanShards, bytesInFlight,
+                applyTimeout, value, standbyTimeout);
+    }
+
+    public LogicalConfig withStandbyTimeout(Duration value) {
+        return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, fanShards, bytesInFlight,
+                applyTimeout, retryDelay, value);
+    }
+
+    private static void requirePositive(String flag, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(flag + " must be positive, was " + value);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.cdcsink.core.logical;
+
+import io.cdcsink.api.Applier;
+import io.cdcsink.api.LogicalDialect;
+import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.api.Source;
+import io.cdcsink.api.TargetPools;
+import io.cdcsink.core.HealthIndicator;
+import io.cdcsink.core.Reloader;
+import io.cdcsink.staging.StagingArea;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication loop shared by the logical sources ({@code pglogical}, {@code mylogical}). Each attempt loads the
+ * stored position, lets the {@link LogicalDialect} stream from there on a reader thread, and applies what it reports
+ * on this loop's thread: whole transactions ({@link SerialApplier}) in consistent mode, fanned out
+ * ({@link FanApplier}) in immediate mode and while backfilling. Any failure of the source or the target ends the
+ * attempt; the next one starts after {@code --retryDelay} from the stored position, so nothing is lost and nothing
+ * is applied twice in a way that changes the result.
+ */
+public final class LogicalLoop implements Source, HealthIndicator {
+    private static final Logger LOG = LoggerFactory.getLogger(LogicalLoop.class);
+    private static final long POLL_MILLIS = 50;
+
+    private final LogicalDialect dialect;
+    private final LogicalConfig config;
+    private final TargetPools pools;
+    private final Applier applier;
+    private final StagingArea area;
+    private final Reloader reloader;
+    private final LogicalMetrics metrics;
+    private final Durability durability;
+    private final AtomicReference<String> problem = new AtomicReference<>();
+    private volatile boolean stopping;
+    private volatile boolean backfilling;
+    private Thread thread;
+    private PositionStore positions;
+
+    @Inject
+    public LogicalLoop(LogicalDialect dialect, LogicalConfig config, TargetPools pools, Applier applier,
+                       StagingArea area, Reloader reloader, PrometheusRegistry registry) {
+        this.dialect = dialect;
+        this.config = config;
+        this.pools = pools;
+        this.applier = applier;
+        this.area = area;
+        this.reloader = reloader;
+        this.metrics = new LogicalMetrics(registry, config.loopName());
+        this.durability = new Durability(metrics);
+    }
+
+    /** Checks the source and prepares the target, then starts replicating on a thread of its own. */
+    @Override
+    public void start() throws Exception {
+        dialect.preflight();
+        DataSource pool = pools.forDatabase(config.targetDatabase());
+        positions = new PositionStore(area, pool, config.targetDatabase(), config.loopName());
+        positions.ensure();
+        reloader.prepare(config.targetDatabase());
+        thread = new Thread(this::run, config.loopName());
+        thread.start();
+    }
+
+    /** The newest position durable in the target. */
+    public Optional<LogicalPosition> durablePosition() {
+        return durability.position();
+    }
+
+    /** True while applying in backfill (fan) mode. */
+    public boolean backfilling() {
+        return backfilling;
+    }
+
+    @Override
+    public Optional<String> problem() {
+        return Optional.ofNullable(problem.get());
+    }
+
+    private void run() {
+        while (!stopping) {
+            try {
+                attempt();
+            } catch (InterruptedException e) {
+                break;
+            } catch (Exception e) {
+                if (stopping) {
+                    break;
+                }
+                metrics.retry();
+                problem.set("replication loop " + config.loopName() + " failed: " + e.getMessage());
+                LOG.warn("error in replication loop {}; retrying in {}", config.loopName(), config.retryDelay(), e);
+                try {
+                    Thread.sleep(config.retryDelay().toMillis());
+                } catch (InterruptedException ie) {
+                    break;
+                }
+            }
+        }
+        LOG.info("replication loop {} stopped", config.loopName());
+    }
+
+    /** One connection to the source: returns normally when the loop should start over at once (mode switch). */
+    private void attempt() throws Exception {
+        Optional<LogicalPosition> from = positions.load().or(dialect::defaultPosition);
+        durability.restart(from);
+        boolean backfill = !config.immediate() && !config.backfillWindow().isZero()
+                && from.map(p -> p.commitTime().isBefore(Instant.now().minus(config.backfillWindow())))
+                .orElse(true);
+        backfilling = backfill;
+        metrics.backfill(backfill);
+        if (backfill) {
+            LOG.info("loop {}: using backfill strategy from {} (window {})", config.loopName(),
+                    from.map(LogicalPosition::toString).orElse("the source's start"), config.backfillWindow());
+        } else {
+            LOG.info("loop {}: {} replication from {}", config.loopName(),
+                    config.immediate() ? "immediate" : "consistent",
+                    from.map(LogicalPosition::toString).orElse("the source's start"));
+        }
+        InFlight inFlight = new InFlight(config.bytesInFlight(), metrics::backpressureWait);
+        EventQueue queue = new EventQueue(inFlight, durability.positionRef(), durability.txnRef(),
+                durability.txnRef().get());
+        AtomicReference<Throwable> readerError = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                dialect.stream(from, queue);
+                readerError.set(new IllegalStateException("the source stream ended"));
+            } catch (InterruptedException e) {
+                readerError.set(e);
+            } catch (Throwable e) {
+                readerError.set(e);
+            }
+        }, config.loopName() + "-reader");
+        reader.setDaemon(true);
+        DataSource pool = pools.forDatabase(config.targetDatabase());
+        ApplyMode mode = backfill || config.immediate()
+                ? new FanApplier(pool, applier, pools.dialect(), positions, durability, queue, metrics, config)
+                : new SerialApplier(pool, applier, pools.dialect(), positions, durability, queue, metrics,
+                config.applyTimeout(), config.bytesInFlight());
+        reader.start();
+        try {
+            consume(queue, mode, backfill, reader, readerError, inFlight);
+        } finally {
+            reader.interrupt();
+            mode.close();
+            reader.join(30_000);
+            backfilling = false;
+            metrics.backfill(false);
+        }
+    }
+
+    private void consume(EventQueue queue, ApplyMode mode, boolean backfill, Thread reader,
+                         AtomicReference<Throwable> readerError, InFlight inFlight) throws Exception {
+        while (!stopping) {
+            SourceEvent e = queue.poll(POLL_MILLIS);
+            metrics.bytesInFlight(inFlight.used());
+            if (e == null) {
+                if (!reader.isAlive() && queue.isEmpty()) {
+                    mode.finish();
+                    Throwable t = readerError.get();
+                    if (t instanceof Exception ex) {
+                        throw ex;
+                    }
+                    throw new IllegalStateException("source reader failed", t);
+                }
+                mode.idle();
+                healthy(queue);
+                continue;
+            }
+            if (e instanceof SourceEvent.Row r) {
+                mode.row(r);
+            } else if (e instanceof SourceEvent.Truncate t) {
+                mode.truncate(t);
+            } else if (e instanceof SourceEvent.Commit c) {
+                mode.commit(c, !queue.isEmpty());
+                healthy(queue);
+                if (backfill && !c.position().commitTime()
+                        .isBefore(Instant.now().minus(config.backfillWindow()))) {
+                    mode.finish();
+                    LOG.info("loop {}: backfill has caught up at {}; switching to consistent mode",
+                            config.loopName(), c.position());
+                    return;
+                }
+            } else {
+                // Committed transactions before the abandoned one are complete: keep them, then start over.
+                mode.finish();
+                LOG.info("loop {}: the source abandoned a transaction; restarting from {}", config.loopName(),
+                        durability.position().map(LogicalPosition::toString).orElse("the source's start"));
+                return;
+            }
+        }
+    }
+
+    private void healthy(EventQueue queue) {
+        problem.set(null);
+        durability.position().ifPresent(p -> metrics.lagSince(p.commitTime(), queue.caughtUp()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        stopping = true;
+        if (thread != null) {
+            thread.interrupt();
+            thread.join(Duration.ofSeconds(60).toMillis());
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.cdcsink.core.logical;
+
+import io.cdcsink.api.Applier;
+import io.cdcsink.api.Mutation;
+import io.cdcsink.api.TableName;
+import io.cdcsink.api.TargetDialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consistent mode: source transactions are applied whole, in commit order, each inside one target transaction that
+ * also stores the source position, so the target never shows half a source transaction and a position is durable
+ * exactly when its data is.
+ *
+ * <p>Rows are written into the open target transaction in batches as they arrive, so a huge source transaction
+ * needs no more memory than one batch. Several small source transactions that arrive back to back are coalesced
+ * into one target transaction (up to {@link #COALESCE_ROWS} rows or {@link #COALESCE_TIME}); a source transaction
+ * is never split across target transactions.
+ */
+final class SerialApplier implements ApplyMode {
+    static final int FLUSH_ROWS = 2000;
+    static final int COALESCE_ROWS = 10_000;
+    static final Duration COALESCE_TIME = Duration.ofMillis(100);
+    private static final Logger LOG = LoggerFactory.getLogger(SerialApplier.class);
+
+    private final DataSource pool;
+    private final Applier applier;
+    private final TargetDialect dialect;
+    private final PositionStore positions;
+    private final Durability durability;
+    private final EventQueue queue;
+    private final LogicalMetrics metrics;
+    private final Duration applyTimeout;
+    private final long flushBytes;
+
+    private final Map<TableName, List<Mutation>> buffer = new LinkedHashMap<>();
+    private int bufferedRows;
+    private long bufferedBytes;
+    private Connection tx;
+    private long txStartNanos;
+    private long rowsInTx;
+    private SourceEvent.Commit pending;
+    private long commitsInTx;
+    private boolean rowsAfterPending;
+
+    SerialApplier(DataSource pool, Applier applier, TargetDialect dialect, PositionStore positions,
+                  Durability durability, EventQueue queue, LogicalMetrics metrics, Duration applyTimeout,
+                  long bytesInFlight) {
+        this.pool = pool;
+        this.applier = applier;
+        this.dialect = dialect;
+        this.positions = positions;
+        this.durability = durability;
+        this.queue = queue;
+        this.metrics = metrics;
+        this.applyTimeout = applyTimeout;
+        this.flushBytes = Math.max(1, bytesInFlight / 2);
+    }
+
+    @Override
+    public void row(SourceEvent.Row row) throws SQLException {
+        if (pending != null && !rowsAfterPending && coalescedEnough()) {
+            commitTx();
+        }
+        open();
+        if (pending != null) {
+            rowsAfterPending = true;
+        }
+        buffer.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row.mutation());
+        bufferedRows++;
+        bufferedBytes += row.bytes();
+        if (bufferedRows >= FLUSH_ROWS || bufferedBytes >= flushBytes) {
+            flush();
+        }
+    }
+
+    @Override
+    public void truncate(SourceEvent.Truncate truncate) throws SQLException {
+        open();
+        if (pending != null) {
+            rowsAfterPending = true;
+        }
+        flush();
+        TargetTx.truncate(tx, dialect, truncate.table());
+        queue.release(truncate);
+    }
+
+    @Override
+    public void commit(SourceEvent.Commit commit, boolean more) throws SQLException {
+        queue.release(commit);
+        open();
+        pending = commit;
+        rowsAfterPending = false;
+        commitsInTx++;
+        if (!more || coalescedEnough()) {
+            commitTx();
+        }
+    }
+
+    @Override
+    public void idle() throws SQLException {
+        if (pending != null && !rowsAfterPending) {
+            commitTx();
+        }
+    }
+
+    @Override
+    public void finish() throws SQLException {
+        idle();
+    }
+
+    private boolean coalescedEnough() {
+        return rowsInTx + bufferedRows >= COALESCE_ROWS || System.nanoTime() - txStartNanos >= COALESCE_TIME.toNanos();
+    }
+
+    private void open() throws SQLException {
+        if (tx != null) {
+            return;
+        }
+        Connection c = pool.getConnection();
+        try {
+            TargetTx.begin(c, applyTimeout);
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        tx = c;
+        txStartNanos = System.nanoTime();
+    }
+
+    private void flush() throws SQLException {
+        if (bufferedRows == 0) {
+            return;
+        }
+        long n = TargetTx.apply(tx, applier, buffer);
+        rowsInTx += n;
+        buffer.clear();
+        queue.releaseBytes(bufferedBytes);
+        bufferedRows = 0;
+        bufferedBytes = 0;
+    }
+
+    private void commitTx() throws SQLException {
+        flush();
+        positions.save(tx, pending.position());
+        tx.commit();
+        tx.close();
+        tx = null;
+        metrics.applied(rowsInTx);
+        durability.advance(pending.txn(), pending.position(), commitsInTx);
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("committed {} source transaction(s), {} row(s), up to {}", commitsInTx, rowsInTx,
+                    pending.position());
+        }
+        pending = null;
+        commitsInTx = 0;
+        rowsInTx = 0;
+    }
+
+    @Override
+    public void close() {
+        buffer.clear();
+        if (tx == null) {
+            return;
+        }
+        try {
+            tx.rollback();
+        } catch (SQLException e) {
+            LOG.debug("rollback failed", e);
+        }
+        try {
+            tx.close();
+        } catch (SQLException e) {
+            LOG.debug("close failed", e);
+        }
+        tx = null;
+    }
+}

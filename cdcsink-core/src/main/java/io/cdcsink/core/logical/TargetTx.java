@@ -1,0 +1,42 @@
+package io.cdcsink.core.logical;
+
+import io.cdcsink.api.Applier;
+import io.cdcsink.api.Mutation;
+import io.cdcsink.api.TableName;
+import io.cdcsink.api.TargetDialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Statements both apply modes run on a target transaction. */
+final class TargetTx {
+    private TargetTx() {
+    }
+
+    /** Bounds every statement of the open transaction by {@code --applyTimeout}. */
+    static void begin(Connection tx, Duration applyTimeout) throws SQLException {
+        tx.setAutoCommit(false);
+        try (Statement s = tx.createStatement()) {
+            s.execute("SET LOCAL statement_timeout = '" + applyTimeout.toMillis() + "ms'");
+        }
+    }
+
+    /** Applies buffered rows table by table; returns how many mutations were applied. */
+    static long apply(Connection tx, Applier applier, Map<TableName, List<Mutation>> rows) throws SQLException {
+        long n = 0;
+        for (Map.Entry<TableName, List<Mutation>> e : rows.entrySet()) {
+            applier.apply(tx, e.getKey(), e.getValue());
+            n += e.getValue().size();
+        }
+        return n;
+    }
+
+    static void truncate(Connection tx, TargetDialect dialect, TableName table) throws SQLException {
+        try (Statement s = tx.createStatement()) {
+            s.execute("TRUNCATE TABLE " + dialect.qualify(table));
+        }
+    }
+}

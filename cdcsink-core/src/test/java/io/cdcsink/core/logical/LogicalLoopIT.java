@@ -1,0 +1,290 @@
+package io.cdcsink.core.logical;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.api.TableName;
+import io.cdcsink.core.Replicator;
+import io.cdcsink.core.TargetConfig;
+import io.cdcsink.core.logical.ScriptedDialect.Op;
+import io.cdcsink.testing.EmbeddedPg;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The shared logical-replication loop against a real target, driven by a scripted source. */
+class LogicalLoopIT {
+    private final EmbeddedPg pg = EmbeddedPg.shared();
+    private String db;
+    private final List<TableName> tables = new ArrayList<>();
+
+    @BeforeEach
+    void freshDatabase() throws SQLException {
+        db = pg.freshDatabase("loop");
+        tables.clear();
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            for (String t : List.of("t1", "t2", "t3", "t4")) {
+                s.execute("CREATE TABLE " + t + " (k INT PRIMARY KEY, v TEXT)");
+                tables.add(new TableName(db, "public", t));
+            }
+        }
+    }
+
+    /** Transaction i writes key i into all four tables (the original's generator scenario). */
+    private IntFunction<List<Op>> fourTables() {
+        return i -> tables.stream().<Op>map(t -> new Op.Upsert(t, "[" + i + "]",
+                "{\"k\":" + i + ",\"v\":\"v" + i + "\"}")).toList();
+    }
+
+    private static Instant now(int i) {
+        return Instant.now();
+    }
+
+    private LogicalConfig config() {
+        return LogicalConfig.defaults("test", db).withRetryDelay(Duration.ofMillis(50))
+                .withStandbyTimeout(Duration.ofMillis(200)).withFanShards(4);
+    }
+
+    private Replicator start(ScriptedDialect dialect, LogicalConfig config, PrometheusRegistry registry)
+            throws Exception {
+        return Replicator.builder().target(TargetConfig.of(pg.connectionString())).registry(registry)
+                .disableAuthentication().withoutStaging()
+                .module(new LogicalModule(dialect, config, Optional.empty())).start();
+    }
+
+    @Test
+    void consistentModeDeliversEveryTransactionDespiteChaos() throws Exception {
+        ScriptedDialect dialect = new ScriptedDialect(300, fourTables(), LogicalLoopIT::now, 0.01, 42);
+        try (Replicator r = start(dialect, config(), new PrometheusRegistry())) {
+            awaitPosition(r, "300");
+            for (TableName t : tables) {
+                assertThat(count(t.table())).isEqualTo(300);
+            }
+        }
+        assertThat(dialect.failures.get()).as("chaos struck").isGreaterThan(3);
+        assertThat(storedPosition()).isEqualTo("300");
+    }
+
+    @Test
+    void immediateModeDeliversEveryTransactionDespiteChaos() throws Exception {
+        ScriptedDialect dialect = new ScriptedDialect(300, fourTables(), LogicalLoopIT::now, 0.01, 7);
+        try (Replicator r = start(dialect, config().withImmediate(true), new PrometheusRegistry())) {
+            awaitPosition(r, "300");
+            for (TableName t : tables) {
+                assertThat(count(t.table())).isEqualTo(300);
+            }
+        }
+        assertThat(dialect.failures.get()).isGreaterThan(3);
+    }
+
+    @Test
+    void immediateModeKeepsPerKeyOrderAcrossShards() throws Exception {
+        // Every transaction rewrites the same 10 keys; the last writer must win on every key.
+        TableName t1 = tables.get(0);
+        ScriptedDialect dialect = new ScriptedDialect(500, i -> {
+            List<Op> ops = new ArrayList<>();
+            for (int k = 0; k < 10; k++) {
+                ops.add(new Op.Upsert(t1, "[" + k + "]", "{\"k\":" + k + ",\"v\":\"" + i + "\"}"));
+            }
+            if (i % 7 == 3) {
+                ops.add(new Op.Delete(t1, "[" + (i % 10) + "]"));
+            }
+            return ops;
+        }, LogicalLoopIT::now, 0, 1);
+        try (Replicator r = start(dialect, config().withImmediate(true), new PrometheusRegistry())) {
+            awaitPosition(r, "500");
+        }
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), min(v), max(v) FROM t1")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(10);
+            assertThat(rs.getString(2)).isEqualTo("499");
+            assertThat(rs.getString(3)).isEqualTo("499");
+        }
+    }
+
+    @Test
+    void consistentModeNeverShowsHalfATransaction() throws Exception {
+        // Each transaction moves one unit between two accounts in different tables: the total stays 0.
+        TableName a = tables.get(0);
+        TableName b = tables.get(1);
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO t1 VALUES (1, '0')");
+            s.execute("INSERT INTO t2 VALUES (1, '0')");
+        }
+        ScriptedDialect dialect = new ScriptedDialect(2000, i -> List.of(
+                new Op.Upsert(a, "[1]", "{\"k\":1,\"v\":\"" + (-(i + 1)) + "\"}"),
+                new Op.Upsert(b, "[1]", "{\"k\":1,\"v\":\"" + (i + 1) + "\"}")), LogicalLoopIT::now, 0.002, 3);
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger reads = new AtomicInteger();
+        AtomicReference<String> violation = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+                while (!done.get()) {
+                    try (ResultSet rs = s.executeQuery(
+                            "SELECT (SELECT v::int FROM t1 WHERE k = 1) + (SELECT v::int FROM t2 WHERE k = 1)")) {
+                        rs.next();
+                        if (rs.getInt(1) != 0) {
+                            violation.set("sum " + rs.getInt(1) + " at read " + reads.get());
+                        }
+                        reads.incrementAndGet();
+                    }
+                }
+            } catch (SQLException e) {
+                violation.set(e.toString());
+            }
+        });
+        reader.start();
+        try (Replicator r = start(dialect, config(), new PrometheusRegistry())) {
+            awaitPosition(r, "2000");
+        } finally {
+            done.set(true);
+            reader.join();
+        }
+        assertThat(violation.get()).isNull();
+        assertThat(reads.get()).isGreaterThan(50);
+        assertThat(count("t2")).isEqualTo(1);
+    }
+
+    @Test
+    void aHugeTransactionFitsASmallBudget() throws Exception {
+        TableName t1 = tables.get(0);
+        int rows = 30_000;
+        String pad = "x".repeat(100);
+        ScriptedDialect dialect = new ScriptedDialect(1, i -> {
+            List<Op> ops = new ArrayList<>(rows);
+            for (int k = 0; k < rows; k++) {
+                ops.add(new Op.Upsert(t1, "[" + k + "]", "{\"k\":" + k + ",\"v\":\"" + pad + "\"}"));
+            }
+            return ops;
+        }, LogicalLoopIT::now, 0, 1);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        try (Replicator r = start(dialect, config().withBytesInFlight(64 * 1024), registry)) {
+            awaitPosition(r, "1");
+        }
+        assertThat(count("t1")).isEqualTo(rows);
+        assertThat(counter(registry, "logical_backpressure_waits")).as("the reader had to wait").isPositive();
+    }
+
+    @Test
+    void truncateAndDeletesApplyInOrder() throws Exception {
+        TableName t1 = tables.get(0);
+        ScriptedDialect dialect = new ScriptedDialect(4, i -> switch (i) {
+            case 0 -> List.of(new Op.Upsert(t1, "[1]", "{\"k\":1,\"v\":\"a\"}"),
+                    new Op.Upsert(t1, "[2]", "{\"k\":2,\"v\":\"b\"}"));
+            case 1 -> List.of(new Op.Upsert(t1, "[3]", "{\"k\":3,\"v\":\"c\"}"), new Op.Truncate(t1),
+                    new Op.Upsert(t1, "[4]", "{\"k\":4,\"v\":\"d\"}"));
+            case 2 -> List.of(new Op.Upsert(t1, "[5]", "{\"k\":5,\"v\":\"e\"}"));
+            default -> List.of(new Op.Delete(t1, "[5]"));
+        }, LogicalLoopIT::now, 0, 1);
+        for (boolean immediate : new boolean[] {false, true}) {
+            try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+                s.execute("TRUNCATE t1");
+                s.execute("DELETE FROM _cdc_sink.logical_positions");
+            } catch (SQLException first) {
+                // the staging schema appears with the first replicator
+            }
+            try (Replicator r = start(dialect, config().withImmediate(immediate), new PrometheusRegistry())) {
+                awaitPosition(r, "4");
+            }
+            try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT string_agg(k::text, ',' ORDER BY k) FROM t1")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("immediate=" + immediate).isEqualTo("4");
+            }
+        }
+    }
+
+    @Test
+    void backfillFansOutUntilCaughtUpThenSwitchesToConsistentMode() throws Exception {
+        Instant old = Instant.now().minus(Duration.ofHours(2));
+        int total = 400;
+        ScriptedDialect dialect = new ScriptedDialect(total, fourTables(),
+                i -> i < 300 ? old.plusMillis(i) : Instant.now(), 0, 1);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        AtomicBoolean sawBackfill = new AtomicBoolean();
+        try (Replicator r = start(dialect, config().withBackfillWindow(Duration.ofMinutes(10)), registry)) {
+            LogicalLoop loop = r.service(LogicalLoop.class);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!loop.durablePosition().map(p -> p.text().equals(String.valueOf(total))).orElse(false)) {
+                sawBackfill.compareAndSet(false, loop.backfilling());
+                assertThat(System.nanoTime()).as("caught up in time").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            assertThat(loop.backfilling()).isFalse();
+        }
+        assertThat(dialect.streams.get()).as("restarted once to switch modes").isGreaterThanOrEqualTo(2);
+        for (TableName t : tables) {
+            assertThat(count(t.table())).isEqualTo(total);
+        }
+    }
+
+    @Test
+    void aRestartResumesFromTheStoredPosition() throws Exception {
+        ScriptedDialect first = new ScriptedDialect(100, fourTables(), LogicalLoopIT::now, 0, 1);
+        try (Replicator r = start(first, config(), new PrometheusRegistry())) {
+            awaitPosition(r, "100");
+        }
+        ScriptedDialect second = new ScriptedDialect(200, fourTables(), LogicalLoopIT::now, 0, 1);
+        AtomicReference<Optional<LogicalPosition>> from = new AtomicReference<>();
+        try (Replicator r = start(second, config(), new PrometheusRegistry())) {
+            awaitPosition(r, "200");
+            from.set(Optional.of(r.service(LogicalLoop.class).durablePosition().orElseThrow()));
+        }
+        assertThat(from.get()).isPresent();
+        for (TableName t : tables) {
+            assertThat(count(t.table())).isEqualTo(200);
+        }
+    }
+
+    private void awaitPosition(Replicator r, String text) throws InterruptedException {
+        LogicalLoop loop = r.service(LogicalLoop.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!loop.durablePosition().map(p -> p.text().equals(text)).orElse(false)) {
+            assertThat(System.nanoTime()).as("reached position " + text + ", at "
+                    + loop.durablePosition()).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    private String storedPosition() throws SQLException {
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT position FROM _cdc_sink.logical_positions WHERE loop_name = 'test'")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    private long count(String table) throws SQLException {
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static double counter(PrometheusRegistry registry, String name) {
+        for (MetricSnapshot m : registry.scrape()) {
+            if (m.getMetadata().getName().equals(name) && m instanceof CounterSnapshot c) {
+                return c.getDataPoints().stream().mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
+                        .sum();
+            }
+        }
+        return 0;
+    }
+}
