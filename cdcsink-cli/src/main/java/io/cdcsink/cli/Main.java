@@ -7,7 +7,8 @@ import picocli.CommandLine.Mixin;
 /** The {@code cdc-sink} command. */
 @Command(name = "cdc-sink", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = "Replicates row changes into a SQL target database.",
-        subcommands = {StartCommand.class, MakeJwtCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StartCommand.class, PgLogicalCommand.class, MyLogicalCommand.class, MakeJwtCommand.class,
+            VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Mixin
     GlobalOptions global = new GlobalOptions();

@@ -28,6 +28,24 @@ final class CdcSinkProcess implements AutoCloseable {
     /** Starts {@code cdc-sink start} on a free port with the given extra flags and waits until it is healthy. */
     static CdcSinkProcess start(String conn, String name, String... flags) throws Exception {
         int port = freePort();
+        List<String> args = new ArrayList<>(List.of("start", "--conn", conn, "--bindAddr", "127.0.0.1:" + port,
+                "--disableAuthentication", "-v"));
+        args.addAll(List.of(flags));
+        return launch(name, port, args);
+    }
+
+    /**
+     * Starts a logical-replication command ({@code pglogical}, {@code mylogical}) with {@code --metricsAddr} on a free
+     * port and waits until {@code /_/healthz} answers 200.
+     */
+    static CdcSinkProcess logical(String command, String name, List<String> flags) throws Exception {
+        int port = freePort();
+        List<String> args = new ArrayList<>(List.of(command, "--metricsAddr", "127.0.0.1:" + port, "-v"));
+        args.addAll(flags);
+        return launch(name, port, args);
+    }
+
+    private static CdcSinkProcess launch(String name, int port, List<String> args) throws Exception {
         Path jar = Path.of(System.getProperty("cdcsink.jar", "../cdcsink-cli/target/cdc-sink.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException("the executable jar " + jar + " is missing: run mvn package first");
@@ -37,9 +55,8 @@ final class CdcSinkProcess implements AutoCloseable {
         Path log = logs.resolve(name + "-" + port + ".log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                jar.toString(), "start", "--conn", conn, "--bindAddr", "127.0.0.1:" + port,
-                "--disableAuthentication", "-v"));
-        cmd.addAll(List.of(flags));
+                jar.toString()));
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         CdcSinkProcess proc = new CdcSinkProcess(p, port, log);

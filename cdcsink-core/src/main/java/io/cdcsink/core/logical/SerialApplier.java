@@ -50,6 +50,7 @@ final class SerialApplier implements ApplyMode {
     private SourceEvent.Commit pending;
     private long commitsInTx;
     private boolean rowsAfterPending;
+    private long applyNanos;
 
     SerialApplier(DataSource pool, Applier applier, TargetDialect dialect, PositionStore positions,
                   Durability durability, EventQueue queue, LogicalMetrics metrics, Duration applyTimeout,
@@ -140,7 +141,9 @@ final class SerialApplier implements ApplyMode {
         if (bufferedRows == 0) {
             return;
         }
+        long t0 = System.nanoTime();
         long n = TargetTx.apply(tx, applier, buffer);
+        applyNanos += System.nanoTime() - t0;
         rowsInTx += n;
         buffer.clear();
         queue.releaseBytes(bufferedBytes);
@@ -156,10 +159,12 @@ final class SerialApplier implements ApplyMode {
         tx = null;
         metrics.applied(rowsInTx);
         durability.advance(pending.txn(), pending.position(), commitsInTx);
-        if (LOG.isTraceEnabled()) {
-            LOG.trace("committed {} source transaction(s), {} row(s), up to {}", commitsInTx, rowsInTx,
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("committed {} source transaction(s), {} row(s) in {} ms ({} ms applying), up to {}",
+                    commitsInTx, rowsInTx, (System.nanoTime() - txStartNanos) / 1_000_000, applyNanos / 1_000_000,
                     pending.position());
         }
+        applyNanos = 0;
         pending = null;
         commitsInTx = 0;
         rowsInTx = 0;

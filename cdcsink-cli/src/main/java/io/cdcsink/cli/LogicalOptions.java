@@ -1,0 +1,73 @@
+package io.cdcsink.cli;
+
+import io.cdcsink.core.ConnectionString;
+import io.cdcsink.core.TargetConfig;
+import io.cdcsink.core.logical.LogicalConfig;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The flags {@code pglogical} and {@code mylogical} share (the replication loop and the target). */
+final class LogicalOptions {
+    @Option(names = "--applyTimeout", defaultValue = "30s", converter = GoDuration.class,
+            description = "the maximum amount of time to wait for an update to be applied (default ${DEFAULT-VALUE})")
+    Duration applyTimeout;
+
+    @Option(names = "--backfillWindow", defaultValue = "0", converter = GoDuration.class,
+            description = "use a high-throughput, but non-transactional mode if replication is this far behind")
+    Duration backfillWindow;
+
+    @Option(names = "--bytesInFlight", defaultValue = "10485760",
+            description = "apply backpressure when amount of in-flight mutation data reaches this limit"
+                    + " (default ${DEFAULT-VALUE})")
+    long bytesInFlight;
+
+    @Option(names = "--fanShards", defaultValue = "16",
+            description = "the number of concurrent connections to use when writing data in fan mode"
+                    + " (default ${DEFAULT-VALUE})")
+    int fanShards;
+
+    @Option(names = "--immediate", description = "apply data without waiting for transaction boundaries")
+    boolean immediate;
+
+    @Option(names = "--metricsAddr", description = "a host:port to serve metrics from at /_/varz")
+    String metricsAddr;
+
+    @Option(names = "--retryDelay", defaultValue = "10s", converter = GoDuration.class,
+            description = "the amount of time to sleep between replication retries (default ${DEFAULT-VALUE})")
+    Duration retryDelay;
+
+    @Option(names = "--stagingDB", defaultValue = TargetConfig.DEFAULT_STAGING,
+            description = "the schema in the target database that stores cdc-sink's metadata"
+                    + " (default \"${DEFAULT-VALUE}\")")
+    String stagingDB;
+
+    @Option(names = "--standbyTimeout", defaultValue = "5s", converter = GoDuration.class,
+            description = "how often to commit the consistent point (default ${DEFAULT-VALUE})")
+    Duration standbyTimeout;
+
+    @Option(names = "--targetConn", description = "the target cluster's connection string")
+    String targetConn;
+
+    @Option(names = "--targetDB", description = "the SQL database in the target cluster to update")
+    String targetDB;
+
+    @Option(names = "--targetDBConns", defaultValue = "1024",
+            description = "the maximum pool size to the target cluster (default ${DEFAULT-VALUE})")
+    int targetDBConns;
+
+    TargetConfig target() {
+        if (targetConn == null || targetConn.isBlank()) {
+            throw new IllegalArgumentException("no target connection string specified: set --targetConn");
+        }
+        return new TargetConfig(ConnectionString.parse("--targetConn", targetConn), targetDBConns, immediate,
+                stagingDB, Duration.ofSeconds(10));
+    }
+
+    LogicalConfig loop(String loopName) {
+        if (targetDB == null || targetDB.isBlank()) {
+            throw new IllegalArgumentException("no target database specified: set --targetDB");
+        }
+        return new LogicalConfig(loopName, targetDB, immediate, backfillWindow, fanShards, bytesInFlight,
+                applyTimeout, retryDelay, standbyTimeout);
+    }
+}

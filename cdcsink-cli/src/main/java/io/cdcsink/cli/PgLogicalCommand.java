@@ -1,0 +1,38 @@
+package io.cdcsink.cli;
+
+import io.cdcsink.pg.PgLogicalConfig;
+import io.cdcsink.pg.PgLogicalDialect;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cdc-sink pglogical}: replicate a PostgreSQL publication through a logical replication slot. */
+@Command(name = "pglogical", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "start a pg logical replication feed")
+final class PgLogicalCommand implements Callable<Integer> {
+    @Mixin
+    LogicalOptions options;
+
+    @Option(names = "--loopName", defaultValue = "pglogical",
+            description = "identify the replication loop in metrics (default \"${DEFAULT-VALUE}\")")
+    String loopName;
+
+    @Option(names = "--publicationName", description = "the publication within the source database to replicate")
+    String publicationName;
+
+    @Option(names = "--slotName", defaultValue = PgLogicalConfig.DEFAULT_SLOT_NAME,
+            description = "the replication slot in the source database (default \"${DEFAULT-VALUE}\")")
+    String slotName;
+
+    @Option(names = "--sourceConn", description = "the source database's connection string")
+    String sourceConn;
+
+    @Override
+    public Integer call() throws Exception {
+        var loop = options.loop(loopName);
+        PgLogicalConfig config = PgLogicalConfig.of(sourceConn, publicationName, slotName, options.targetDB,
+                options.standbyTimeout);
+        return LogicalRunner.run(options, loop, new PgLogicalDialect(config));
+    }
+}

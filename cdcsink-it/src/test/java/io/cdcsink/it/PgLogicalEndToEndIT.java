@@ -1,0 +1,277 @@
+package io.cdcsink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cdcsink.testing.EmbeddedPg;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code cdc-sink pglogical} as users run it: the real jar between two embedded PostgreSQL servers, set up with the
+ * README's steps (publication, slot, then the command).
+ */
+class PgLogicalEndToEndIT {
+    private static EmbeddedPg source;
+    private final EmbeddedPg target = EmbeddedPg.shared();
+    private String sourceDb;
+    private String targetDb;
+
+    @BeforeAll
+    static void startSource() {
+        source = EmbeddedPg.start();
+    }
+
+    @AfterAll
+    static void stopSource() {
+        source.close();
+    }
+
+    @BeforeEach
+    void freshDatabases() {
+        sourceDb = source.freshDatabase("src");
+        targetDb = target.freshDatabase("dst");
+    }
+
+    private void both(String... ddl) throws SQLException {
+        exec(source, sourceDb, ddl);
+        exec(target, targetDb, ddl);
+    }
+
+    private static void exec(EmbeddedPg pg, String db, String... sql) throws SQLException {
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        }
+    }
+
+    /** The README's setup: a publication for all tables and a pgoutput slot. */
+    private void publicationAndSlot() throws SQLException {
+        exec(source, sourceDb, "CREATE PUBLICATION my_pub FOR ALL TABLES",
+                "SELECT pg_create_logical_replication_slot('cdc_sink_" + sourceDb + "', 'pgoutput')");
+    }
+
+    private CdcSinkProcess run(String... extra) throws Exception {
+        List<String> flags = new ArrayList<>(List.of(
+                "--sourceConn", "postgresql://postgres@localhost:" + source.port() + "/" + sourceDb
+                        + "?sslmode=disable",
+                "--targetConn", "postgresql://postgres@localhost:" + target.port() + "/postgres?sslmode=disable",
+                "--targetDB", targetDb, "--publicationName", "my_pub", "--slotName", "cdc_sink_" + sourceDb,
+                "--standbyTimeout", "500ms", "--retryDelay", "500ms", "--targetDBConns", "20"));
+        flags.addAll(List.of(extra));
+        return CdcSinkProcess.logical("pglogical", "pglogical", flags);
+    }
+
+    @ParameterizedTest(name = "immediate={0}")
+    @ValueSource(booleans = {false, true})
+    void prefilledTablesThenUpdatesAndDeletesArrive(boolean immediate) throws Exception {
+        both("CREATE TABLE t1 (k INT PRIMARY KEY, v TEXT)", "CREATE TABLE t2 (k INT PRIMARY KEY, v TEXT)");
+        publicationAndSlot();
+        exec(source, sourceDb, "INSERT INTO t1 SELECT g, 'one ' || g FROM generate_series(1, 1000) g",
+                "INSERT INTO t2 SELECT g, 'two ' || g FROM generate_series(1, 1000) g");
+        try (CdcSinkProcess p = immediate ? run("--immediate") : run()) {
+            awaitSame("t1", "t2");
+            exec(source, sourceDb, "BEGIN", "UPDATE t1 SET v = v || ' updated'", "UPDATE t2 SET v = v || ' updated'",
+                    "COMMIT");
+            exec(source, sourceDb, "BEGIN", "DELETE FROM t1 WHERE k < 50", "DELETE FROM t2 WHERE k < 50", "COMMIT");
+            String lastCommit = currentLsn();
+            awaitSame("t1", "t2");
+            assertThat(count(target, targetDb, "t1")).isEqualTo(951);
+            String varz = get(p, "/_/varz");
+            assertThat(varz).contains("logical_committed_transactions_total{loop=\"pglogical\"}")
+                    .contains("logical_position_info");
+            awaitConfirmed(lastCommit);
+        }
+    }
+
+    @Test
+    void primaryKeyChangesTruncateAndUnchangedToastValues() throws Exception {
+        both("CREATE TABLE p (k INT PRIMARY KEY, big TEXT, n INT)", "CREATE TABLE gone (k INT PRIMARY KEY)");
+        publicationAndSlot();
+        String big = randomText(200_000);
+        try (CdcSinkProcess p = run()) {
+            exec(source, sourceDb, "INSERT INTO p VALUES (1, '" + big + "', 0), (2, 'small', 0)",
+                    "INSERT INTO gone SELECT generate_series(1, 10)");
+            awaitSame("p", "gone");
+            exec(source, sourceDb, "UPDATE p SET n = n + 1 WHERE k = 1", "UPDATE p SET k = 20 WHERE k = 2",
+                    "TRUNCATE gone", "INSERT INTO gone VALUES (99)");
+            awaitSame("p", "gone");
+            assertThat(count(target, targetDb, "p")).isEqualTo(2);
+            assertThat(count(target, targetDb, "gone")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void everyBuiltInTypeArrivesEqual() throws Exception {
+        String columns = "k INT PRIMARY KEY, a BIGINT, b BIT(8), c BIT VARYING(16), d BOOLEAN, e BYTEA, f CHAR(5),"
+                + " g VARCHAR(20), h DATE, i DOUBLE PRECISION, j INET, l INTEGER, m INTERVAL, n JSON, o JSONB,"
+                + " p NUMERIC, q REAL, r SMALLINT, s TEXT, t TIME, u TIMETZ, v UUID, w TIMESTAMPTZ, x TIMESTAMP,"
+                + " y INT[], z TEXT[], mood MOOD";
+        both("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')", "CREATE TABLE types (" + columns + ")");
+        publicationAndSlot();
+        String bigJson = "{\"pad\": \"" + "j".repeat(64 * 1024) + "\"}";
+        try (CdcSinkProcess p = run()) {
+            exec(source, sourceDb,
+                    "INSERT INTO types VALUES (1, 9223372036854775807, B'10101010', B'101', true,"
+                            + " decode(repeat('00ff7f80', 16384), 'hex'), 'ab', 'hello \"q\" \\ ''s',"
+                            + " '2024-02-29', 1.7976931348623157e308, '192.168.1.0/24', -2147483648,"
+                            + " '1 year 2 mons 3 days 04:05:06.789', '{\"a\": [1, 2.50, null]}', '" + bigJson + "',"
+                            + " 123456789012345678901234567890.123456789012345678901234567890, 3.4028235e38, -32768,"
+                            + " E'line\\nnext\\ttab \u00e9\u4e2d\ud83d\ude00', '23:59:59.999999', '12:00:00+05:30',"
+                            + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '2024-06-01 12:34:56.123456+02',"
+                            + " '1999-12-31 23:59:59.5', '{1,NULL,3}', ARRAY['x,y', 'q\"uote', NULL], 'happy')",
+                    "INSERT INTO types (k) VALUES (2)",
+                    "INSERT INTO types (k, p, i, s) VALUES (3, 'NaN', '-Infinity', repeat('t', 1048576))");
+            awaitSame("types");
+        }
+    }
+
+    @Test
+    void aKilledProcessResumesWithoutLossOrDuplicates() throws Exception {
+        both("CREATE TABLE acct (k INT PRIMARY KEY, bal BIGINT)", "CREATE TABLE moves (id INT PRIMARY KEY, k INT)");
+        publicationAndSlot();
+        exec(source, sourceDb, "INSERT INTO acct SELECT g, 1000 FROM generate_series(1, 100) g");
+        Random random = new Random(5);
+        int id = 0;
+        for (int round = 0; round < 3; round++) {
+            try (CdcSinkProcess p = run()) {
+                for (int i = 0; i < 150; i++) {
+                    int from = 1 + random.nextInt(100);
+                    int to = 1 + random.nextInt(100);
+                    id++;
+                    exec(source, sourceDb, "BEGIN", "UPDATE acct SET bal = bal - 7 WHERE k = " + from,
+                            "UPDATE acct SET bal = bal + 7 WHERE k = " + to,
+                            "INSERT INTO moves VALUES (" + id + ", " + from + ")", "COMMIT");
+                }
+                if (round < 2) {
+                    Thread.sleep(300 + random.nextInt(700));
+                    p.kill();
+                } else {
+                    awaitSame("acct", "moves");
+                }
+            }
+        }
+        assertThat(count(target, targetDb, "moves")).isEqualTo(450);
+        try (Connection c = target.dataSource(targetDb).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT sum(bal) FROM acct")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(100_000);
+        }
+    }
+
+    @Test
+    void aHugeTransactionReplicatesWithASmallBudget() throws Exception {
+        both("CREATE TABLE huge (k INT PRIMARY KEY, v TEXT, n NUMERIC, ts TIMESTAMPTZ)");
+        publicationAndSlot();
+        exec(source, sourceDb, "INSERT INTO huge SELECT g, md5(g::text), g * 1.5, now() FROM generate_series(1, 200000) g");
+        try (CdcSinkProcess p = run("--bytesInFlight", "1048576")) {
+            awaitSame(Duration.ofMinutes(4), "huge");
+            String varz = get(p, "/_/varz");
+            assertThat(varz).contains("logical_backpressure_waits_total");
+        }
+        assertThat(count(target, targetDb, "huge")).isEqualTo(200_000);
+    }
+
+    @Test
+    void missingPublicationOrSlotStopsWithTheFix() throws Exception {
+        both("CREATE TABLE t1 (k INT PRIMARY KEY)");
+        assertThatThrownBy(this::run).hasMessageContaining("CREATE PUBLICATION my_pub FOR ALL TABLES");
+        exec(source, sourceDb, "CREATE PUBLICATION my_pub FOR ALL TABLES");
+        assertThatThrownBy(this::run).hasMessageContaining("pg_create_logical_replication_slot");
+    }
+
+    private void awaitSame(String... tables) throws Exception {
+        awaitSame(Duration.ofSeconds(60), tables);
+    }
+
+    private void awaitSame(Duration timeout, String... tables) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (String t : tables) {
+            String want = digest(source, sourceDb, t);
+            String got = digest(target, targetDb, t);
+            while (!want.equals(got)) {
+                assertThat(System.nanoTime()).as("table " + t + " replicated; source " + want + " target " + got)
+                        .isLessThan(deadline);
+                Thread.sleep(100);
+                want = digest(source, sourceDb, t);
+                got = digest(target, targetDb, t);
+            }
+        }
+    }
+
+    /** Every row's text form, in key order: equal digests mean equal tables. */
+    private static String digest(EmbeddedPg pg, String db, String table) throws SQLException {
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, '|'"
+                     + " ORDER BY x::text)), '') FROM " + table + " x")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static long count(EmbeddedPg pg, String db, String table) throws SQLException {
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private String currentLsn() throws SQLException {
+        try (Connection c = source.dataSource(sourceDb).getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** The slot's confirmed position reaches {@code lsn} while cdc-sink runs: the source may discard its WAL. */
+    private void awaitConfirmed(String lsn) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try (Connection c = source.dataSource(sourceDb).getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT confirmed_flush_lsn >= '" + lsn + "'::pg_lsn,"
+                         + " confirmed_flush_lsn::text FROM pg_replication_slots"
+                         + " WHERE slot_name = 'cdc_sink_" + sourceDb + "'")) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return;
+                }
+                assertThat(System.nanoTime()).as("slot confirmed " + rs.getString(2) + ", wanted " + lsn)
+                        .isLessThan(deadline);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static String get(CdcSinkProcess p, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(p.uri(path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static String randomText(int length) {
+        Random r = new Random(9);
+        StringBuilder sb = new StringBuilder(length);
+        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        for (int i = 0; i < length; i++) {
+            sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,145 @@
+package io.cdcsink.mysql;
+
+import com.github.shyiko.mysql.binlog.BinaryLogClient;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer.CompatibilityMode;
+import io.cdcsink.api.LogicalDialect;
+import io.cdcsink.api.LogicalEvents;
+import io.cdcsink.api.LogicalPosition;
+import java.io.IOException;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code cdc-sink mylogical}: reads a MySQL or MariaDB binlog in GTID mode and reports row changes of every source
+ * database (or those of {@code --sourceDatabase}) as changes to {@code targetDatabase.targetSchema.<table>}.
+ * Positions are the executed GTID set, tagged with the flavour ({@link GtidPositions}).
+ */
+public final class MyLogicalDialect implements LogicalDialect {
+    private static final Logger LOG = LoggerFactory.getLogger(MyLogicalDialect.class);
+    /** How often the server sends a heartbeat when idle; bounds how long a stop request waits. */
+    private static final long HEARTBEAT_MILLIS = 1000;
+
+    private final MyLogicalConfig config;
+    private final SourceConnector connector;
+
+    public MyLogicalDialect(MyLogicalConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.connector = new SourceConnector(config.sourceConn());
+    }
+
+    @Override
+    public void preflight() throws Exception {
+        try (Connection conn = connector.sql()) {
+            Flavor flavor = SourceServer.flavor(conn);
+            List<String> problems = SourceServer.problems(conn, flavor);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("the " + flavor.tag() + " source " + config.sourceConn()
+                        + " cannot be replicated: " + String.join("; ", problems));
+            }
+            LOG.info("source {} is {} with the binlog settings mylogical needs", config.sourceConn(), flavor.tag());
+        }
+    }
+
+    /** {@code --defaultGTIDSet}; its commit time is unknown, so it is reported as the epoch. */
+    @Override
+    public Optional<LogicalPosition> defaultPosition() {
+        return config.defaultGtidSet().map(text -> GtidPositions.position(GtidPositions.parse(text), Instant.EPOCH));
+    }
+
+    @Override
+    public void stream(Optional<LogicalPosition> from, LogicalEvents events) throws Exception {
+        Flavor flavor;
+        Collations collations;
+        try (Connection conn = connector.sql()) {
+            flavor = SourceServer.flavor(conn);
+            collations = Collations.load(conn);
+        }
+        GtidSet start = from.map(p -> GtidPositions.parse(p.text())).orElse(GtidSet.empty(flavor));
+        if (start.flavor() != flavor) {
+            throw new IllegalStateException("the start position " + GtidPositions.text(start) + " is a "
+                    + start.flavor().tag() + " GTID set but the source is " + flavor.tag());
+        }
+        if (start.isEmpty()) {
+            LOG.info("no start position: reading the source's oldest binlog");
+        }
+        BinlogEventHandler handler = new BinlogEventHandler(start, events,
+                new TableMapReader(config.targetDatabase(), config.targetSchema(), collations), config::replicates);
+        BinaryLogClient client = connector.binlog();
+        client.setServerId(config.replicationProcessId());
+        client.setKeepAlive(false); // the replication loop owns retries
+        client.setHeartbeatInterval(HEARTBEAT_MILLIS);
+        client.setGtidSet(start.toString());
+        EventDeserializer deserializer = new EventDeserializer();
+        deserializer.setCompatibilityMode(CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
+                CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY);
+        client.setEventDeserializer(deserializer);
+
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicBoolean interrupted = new AtomicBoolean();
+        client.registerEventListener(event -> {
+            if (failure.get() != null) {
+                return;
+            }
+            try {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("replication stopped");
+                }
+                handler.handle(event);
+            } catch (Exception | Error e) {
+                failure.compareAndSet(null, e instanceof Exception ex ? ex : new IllegalStateException(e));
+                stop(client, interrupted);
+            }
+        });
+        client.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
+            @Override
+            public void onCommunicationFailure(BinaryLogClient c, Exception ex) {
+                failure.compareAndSet(null, ex);
+            }
+
+            @Override
+            public void onEventDeserializationFailure(BinaryLogClient c, Exception ex) {
+                failure.compareAndSet(null, ex);
+                stop(c, interrupted);
+            }
+        });
+        LOG.info("reading the {} binlog of {} from {}", flavor.tag(), config.sourceConn(),
+                GtidPositions.text(start));
+        client.connect(); // blocks, calling the listener on this thread, until stopped or failed
+        Exception cause = failure.get();
+        if (interrupted.get() || cause instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            throw cause instanceof InterruptedException stopped ? stopped
+                    : new InterruptedException("replication stopped");
+        }
+        if (handler.inTransaction()) {
+            events.rollback();
+        }
+        if (cause != null) {
+            throw cause;
+        }
+        throw new IOException("the source closed the binlog stream");
+    }
+
+    /**
+     * Disconnects from inside the listener. The client ignores a disconnect while the thread is interrupted, so the
+     * flag is cleared here and remembered for {@link #stream} to restore once {@code connect()} has returned.
+     */
+    private static void stop(BinaryLogClient client, AtomicBoolean interrupted) {
+        if (Thread.interrupted()) {
+            interrupted.set(true);
+        }
+        try {
+            client.disconnect();
+        } catch (IOException e) {
+            LOG.debug("disconnect failed", e);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.cdcsink.mysql;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.github.shyiko.mysql.binlog.event.deserialization.ColumnType;
+import com.github.shyiko.mysql.binlog.event.deserialization.json.JsonBinary;
+import java.io.IOException;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * Writes one binlog cell as the JSON value the target applies: exact numbers, text decoded with the column's
+ * charset, bytes as PostgreSQL {@code bytea} hex ({@code \x0a1b}), BIT as a bit string, ENUM/SET as their labels,
+ * temporal values as PostgreSQL input text (TIMESTAMP in UTC), MySQL JSON as nested JSON.
+ */
+final class ValueWriter {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private ValueWriter() {
+    }
+
+    static void write(JsonGenerator out, SourceColumn column, Serializable value) throws IOException {
+        if (value == null) {
+            out.writeNull();
+            return;
+        }
+        switch (column.type()) {
+            case TINY -> out.writeNumber(column.unsigned() ? ((Integer) value) & 0xFF : (Integer) value);
+            case SHORT -> out.writeNumber(column.unsigned() ? ((Integer) value) & 0xFFFF : (Integer) value);
+            case INT24 -> out.writeNumber(column.unsigned() ? ((Integer) value) & 0xFFFFFF : (Integer) value);
+            case LONG -> out.writeNumber(column.unsigned() ? Integer.toUnsignedLong((Integer) value) : (Integer) value);
+            case LONGLONG -> {
+                long v = (Long) value;
+                if (column.unsigned() && v < 0) {
+                    out.writeNumber(new BigInteger(Long.toUnsignedString(v)));
+                } else {
+                    out.writeNumber(v);
+                }
+            }
+            case FLOAT -> out.writeNumber((Float) value);
+            case DOUBLE -> out.writeNumber((Double) value);
+            // A string keeps every digit even if a reader parses JSON numbers as doubles.
+            case NEWDECIMAL, DECIMAL -> out.writeString(((BigDecimal) value).toPlainString());
+            case YEAR -> {
+                int year = ((Number) value).intValue();
+                out.writeNumber(year == 1900 ? 0 : year); // YEAR 0000 is stored as 0, which the connector adds 1900 to
+            }
+            case DATE, NEWDATE -> out.writeString(TemporalText.date((Long) value));
+            case DATETIME -> out.writeString(TemporalText.datetime((Long) value, 0));
+            case DATETIME_V2 -> out.writeString(TemporalText.datetime((Long) value, column.meta()));
+            case TIMESTAMP -> out.writeString(TemporalText.timestamp((Long) value, 0));
+            case TIMESTAMP_V2 -> out.writeString(TemporalText.timestamp((Long) value, column.meta()));
+            case TIME -> out.writeString(TemporalText.time((Long) value, 0));
+            case TIME_V2 -> out.writeString(TemporalText.time((Long) value, column.meta()));
+            case BIT -> out.writeString(bits((BitSet) value, (column.meta() >> 8) * 8 + (column.meta() & 0xFF)));
+            case ENUM -> out.writeString(enumLabel(column, ((Number) value).intValue()));
+            case SET -> out.writeString(setLabels(column, ((Number) value).longValue()));
+            case STRING, VARCHAR, VAR_STRING, BLOB, TINY_BLOB, MEDIUM_BLOB, LONG_BLOB -> writeChars(out, column,
+                    bytes(value));
+            case JSON -> {
+                byte[] binary = bytes(value);
+                out.writeRawValue(binary.length == 0 ? "null" : JsonBinary.parseAsString(binary));
+            }
+            case GEOMETRY, VECTOR -> out.writeString(byteaHex(bytes(value)));
+            default -> throw new IllegalStateException("column " + column.name() + " has binlog type "
+                    + column.type() + " which mylogical does not support");
+        }
+    }
+
+    private static void writeChars(JsonGenerator out, SourceColumn column, byte[] bytes) throws IOException {
+        if (column.charset().isPresent()) {
+            Charset charset = column.charset().get();
+            out.writeString(new String(bytes, charset));
+            return;
+        }
+        if (column.type() == ColumnType.STRING && bytes.length < column.length()) {
+            // BINARY(n) is padded with zero bytes, which the binlog leaves out.
+            byte[] padded = new byte[column.length()];
+            System.arraycopy(bytes, 0, padded, 0, bytes.length);
+            bytes = padded;
+        }
+        out.writeString(byteaHex(bytes));
+    }
+
+    private static byte[] bytes(Serializable value) {
+        if (value instanceof byte[] b) {
+            return b;
+        }
+        if (value instanceof String s) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+        throw new IllegalStateException("expected bytes from the binlog, got " + value.getClass().getName());
+    }
+
+    static String byteaHex(byte[] bytes) {
+        return "\\x" + HEX.formatHex(bytes);
+    }
+
+    static String bits(BitSet set, int length) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = length - 1; i >= 0; i--) {
+            sb.append(set.get(i) ? '1' : '0');
+        }
+        return sb.toString();
+    }
+
+    private static String enumLabel(SourceColumn column, int index) {
+        List<String> labels = column.labels();
+        if (index == 0) {
+            return ""; // MySQL's "invalid value" entry
+        }
+        if (index > labels.size()) {
+            throw new IllegalStateException("ENUM column " + column.name() + " holds index " + index + " but only "
+                    + labels.size() + " values are declared");
+        }
+        return labels.get(index - 1);
+    }
+
+    private static String setLabels(SourceColumn column, long mask) {
+        StringJoiner joined = new StringJoiner(",");
+        List<String> labels = column.labels();
+        for (int i = 0; i < labels.size() && i < 64; i++) {
+            if ((mask & (1L << i)) != 0) {
+                joined.add(labels.get(i));
+            }
+        }
+        return joined.toString();
+    }
+}

@@ -1,0 +1,156 @@
+package io.cdcsink.pg;
+
+import io.cdcsink.api.LogicalDialect;
+import io.cdcsink.api.LogicalEvents;
+import io.cdcsink.api.LogicalPosition;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL logical replication with the built-in pgoutput plugin (protocol version 1). Positions are the end LSN
+ * of each commit record in PostgreSQL's {@code X/X} form.
+ */
+public final class PgLogicalDialect implements LogicalDialect {
+    private static final Logger log = LoggerFactory.getLogger(PgLogicalDialect.class);
+    private static final long MAX_IDLE_SLEEP_MILLIS = 50;
+
+    private final PgLogicalConfig config;
+
+    public PgLogicalDialect(PgLogicalConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void preflight() throws SQLException {
+        try (Connection conn = openNormal()) {
+            new PgPreflight(config).check(conn);
+        }
+    }
+
+    @Override
+    public void stream(Optional<LogicalPosition> from, LogicalEvents events) throws Exception {
+        LogSequenceNumber start = from.map(p -> parse(p.text())).orElse(LogSequenceNumber.INVALID_LSN);
+        try (Connection catalogConn = openNormal(); Connection replication = openReplication()) {
+            PgOutputHandler handler = new PgOutputHandler(config.targetDatabase(),
+                    new PgSourceCatalog(catalogConn), events, start.asLong());
+            try {
+                PGReplicationStream stream = replication.unwrap(PGConnection.class).getReplicationAPI()
+                        .replicationStream().logical()
+                        .withSlotName(config.slotName())
+                        .withSlotOption("proto_version", "1")
+                        .withSlotOption("publication_names", PgPreflight.quoted(config.publicationName()))
+                        .withStartPosition(start)
+                        .withStatusInterval(Math.toIntExact(config.standbyTimeout().toMillis()),
+                                TimeUnit.MILLISECONDS)
+                        // Acknowledgements come only from acknowledge(): PgJDBC's automatic flush could confirm
+                        // WAL that is not yet durable in the target.
+                        .withAutomaticFlush(false)
+                        .start();
+                log.info("streaming slot {} of publication {} from {}", config.slotName(),
+                        config.publicationName(), from.map(LogicalPosition::text).orElse("the slot's position"));
+                try {
+                    pump(stream, handler, events);
+                } finally {
+                    closeQuietly(stream);
+                }
+            } catch (Exception e) {
+                if (handler.reportedOpenTransaction()) {
+                    // The rest of this transaction comes again, whole, in the next session.
+                    try {
+                        events.rollback();
+                    } catch (Exception r) {
+                        e.addSuppressed(r);
+                    }
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static void closeQuietly(PGReplicationStream stream) {
+        try {
+            stream.close();
+        } catch (SQLException e) {
+            log.debug("could not close the replication stream cleanly", e);
+        }
+    }
+
+    private void pump(PGReplicationStream stream, PgOutputHandler handler, LogicalEvents events)
+            throws Exception {
+        LogSequenceNumber acknowledged = LogSequenceNumber.INVALID_LSN;
+        long idleSleep = 1;
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("pglogical stream stopped");
+            }
+            ByteBuffer buf = stream.readPending();
+            if (buf != null) {
+                handler.handle(PgOutputDecoder.decode(buf));
+                idleSleep = 1;
+            }
+            acknowledged = acknowledge(stream, handler, events, acknowledged);
+            if (buf == null) {
+                // readPending() does not block, so an interrupt is seen within one sleep.
+                Thread.sleep(idleSleep);
+                idleSleep = Math.min(idleSleep * 2, MAX_IDLE_SLEEP_MILLIS);
+            }
+        }
+    }
+
+    /**
+     * Tells the source how far it may discard WAL: the durable position, and, when nothing is pending, the last
+     * received position. The latter is safe: the server sends whole transactions in commit order, so everything
+     * committed before the last received LSN has been received; outside a transaction with every handed-over
+     * transaction durable, all of it is durable or was never published. Without it an idle publication (WAL
+     * written only by unpublished tables) would keep the slot's WAL forever. Open transactions that began earlier
+     * are unaffected: the slot's restart LSN, not the confirmed flush LSN, keeps their WAL.
+     */
+    private static LogSequenceNumber acknowledge(PGReplicationStream stream, PgOutputHandler handler,
+                                                 LogicalEvents events, LogSequenceNumber acknowledged) {
+        LogSequenceNumber target = events.durable().map(p -> parse(p.text())).orElse(LogSequenceNumber.INVALID_LSN);
+        if (!handler.inTransaction() && events.caughtUp()) {
+            LogSequenceNumber received = stream.getLastReceiveLSN();
+            if (Long.compareUnsigned(received.asLong(), target.asLong()) > 0) {
+                target = received;
+            }
+        }
+        if (Long.compareUnsigned(target.asLong(), acknowledged.asLong()) > 0) {
+            stream.setFlushedLSN(target);
+            stream.setAppliedLSN(target);
+            return target;
+        }
+        return acknowledged;
+    }
+
+    /** Parses a position this dialect wrote. */
+    static LogSequenceNumber parse(String text) {
+        LogSequenceNumber lsn = LogSequenceNumber.valueOf(text);
+        if (lsn == null || (lsn.equals(LogSequenceNumber.INVALID_LSN) && !"0/0".equals(text))) {
+            throw new IllegalArgumentException("not a PostgreSQL LSN: \"" + text + "\"; expected X/X such as 0/16B3748");
+        }
+        return lsn;
+    }
+
+    private Connection openNormal() throws SQLException {
+        return DriverManager.getConnection(config.sourceConn().jdbcUrl(config.sourceDatabase()));
+    }
+
+    private Connection openReplication() throws SQLException {
+        Properties props = new Properties();
+        PGProperty.REPLICATION.set(props, "database");
+        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
+        return DriverManager.getConnection(config.sourceConn().jdbcUrl(config.sourceDatabase()), props);
+    }
+}

@@ -1,0 +1,32 @@
+package io.cdcsink.pg;
+
+import io.cdcsink.api.TableName;
+import io.cdcsink.pg.PgOutputMessage.Relation;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the stream knows about one source table: its target name, its columns and which of them form the key.
+ *
+ * @param keyIndexes positions of the key columns in {@code relation.columns()}, in key order; empty when the table
+ *                   has no usable key
+ */
+record RelationInfo(TableName table, Relation relation, List<Integer> keyIndexes) {
+    RelationInfo {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(relation, "relation");
+        keyIndexes = List.copyOf(keyIndexes);
+    }
+
+    String columnName(int index) {
+        return relation.columns().get(index).name();
+    }
+
+    /** Fails with a message naming the table when it has no key: rows cannot be matched without one. */
+    void requireKey() {
+        if (keyIndexes.isEmpty()) {
+            throw new IllegalStateException("table " + table + " has no primary key / replica identity; cdc-sink "
+                    + "needs one (add a PRIMARY KEY, or ALTER TABLE ... REPLICA IDENTITY USING INDEX / FULL)");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.cdcsink.pg;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.cdcsink.pg.PgOutputMessage.Binary;
+import io.cdcsink.pg.PgOutputMessage.Null;
+import io.cdcsink.pg.PgOutputMessage.Text;
+import io.cdcsink.pg.PgOutputMessage.TupleData;
+import io.cdcsink.pg.PgOutputMessage.UnchangedToast;
+import io.cdcsink.pg.PgOutputMessage.Value;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * Turns pgoutput tuples into the key and row JSON of {@link io.cdcsink.api.LogicalEvents}. Values stay in
+ * PostgreSQL's text format as JSON strings (the target casts them to the column type); NULL becomes JSON null;
+ * unchanged TOAST values are left out of rows so the target keeps what it has.
+ */
+final class TupleJson {
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private TupleJson() {
+    }
+
+    /** The JSON array of the key columns' values, in key order. */
+    static String key(RelationInfo relation, TupleData tuple) {
+        checkWidth(relation, tuple);
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartArray();
+            for (int index : relation.keyIndexes()) {
+                Value v = tuple.values().get(index);
+                if (v instanceof UnchangedToast) {
+                    throw new IllegalStateException("key column " + relation.columnName(index) + " of table "
+                            + relation.table() + " arrived as an unchanged TOAST value without its content; "
+                            + "cdc-sink cannot tell which row it belongs to");
+                }
+                write(g, relation, index, v);
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** The JSON object of all columns sent with a value; unchanged TOAST columns are omitted. */
+    static String row(RelationInfo relation, TupleData tuple) {
+        checkWidth(relation, tuple);
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            for (int i = 0; i < tuple.values().size(); i++) {
+                Value v = tuple.values().get(i);
+                if (v instanceof UnchangedToast) {
+                    continue;
+                }
+                g.writeFieldName(relation.columnName(i));
+                write(g, relation, i, v);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static void write(JsonGenerator g, RelationInfo relation, int index, Value v) throws IOException {
+        if (v instanceof Text t) {
+            g.writeString(t.text());
+        } else if (v instanceof Null) {
+            g.writeNull();
+        } else if (v instanceof Binary) {
+            // cdc-sink never asks for the binary option, so the server must not send this.
+            throw new IllegalStateException("column " + relation.columnName(index) + " of table " + relation.table()
+                    + " arrived in binary format, which cdc-sink does not request");
+        } else {
+            throw new IllegalStateException("unexpected value " + v + " in column " + relation.columnName(index));
+        }
+    }
+
+    private static void checkWidth(RelationInfo relation, TupleData tuple) {
+        int expected = relation.relation().columns().size();
+        if (tuple.values().size() != expected) {
+            throw new IllegalStateException("column count mismatch in " + relation.table() + ": the relation has "
+                    + expected + " columns, the row " + tuple.values().size());
+        }
+    }
+}
