@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.testing.EmbeddedMariaDb;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;

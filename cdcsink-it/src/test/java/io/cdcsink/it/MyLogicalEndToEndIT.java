@@ -1,0 +1,190 @@
+package io.cdcsink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.testing.EmbeddedMariaDb;
+import io.cdcsink.testing.EmbeddedPg;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code cdc-sink mylogical} as users run it: the real jar from a MariaDB server with GTID binlogs into an embedded
+ * PostgreSQL target, started with {@code --defaultGTIDSet} taken from the source as the README's steps say.
+ */
+class MyLogicalEndToEndIT {
+    private final EmbeddedMariaDb source = EmbeddedMariaDb.shared();
+    private final EmbeddedPg target = EmbeddedPg.shared();
+    private String sourceDb;
+    private String targetDb;
+
+    @BeforeEach
+    void freshDatabases() throws SQLException {
+        sourceDb = source.newDatabase("mysrc");
+        targetDb = target.freshDatabase("mydst");
+    }
+
+    private void targetSql(String... sql) throws SQLException {
+        try (Connection c = target.dataSource(targetDb).getConnection(); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        }
+    }
+
+    private CdcSinkProcess run(String gtid, String... extra) throws Exception {
+        List<String> flags = new ArrayList<>(List.of("--sourceConn", source.sourceConn(),
+                "--targetConn", "postgresql://postgres@localhost:" + target.port() + "/postgres?sslmode=disable",
+                "--targetDB", targetDb, "--sourceDatabase", sourceDb, "--defaultGTIDSet", gtid,
+                "--standbyTimeout", "500ms", "--retryDelay", "500ms", "--targetDBConns", "20"));
+        flags.addAll(List.of(extra));
+        return CdcSinkProcess.logical("mylogical", "mylogical", flags);
+    }
+
+    @ParameterizedTest(name = "immediate={0}")
+    @ValueSource(booleans = {false, true})
+    void insertsUpdatesAndDeletesArrive(boolean immediate) throws Exception {
+        source.execute(sourceDb, "CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR(64))");
+        targetSql("CREATE TABLE t (k INT PRIMARY KEY, v TEXT)");
+        String gtid = source.gtidBinlogPos();
+        StringBuilder insert = new StringBuilder("INSERT INTO t VALUES ");
+        for (int i = 0; i < 1024; i++) {
+            insert.append(i == 0 ? "" : ",").append("(").append(i).append(", 'v").append(i).append("')");
+        }
+        source.execute(sourceDb, "START TRANSACTION", insert.toString(), "COMMIT");
+        try (CdcSinkProcess p = immediate ? run(gtid, "--immediate") : run(gtid)) {
+            awaitSame("SELECT k, v FROM t ORDER BY k");
+            source.execute(sourceDb, "UPDATE t SET v = CONCAT(v, ' updated')");
+            source.execute(sourceDb, "DELETE FROM t WHERE k < 50");
+            awaitSame("SELECT k, v FROM t ORDER BY k");
+        }
+        assertThat(rows(false, "SELECT count(*) FROM t")).containsExactly("974");
+    }
+
+    @Test
+    void typesArriveExactly() throws Exception {
+        source.execute(sourceDb, "CREATE TABLE ty (k BIGINT UNSIGNED PRIMARY KEY, d DECIMAL(65,30), e ENUM('a','b c'),"
+                + " s SET('x','y','z'), b BIT(8), bin VARBINARY(8), dt DATETIME(6), ts TIMESTAMP(6) NULL, tm TIME(6),"
+                + " y YEAR, j JSON, u VARCHAR(20) CHARACTER SET utf8mb4)");
+        targetSql("CREATE TABLE ty (k NUMERIC(20) PRIMARY KEY, d NUMERIC(65,30), e TEXT, s TEXT, b BIT(8), bin BYTEA,"
+                + " dt TIMESTAMP(6), ts TIMESTAMPTZ, tm INTERVAL, y INT, j TEXT, u TEXT)");
+        String gtid = source.gtidBinlogPos();
+        source.execute(sourceDb, "SET time_zone = '+00:00'",
+                "INSERT INTO ty VALUES (18446744073709551615, 12345678901234567890123456789012345.123456789012345678901234567891,"
+                        + " 'b c', 'x,z', b'10100101', X'00FF80', '2024-02-29 23:59:59.123456',"
+                        + " '2024-06-01 12:00:00.5', '838:59:59.000000', 2024, '{\"a\": [1, 2]}', 'h\u00e9 \ud83d\ude00')",
+                "INSERT INTO ty (k) VALUES (1)");
+        try (CdcSinkProcess p = run(gtid)) {
+            awaitCount("ty", 2);
+        }
+        assertThat(rows(false, "SELECT k::text, d::text, e, s, b::text, encode(bin, 'hex'), dt::text,"
+                + " (ts AT TIME ZONE 'UTC')::text, y::text, u FROM ty ORDER BY k DESC")).containsExactly(
+                "18446744073709551615|12345678901234567890123456789012345.123456789012345678901234567891|b c|x,z|"
+                        + "10100101|00ff80|2024-02-29 23:59:59.123456|2024-06-01 12:00:00.5|2024|h\u00e9 \ud83d\ude00",
+                "1|null|null|null|null|null|null|null|null|null");
+    }
+
+    @Test
+    void aKilledProcessResumesWithoutLossOrDuplicates() throws Exception {
+        source.execute(sourceDb, "CREATE TABLE acct (k INT PRIMARY KEY, bal BIGINT)",
+                "CREATE TABLE moves (id INT PRIMARY KEY, k INT)");
+        targetSql("CREATE TABLE acct (k INT PRIMARY KEY, bal BIGINT)", "CREATE TABLE moves (id INT PRIMARY KEY, k INT)");
+        String gtid = source.gtidBinlogPos();
+        StringBuilder accounts = new StringBuilder("INSERT INTO acct VALUES ");
+        for (int i = 1; i <= 100; i++) {
+            accounts.append(i == 1 ? "" : ",").append("(").append(i).append(", 1000)");
+        }
+        source.execute(sourceDb, accounts.toString());
+        Random random = new Random(11);
+        int id = 0;
+        for (int round = 0; round < 3; round++) {
+            try (CdcSinkProcess p = run(gtid)) {
+                try (Connection c = source.connect(sourceDb); Statement s = c.createStatement()) {
+                    for (int i = 0; i < 150; i++) {
+                        int from = 1 + random.nextInt(100);
+                        int to = 1 + random.nextInt(100);
+                        id++;
+                        s.execute("START TRANSACTION");
+                        s.execute("UPDATE acct SET bal = bal - 7 WHERE k = " + from);
+                        s.execute("UPDATE acct SET bal = bal + 7 WHERE k = " + to);
+                        s.execute("INSERT INTO moves VALUES (" + id + ", " + from + ")");
+                        s.execute("COMMIT");
+                    }
+                }
+                if (round < 2) {
+                    Thread.sleep(200 + random.nextInt(500));
+                    p.kill();
+                } else {
+                    awaitSame("SELECT k, bal FROM acct ORDER BY k");
+                    awaitSame("SELECT id, k FROM moves ORDER BY id");
+                }
+            }
+        }
+        assertThat(rows(false, "SELECT count(*), sum(bal) FROM acct")).containsExactly("100|100000");
+    }
+
+    @Test
+    void aHugeTransactionReplicatesWithASmallBudget() throws Exception {
+        source.execute(sourceDb, "CREATE TABLE huge (k INT PRIMARY KEY, v VARCHAR(40), n DECIMAL(20,4))");
+        targetSql("CREATE TABLE huge (k INT PRIMARY KEY, v TEXT, n NUMERIC(20,4))");
+        String gtid = source.gtidBinlogPos();
+        source.execute(sourceDb, "SET SESSION max_recursive_iterations = 300000",
+                "INSERT INTO huge WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 200000)"
+                        + " SELECT i, MD5(i), i * 1.5 FROM g");
+        try (CdcSinkProcess p = run(gtid, "--bytesInFlight", "1048576")) {
+            awaitCount("huge", 200_000, Duration.ofMinutes(4));
+        }
+        assertThat(rows(false, "SELECT sum(n)::text FROM huge")).containsExactly("30000150000.0000");
+    }
+
+    private void awaitSame(String query) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<String> want = rows(true, query);
+        List<String> got = rows(false, query);
+        while (!want.equals(got)) {
+            assertThat(System.nanoTime()).as("replicated: " + query + "; source has " + want.size() + " rows, target "
+                    + got.size()).isLessThan(deadline);
+            Thread.sleep(100);
+            want = rows(true, query);
+            got = rows(false, query);
+        }
+    }
+
+    private void awaitCount(String table, int n) throws Exception {
+        awaitCount(table, n, Duration.ofSeconds(60));
+    }
+
+    private void awaitCount(String table, int n, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!rows(false, "SELECT count(*) FROM " + table).equals(List.of(String.valueOf(n)))) {
+            assertThat(System.nanoTime()).as(table + " has " + n + " rows").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** Rows as {@code a|b|c} text, from the source (MariaDB) or the target (PostgreSQL). */
+    private List<String> rows(boolean fromSource, String query) throws SQLException {
+        try (Connection c = fromSource ? source.connect(sourceDb) : target.dataSource(targetDb).getConnection();
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            List<String> out = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    sb.append(i > 1 ? "|" : "").append(rs.getString(i));
+                }
+                out.add(sb.toString());
+            }
+            return out;
+        }
+    }
+}
