@@ -1,13 +1,10 @@
 package io.cdcsink.core.logical;
 
-import io.cdcsink.api.Applier;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetDialect;
 import io.cdcsink.core.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,15 +29,7 @@ final class FanApplier implements ApplyMode {
     static final int BATCH_ROWS = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(FanApplier.class);
 
-    private final DataSource pool;
-    private final Applier applier;
-    private final TargetDialect dialect;
-    private final PositionStore positions;
-    private final Durability durability;
-    private final EventQueue queue;
-    private final LogicalMetrics metrics;
-    private final Duration applyTimeout;
-    private final Duration standbyTimeout;
+    private final ApplyContext ctx;
     private final Shard[] shards;
     private final List<Thread> workers = new ArrayList<>();
     private final ConcurrentSkipListMap<Long, SourceEvent.Commit> committed = new ConcurrentSkipListMap<>();
@@ -49,17 +37,9 @@ final class FanApplier implements ApplyMode {
     private long lastStoreNanos = System.nanoTime();
     private long storedTxn = -1;
 
-    FanApplier(DataSource pool, Applier applier, TargetDialect dialect, PositionStore positions,
-               Durability durability, EventQueue queue, LogicalMetrics metrics, LogicalConfig config) {
-        this.pool = pool;
-        this.applier = applier;
-        this.dialect = dialect;
-        this.positions = positions;
-        this.durability = durability;
-        this.queue = queue;
-        this.metrics = metrics;
-        this.applyTimeout = config.applyTimeout();
-        this.standbyTimeout = config.standbyTimeout();
+    FanApplier(ApplyContext ctx) {
+        this.ctx = ctx;
+        LogicalConfig config = ctx.config();
         this.shards = new Shard[config.fanShards()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new Shard();
@@ -84,17 +64,17 @@ final class FanApplier implements ApplyMode {
     @Override
     public void truncate(SourceEvent.Truncate truncate) throws SQLException, InterruptedException {
         awaitDrained();
-        try (Connection c = pool.getConnection()) {
-            TargetTx.begin(c, applyTimeout);
-            TargetTx.truncate(c, dialect, truncate.table());
+        try (Connection c = ctx.pool().getConnection()) {
+            TargetTx.begin(c, ctx.config().applyTimeout());
+            TargetTx.truncate(c, ctx.dialect(), truncate.table());
             c.commit();
         }
-        queue.release(truncate);
+        ctx.queue().release(truncate);
     }
 
     @Override
     public void commit(SourceEvent.Commit commit, boolean more) throws SQLException {
-        queue.release(commit);
+        ctx.queue().release(commit);
         committed.put(commit.txn(), commit);
         storeIfDue(false);
     }
@@ -112,7 +92,7 @@ final class FanApplier implements ApplyMode {
 
     private void storeIfDue(boolean now) throws SQLException {
         checkFailure();
-        if (!now && System.nanoTime() - lastStoreNanos < standbyTimeout.toNanos()) {
+        if (!now && System.nanoTime() - lastStoreNanos < ctx.config().standbyTimeout().toNanos()) {
             return;
         }
         lastStoreNanos = System.nanoTime();
@@ -126,13 +106,13 @@ final class FanApplier implements ApplyMode {
         }
         SourceEvent.Commit c = consistent.getValue();
         int transactions = committed.headMap(c.txn(), true).size();
-        try (Connection conn = pool.getConnection()) {
+        try (Connection conn = ctx.pool().getConnection()) {
             conn.setAutoCommit(true);
-            positions.save(conn, c.position());
+            ctx.positions().save(conn, c.position());
         }
         committed.headMap(c.txn(), true).clear();
         storedTxn = c.txn();
-        durability.advance(c.txn(), c.position(), transactions);
+        ctx.durability().advance(c.txn(), c.position(), transactions);
     }
 
     private boolean drained() {
@@ -227,8 +207,8 @@ final class FanApplier implements ApplyMode {
                     for (SourceEvent.Row r : batch) {
                         bytes += r.bytes();
                     }
-                    queue.releaseBytes(bytes);
-                    metrics.applied(batch.size());
+                    ctx.queue().releaseBytes(bytes);
+                    ctx.metrics().applied(batch.size());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -245,10 +225,10 @@ final class FanApplier implements ApplyMode {
                 byTable.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r.mutation());
             }
             for (int attempt = 1; ; attempt++) {
-                try (Connection c = pool.getConnection()) {
-                    TargetTx.begin(c, applyTimeout);
+                try (Connection c = ctx.pool().getConnection()) {
+                    TargetTx.begin(c, ctx.config().applyTimeout());
                     try {
-                        TargetTx.apply(c, applier, byTable);
+                        TargetTx.apply(c, ctx.applier(), byTable);
                         c.commit();
                         return;
                     } catch (SQLException | RuntimeException e) {

@@ -139,11 +139,9 @@ public final class LogicalLoop implements Source, HealthIndicator {
             }
         }, config.loopName() + "-reader");
         reader.setDaemon(true);
-        DataSource pool = pools.forDatabase(config.targetDatabase());
-        ApplyMode mode = backfill || config.immediate()
-                ? new FanApplier(pool, applier, pools.dialect(), positions, durability, queue, metrics, config)
-                : new SerialApplier(pool, applier, pools.dialect(), positions, durability, queue, metrics,
-                config.applyTimeout(), config.bytesInFlight());
+        ApplyContext ctx = new ApplyContext(pools.forDatabase(config.targetDatabase()), applier, pools.dialect(),
+                positions, durability, queue, metrics, config);
+        ApplyMode mode = backfill || config.immediate() ? new FanApplier(ctx) : new SerialApplier(ctx);
         reader.start();
         try {
             consume(queue, mode, backfill, reader, readerError, inFlight);

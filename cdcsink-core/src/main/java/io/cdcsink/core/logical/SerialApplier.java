@@ -1,9 +1,7 @@
 package io.cdcsink.core.logical;
 
-import io.cdcsink.api.Applier;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetDialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -11,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +28,7 @@ final class SerialApplier implements ApplyMode {
     static final Duration COALESCE_TIME = Duration.ofMillis(100);
     private static final Logger LOG = LoggerFactory.getLogger(SerialApplier.class);
 
-    private final DataSource pool;
-    private final Applier applier;
-    private final TargetDialect dialect;
-    private final PositionStore positions;
-    private final Durability durability;
-    private final EventQueue queue;
-    private final LogicalMetrics metrics;
-    private final Duration applyTimeout;
+    private final ApplyContext ctx;
     private final long flushBytes;
 
     private final Map<TableName, List<Mutation>> buffer = new LinkedHashMap<>();
@@ -52,18 +42,9 @@ final class SerialApplier implements ApplyMode {
     private boolean rowsAfterPending;
     private long applyNanos;
 
-    SerialApplier(DataSource pool, Applier applier, TargetDialect dialect, PositionStore positions,
-                  Durability durability, EventQueue queue, LogicalMetrics metrics, Duration applyTimeout,
-                  long bytesInFlight) {
-        this.pool = pool;
-        this.applier = applier;
-        this.dialect = dialect;
-        this.positions = positions;
-        this.durability = durability;
-        this.queue = queue;
-        this.metrics = metrics;
-        this.applyTimeout = applyTimeout;
-        this.flushBytes = Math.max(1, bytesInFlight / 2);
+    SerialApplier(ApplyContext ctx) {
+        this.ctx = ctx;
+        this.flushBytes = Math.max(1, ctx.config().bytesInFlight() / 2);
     }
 
     @Override
@@ -90,13 +71,13 @@ final class SerialApplier implements ApplyMode {
             rowsAfterPending = true;
         }
         flush();
-        TargetTx.truncate(tx, dialect, truncate.table());
-        queue.release(truncate);
+        TargetTx.truncate(tx, ctx.dialect(), truncate.table());
+        ctx.queue().release(truncate);
     }
 
     @Override
     public void commit(SourceEvent.Commit commit, boolean more) throws SQLException {
-        queue.release(commit);
+        ctx.queue().release(commit);
         open();
         pending = commit;
         rowsAfterPending = false;
@@ -126,9 +107,9 @@ final class SerialApplier implements ApplyMode {
         if (tx != null) {
             return;
         }
-        Connection c = pool.getConnection();
+        Connection c = ctx.pool().getConnection();
         try {
-            TargetTx.begin(c, applyTimeout);
+            TargetTx.begin(c, ctx.config().applyTimeout());
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
@@ -142,23 +123,23 @@ final class SerialApplier implements ApplyMode {
             return;
         }
         long t0 = System.nanoTime();
-        long n = TargetTx.apply(tx, applier, buffer);
+        long n = TargetTx.apply(tx, ctx.applier(), buffer);
         applyNanos += System.nanoTime() - t0;
         rowsInTx += n;
         buffer.clear();
-        queue.releaseBytes(bufferedBytes);
+        ctx.queue().releaseBytes(bufferedBytes);
         bufferedRows = 0;
         bufferedBytes = 0;
     }
 
     private void commitTx() throws SQLException {
         flush();
-        positions.save(tx, pending.position());
+        ctx.positions().save(tx, pending.position());
         tx.commit();
         tx.close();
         tx = null;
-        metrics.applied(rowsInTx);
-        durability.advance(pending.txn(), pending.position(), commitsInTx);
+        ctx.metrics().applied(rowsInTx);
+        ctx.durability().advance(pending.txn(), pending.position(), commitsInTx);
         if (LOG.isDebugEnabled()) {
             LOG.debug("committed {} source transaction(s), {} row(s) in {} ms ({} ms applying), up to {}",
                     commitsInTx, rowsInTx, (System.nanoTime() - txStartNanos) / 1_000_000, applyNanos / 1_000_000,
