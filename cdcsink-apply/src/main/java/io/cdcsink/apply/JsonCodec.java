@@ -1,12 +1,17 @@
 package io.cdcsink.apply;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.StringWriter;
 
 /**
  * The one Jackson configuration of the apply layer. Numbers are kept exact (BigDecimal/BigInteger, trailing zeros
@@ -22,20 +27,61 @@ final class JsonCodec {
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
             .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
+    // Reused: readTree/writeValueAsString on the mapper resolve the root type and serializer on every call.
+    private final ObjectReader reader = mapper.readerFor(JsonNode.class);
+    private final ObjectWriter writer = mapper.writer();
 
     /** @throws JsonProcessingException with Jackson's description of what is malformed */
     JsonNode parse(String text) throws JsonProcessingException {
-        return mapper.readTree(text);
+        return reader.readTree(text);
     }
 
     /** Compact JSON text; equal values give equal text, whatever whitespace or exponent form they arrived in. */
     String write(JsonNode node) {
         try {
-            return mapper.writeValueAsString(node);
+            return writer.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             // A tree built by this mapper always serialises.
             throw new IllegalStateException("could not serialise JSON", e);
         }
+    }
+
+    /** Writes the body's output, normally one JSON array, as compact text with this codec's number rules. */
+    String write(int sizeHint, Body body) {
+        StringWriter out = new StringWriter(sizeHint);
+        try (JsonGenerator g = writer.createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            // Writing to a StringWriter cannot fail for I/O; only a broken body does.
+            throw new IllegalStateException("could not serialise JSON", e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Writes one value of a tree this codec parsed, exactly as {@link #write(JsonNode)} would. Scalars, the common
+     * case, go straight to the generator; containers through the tree serializer.
+     */
+    void writeValue(JsonGenerator g, JsonNode value) throws IOException {
+        if (value.isTextual()) {
+            g.writeString(value.textValue());
+        } else if (value.isNull()) {
+            g.writeNull();
+        } else if (value.isBigDecimal()) {
+            g.writeNumber(value.decimalValue());
+        } else if (value.isBigInteger()) {
+            g.writeNumber(value.bigIntegerValue());
+        } else if (value.isBoolean()) {
+            g.writeBoolean(value.booleanValue());
+        } else {
+            writer.writeValue(g, value);
+        }
+    }
+
+    /** What {@link #write(int, Body)} writes. */
+    @FunctionalInterface
+    interface Body {
+        void write(JsonGenerator g) throws IOException;
     }
 
     JsonMapper mapper() {

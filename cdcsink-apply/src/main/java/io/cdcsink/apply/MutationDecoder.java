@@ -52,7 +52,8 @@ final class MutationDecoder {
      * batch replayed in source order ends in the source's final state.
      */
     static List<DecodedMutation> lastWins(List<DecodedMutation> mutations) {
-        Map<String, DecodedMutation> winners = new LinkedHashMap<>();
+        // Sized for a batch of distinct keys, the common case, so the map never rehashes.
+        Map<String, DecodedMutation> winners = new LinkedHashMap<>(mutations.size() * 4 / 3 + 1);
         for (DecodedMutation m : mutations) {
             DecodedMutation current = winners.get(m.keyText());
             if (current == null || !current.time().isAfter(m.time())) {

@@ -1,11 +1,14 @@
 package io.cdcsink.apply;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
 import io.cdcsink.api.TargetDialect;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -150,27 +153,47 @@ final class PostgresApplySql implements ApplySql {
     @Override
     public Upserted upsert(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
                            List<ObjectNode> rows) throws SQLException {
-        ArrayNode param = json.mapper().createArrayNode();
-        for (ObjectNode row : rows) {
-            // Only the written columns: a value for a skipped (generated) column must not fail the conversion.
-            ObjectNode out = param.addObject();
-            for (ColumnInfo c : columns) {
-                if (row.has(c.name()) && !config.constant(c.name())) {
-                    out.set(c.name(), row.get(c.name()));
+        // Only the written columns: a value for a skipped (generated) column must not fail the conversion.
+        List<ColumnInfo> bound = columns.stream().filter(c -> !config.constant(c.name())).toList();
+        String param = json.write(rows.size() * 32 * (bound.size() + 1), g -> {
+            g.writeStartArray();
+            for (ObjectNode row : rows) {
+                g.writeStartObject();
+                for (ColumnInfo c : bound) {
+                    JsonNode value = row.get(c.name());
+                    if (value != null) {
+                        g.writeFieldName(c.name());
+                        json.writeValue(g, value);
+                    }
                 }
+                g.writeEndObject();
             }
-        }
+            g.writeEndArray();
+        });
         String sql = upsertSql(table, config, columns);
         if (!config.conditional()) {
             return new Upserted(run(tx, sql, param), 0, 0);
         }
         try (PreparedStatement ps = tx.prepareStatement(sql)) {
-            ps.setString(1, json.write(param));
+            ps.setString(1, param);
             return ApplySql.runConditional(ps, 2, config, columns);
         }
     }
 
     /** Key arrays as objects keyed by the primary-key column names, the shape jsonb_populate_recordset reads. */
+    private void writeKeyObjects(JsonGenerator g, TableInfo table, List<ArrayNode> keys) throws IOException {
+        List<ColumnInfo> key = table.primaryKey();
+        for (ArrayNode values : keys) {
+            g.writeStartObject();
+            for (int i = 0; i < key.size(); i++) {
+                g.writeFieldName(key.get(i).name());
+                json.writeValue(g, values.get(i));
+            }
+            g.writeEndObject();
+        }
+    }
+
+    /** As {@link #writeKeyObjects}, into a tree. */
     private static void addKeyObjects(ArrayNode param, TableInfo table, List<ArrayNode> keys) {
         List<ColumnInfo> key = table.primaryKey();
         for (ArrayNode values : keys) {
@@ -184,8 +207,11 @@ final class PostgresApplySql implements ApplySql {
     @Override
     public long delete(Connection tx, TableInfo table, TableConfig config, List<ArrayNode> keys)
             throws SQLException {
-        ArrayNode param = json.mapper().createArrayNode();
-        addKeyObjects(param, table, keys);
+        String param = json.write(keys.size() * 16 * (table.primaryKey().size() + 1), g -> {
+            g.writeStartArray();
+            writeKeyObjects(g, table, keys);
+            g.writeEndArray();
+        });
         return run(tx, deleteSql(table, config), param);
     }
 
@@ -217,9 +243,9 @@ final class PostgresApplySql implements ApplySql {
         }
     }
 
-    private long run(Connection tx, String sql, ArrayNode param) throws SQLException {
+    private long run(Connection tx, String sql, String param) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement(sql)) {
-            ps.setString(1, json.write(param));
+            ps.setString(1, param);
             return ps.executeLargeUpdate();
         }
     }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -25,6 +27,12 @@ final class RowMapper {
     private final TableConfig config;
     /** Every property name that maps somewhere or is dropped on purpose. */
     private final Set<String> known = new HashSet<>();
+    /** Without a configuration, a row whose properties are all writable columns passes through unchanged. */
+    private final boolean passThrough;
+    /** The names of the columns that are not generated. */
+    private final Set<String> writable = new HashSet<>();
+    /** The lists {@link #written(ObjectNode)} returns, one per distinct set of columns. */
+    private final Map<BitSet, List<ColumnInfo>> writtenSets = new HashMap<>();
 
     RowMapper(TableInfo table, TableConfig config) {
         this.table = table;
@@ -34,6 +42,12 @@ final class RowMapper {
             known.add(config.sourceName(c.name()));
         }
         known.addAll(config.ignored());
+        for (ColumnInfo c : table.columns()) {
+            if (!c.generated()) {
+                writable.add(c.name());
+            }
+        }
+        passThrough = config.isEmpty();
     }
 
     TableConfig config() {
@@ -78,6 +92,9 @@ final class RowMapper {
 
     /** The row's properties that neither map to a column nor are ignored, sorted. */
     Set<String> unknown(ObjectNode row) {
+        if (allKnown(row)) {
+            return Set.of();
+        }
         Set<String> out = new TreeSet<>();
         for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
             String name = it.next();
@@ -86,6 +103,15 @@ final class RowMapper {
             }
         }
         return out;
+    }
+
+    private boolean allKnown(ObjectNode row) {
+        for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
+            if (!known.contains(it.next())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when the row carries what feeds the column (or the column's value is a constant expression). */
@@ -100,6 +126,10 @@ final class RowMapper {
      * properties (SQL NULL when there are none and the row does not feed the column itself).
      */
     ObjectNode map(ObjectNode row) {
+        if (passThrough && writesAll(row)) {
+            // Without a configuration a row of writable columns is already keyed by target names: no copy needed.
+            return row;
+        }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         for (ColumnInfo c : table.columns()) {
             String source = config.sourceName(c.name());
@@ -125,10 +155,29 @@ final class RowMapper {
         return out;
     }
 
-    /** The columns a mapped row writes, in table order: those it carries plus constant expressions. */
+    /** True when every property of the row is a writable column (no generated column, nothing unknown). */
+    private boolean writesAll(ObjectNode row) {
+        for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
+            if (!writable.contains(it.next())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The columns a mapped row writes, in table order: those it carries plus constant expressions. Rows that write
+     * the same columns get the same list instance.
+     */
     List<ColumnInfo> written(ObjectNode mapped) {
-        return table.columns().stream()
-                .filter(c -> !c.generated() && (mapped.has(c.name()) || config.constant(c.name())))
-                .toList();
+        List<ColumnInfo> columns = table.columns();
+        BitSet set = new BitSet(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            ColumnInfo c = columns.get(i);
+            if (!c.generated() && (mapped.has(c.name()) || config.constant(c.name()))) {
+                set.set(i);
+            }
+        }
+        return writtenSets.computeIfAbsent(set, s -> s.stream().mapToObj(columns::get).toList());
     }
 }

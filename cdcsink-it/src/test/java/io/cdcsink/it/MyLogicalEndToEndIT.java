@@ -109,7 +109,7 @@ class MyLogicalEndToEndIT {
         for (int round = 0; round < 3; round++) {
             try (CdcSinkProcess p = run(gtid)) {
                 try (Connection c = source.connect(sourceDb); Statement s = c.createStatement()) {
-                    for (int i = 0; i < 150; i++) {
+                    for (int i = 0; i < 60; i++) {
                         int from = 1 + random.nextInt(100);
                         int to = 1 + random.nextInt(100);
                         id++;

@@ -151,7 +151,7 @@ class PgLogicalEndToEndIT {
         int id = 0;
         for (int round = 0; round < 3; round++) {
             try (CdcSinkProcess p = run()) {
-                for (int i = 0; i < 150; i++) {
+                for (int i = 0; i < 60; i++) {
                     int from = 1 + random.nextInt(100);
                     int to = 1 + random.nextInt(100);
                     id++;
@@ -167,7 +167,7 @@ class PgLogicalEndToEndIT {
                 }
             }
         }
-        assertThat(count(target, targetDb, "moves")).isEqualTo(450);
+        assertThat(count(target, targetDb, "moves")).isEqualTo(180);
         try (Connection c = target.dataSource(targetDb).getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT sum(bal) FROM acct")) {
             rs.next();

@@ -1,0 +1,33 @@
+package io.cdcsink.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonCodecTest {
+    private final JsonCodec json = new JsonCodec();
+
+    @Test
+    void streamedValuesAreWrittenAsTheTreeWritesThem() throws JsonProcessingException {
+        String text = "{\"s\":\"a \\\"q\\\" \\u00e9 \\n\",\"i\":-0,\"big\":123456789012345678901234567890,"
+                + "\"e\":4E+2,\"d\":1.50,\"small\":1e-3,\"t\":true,\"f\":false,\"z\":null,"
+                + "\"arr\":[1,2.50,\"x\",null,[3E1]],\"obj\":{\"k\":1.0E+2,\"n\":{\"m\":[]}}}";
+        ObjectNode row = (ObjectNode) json.parse(text);
+        String streamed = json.write(16, g -> {
+            g.writeStartObject();
+            for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                g.writeFieldName(e.getKey());
+                json.writeValue(g, e.getValue());
+            }
+            g.writeEndObject();
+        });
+        assertThat(streamed).isEqualTo(json.write(row))
+                .contains("\"i\":0", "\"e\":400", "\"d\":1.50", "\"small\":0.001", "[30]", "\"k\":100");
+    }
+}

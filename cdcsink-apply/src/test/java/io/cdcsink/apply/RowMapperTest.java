@@ -1,0 +1,61 @@
+package io.cdcsink.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.api.TableConfig;
+import io.cdcsink.api.TableInfo;
+import io.cdcsink.api.TableName;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RowMapperTest {
+    private static final ColumnInfo PK = new ColumnInfo("pk", "integer", 1, false, false, false);
+    private static final ColumnInfo V = new ColumnInfo("v", "text", 0, false, false, true);
+    private static final ColumnInfo GEN = new ColumnInfo("gen", "integer", 0, true, false, true);
+    private static final TableInfo TABLE = new TableInfo(new TableName("db", "s", "t"), List.of(PK, V, GEN));
+
+    private final JsonCodec json = new JsonCodec();
+
+    @Test
+    void withoutConfigurationRowsOfWritableColumnsPassThrough() throws JsonProcessingException {
+        RowMapper mapper = new RowMapper(TABLE, TableConfig.EMPTY);
+        ObjectNode row = row("{\"v\":\"x\",\"pk\":1}");
+        assertThat(mapper.map(row)).isSameAs(row);
+
+        // A generated column's value is dropped, so that row is copied without it.
+        ObjectNode withGenerated = row("{\"pk\":1,\"gen\":\"not a number\"}");
+        ObjectNode mapped = mapper.map(withGenerated);
+        assertThat(mapped).isNotSameAs(withGenerated);
+        assertThat(json.write(mapped)).isEqualTo("{\"pk\":1}");
+    }
+
+    @Test
+    void withConfigurationRowsAreRenamed() throws JsonProcessingException {
+        TableConfig renamed = new TableConfig(List.of(), Map.of(), Map.of(), Optional.empty(), Set.of("skip"),
+                Map.of("v", "source_v"));
+        RowMapper mapper = new RowMapper(TABLE, renamed);
+        assertThat(json.write(mapper.map(row("{\"pk\":1,\"source_v\":\"x\",\"skip\":true}"))))
+                .isEqualTo("{\"pk\":1,\"v\":\"x\"}");
+    }
+
+    @Test
+    void rowsWritingTheSameColumnsShareOneList() throws JsonProcessingException {
+        RowMapper mapper = new RowMapper(TABLE, TableConfig.EMPTY);
+        List<ColumnInfo> first = mapper.written(row("{\"pk\":1,\"v\":null}"));
+        assertThat(first).containsExactly(PK, V);
+        assertThat(mapper.written(row("{\"v\":\"y\",\"pk\":2}"))).isSameAs(first);
+        assertThat(mapper.written(row("{\"pk\":3}"))).containsExactly(PK);
+        assertThat(mapper.unknown(row("{\"pk\":3,\"b\":1,\"a\":2,\"gen\":4}"))).containsExactly("a", "b");
+        assertThat(mapper.unknown(row("{\"pk\":3,\"gen\":4}"))).isEmpty();
+    }
+
+    private ObjectNode row(String text) throws JsonProcessingException {
+        return (ObjectNode) json.parse(text);
+    }
+}
