@@ -54,8 +54,10 @@ final class CdcSinkProcess implements AutoCloseable {
         Files.createDirectories(logs);
         Path log = logs.resolve(name + "-" + port + ".log");
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                jar.toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                // Dozens of short-lived processes share two cores with the databases: the client JIT and the serial
+                // collector start them with far less CPU and leave more for the code under test.
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString()));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
