@@ -41,12 +41,26 @@ final class ShapeCheck {
         }
         RowMapper mapper = new RowMapper(info, config);
         for (DecodedMutation m : mutations) {
+            if (hasNull(m)) {
+                // Staged, such a row could never be applied (primary keys are NOT NULL) and would stop the resolver.
+                return Optional.of("table " + name + ": key " + m.keyText() + " at " + m.time()
+                        + " has a null value; primary key values cannot be null");
+            }
             Optional<String> problem = m.isDelete() ? deleteProblem(name, key, m) : upsertProblem(name, key, mapper, m);
             if (problem.isPresent()) {
                 return problem;
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean hasNull(DecodedMutation m) {
+        for (int i = 0; i < m.key().size(); i++) {
+            if (m.key().get(i).isNull()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Optional<String> deleteProblem(TableName name, List<ColumnInfo> key, DecodedMutation m) {
@@ -69,9 +83,13 @@ final class ShapeCheck {
         List<String> missing = new ArrayList<>();
         for (ColumnInfo c : key) {
             // A generated key column is computed by the target, so the row need not carry it.
+            String source = mapper.config().sourceName(c.name());
             if (!c.generated() && !mapper.feeds(row, c)) {
-                String source = mapper.config().sourceName(c.name());
                 missing.add(source.equals(c.name()) ? c.name() : source + " (for " + c.name() + ")");
+            } else if (row.path(source).isNull() && mapper.config().expr(c.name()).isEmpty()
+                    && !mapper.config().constant(c.name())) {
+                return Optional.of("table " + name + ": primary key column " + source + " is null in mutation with key "
+                        + m.keyText() + " at " + m.time() + "; primary key values cannot be null");
             }
         }
         if (!missing.isEmpty()) {

@@ -77,6 +77,19 @@ class JsonApplierIT {
     }
 
     @Test
+    void nullPrimaryKeyValuesAreRefusedBeforeAnythingIsStaged() {
+        // Validation runs before staging: such a row could never be applied and would stop the resolver.
+        assertThatThrownBy(() -> fx.validate(t, List.of(Mutation.upsert(at(1), "[null,\"0\"]",
+                "{\"pk0\":null,\"pk1\":\"0\"}"))))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("primary key values cannot be null");
+        assertThatThrownBy(() -> fx.validate(t, List.of(Mutation.upsert(at(1), "[1,\"0\"]",
+                "{\"pk0\":null,\"pk1\":\"0\"}"))))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("primary key column pk0 is null");
+        assertThatThrownBy(() -> fx.apply(t, List.of(Mutation.delete(at(1), "[1,null]"))))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("primary key values cannot be null");
+    }
+
+    @Test
     void deleteKeyWithWrongArityIsRejected() {
         assertThatThrownBy(() -> fx.apply(t, List.of(Mutation.delete(at(1), "[1]"))))
                 .isInstanceOf(BadInputException.class)

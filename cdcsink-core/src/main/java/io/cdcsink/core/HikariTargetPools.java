@@ -11,6 +11,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -70,8 +71,28 @@ public final class HikariTargetPools implements TargetPools {
         if (ds != null) {
             return ds;
         }
+        if (!database.equals(config.connection().defaultDatabase())) {
+            // A database named in a request path may be anything: refuse unknown names at once, rather than after
+            // a pool has tried to connect for the whole connect timeout.
+            requireExists(database);
+        }
         synchronized (pools) {
             return pools.computeIfAbsent(database, this::open);
+        }
+    }
+
+    private void requireExists(String database) {
+        try (Connection c = forDatabase(config.connection().defaultDatabase()).getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new BadInputException("unknown target database \"" + database + "\"");
+                }
+            }
+        } catch (SQLException e) {
+            throw new TargetUnavailableException("could not look up target database \"" + database + "\": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -39,13 +39,26 @@ final class CdcSinkProcess implements AutoCloseable {
      * port and waits until {@code /_/healthz} answers 200.
      */
     static CdcSinkProcess logical(String command, String name, List<String> flags) throws Exception {
+        CdcSinkProcess p = logicalStarting(command, name, flags);
+        p.awaitHealthy(Duration.ofSeconds(60));
+        return p;
+    }
+
+    /** Like {@link #logical} but returns as soon as the JVM is launched, before it is healthy. */
+    static CdcSinkProcess logicalStarting(String command, String name, List<String> flags) throws Exception {
         int port = freePort();
         List<String> args = new ArrayList<>(List.of(command, "--metricsAddr", "127.0.0.1:" + port, "-v"));
         args.addAll(flags);
-        return launch(name, port, args);
+        return spawn(name, port, args);
     }
 
     private static CdcSinkProcess launch(String name, int port, List<String> args) throws Exception {
+        CdcSinkProcess proc = spawn(name, port, args);
+        proc.awaitHealthy(Duration.ofSeconds(60));
+        return proc;
+    }
+
+    private static CdcSinkProcess spawn(String name, int port, List<String> args) throws Exception {
         Path jar = Path.of(System.getProperty("cdcsink.jar", "../cdcsink-cli/target/cdc-sink.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException("the executable jar " + jar + " is missing: run mvn package first");
@@ -61,9 +74,7 @@ final class CdcSinkProcess implements AutoCloseable {
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        CdcSinkProcess proc = new CdcSinkProcess(p, port, log);
-        proc.awaitHealthy(Duration.ofSeconds(60));
-        return proc;
+        return new CdcSinkProcess(p, port, log);
     }
 
     private static int freePort() throws IOException {
@@ -72,7 +83,7 @@ final class CdcSinkProcess implements AutoCloseable {
         }
     }
 
-    private void awaitHealthy(Duration timeout) throws Exception {
+    void awaitHealthy(Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

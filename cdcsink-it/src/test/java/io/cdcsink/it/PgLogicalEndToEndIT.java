@@ -143,39 +143,6 @@ class PgLogicalEndToEndIT {
     }
 
     @Test
-    void aKilledProcessResumesWithoutLossOrDuplicates() throws Exception {
-        both("CREATE TABLE acct (k INT PRIMARY KEY, bal BIGINT)", "CREATE TABLE moves (id INT PRIMARY KEY, k INT)");
-        publicationAndSlot();
-        exec(source, sourceDb, "INSERT INTO acct SELECT g, 1000 FROM generate_series(1, 100) g");
-        Random random = new Random(5);
-        int id = 0;
-        for (int round = 0; round < 3; round++) {
-            try (CdcSinkProcess p = run()) {
-                for (int i = 0; i < 60; i++) {
-                    int from = 1 + random.nextInt(100);
-                    int to = 1 + random.nextInt(100);
-                    id++;
-                    exec(source, sourceDb, "BEGIN", "UPDATE acct SET bal = bal - 7 WHERE k = " + from,
-                            "UPDATE acct SET bal = bal + 7 WHERE k = " + to,
-                            "INSERT INTO moves VALUES (" + id + ", " + from + ")", "COMMIT");
-                }
-                if (round < 2) {
-                    Thread.sleep(300 + random.nextInt(700));
-                    p.kill();
-                } else {
-                    awaitSame("acct", "moves");
-                }
-            }
-        }
-        assertThat(count(target, targetDb, "moves")).isEqualTo(180);
-        try (Connection c = target.dataSource(targetDb).getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT sum(bal) FROM acct")) {
-            rs.next();
-            assertThat(rs.getLong(1)).isEqualTo(100_000);
-        }
-    }
-
-    @Test
     void aHugeTransactionReplicatesWithASmallBudget() throws Exception {
         both("CREATE TABLE huge (k INT PRIMARY KEY, v TEXT, n NUMERIC, ts TIMESTAMPTZ)");
         publicationAndSlot();

@@ -10,6 +10,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +32,12 @@ public final class NdjsonBodyParser {
      * @throws BadInputException naming the line and field when a line is malformed
      */
     public List<Mutation> parse(TableName table, InputStream body) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+        // Malformed UTF-8 is refused, not silently replaced: a changed byte would be a changed row.
+        BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
         List<Mutation> out = new ArrayList<>();
         int lineNo = 0;
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        for (String line = readLine(reader, table, lineNo); line != null; line = readLine(reader, table, lineNo)) {
             lineNo++;
             if (line.isBlank()) {
                 continue;
@@ -46,6 +50,15 @@ public final class NdjsonBodyParser {
             }
         }
         return out;
+    }
+
+    private static String readLine(BufferedReader reader, TableName table, int linesRead) throws IOException {
+        try {
+            return reader.readLine();
+        } catch (CharacterCodingException e) {
+            throw new BadInputException("could not decode " + table + ": the body is not valid UTF-8 (near line "
+                    + (linesRead + 1) + ")", e);
+        }
     }
 
     private static Mutation line(String line, String where) throws IOException {

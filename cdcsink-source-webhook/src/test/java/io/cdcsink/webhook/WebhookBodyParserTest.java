@@ -151,6 +151,15 @@ class WebhookBodyParserTest {
     }
 
     @Test
+    void ndjsonWithInvalidUtf8IsRefusedNotRepaired() {
+        byte[] body = {'{', '"', 'k', 'e', 'y', '"', ':', '[', '"', (byte) 0xc3, 0x28, '"', ']', ',', '"', 'u', 'p',
+                'd', 'a', 't', 'e', 'd', '"', ':', '"', '1', '.', '0', '"', '}', '\n'};
+        assertThatThrownBy(() -> new NdjsonBodyParser().parse(T, new ByteArrayInputStream(body)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("not valid UTF-8");
+    }
+
+    @Test
     void ndjsonWithoutUpdatedAsksForTheOption() {
         assertThatThrownBy(() -> new NdjsonBodyParser().parse(T, new ByteArrayInputStream(
                 "{\"after\":{\"pk\":1},\"key\":[1]}\n".getBytes(StandardCharsets.UTF_8))))

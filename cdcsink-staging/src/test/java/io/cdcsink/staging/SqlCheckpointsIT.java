@@ -19,8 +19,9 @@ class SqlCheckpointsIT {
     private SchemaName schema;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws SQLException {
         db = new Db("checkpoints");
+        db.exec("CREATE SCHEMA app", "CREATE SCHEMA other");
         PrometheusRegistry registry = new PrometheusRegistry();
         SqlStager stager = new SqlStager(new StagingArea(db.pools, db.config), registry);
         resolver = new ResolverService(db.pools, stager, new RowApplier(), new StagingArea(db.pools, db.config),
@@ -48,6 +49,14 @@ class SqlCheckpointsIT {
                 .isInstanceOf(BadInputException.class).hasMessageContaining("backwards");
         assertThat(db.count("SELECT count(*) FROM _cdc_sink.pending_timestamps")).isEqualTo(1);
         assertThat(checkpoints.mark(schema, new Hlc(900, 1))).isTrue();
+    }
+
+    @Test
+    void aSchemaTheTargetDoesNotHaveIsRefusedAndNothingIsQueued() throws SQLException {
+        assertThatThrownBy(() -> checkpoints.mark(db.schema("missing'; DROP TABLE x; --"), new Hlc(900, 0)))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("unknown schema")
+                .hasMessageContaining("missing'; DROP TABLE x; --");
+        assertThat(db.count("SELECT count(*) FROM _cdc_sink.pending_timestamps")).isZero();
     }
 
     @Test
