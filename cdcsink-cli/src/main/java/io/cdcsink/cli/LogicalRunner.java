@@ -1,10 +1,7 @@
 package io.cdcsink.cli;
 
-import io.cdcsink.api.LogicalDialect;
+import com.google.inject.Module;
 import io.cdcsink.core.Replicator;
-import io.cdcsink.core.logical.LogicalConfig;
-import io.cdcsink.core.logical.LogicalModule;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +12,11 @@ final class LogicalRunner {
     private LogicalRunner() {
     }
 
-    static int run(LogicalOptions options, LogicalConfig loop, LogicalDialect dialect) throws Exception {
+    /** Runs the source's embedding module ({@code PgLogical.module}, {@code MyLogical.module}) as a process. */
+    static int run(LogicalOptions options, Module source) throws Exception {
         Replicator.Builder builder = Replicator.builder().target(options.target()).withoutStaging()
                 .handleSignals()
-                .module(new LogicalModule(dialect, loop, Optional.ofNullable(options.metricsAddr)));
+                .module(source);
         try (Replicator replicator = builder.start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("shutting down");

@@ -7,8 +7,9 @@ import picocli.CommandLine.Mixin;
 /** The {@code cdc-sink} command. */
 @Command(name = "cdc-sink", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = "Replicates row changes into a SQL target database.",
-        subcommands = {StartCommand.class, PgLogicalCommand.class, MyLogicalCommand.class, MakeJwtCommand.class,
-            VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, StartCommand.class, PgLogicalCommand.class, MyLogicalCommand.class,
+            MakeJwtCommand.class, PreflightCommand.class, VersionCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Mixin
     GlobalOptions global = new GlobalOptions();

@@ -1,7 +1,7 @@
 package io.cdcsink.cli;
 
 import io.cdcsink.mysql.MyLogicalConfig;
-import io.cdcsink.mysql.MyLogicalDialect;
+import io.cdcsink.mysql.MyLogical;
 import io.cdcsink.mysql.MySqlConn;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,13 +45,19 @@ final class MyLogicalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var loop = options.loop(loopName);
+        MyLogicalConfig config = config();
+        return LogicalRunner.run(options,
+                MyLogical.module(config, loop, Optional.ofNullable(options.metricsAddr)));
+    }
+
+    /** The source settings of these flags. */
+    MyLogicalConfig config() {
         if (sourceConn == null || sourceConn.isBlank()) {
             throw new IllegalArgumentException("no SourceConn was configured: set --sourceConn");
         }
-        MyLogicalConfig config = new MyLogicalConfig(MySqlConn.parse(sourceConn),
+        return new MyLogicalConfig(MySqlConn.parse(sourceConn),
                 Optional.ofNullable(defaultGtidSet).filter(s -> !s.isBlank()), options.targetDB, targetSchema,
                 sourceDatabases == null ? Set.of() : new LinkedHashSet<>(sourceDatabases),
                 replicationProcessId);
-        return LogicalRunner.run(options, loop, new MyLogicalDialect(config));
     }
 }

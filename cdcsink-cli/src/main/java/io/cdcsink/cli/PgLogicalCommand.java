@@ -1,7 +1,8 @@
 package io.cdcsink.cli;
 
 import io.cdcsink.pg.PgLogicalConfig;
-import io.cdcsink.pg.PgLogicalDialect;
+import io.cdcsink.pg.PgLogical;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,8 +32,13 @@ final class PgLogicalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var loop = options.loop(loopName);
-        PgLogicalConfig config = PgLogicalConfig.of(sourceConn, publicationName, slotName, options.targetDB,
-                options.standbyTimeout);
-        return LogicalRunner.run(options, loop, new PgLogicalDialect(config));
+        PgLogicalConfig config = config();
+        return LogicalRunner.run(options,
+                PgLogical.module(config, loop, Optional.ofNullable(options.metricsAddr)));
+    }
+
+    /** The source settings of these flags. */
+    PgLogicalConfig config() {
+        return PgLogicalConfig.of(sourceConn, publicationName, slotName, options.targetDB, options.standbyTimeout);
     }
 }

@@ -41,7 +41,7 @@ final class StartCommand implements Callable<Integer> {
     boolean immediate;
 
     @Option(names = "--stagingDB", defaultValue = TargetConfig.DEFAULT_STAGING,
-            description = "the schema in each target database that holds cdc-sink's metadata and staged mutations"
+            description = "the schema in each target database that holds cdc-sink's metadata"
                     + " (default \"${DEFAULT-VALUE}\")")
     String stagingDB;
 
@@ -60,8 +60,7 @@ final class StartCommand implements Callable<Integer> {
     Path tlsPrivateKey;
 
     @Option(names = "--tlsSelfSigned",
-            description = "if true, generate a self-signed TLS certificate valid for 'localhost', 127.0.0.1 and ::1"
-                    + " (used when --tlsCertificate is not given)")
+            description = "if true, generate a self-signed TLS certificate valid for 'localhost'")
     boolean tlsSelfSigned;
 
     @Override
@@ -75,8 +74,7 @@ final class StartCommand implements Callable<Integer> {
             connection = embedded.connectionString();
             LOG.info("started an embedded PostgreSQL target: {} (deleted at exit)", connection);
         }
-        TargetConfig target = new TargetConfig(ConnectionString.parse("--conn", connection), targetDBConns,
-                immediate, stagingDB, Duration.ofSeconds(10));
+        TargetConfig target = targetConfig(connection);
         Replicator.Builder builder = Replicator.builder().target(target).module(new WebhookModule(webhook))
                 .handleSignals();
         if (disableAuthentication) {
@@ -95,5 +93,11 @@ final class StartCommand implements Callable<Integer> {
             replicator.awaitShutdown();
         }
         return 0;
+    }
+
+    /** The target settings of these flags for {@code connection} ({@code --conn}, or the embedded server's). */
+    TargetConfig targetConfig(String connection) {
+        return new TargetConfig(ConnectionString.parse("--conn", connection), targetDBConns, immediate, stagingDB,
+                Duration.ofSeconds(10));
     }
 }

@@ -1,11 +1,13 @@
 package io.cdcsink.core;
 
 import io.cdcsink.api.Applier;
+import io.cdcsink.api.ApplyResult;
 import io.cdcsink.api.CdcSinkException;
 import io.cdcsink.api.Checkpoints;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.Pipeline;
+import io.cdcsink.api.ReplicationRecorder;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.Stager;
 import io.cdcsink.api.TableName;
@@ -16,6 +18,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +41,13 @@ public final class DefaultPipeline implements Pipeline {
     private final Checkpoints checkpoints;
     private final Counter accepted;
     private final Counter resolvedIgnored;
+    private final ReplicationRecorder recorder;
 
     @Inject
     public DefaultPipeline(TargetConfig config, TargetPools pools, Applier applier, Stager stager,
-                           Checkpoints checkpoints, PrometheusRegistry registry) {
+                           Checkpoints checkpoints, PrometheusRegistry registry, ReplicationRecorder recorder) {
         this.config = config;
+        this.recorder = recorder;
         this.pools = pools;
         this.applier = applier;
         this.stager = stager;
@@ -71,20 +76,31 @@ public final class DefaultPipeline implements Pipeline {
             }
         });
         for (Map.Entry<String, Map<TableName, List<Mutation>>> e : byDatabase.entrySet()) {
-            inTransaction(e.getKey(), e.getValue());
+            try {
+                inTransaction(e.getKey(), e.getValue());
+            } catch (RuntimeException ex) {
+                e.getValue().keySet().stream().map(TableName::schemaName).distinct()
+                        .forEach(s -> recorder.schemaFailed(s, mode(), String.valueOf(ex.getMessage())));
+                throw ex;
+            }
         }
         String mode = config.immediate() ? "immediate" : "staged";
         batch.forEach((t, muts) -> accepted.labelValues(t.database(), t.schema(), t.table(), mode).inc(muts.size()));
+    }
+
+    private ReplicationRecorder.Mode mode() {
+        return config.immediate() ? ReplicationRecorder.Mode.IMMEDIATE : ReplicationRecorder.Mode.CONSISTENT;
     }
 
     private void inTransaction(String database, Map<TableName, List<Mutation>> group) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pools.forDatabase(database).getConnection()) {
                 c.setAutoCommit(false);
+                Map<TableName, ApplyResult> applied = config.immediate() ? new HashMap<>() : Map.of();
                 try {
                     for (Map.Entry<TableName, List<Mutation>> e : group.entrySet()) {
                         if (config.immediate()) {
-                            applier.apply(c, e.getKey(), e.getValue());
+                            applied.put(e.getKey(), applier.apply(c, e.getKey(), e.getValue()));
                         } else {
                             // Whatever is staged must be appliable later: bad input fails here, and the rollback
                             // below leaves nothing of the batch behind.
@@ -93,6 +109,7 @@ public final class DefaultPipeline implements Pipeline {
                         }
                     }
                     c.commit();
+                    applied.forEach((t, r) -> recorder.applied(t, ReplicationRecorder.Mode.IMMEDIATE, r));
                     return;
                 } catch (SQLException | RuntimeException ex) {
                     rollbackQuietly(c);
@@ -126,6 +143,11 @@ public final class DefaultPipeline implements Pipeline {
             resolvedIgnored.inc();
             return;
         }
-        checkpoints.mark(schema, resolved);
+        try {
+            checkpoints.mark(schema, resolved);
+        } catch (RuntimeException e) {
+            recorder.schemaFailed(schema, ReplicationRecorder.Mode.CONSISTENT, String.valueOf(e.getMessage()));
+            throw e;
+        }
     }
 }

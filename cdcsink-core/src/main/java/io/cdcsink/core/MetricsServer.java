@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cdcsink.api.Source;
 import io.cdcsink.api.TargetPools;
+import io.cdcsink.core.status.StatusPages;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code --metricsAddr} endpoint of the logical sources: {@code /_/varz} (Prometheus) and {@code /_/healthz}
  * (200 {@code OK} while the target answers and every {@link HealthIndicator} is healthy, else 503 naming the
- * problems); everything else is 404. Uses the JDK's HTTP server: two routes need no more.
+ * problems), {@code /_/status} and the status page {@code /_/} (see {@link StatusPages}); everything else is 404.
+ * Uses the JDK's HTTP server: a handful of routes need no more.
  */
 public final class MetricsServer implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
@@ -32,13 +35,15 @@ public final class MetricsServer implements Source {
     private final PrometheusRegistry registry;
     private final TargetPools pools;
     private final Set<HealthIndicator> indicators;
+    private final StatusPages pages;
     private final ExpositionFormats formats = ExpositionFormats.init();
     private HttpServer server;
     private ExecutorService executor;
 
     public MetricsServer(String address, PrometheusRegistry registry, TargetPools pools,
-                         Set<HealthIndicator> indicators) {
+                         Set<HealthIndicator> indicators, StatusPages pages) {
         this.address = address;
+        this.pages = pages;
         this.registry = registry;
         this.pools = pools;
         this.indicators = indicators;
@@ -77,7 +82,7 @@ public final class MetricsServer implements Source {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
-        LOG.info("metrics at http://{}/_/varz", address);
+        LOG.info("metrics at http://{}/_/varz, status page at http://{}/_/", address, address);
     }
 
     /** The bound port (useful with port 0). */
@@ -88,7 +93,11 @@ public final class MetricsServer implements Source {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            if (path.equals("/_/varz")) {
+            Optional<StatusPages.Page> page = pages.get(path);
+            if (page.isPresent()) {
+                exchange.getResponseHeaders().set("Cache-Control", "no-store");
+                reply(exchange, page.get().status(), page.get().contentType(), page.get().body());
+            } else if (path.equals("/_/varz")) {
                 ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 writer.write(out, registry.scrape());

@@ -14,6 +14,8 @@ import io.cdcsink.api.TargetPools;
 import io.cdcsink.apply.ApplyModule;
 import io.cdcsink.auth.AuthConfig;
 import io.cdcsink.auth.AuthModule;
+import io.cdcsink.core.status.ReplicationStatus;
+import io.cdcsink.core.status.StatusReporter;
 import io.cdcsink.staging.ResolverService;
 import io.cdcsink.staging.StagingConfig;
 import io.cdcsink.staging.StagingModule;
@@ -75,6 +77,11 @@ public final class Replicator implements AutoCloseable {
         return injector.getInstance(PrometheusRegistry.class);
     }
 
+    /** What has been applied so far, as {@code /_/status} shows it. */
+    public ReplicationStatus status() {
+        return injector.getInstance(ReplicationStatus.class);
+    }
+
     /** Any bound service, e.g. a source's class to ask for its port. */
     public <T> T service(Class<T> type) {
         return injector.getInstance(type);
@@ -96,6 +103,7 @@ public final class Replicator implements AutoCloseable {
         if (runResolver) {
             resolver.start();
         }
+        injector.getInstance(StatusReporter.class).start();
         for (Source s : sources) {
             s.start();
         }
@@ -122,6 +130,7 @@ public final class Replicator implements AutoCloseable {
             }
         }
         resolver.close();
+        injector.getInstance(StatusReporter.class).close();
         injector.getInstance(Reloader.class).close();
         injector.getInstance(TargetPools.class).close();
         closed.countDown();

@@ -50,19 +50,34 @@ final class SourceServer {
 
     /** Every wrong setting, each with its value and the option that fixes it; empty when all are right. */
     static List<String> problems(Connection conn, Flavor flavor) throws SQLException {
-        List<String> problems = new ArrayList<>();
+        return settingProblems(conn, flavor).stream().map(p -> p.problem() + ": " + p.fix()).toList();
+    }
+
+    /**
+     * A wrong or missing server setting.
+     *
+     * @param variable the server variable
+     * @param problem  what is wrong
+     * @param fix      what fixes it
+     */
+    record Problem(String variable, String problem, String fix) {
+    }
+
+    /** Every wrong setting as a structured problem; empty when all are right. */
+    static List<Problem> settingProblems(Connection conn, Flavor flavor) throws SQLException {
+        List<Problem> problems = new ArrayList<>();
         for (Requirement req : flavor == Flavor.MYSQL ? MYSQL : MARIADB) {
             String actual;
             try {
                 actual = scalar(conn, "SELECT @@GLOBAL." + req.variable());
             } catch (SQLException e) {
-                problems.add("the source has no setting " + req.variable() + " (" + e.getMessage()
-                        + "): mylogical needs MySQL 8 or MariaDB 10.5 or newer");
+                problems.add(new Problem(req.variable(), "the source has no setting " + req.variable() + " ("
+                        + e.getMessage() + ")", "mylogical needs MySQL 8 or MariaDB 10.5 or newer"));
                 continue;
             }
             if (actual == null || !actual.equalsIgnoreCase(req.expected())) {
-                problems.add("source setting " + req.variable() + " is " + actual + " but must be " + req.expected()
-                        + ": start the server with " + req.option());
+                problems.add(new Problem(req.variable(), "source setting " + req.variable() + " is " + actual
+                        + " but must be " + req.expected(), "start the server with " + req.option()));
             }
         }
         return problems;

@@ -8,6 +8,8 @@ import io.cdcsink.api.TableName;
 import io.cdcsink.api.TargetPools;
 import io.cdcsink.api.TargetUnavailableException;
 import io.cdcsink.api.UnauthorizedException;
+import io.cdcsink.core.HealthIndicator;
+import io.cdcsink.core.status.StatusPages;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -15,8 +17,11 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -28,14 +33,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP front of the changefeed source: routes {@code /_/healthz}, {@code /_/varz}, {@code /_/config/apply}
- * (the active apply configuration as JSON) and changefeed paths, maps
- * errors to status codes, and logs and counts every request. Any method reaches the changefeed paths, as
- * CockroachDB uses both POST and PUT.
+ * (the active apply configuration as JSON), {@code GET /_/status} and the status page {@code GET /_/} (see
+ * {@link StatusPages}) and changefeed paths, maps
+ * errors to status codes, and logs and counts every request. Changefeed paths take POST and PUT (CockroachDB uses
+ * both); other methods get 405. A 503 carries {@code Retry-After}.
  */
 public final class WebhookHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(WebhookHandler.class);
     static final String NOT_FOUND = "404 page not found";
     static final String HEALTH_FAILED = "health check failed";
+    static final String METHOD_NOT_ALLOWED = "method not allowed: changefeeds POST or PUT";
+    /** Sent with every 503: the target is down, try again shortly. */
+    static final String RETRY_AFTER_SECONDS = "1";
 
     private final WebhookConfig config;
     private final ChangefeedReceiver receiver;
@@ -45,11 +54,16 @@ public final class WebhookHandler extends Handler.Abstract {
     private final ChangefeedPathParser paths = new ChangefeedPathParser();
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final ApplyConfigs applyConfigs;
+    private final Set<HealthIndicator> indicators;
+    private final StatusPages statusPages;
 
     @Inject
     public WebhookHandler(WebhookConfig config, ChangefeedReceiver receiver, TargetPools pools,
-                          PrometheusRegistry registry, HttpMetrics metrics, ApplyConfigs applyConfigs) {
+                          PrometheusRegistry registry, HttpMetrics metrics, ApplyConfigs applyConfigs,
+                          Set<HealthIndicator> indicators, StatusPages statusPages) {
         this.config = config;
+        this.indicators = indicators;
+        this.statusPages = statusPages;
         this.receiver = receiver;
         this.pools = pools;
         this.registry = registry;
@@ -76,6 +90,11 @@ public final class WebhookHandler extends Handler.Abstract {
                     reply.status(), body.count(), String.format("%.3f", nanos / 1e6));
         }
         response.setStatus(reply.status());
+        if (reply.status() == 503) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        } else if (reply.status() == 405) {
+            response.getHeaders().put(HttpHeader.ALLOW, "POST, PUT");
+        }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         response.write(true, ByteBuffer.wrap(reply.body()), callback);
         return true;
@@ -91,12 +110,21 @@ public final class WebhookHandler extends Handler.Abstract {
         if (path.equals("/_/config/apply")) {
             return applyConfig();
         }
+        if (isRead(request)) {
+            Optional<StatusPages.Page> page = statusPages.get(path);
+            if (page.isPresent()) {
+                return new Reply(page.get().status(), page.get().contentType(), page.get().body());
+            }
+        }
         if (path.startsWith("/_/") || path.equals("/_")) {
             return Reply.text(404, NOT_FOUND);
         }
         Optional<ChangefeedPath> target = paths.parse(path);
         if (target.isEmpty()) {
             return Reply.text(404, NOT_FOUND);
+        }
+        if (!"POST".equals(request.getMethod()) && !"PUT".equals(request.getMethod())) {
+            return Reply.text(405, METHOD_NOT_ALLOWED);
         }
         Optional<String> token = AccessTokens.find(
                 Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
@@ -117,7 +145,19 @@ public final class WebhookHandler extends Handler.Abstract {
             log.warn("health check failed: the target did not answer");
             return Reply.text(503, HEALTH_FAILED);
         }
+        List<String> problems = new ArrayList<>();
+        for (HealthIndicator h : indicators) {
+            h.problem().ifPresent(problems::add);
+        }
+        if (!problems.isEmpty()) {
+            log.warn("health check failed: {}", String.join("; ", problems));
+            return Reply.text(503, String.join("\n", problems));
+        }
         return Reply.ok();
+    }
+
+    private static boolean isRead(Request request) {
+        return "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
     }
 
     private Reply varz(Request request) throws IOException {

@@ -124,6 +124,19 @@ class WebhookServerIT {
     }
 
     @Test
+    void changefeedPathsTakeOnlyPostAndPut() throws Exception {
+        start(allowAll);
+        String body = "{\"payload\":[{\"after\":{\"pk\":1},\"key\":[1],\"topic\":\"t\",\"updated\":\"1.0\"}]}";
+        for (String method : List.of("GET", "DELETE", "PATCH", "FOO")) {
+            var r = send(method, "/db/public", body);
+            assertThat(r.statusCode()).as(method).isEqualTo(405);
+            assertThat(r.headers().firstValue("Allow")).hasValue("POST, PUT");
+        }
+        assertThat(send("GET", RESOLVED, "").statusCode()).isEqualTo(405);
+        assertThat(pipeline.calls()).isZero();
+    }
+
+    @Test
     void emptyBodiesSucceedWithoutPipelineCalls() throws Exception {
         start(allowAll);
         for (var r : List.of(post("/db/public", ""), send("PUT", NDJSON, ""), send("PUT", NDJSON, "\n\n"))) {
@@ -198,6 +211,7 @@ class WebhookServerIT {
         assertThat(post("/db/public", body)).satisfies(r -> {
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.body()).isEqualTo("target is down\n");
+            assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
         });
         pipeline.failure.set(new IllegalStateException("bug"));
         assertThat(send("PUT", RESOLVED, "")).satisfies(r -> {
@@ -227,6 +241,21 @@ class WebhookServerIT {
         // A body at the limit is fine.
         String small = "{\"key\":[1],\"updated\":\"1.0\"}";
         assertThat(send("PUT", NDJSON, small + " ".repeat(1024 - small.length())).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void statusRoutesAreReadableWithoutATokenButOnlyWithGet() throws Exception {
+        start(denyAll);
+        var status = send("GET", "/_/status", "");
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(status.body()).contains("\"rowsApplied\" : 0", "\"tables\" : [ ]");
+        for (String page : List.of("/_/", "/_/index.html")) {
+            var r = send("GET", page, "");
+            assertThat(r.statusCode()).as(page).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).as(page).startsWith("text/html");
+        }
+        assertThat(post("/_/status", "").statusCode()).isEqualTo(404);
+        assertThat(schemasSeen).isEmpty();
     }
 
     @Test

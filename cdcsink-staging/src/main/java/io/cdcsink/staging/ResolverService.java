@@ -1,7 +1,9 @@
 package io.cdcsink.staging;
 
 import io.cdcsink.api.Applier;
+import io.cdcsink.api.ApplyResult;
 import io.cdcsink.api.Hlc;
+import io.cdcsink.api.ReplicationRecorder;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.Stager;
 import io.cdcsink.api.TableName;
@@ -17,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +62,7 @@ public final class ResolverService implements AutoCloseable {
     private final StagingConfig config;
     private final StagingArea area;
     private final StagingSql sql;
+    private final ReplicationRecorder recorder;
     private final Map<SchemaName, Loop> loops = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private ExecutorService loopExecutor;
@@ -72,10 +76,17 @@ public final class ResolverService implements AutoCloseable {
     private final Gauge lastResolved;
     private final Gauge lag;
 
-    @Inject
+    /** Without a recorder: for tools and tests that do not report status. */
     public ResolverService(TargetPools pools, Stager stager, Applier applier, StagingArea area,
                            StagingConfig config, PrometheusRegistry registry) {
+        this(pools, stager, applier, area, config, registry, ReplicationRecorder.NONE);
+    }
+
+    @Inject
+    public ResolverService(TargetPools pools, Stager stager, Applier applier, StagingArea area,
+                           StagingConfig config, PrometheusRegistry registry, ReplicationRecorder recorder) {
         this.pools = pools;
+        this.recorder = recorder;
         this.stager = stager;
         this.applier = applier;
         this.config = config;
@@ -181,12 +192,20 @@ public final class ResolverService implements AutoCloseable {
             }
             Hlc resolved = claim.window().get();
             long count = 0;
+            Map<TableName, ApplyResult> applied = new HashMap<>();
             for (TableName table : stager.stagedTables(tx, schema)) {
-                count += stager.drain(tx, table, resolved, config.drainBatchSize(),
-                        batch -> applier.apply(tx, table, batch));
+                try {
+                    count += stager.drain(tx, table, resolved, config.drainBatchSize(),
+                            batch -> applied.merge(table, applier.apply(tx, table, batch), ApplyResult::plus));
+                } catch (SQLException | RuntimeException e) {
+                    recorder.tableFailed(table, String.valueOf(e.getMessage()));
+                    throw e;
+                }
             }
             record(tx, pending, timestamps, schema, resolved);
             tx.commit();
+            applied.forEach((t, r) -> recorder.applied(t, ReplicationRecorder.Mode.CONSISTENT, r));
+            recorder.resolved(schema, resolved);
             windowsApplied.labelValues(labels).inc();
             mutationsApplied.labelValues(labels).inc(count);
             applyDuration.labelValues(labels).observe((System.nanoTime() - start) / 1e9);
@@ -251,6 +270,8 @@ public final class ResolverService implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     Hlc applied = new Hlc(rs.getLong(1), rs.getInt(2));
+                    // Possibly applied by another instance: still the schema's watermark.
+                    recorder.resolved(schema, applied);
                     lastResolved.labelValues(labels).set(seconds(applied));
                     lag.labelValues(labels).set(lagSeconds(applied));
                 }
@@ -366,6 +387,7 @@ public final class ResolverService implements AutoCloseable {
                 } catch (Exception e) {
                     conn = release(conn);
                     errors.labelValues(schema.database(), schema.schema()).inc();
+                    recorder.schemaFailed(schema, ReplicationRecorder.Mode.CONSISTENT, String.valueOf(e.getMessage()));
                     log.warn("could not apply the next resolved window of {}; will retry in {}", schema, backoff, e);
                     pause(backoff, false);
                     backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF

@@ -3,9 +3,11 @@ package io.cdcsink.staging;
 import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
 import io.cdcsink.api.ApplyConfigs;
 import io.cdcsink.api.Checkpoints;
 import io.cdcsink.api.Reloadable;
+import io.cdcsink.api.ReplicationRecorder;
 import io.cdcsink.api.Stager;
 import java.util.Objects;
 
@@ -30,5 +32,8 @@ public final class StagingModule extends AbstractModule {
         bind(SqlApplyConfigs.class).in(Scopes.SINGLETON);
         bind(ApplyConfigs.class).to(SqlApplyConfigs.class);
         Multibinder.newSetBinder(binder(), Reloadable.class).addBinding().to(SqlApplyConfigs.class);
+        // The core binds the replicator's status here; alone, staging reports to nobody.
+        OptionalBinder.newOptionalBinder(binder(), ReplicationRecorder.class).setDefault()
+                .toInstance(ReplicationRecorder.NONE);
     }
 }

@@ -1,12 +1,15 @@
 package io.cdcsink.core.logical;
 
+import io.cdcsink.api.ApplyResult;
 import io.cdcsink.api.Mutation;
+import io.cdcsink.api.ReplicationRecorder;
 import io.cdcsink.api.TableName;
 import io.cdcsink.core.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +37,14 @@ final class FanApplier implements ApplyMode {
     private final List<Thread> workers = new ArrayList<>();
     private final ConcurrentSkipListMap<Long, SourceEvent.Commit> committed = new ConcurrentSkipListMap<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final ReplicationRecorder.Mode mode;
     private long lastStoreNanos = System.nanoTime();
     private long storedTxn = -1;
 
     FanApplier(ApplyContext ctx) {
         this.ctx = ctx;
         LogicalConfig config = ctx.config();
+        this.mode = config.immediate() ? ReplicationRecorder.Mode.IMMEDIATE : ReplicationRecorder.Mode.BACKFILL;
         this.shards = new Shard[config.fanShards()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new Shard();
@@ -201,14 +206,14 @@ final class FanApplier implements ApplyMode {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     List<SourceEvent.Row> batch = next();
-                    applyWithRetry(batch);
+                    Map<TableName, ApplyResult> applied = applyWithRetry(batch);
                     done(batch.size());
                     long bytes = 0;
                     for (SourceEvent.Row r : batch) {
                         bytes += r.bytes();
                     }
                     ctx.queue().releaseBytes(bytes);
-                    ctx.metrics().applied(batch.size());
+                    ctx.metrics().applied(batch.size(), applied, mode);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -219,7 +224,9 @@ final class FanApplier implements ApplyMode {
             }
         }
 
-        private void applyWithRetry(List<SourceEvent.Row> batch) throws SQLException, InterruptedException {
+        /** Applies the batch in one target transaction; returns what each table got. */
+        private Map<TableName, ApplyResult> applyWithRetry(List<SourceEvent.Row> batch)
+                throws SQLException, InterruptedException {
             Map<TableName, List<Mutation>> byTable = new LinkedHashMap<>();
             for (SourceEvent.Row r : batch) {
                 byTable.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r.mutation());
@@ -228,9 +235,10 @@ final class FanApplier implements ApplyMode {
                 try (Connection c = ctx.pool().getConnection()) {
                     TargetTx.begin(c, ctx.config().applyTimeout());
                     try {
-                        TargetTx.apply(c, ctx.applier(), byTable);
+                        Map<TableName, ApplyResult> applied = new HashMap<>();
+                        TargetTx.apply(c, ctx.applier(), byTable, applied);
                         c.commit();
-                        return;
+                        return applied;
                     } catch (SQLException | RuntimeException e) {
                         c.rollback();
                         throw e;

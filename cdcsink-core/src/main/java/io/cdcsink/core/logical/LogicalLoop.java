@@ -7,6 +7,7 @@ import io.cdcsink.api.Source;
 import io.cdcsink.api.TargetPools;
 import io.cdcsink.core.HealthIndicator;
 import io.cdcsink.core.Reloader;
+import io.cdcsink.core.status.ReplicationStatus;
 import io.cdcsink.staging.StagingArea;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * stored position, lets the {@link LogicalDialect} stream from there on a reader thread, and applies what it reports
  * on this loop's thread: whole transactions ({@link SerialApplier}) in consistent mode, fanned out
  * ({@link FanApplier}) in immediate mode and while backfilling. Any failure of the source or the target ends the
- * attempt; the next one starts after {@code --retryDelay} from the stored position, so nothing is lost and nothing
- * is applied twice in a way that changes the result.
+ * attempt; the next one starts from the stored position after a capped exponential {@link Backoff} (first
+ * {@code --retryDelay}, doubling up to 30 s, back to {@code --retryDelay} once healthy), so nothing is lost and
+ * nothing is applied twice in a way that changes the result.
  */
 public final class LogicalLoop implements Source, HealthIndicator {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalLoop.class);
@@ -39,6 +41,7 @@ public final class LogicalLoop implements Source, HealthIndicator {
     private final LogicalMetrics metrics;
     private final Durability durability;
     private final AtomicReference<String> problem = new AtomicReference<>();
+    private final Backoff backoff;
     private volatile boolean stopping;
     private volatile boolean backfilling;
     private Thread thread;
@@ -46,15 +49,16 @@ public final class LogicalLoop implements Source, HealthIndicator {
 
     @Inject
     public LogicalLoop(LogicalDialect dialect, LogicalConfig config, TargetPools pools, Applier applier,
-                       StagingArea area, Reloader reloader, PrometheusRegistry registry) {
+                       StagingArea area, Reloader reloader, PrometheusRegistry registry, ReplicationStatus status) {
         this.dialect = dialect;
         this.config = config;
         this.pools = pools;
         this.applier = applier;
         this.area = area;
         this.reloader = reloader;
-        this.metrics = new LogicalMetrics(registry, config.loopName());
+        this.metrics = new LogicalMetrics(registry, config.loopName(), status, config.immediate());
         this.durability = new Durability(metrics);
+        this.backoff = new Backoff(config.retryDelay(), Backoff.DEFAULT_CAP);
     }
 
     /** Checks the source and prepares the target, then starts replicating on a thread of its own. */
@@ -94,11 +98,13 @@ public final class LogicalLoop implements Source, HealthIndicator {
                 if (stopping) {
                     break;
                 }
-                metrics.retry();
-                problem.set("replication loop " + config.loopName() + " failed: " + e.getMessage());
-                LOG.warn("error in replication loop {}; retrying in {}", config.loopName(), config.retryDelay(), e);
+                String failure = "replication loop " + config.loopName() + " failed: " + e.getMessage();
+                metrics.retry(failure);
+                problem.set(failure);
+                Duration wait = backoff.next();
+                LOG.warn("error in replication loop {}; retrying in {}", config.loopName(), wait, e);
                 try {
-                    Thread.sleep(config.retryDelay().toMillis());
+                    Thread.sleep(wait.toMillis());
                 } catch (InterruptedException ie) {
                     break;
                 }
@@ -198,6 +204,7 @@ public final class LogicalLoop implements Source, HealthIndicator {
 
     private void healthy(EventQueue queue) {
         problem.set(null);
+        backoff.reset();
         durability.position().ifPresent(p -> metrics.lagSince(p.commitTime(), queue.caughtUp()));
     }
 

@@ -1,15 +1,26 @@
 package io.cdcsink.core.logical;
 
+import io.cdcsink.api.ApplyResult;
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.api.ReplicationRecorder;
+import io.cdcsink.api.TableName;
+import io.cdcsink.core.status.ReplicationStatus;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
-/** Metrics of one logical-replication loop, labelled with {@code loop} = {@code --loopName}. */
+/**
+ * Metrics of one logical-replication loop, labelled with {@code loop} = {@code --loopName}; everything recorded here
+ * also goes to the replicator's {@link ReplicationStatus} (the status page and progress log).
+ */
 final class LogicalMetrics {
     private final String loop;
+    private final ReplicationStatus status;
+    private final ReplicationStatus.Loop loopStatus;
+    private final ReplicationRecorder.Mode steadyMode;
     private final Counter commits;
     private final Counter mutations;
     private final Counter backpressureWaits;
@@ -20,8 +31,12 @@ final class LogicalMetrics {
     private final Gauge bytesInFlight;
     private final Gauge position;
 
-    LogicalMetrics(PrometheusRegistry registry, String loop) {
+    LogicalMetrics(PrometheusRegistry registry, String loop, ReplicationStatus status, boolean immediate) {
         this.loop = loop;
+        this.status = status;
+        this.loopStatus = status.loop(loop);
+        this.steadyMode = immediate ? ReplicationRecorder.Mode.IMMEDIATE : ReplicationRecorder.Mode.CONSISTENT;
+        loopStatus.mode(steadyMode);
         this.commits = Counter.builder().name("logical_committed_transactions_total")
                 .help("source transactions applied and durable in the target").labelNames("loop")
                 .register(registry);
@@ -57,14 +72,19 @@ final class LogicalMetrics {
         lastCommitTime.labelValues(loop).set(p.commitTime().toEpochMilli() / 1000.0);
         position.clear();
         position.labelValues(loop, p.text()).set(1);
+        loopStatus.position(p.text(), p.commitTime());
     }
 
-    void applied(long rows) {
+    /** Rows committed in the target, per table, by the loop's current mode. */
+    void applied(long rows, Map<TableName, ApplyResult> perTable, ReplicationRecorder.Mode mode) {
         mutations.labelValues(loop).inc(rows);
+        loopStatus.applied(rows);
+        perTable.forEach((t, r) -> status.applied(t, mode, r));
     }
 
     void lag(Duration value) {
         lag.labelValues(loop).set(Math.max(0, value.toMillis()) / 1000.0);
+        loopStatus.lag(value);
     }
 
     void lagSince(Instant commitTime, boolean caughtUp) {
@@ -73,14 +93,16 @@ final class LogicalMetrics {
 
     void backfill(boolean on) {
         backfill.labelValues(loop).set(on ? 1 : 0);
+        loopStatus.mode(on ? ReplicationRecorder.Mode.BACKFILL : steadyMode);
     }
 
     void backpressureWait() {
         backpressureWaits.labelValues(loop).inc();
     }
 
-    void retry() {
+    void retry(String problem) {
         retries.labelValues(loop).inc();
+        loopStatus.failed(problem);
     }
 
     void bytesInFlight(long bytes) {

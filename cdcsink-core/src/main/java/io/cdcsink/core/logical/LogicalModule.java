@@ -9,6 +9,7 @@ import io.cdcsink.api.Source;
 import io.cdcsink.api.TargetPools;
 import io.cdcsink.core.HealthIndicator;
 import io.cdcsink.core.MetricsServer;
+import io.cdcsink.core.status.StatusPages;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Optional;
 import java.util.Set;
@@ -43,7 +44,8 @@ public final class LogicalModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MetricsServer metricsServer(PrometheusRegistry registry, TargetPools pools, Set<HealthIndicator> indicators) {
-        return new MetricsServer(metricsAddr.orElse("127.0.0.1:0"), registry, pools, indicators);
+    MetricsServer metricsServer(PrometheusRegistry registry, TargetPools pools, Set<HealthIndicator> indicators,
+                                StatusPages pages) {
+        return new MetricsServer(metricsAddr.orElse("127.0.0.1:0"), registry, pools, indicators, pages);
     }
 }

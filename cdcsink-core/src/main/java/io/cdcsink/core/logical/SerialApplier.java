@@ -1,11 +1,14 @@
 package io.cdcsink.core.logical;
 
+import io.cdcsink.api.ApplyResult;
 import io.cdcsink.api.Mutation;
+import io.cdcsink.api.ReplicationRecorder;
 import io.cdcsink.api.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,8 @@ final class SerialApplier implements ApplyMode {
     private final long flushBytes;
 
     private final Map<TableName, List<Mutation>> buffer = new LinkedHashMap<>();
+    /** What the open target transaction applied per table, reported once it commits. */
+    private final Map<TableName, ApplyResult> appliedInTx = new HashMap<>();
     private int bufferedRows;
     private long bufferedBytes;
     private Connection tx;
@@ -123,7 +128,7 @@ final class SerialApplier implements ApplyMode {
             return;
         }
         long t0 = System.nanoTime();
-        long n = TargetTx.apply(tx, ctx.applier(), buffer);
+        long n = TargetTx.apply(tx, ctx.applier(), buffer, appliedInTx);
         applyNanos += System.nanoTime() - t0;
         rowsInTx += n;
         buffer.clear();
@@ -138,7 +143,8 @@ final class SerialApplier implements ApplyMode {
         tx.commit();
         tx.close();
         tx = null;
-        ctx.metrics().applied(rowsInTx);
+        ctx.metrics().applied(rowsInTx, appliedInTx, ReplicationRecorder.Mode.CONSISTENT);
+        appliedInTx.clear();
         ctx.durability().advance(pending.txn(), pending.position(), commitsInTx);
         if (LOG.isDebugEnabled()) {
             LOG.debug("committed {} source transaction(s), {} row(s) in {} ms ({} ms applying), up to {}",
@@ -154,6 +160,7 @@ final class SerialApplier implements ApplyMode {
     @Override
     public void close() {
         buffer.clear();
+        appliedInTx.clear();
         if (tx == null) {
             return;
         }

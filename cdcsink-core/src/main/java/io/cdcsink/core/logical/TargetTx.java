@@ -1,6 +1,7 @@
 package io.cdcsink.core.logical;
 
 import io.cdcsink.api.Applier;
+import io.cdcsink.api.ApplyResult;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.TargetDialect;
@@ -24,11 +25,15 @@ final class TargetTx {
         }
     }
 
-    /** Applies buffered rows table by table; returns how many mutations were applied. */
-    static long apply(Connection tx, Applier applier, Map<TableName, List<Mutation>> rows) throws SQLException {
+    /**
+     * Applies buffered rows table by table, adding what each table got to {@code tally}; returns how many mutations
+     * were applied.
+     */
+    static long apply(Connection tx, Applier applier, Map<TableName, List<Mutation>> rows,
+                      Map<TableName, ApplyResult> tally) throws SQLException {
         long n = 0;
         for (Map.Entry<TableName, List<Mutation>> e : rows.entrySet()) {
-            applier.apply(tx, e.getKey(), e.getValue());
+            tally.merge(e.getKey(), applier.apply(tx, e.getKey(), e.getValue()), ApplyResult::plus);
             n += e.getValue().size();
         }
         return n;

@@ -2,8 +2,11 @@ package io.cdcsink.core.logical;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.api.TableName;
+import io.cdcsink.core.MetricsServer;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.ScriptedDialect.Op;
@@ -11,6 +14,10 @@ import io.cdcsink.testing.EmbeddedPg;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,19 +69,25 @@ class LogicalLoopIT {
 
     private Replicator start(ScriptedDialect dialect, LogicalConfig config, PrometheusRegistry registry)
             throws Exception {
+        return start(dialect, config, registry, Optional.empty());
+    }
+
+    private Replicator start(ScriptedDialect dialect, LogicalConfig config, PrometheusRegistry registry,
+                             Optional<String> metricsAddr) throws Exception {
         return Replicator.builder().target(TargetConfig.of(pg.connectionString())).registry(registry)
                 .disableAuthentication().withoutStaging()
-                .module(new LogicalModule(dialect, config, Optional.empty())).start();
+                .module(new LogicalModule(dialect, config, metricsAddr)).start();
     }
 
     @Test
     void consistentModeDeliversEveryTransactionDespiteChaos() throws Exception {
         ScriptedDialect dialect = new ScriptedDialect(300, fourTables(), LogicalLoopIT::now, 0.01, 42);
-        try (Replicator r = start(dialect, config(), new PrometheusRegistry())) {
+        try (Replicator r = start(dialect, config(), new PrometheusRegistry(), Optional.of("127.0.0.1:0"))) {
             awaitPosition(r, "300");
             for (TableName t : tables) {
                 assertThat(count(t.table())).isEqualTo(300);
             }
+            assertStatusOverHttp(r);
         }
         assertThat(dialect.failures.get()).as("chaos struck").isGreaterThan(3);
         assertThat(storedPosition()).isEqualTo("300");
@@ -250,6 +263,35 @@ class LogicalLoopIT {
         for (TableName t : tables) {
             assertThat(count(t.table())).isEqualTo(200);
         }
+    }
+
+    /** The metrics server's /_/status shows the loop at its position and every row committed into each table. */
+    private void assertStatusOverHttp(Replicator r) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!r.status().snapshot().loops().stream().anyMatch(l -> l.position().equals(Optional.of("300")))) {
+            assertThat(System.nanoTime()).as("status shows position 300").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        int port = r.service(MetricsServer.class).port();
+        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/_/status")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+        JsonNode status = new ObjectMapper().readTree(res.body());
+        JsonNode loop = status.get("loops").get(0);
+        assertThat(loop.get("loop").asText()).isEqualTo("test");
+        assertThat(loop.get("mode").asText()).isEqualTo("consistent");
+        assertThat(loop.get("position").asText()).isEqualTo("300");
+        assertThat(loop.get("rowsApplied").asLong()).isEqualTo(1200);
+        assertThat(status.get("tables")).hasSize(4);
+        for (JsonNode t : status.get("tables")) {
+            assertThat(t.get("upserts").asLong()).as(t.get("table").asText()).isEqualTo(300);
+            assertThat(t.get("mode").asText()).isEqualTo("consistent");
+        }
+        assertThat(status.get("rowsApplied").asLong()).isEqualTo(1200);
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/_/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"lag-chart\"");
     }
 
     private void awaitPosition(Replicator r, String text) throws InterruptedException {

@@ -1,0 +1,200 @@
+package io.cdcsink.core.preflight;
+
+import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.api.TableInfo;
+import io.cdcsink.api.TableName;
+import io.cdcsink.api.TargetDialect;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Compares a target table with the source table that feeds it, or, when there is no source to look at (webhook
+ * mode), checks the target table alone. Pure: the catalogs are read elsewhere, so every rule here is unit-tested.
+ *
+ * <p>What is an ERROR: replication fails or loses data (missing table or column, an extra NOT NULL column without a
+ * default, a different or missing primary key). What is a WARN: it may work, depending on the data or the order in
+ * which rows arrive (type differences, foreign keys, constraints the source does not have).
+ */
+public final class SchemaComparison {
+    private static final TargetDialect SQL = TargetDialect.of(TargetDialect.Product.POSTGRESQL);
+
+    private final boolean outOfOrder;
+
+    /**
+     * @param outOfOrder rows of different tables may be applied in any order, in separate transactions
+     *                   ({@code --immediate}, or a backfill window for the logical modes)
+     */
+    public SchemaComparison(boolean outOfOrder) {
+        this.outOfOrder = outOfOrder;
+    }
+
+    /** Findings for one replicated table; {@code target} is empty when the target has no such table. */
+    public List<Finding> compare(SourceTable source, Optional<TableInfo> target, TableConstraints targetConstraints) {
+        List<Finding> out = new ArrayList<>();
+        TableName name = source.target();
+        if (target.isEmpty()) {
+            out.add(new Finding(Severity.ERROR, name.toString(), "table missing on the target (source table "
+                    + source.name() + ")", "in database " + name.database() + ": " + createTable(source)));
+            return out;
+        }
+        TableInfo table = target.get();
+        for (SourceColumn column : source.columns()) {
+            compareColumn(name, column, table.column(column.name()), out);
+        }
+        Set<String> sourceNames = source.columns().stream().map(SourceColumn::name).collect(Collectors.toSet());
+        for (ColumnInfo extra : table.columns()) {
+            if (!sourceNames.contains(extra.name())) {
+                extraColumn(name, extra, out);
+            }
+        }
+        compareKeys(source, table, out);
+        foreignKeys(name, targetConstraints, out);
+        uniqueKeys(name, source, targetConstraints, out);
+        checks(name, source.constraints(), targetConstraints, out);
+        if (out.stream().allMatch(f -> f.severity() == Severity.OK)) {
+            out.add(new Finding(Severity.OK, name.toString(), "matches source table " + source.name() + " ("
+                    + source.columns().size() + " columns)", ""));
+        }
+        return out;
+    }
+
+    /** Findings for a target table that has no source to compare with: it needs a key, and foreign keys. */
+    public List<Finding> checkTarget(TableInfo table, TableConstraints constraints) {
+        List<Finding> out = new ArrayList<>();
+        TableName name = table.name();
+        if (table.primaryKey().isEmpty()) {
+            out.add(new Finding(Severity.ERROR, name.toString(), "no primary key: cdc-sink upserts and deletes by key",
+                    "ALTER TABLE " + SQL.qualify(name) + " ADD PRIMARY KEY (<the changefeed's key columns>)"));
+        }
+        foreignKeys(name, constraints, out);
+        if (out.isEmpty()) {
+            out.add(new Finding(Severity.OK, name.toString(), "primary key (" + table.primaryKey().stream()
+                    .map(ColumnInfo::name).collect(Collectors.joining(", ")) + "), no foreign keys", ""));
+        }
+        return out;
+    }
+
+    private static void compareColumn(TableName table, SourceColumn column, Optional<ColumnInfo> target,
+                                      List<Finding> out) {
+        String object = table + "." + column.name();
+        if (target.isEmpty()) {
+            out.add(new Finding(Severity.ERROR, object, "column missing on the target (source type " + column.type()
+                    + ")", "ALTER TABLE " + SQL.qualify(table) + " ADD COLUMN " + SQL.quote(column.name()) + " "
+                    + column.targetType()));
+            return;
+        }
+        ColumnInfo col = target.get();
+        if (col.generated()) {
+            out.add(new Finding(Severity.WARN, object, "generated on the target: the source's values are not "
+                    + "written", ""));
+            return;
+        }
+        TypeCompatibility.Verdict verdict = TypeCompatibility.compare(column.type(), col.type());
+        if (verdict.severity() != Severity.OK) {
+            out.add(new Finding(verdict.severity(), object, verdict.reason(), ""));
+        }
+        if (column.nullable() && !col.nullable() && !col.primaryKey()) {
+            out.add(new Finding(Severity.WARN, object, "NOT NULL on the target but nullable on the source: a NULL "
+                    + "will fail to apply", "ALTER TABLE " + SQL.qualify(table) + " ALTER COLUMN "
+                    + SQL.quote(column.name()) + " DROP NOT NULL"));
+        }
+    }
+
+    private static void extraColumn(TableName table, ColumnInfo extra, List<Finding> out) {
+        if (!extra.nullable() && !extra.hasDefault() && !extra.generated()) {
+            out.add(new Finding(Severity.ERROR, table + "." + extra.name(), "extra target column is NOT NULL "
+                    + "without a default: inserts will fail", "ALTER TABLE " + SQL.qualify(table) + " ALTER COLUMN "
+                    + SQL.quote(extra.name()) + " DROP NOT NULL (or SET DEFAULT <value>)"));
+        }
+    }
+
+    private static void compareKeys(SourceTable source, TableInfo table, List<Finding> out) {
+        List<String> sourceKey = source.key();
+        List<String> targetKey = table.primaryKey().stream().map(ColumnInfo::name).toList();
+        if (sourceKey.isEmpty()) {
+            out.add(new Finding(Severity.ERROR, source.name(), "source table has no primary key: its rows cannot "
+                    + "be matched on the target", "ALTER TABLE " + source.name() + " ADD PRIMARY KEY (...)"));
+            return;
+        }
+        if (!new HashSet<>(sourceKey).equals(new HashSet<>(targetKey))) {
+            String fix = "make the target's primary key (" + String.join(", ", sourceKey) + ")";
+            if (targetKey.isEmpty()) {
+                fix = "ALTER TABLE " + SQL.qualify(table.name()) + " ADD PRIMARY KEY ("
+                        + sourceKey.stream().map(SQL::quote).collect(Collectors.joining(", ")) + ")";
+            }
+            out.add(new Finding(Severity.ERROR, table.name().toString(), "primary key differs: source ("
+                    + String.join(", ", sourceKey) + "), target (" + String.join(", ", targetKey) + ")", fix));
+        }
+    }
+
+    private void foreignKeys(TableName table, TableConstraints constraints, List<Finding> out) {
+        for (TableConstraints.ForeignKey fk : constraints.foreignKeys()) {
+            String object = table + " constraint " + fk.name();
+            String alter = "ALTER TABLE " + SQL.qualify(table);
+            if (outOfOrder) {
+                out.add(new Finding(Severity.WARN, object, "foreign key to " + fk.references() + ": in immediate and"
+                        + " backfill mode rows of different tables are applied in any order and may violate it",
+                        alter + " DROP CONSTRAINT " + SQL.quote(fk.name())));
+            } else if (!fk.deferred()) {
+                out.add(new Finding(Severity.WARN, object, "foreign key to " + fk.references() + " is checked per "
+                        + "statement, but one transaction's rows are written table by table",
+                        alter + " ALTER CONSTRAINT " + SQL.quote(fk.name()) + " DEFERRABLE INITIALLY DEFERRED"));
+            } else {
+                out.add(new Finding(Severity.OK, object, "foreign key to " + fk.references()
+                        + " is checked at commit", ""));
+            }
+        }
+    }
+
+    private static void uniqueKeys(TableName table, SourceTable source, TableConstraints target,
+                                   List<Finding> out) {
+        List<Set<String>> sourceKeys = new ArrayList<>();
+        if (!source.key().isEmpty()) {
+            sourceKeys.add(Set.copyOf(source.key()));
+        }
+        source.constraints().uniqueKeys().forEach(u -> sourceKeys.add(Set.copyOf(u.columns())));
+        for (TableConstraints.UniqueKey unique : target.uniqueKeys()) {
+            Set<String> columns = Set.copyOf(unique.columns());
+            // A target key that contains a whole source key cannot be violated by rows the source accepted.
+            boolean implied = !columns.isEmpty() && sourceKeys.stream().anyMatch(columns::containsAll);
+            if (!implied) {
+                String fix = unique.index() ? "DROP INDEX " + SQL.quote(table.schema()) + "." + SQL.quote(unique.name())
+                        : "ALTER TABLE " + SQL.qualify(table) + " DROP CONSTRAINT " + SQL.quote(unique.name());
+                out.add(new Finding(Severity.WARN, table + " constraint " + unique.name(), "unique "
+                        + (unique.index() ? "index" : "constraint") + " on (" + String.join(", ", unique.columns())
+                        + ") is not on the source: rows the source accepts may fail to apply", fix));
+            }
+        }
+    }
+
+    private static void checks(TableName table, TableConstraints source, TableConstraints target, List<Finding> out) {
+        Set<String> sourceChecks = source.checks().stream().map(TableConstraints.Check::name)
+                .collect(Collectors.toSet());
+        for (TableConstraints.Check check : target.checks()) {
+            if (!sourceChecks.contains(check.name())) {
+                out.add(new Finding(Severity.WARN, table + " constraint " + check.name(), "check constraint "
+                        + check.definition() + " is not on the source (compared by name): rows the source accepts "
+                        + "may fail to apply", "ALTER TABLE " + SQL.qualify(table) + " DROP CONSTRAINT "
+                        + SQL.quote(check.name())));
+            }
+        }
+    }
+
+    private static String createTable(SourceTable source) {
+        TableName t = source.target();
+        StringBuilder sql = new StringBuilder("CREATE TABLE ").append(SQL.qualify(t)).append(" (");
+        List<String> parts = new ArrayList<>();
+        for (SourceColumn c : source.columns()) {
+            parts.add(SQL.quote(c.name()) + " " + c.targetType() + (c.nullable() ? "" : " NOT NULL"));
+        }
+        if (!source.key().isEmpty()) {
+            parts.add("PRIMARY KEY (" + source.key().stream().map(SQL::quote).collect(Collectors.joining(", "))
+                    + ")");
+        }
+        return sql.append(String.join(", ", parts)).append(")").toString();
+    }
+}

@@ -1,0 +1,53 @@
+package io.cdcsink.core.status;
+
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The bytes of the status routes, shared by every HTTP server of the replicator (the webhook server and the
+ * {@code --metricsAddr} server): {@code /_/status} (JSON) and {@code /_/} or {@code /_/index.html} (a self-contained
+ * HTML page polling {@code /_/status}). Neither needs a token, so neither shows anything secret.
+ */
+public final class StatusPages {
+    static final String STATUS = "/_/status";
+    private static final String PAGE_RESOURCE = "status.html";
+
+    private final ReplicationStatus status;
+    private final StatusJson json = new StatusJson();
+    private final byte[] page;
+
+    /** A response: status code, content type and body. */
+    public record Page(int status, String contentType, byte[] body) {
+        public Page {
+            Objects.requireNonNull(contentType, "contentType");
+            Objects.requireNonNull(body, "body");
+        }
+    }
+
+    @Inject
+    public StatusPages(ReplicationStatus status) {
+        this.status = status;
+        try (InputStream in = StatusPages.class.getResourceAsStream(PAGE_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the status page resource " + PAGE_RESOURCE + " is missing");
+            }
+            this.page = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The response for a path, or empty when the path is not a status route. */
+    public Optional<Page> get(String path) {
+        return switch (path) {
+            case STATUS -> Optional.of(new Page(200, "application/json",
+                    json.render(status.snapshot())));
+            case "/_/", "/_/index.html" -> Optional.of(new Page(200, "text/html; charset=utf-8", page));
+            default -> Optional.empty();
+        };
+    }
+}

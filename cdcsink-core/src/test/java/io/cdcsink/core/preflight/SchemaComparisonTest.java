@@ -1,0 +1,178 @@
+package io.cdcsink.core.preflight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.api.TableInfo;
+import io.cdcsink.api.TableName;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SchemaComparisonTest {
+    private static final TableName T = new TableName("app", "public", "orders");
+    private static final SourceTable SOURCE = new SourceTable("src.public.orders", T, List.of(
+            new SourceColumn("id", "bigint", "bigint", false, 1),
+            new SourceColumn("note", "character varying(20)", "character varying(20)", true, 0),
+            new SourceColumn("qty", "integer", "integer", true, 0)), TableConstraints.NONE);
+
+    private static ColumnInfo col(String name, String type, int pk, boolean nullable) {
+        return new ColumnInfo(name, type, pk, false, false, nullable);
+    }
+
+    private static final TableInfo MATCHING = new TableInfo(T, List.of(col("id", "bigint", 1, false),
+            col("note", "text", 0, true), col("qty", "bigint", 0, true)));
+
+    private static List<String> lines(List<Finding> findings) {
+        return findings.stream().map(Finding::line).toList();
+    }
+
+    @Test
+    void matchingTableIsOneOkLine() {
+        List<Finding> findings = new SchemaComparison(false).compare(SOURCE, Optional.of(MATCHING),
+                TableConstraints.NONE);
+        assertThat(lines(findings)).containsExactly(
+                "OK    app.public.orders: matches source table src.public.orders (3 columns)");
+    }
+
+    @Test
+    void missingTableIsAnErrorWithCreateTable() {
+        List<Finding> findings = new SchemaComparison(false).compare(SOURCE, Optional.empty(), TableConstraints.NONE);
+        assertThat(findings).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.ERROR);
+            assertThat(f.object()).isEqualTo("app.public.orders");
+            assertThat(f.fix()).isEqualTo("in database app: CREATE TABLE \"public\".\"orders\" (\"id\" bigint NOT NULL,"
+                    + " \"note\" character varying(20), \"qty\" integer, PRIMARY KEY (\"id\"))");
+        });
+    }
+
+    @Test
+    void missingColumnExtraNotNullColumnAndTypeMismatch() {
+        TableInfo target = new TableInfo(T, List.of(col("id", "bigint", 1, false), col("note", "integer", 0, true),
+                col("added", "text", 0, false),
+                new ColumnInfo("with_default", "text", 0, false, true, false),
+                new ColumnInfo("computed", "text", 0, true, false, false)));
+        List<String> lines = lines(new SchemaComparison(false).compare(SOURCE, Optional.of(target),
+                TableConstraints.NONE));
+        assertThat(lines).containsExactly(
+                "WARN  app.public.orders.note: source type character varying(20) (text) and target type integer"
+                        + " (integer) differ in kind",
+                "ERROR app.public.orders.qty: column missing on the target (source type integer); fix: ALTER TABLE"
+                        + " \"public\".\"orders\" ADD COLUMN \"qty\" integer",
+                "ERROR app.public.orders.added: extra target column is NOT NULL without a default: inserts will fail;"
+                        + " fix: ALTER TABLE \"public\".\"orders\" ALTER COLUMN \"added\" DROP NOT NULL"
+                        + " (or SET DEFAULT <value>)");
+    }
+
+    @Test
+    void stricterNullabilityWarns() {
+        TableInfo target = new TableInfo(T, List.of(col("id", "bigint", 1, false), col("note", "text", 0, false),
+                col("qty", "integer", 0, true)));
+        assertThat(lines(new SchemaComparison(false).compare(SOURCE, Optional.of(target), TableConstraints.NONE)))
+                .containsExactly("WARN  app.public.orders.note: NOT NULL on the target but nullable on the source:"
+                        + " a NULL will fail to apply; fix: ALTER TABLE \"public\".\"orders\" ALTER COLUMN \"note\""
+                        + " DROP NOT NULL");
+    }
+
+    @Test
+    void differentPrimaryKeyIsAnError() {
+        TableInfo target = new TableInfo(T, List.of(col("id", "bigint", 1, false), col("note", "text", 2, false),
+                col("qty", "integer", 0, true)));
+        assertThat(new SchemaComparison(false).compare(SOURCE, Optional.of(target), TableConstraints.NONE))
+                .filteredOn(f -> f.severity() == Severity.ERROR).singleElement()
+                .satisfies(f -> assertThat(f.message()).isEqualTo("primary key differs: source (id), target (id, note)"));
+        TableInfo noKey = new TableInfo(T, List.of(col("id", "bigint", 0, false), col("note", "text", 0, true),
+                col("qty", "integer", 0, true)));
+        assertThat(new SchemaComparison(false).compare(SOURCE, Optional.of(noKey), TableConstraints.NONE))
+                .singleElement().satisfies(f -> assertThat(f.fix())
+                        .isEqualTo("ALTER TABLE \"public\".\"orders\" ADD PRIMARY KEY (\"id\")"));
+    }
+
+    @Test
+    void keyOrderDoesNotMatter() {
+        SourceTable source = new SourceTable("s.t", T, List.of(new SourceColumn("a", "int", "integer", false, 2),
+                new SourceColumn("b", "int", "integer", false, 1)), TableConstraints.NONE);
+        TableInfo target = new TableInfo(T, List.of(col("a", "integer", 1, false), col("b", "integer", 2, false)));
+        assertThat(new SchemaComparison(false).compare(source, Optional.of(target), TableConstraints.NONE))
+                .allMatch(f -> f.severity() == Severity.OK);
+    }
+
+    @Test
+    void sourceWithoutKeyIsAnError() {
+        SourceTable source = new SourceTable("shop.log", T, List.of(new SourceColumn("a", "int", "integer", true, 0)),
+                TableConstraints.NONE);
+        TableInfo target = new TableInfo(T, List.of(col("a", "integer", 0, true)));
+        assertThat(new SchemaComparison(false).compare(source, Optional.of(target), TableConstraints.NONE))
+                .singleElement().satisfies(f -> {
+                    assertThat(f.severity()).isEqualTo(Severity.ERROR);
+                    assertThat(f.object()).isEqualTo("shop.log");
+                });
+    }
+
+    @Test
+    void foreignKeysDependOnModeAndDeferral() {
+        TableConstraints fks = new TableConstraints(List.of(
+                new TableConstraints.ForeignKey("orders_customer_fk", "customers", false),
+                new TableConstraints.ForeignKey("orders_item_fk", "items", true)), List.of(), List.of());
+        List<Finding> consistent = new SchemaComparison(false).compare(SOURCE, Optional.of(MATCHING), fks);
+        assertThat(lines(consistent)).containsExactly(
+                "WARN  app.public.orders constraint orders_customer_fk: foreign key to customers is checked per"
+                        + " statement, but one transaction's rows are written table by table; fix: ALTER TABLE"
+                        + " \"public\".\"orders\" ALTER CONSTRAINT \"orders_customer_fk\" DEFERRABLE INITIALLY"
+                        + " DEFERRED",
+                "OK    app.public.orders constraint orders_item_fk: foreign key to items is checked at commit");
+        List<Finding> immediate = new SchemaComparison(true).compare(SOURCE, Optional.of(MATCHING), fks);
+        assertThat(immediate).hasSize(2).allSatisfy(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.WARN);
+            assertThat(f.message()).contains("applied in any order");
+            assertThat(f.fix()).contains("DROP CONSTRAINT");
+        });
+    }
+
+    @Test
+    void uniqueAndCheckConstraintsNotOnTheSourceWarn() {
+        SourceTable source = new SourceTable("src.public.orders", T, SOURCE.columns(), new TableConstraints(List.of(),
+                List.of(new TableConstraints.UniqueKey("note_uq", List.of("note"), false)),
+                List.of(new TableConstraints.Check("qty_positive", "CHECK (qty > 0)"))));
+        TableConstraints target = new TableConstraints(List.of(), List.of(
+                new TableConstraints.UniqueKey("note_qty_uq", List.of("note", "qty"), false),
+                new TableConstraints.UniqueKey("id_note_idx", List.of("id", "note"), true),
+                new TableConstraints.UniqueKey("qty_idx", List.of("qty"), true)), List.of(
+                new TableConstraints.Check("qty_positive", "CHECK ((qty > 0))"),
+                new TableConstraints.Check("note_short", "CHECK ((length(note) < 5))")));
+        assertThat(lines(new SchemaComparison(false).compare(source, Optional.of(MATCHING), target))).containsExactly(
+                "WARN  app.public.orders constraint qty_idx: unique index on (qty) is not on the source: rows the"
+                        + " source accepts may fail to apply; fix: DROP INDEX \"public\".\"qty_idx\"",
+                "WARN  app.public.orders constraint note_short: check constraint CHECK ((length(note) < 5)) is not"
+                        + " on the source (compared by name): rows the source accepts may fail to apply; fix:"
+                        + " ALTER TABLE \"public\".\"orders\" DROP CONSTRAINT \"note_short\"");
+    }
+
+    @Test
+    void targetOnlyCheckNeedsAKeyAndReportsForeignKeys() {
+        TableInfo noKey = new TableInfo(T, List.of(col("a", "integer", 0, true)));
+        assertThat(new SchemaComparison(true).checkTarget(noKey, TableConstraints.NONE)).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.severity()).isEqualTo(Severity.ERROR);
+                    assertThat(f.message()).contains("no primary key");
+                });
+        assertThat(lines(new SchemaComparison(false).checkTarget(MATCHING, TableConstraints.NONE)))
+                .containsExactly("OK    app.public.orders: primary key (id), no foreign keys");
+        TableConstraints fk = new TableConstraints(List.of(new TableConstraints.ForeignKey("fk", "c", false)),
+                List.of(), List.of());
+        assertThat(new SchemaComparison(true).checkTarget(MATCHING, fk)).singleElement()
+                .satisfies(f -> assertThat(f.object()).isEqualTo("app.public.orders constraint fk"));
+    }
+
+    @Test
+    void reportExitCodeAndSummary() {
+        PreflightReport report = new PreflightReport();
+        report.ok("target", "connected");
+        report.warn("x", "maybe");
+        assertThat(report.exitCode()).isZero();
+        report.error("y", "broken", "fix it");
+        assertThat(report.exitCode()).isEqualTo(1);
+        assertThat(report.lines()).containsExactly("OK    target: connected", "WARN  x: maybe",
+                "ERROR y: broken; fix: fix it", "preflight: 1 error(s), 1 warning(s), 1 ok");
+    }
+}

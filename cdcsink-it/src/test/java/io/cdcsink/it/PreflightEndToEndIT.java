@@ -1,0 +1,80 @@
+package io.cdcsink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.testing.EmbeddedPg;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code cdc-sink preflight pglogical} through the real jar: a missing target table is an error named with its fix
+ * (exit 1); once the target matches, the same command line exits 0.
+ */
+class PreflightEndToEndIT {
+    private static EmbeddedPg source;
+    private final EmbeddedPg target = EmbeddedPg.shared();
+
+    @BeforeAll
+    static void startSource() {
+        source = EmbeddedPg.start();
+    }
+
+    @AfterAll
+    static void stopSource() {
+        source.close();
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    private static Run cdcSink(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-jar", System.getProperty("cdcsink.jar", "../cdcsink-cli/target/cdc-sink.jar")));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    private static void exec(EmbeddedPg pg, String db, String... sql) throws SQLException {
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        }
+    }
+
+    @Test
+    void aMissingTargetTableFailsWithItsNameAndAMatchingTargetPasses() throws Exception {
+        String sourceDb = source.freshDatabase("pfsrc");
+        String targetDb = target.freshDatabase("pfdst");
+        exec(source, sourceDb, "CREATE TABLE orders (id BIGINT PRIMARY KEY, note VARCHAR(40), total NUMERIC(12,2))",
+                "CREATE PUBLICATION pf_pub FOR ALL TABLES",
+                "SELECT pg_create_logical_replication_slot('pf_" + sourceDb + "', 'pgoutput')");
+        List<String> flags = List.of("preflight", "pglogical",
+                "--sourceConn", "postgresql://postgres@localhost:" + source.port() + "/" + sourceDb + "?sslmode=disable",
+                "--targetConn", "postgresql://postgres@localhost:" + target.port() + "/postgres?sslmode=disable",
+                "--targetDB", targetDb, "--publicationName", "pf_pub", "--slotName", "pf_" + sourceDb);
+
+        Run missing = cdcSink(flags);
+        assertThat(missing.exit()).as(missing.output()).isEqualTo(1);
+        assertThat(missing.output()).contains("ERROR").contains(targetDb + ".public.orders").contains("CREATE TABLE")
+                .contains("preflight: ");
+
+        exec(target, targetDb, "CREATE TABLE orders (id BIGINT PRIMARY KEY, note TEXT, total NUMERIC(12,2))");
+        Run ok = cdcSink(flags);
+        assertThat(ok.exit()).as(ok.output()).isZero();
+        assertThat(ok.output()).doesNotContain("ERROR").contains("0 error(s)");
+    }
+}

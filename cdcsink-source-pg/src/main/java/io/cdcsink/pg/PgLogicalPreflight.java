@@ -1,0 +1,71 @@
+package io.cdcsink.pg;
+
+import io.cdcsink.core.preflight.PreflightReport;
+import io.cdcsink.core.preflight.SourcePreflight;
+import io.cdcsink.core.preflight.SourceTable;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The source half of {@code cdc-sink preflight pglogical}: connectivity, the settings {@link PgPreflight} checks
+ * (all reported, not just the first), the REPLICATION privilege, and the publication's tables.
+ */
+public final class PgLogicalPreflight implements SourcePreflight {
+    private final PgLogicalConfig config;
+
+    public PgLogicalPreflight(PgLogicalConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public List<SourceTable> check(PreflightReport report) {
+        String source = "source " + config.sourceConn();
+        Connection conn;
+        try {
+            conn = DriverManager.getConnection(config.sourceConn().jdbcUrl(config.sourceDatabase()));
+        } catch (SQLException e) {
+            report.error(source, "cannot connect: " + e.getMessage(),
+                    "check --sourceConn, that the server runs and accepts this user");
+            return List.of();
+        }
+        try (conn) {
+            report.ok(source, "connected: " + scalar(conn, "SELECT version()"));
+            if (!"t".equals(scalar(conn, "SELECT (rolreplication OR rolsuper)::text::char FROM pg_catalog.pg_roles"
+                    + " WHERE rolname = current_user"))) {
+                String user = scalar(conn, "SELECT current_user");
+                report.error(source, "user " + user + " may not open a replication connection",
+                        "ALTER ROLE " + PgPreflight.identifier(user) + " REPLICATION");
+            }
+            List<PgPreflight.Problem> problems = new PgPreflight(config).problems(conn);
+            problems.forEach(p -> report.error(p.object(), p.problem(), p.fix()));
+            boolean publicationMissing = problems.stream().anyMatch(p -> p.object().startsWith("source publication"));
+            if (problems.isEmpty()) {
+                report.ok(source, "wal_level is logical; publication " + config.publicationName() + " and slot "
+                        + config.slotName() + " (pgoutput) exist");
+            }
+            if (publicationMissing) {
+                return List.of();
+            }
+            List<SourceTable> tables = new PgSourceCatalog(conn).publishedTables(config.publicationName(),
+                    config.sourceDatabase(), config.targetDatabase());
+            if (tables.isEmpty()) {
+                report.warn("source publication " + config.publicationName(), "publishes no tables yet");
+            }
+            return tables;
+        } catch (SQLException e) {
+            report.error(source, "could not read the source's catalog: " + e.getMessage(),
+                    "check that the user may read pg_catalog in " + config.sourceDatabase());
+            return List.of();
+        }
+    }
+
+    private static String scalar(Connection conn, String sql) throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+}
