@@ -24,6 +24,15 @@ public interface Pipeline {
      */
     void resolved(SchemaName schema, Hlc resolved);
 
+    /**
+     * Checks that the target has the schema's database and schema, for requests that carry nothing else to check
+     * (an empty batch must not succeed against a target that does not exist).
+     *
+     * @throws BadInputException          when the database or the schema does not exist
+     * @throws TargetUnavailableException when the target cannot be reached
+     */
+    void requireTarget(SchemaName schema);
+
     /** True when mutations are applied without staging. */
     boolean immediate();
 }

@@ -28,10 +28,25 @@ final class CdcSinkProcess implements AutoCloseable {
     /** Starts {@code cdc-sink start} on a free port with the given extra flags and waits until it is healthy. */
     static CdcSinkProcess start(String conn, String name, String... flags) throws Exception {
         int port = freePort();
+        return launch(name, port, JarCommand.of("256m", startArgs(conn, port, List.of(flags))));
+    }
+
+    /**
+     * Runs {@code java <jvm...> start ...} like {@link #start} but with a caller-built JVM command line (which ends in
+     * {@code -jar <jar>}), e.g. to dump a class-data archive.
+     */
+    static CdcSinkProcess startWith(List<String> jvm, String conn) throws Exception {
+        int port = freePort();
+        List<String> cmd = new ArrayList<>(jvm);
+        cmd.addAll(startArgs(conn, port, List.of()));
+        return launch("jvm-" + port, port, cmd);
+    }
+
+    private static List<String> startArgs(String conn, int port, List<String> flags) {
         List<String> args = new ArrayList<>(List.of("start", "--conn", conn, "--bindAddr", "127.0.0.1:" + port,
                 "--disableAuthentication", "-v"));
-        args.addAll(List.of(flags));
-        return launch(name, port, args);
+        args.addAll(flags);
+        return args;
     }
 
     /**
@@ -49,29 +64,17 @@ final class CdcSinkProcess implements AutoCloseable {
         int port = freePort();
         List<String> args = new ArrayList<>(List.of(command, "--metricsAddr", "127.0.0.1:" + port, "-v"));
         args.addAll(flags);
-        return spawn(name, port, args);
+        return spawn(name, port, JarCommand.of("256m", args));
     }
 
-    private static CdcSinkProcess launch(String name, int port, List<String> args) throws Exception {
-        CdcSinkProcess proc = spawn(name, port, args);
+    private static CdcSinkProcess launch(String name, int port, List<String> cmd) throws Exception {
+        CdcSinkProcess proc = spawn(name, port, cmd);
         proc.awaitHealthy(Duration.ofSeconds(60));
         return proc;
     }
 
-    private static CdcSinkProcess spawn(String name, int port, List<String> args) throws Exception {
-        Path jar = Path.of(System.getProperty("cdcsink.jar", "../cdcsink-cli/target/cdc-sink.jar"));
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException("the executable jar " + jar + " is missing: run mvn package first");
-        }
-        Path logs = Path.of(System.getProperty("cdcsink.logs", "target/process-logs"));
-        Files.createDirectories(logs);
-        Path log = logs.resolve(name + "-" + port + ".log");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                // Dozens of short-lived processes share two cores with the databases: the client JIT and the serial
-                // collector start them with far less CPU and leave more for the code under test.
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString()));
-        cmd.addAll(args);
+    private static CdcSinkProcess spawn(String name, int port, List<String> cmd) throws Exception {
+        Path log = JarCommand.logs().resolve(name + "-" + port + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         return new CdcSinkProcess(p, port, log);

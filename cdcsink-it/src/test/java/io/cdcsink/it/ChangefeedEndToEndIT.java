@@ -79,6 +79,9 @@ class ChangefeedEndToEndIT {
         try (CdcSinkProcess p = start("empty", false)) {
             assertOk(http.post(p.uri("/" + db + "/public"), ""));
             assertOk(http.post(p.uri("/" + db + "/public" + NDJSON + "t-1.ndjson"), ""));
+            // Empty, but aimed at a target that does not exist: refused, so a misconfigured feed is noticed.
+            assertThat(http.post(p.uri("/nosuchdb/public"), "").status()).isEqualTo(400);
+            assertThat(http.post(p.uri("/" + db + "/nosuchschema"), "").body()).contains("no schema named");
             assertOk(http.post(p.uri("/" + db + "/public"), "{\"resolved\":\"50000.0\"}"));
             assertOk(http.post(p.uri("/" + db + "/public"), "{\"resolved\":\"50000.0\"}"));
             Http.Reply back = http.post(p.uri("/" + db + "/public"), "{\"resolved\":\"25.0\"}");

@@ -19,9 +19,7 @@ class CliIT {
     }
 
     private static Run run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("cdcsink.jar", "../cdcsink-cli/target/cdc-sink.jar")));
-        cmd.addAll(List.of(args));
+        List<String> cmd = JarCommand.of("256m", args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

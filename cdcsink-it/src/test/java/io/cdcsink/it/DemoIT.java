@@ -18,12 +18,10 @@ class DemoIT {
     private static final Pattern DATA_DIR = Pattern.compile("data directory (\\S+) \\(deleted at exit\\)");
 
     private static Process launch(Path log, String... args) throws IOException {
-        Path jar = Path.of(System.getProperty("cdcsink.jar", "../cdcsink-cli/target/cdc-sink.jar"));
-        assertThat(jar).as("the executable jar; run mvn package first").exists();
         Files.createDirectories(log.getParent());
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(), "demo"));
-        cmd.addAll(List.of(args));
+        List<String> demo = new ArrayList<>(List.of("demo"));
+        demo.addAll(List.of(args));
+        List<String> cmd = JarCommand.of("384m", demo);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

@@ -37,10 +37,7 @@ class PreflightEndToEndIT {
     }
 
     private static Run cdcSink(List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-jar", System.getProperty("cdcsink.jar", "../cdcsink-cli/target/cdc-sink.jar")));
-        cmd.addAll(args);
+        List<String> cmd = JarCommand.of("256m", args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();

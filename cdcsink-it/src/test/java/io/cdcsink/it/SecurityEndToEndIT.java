@@ -207,12 +207,11 @@ class SecurityEndToEndIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path logs = Path.of(System.getProperty("cdcsink.logs", "target/process-logs"));
-        Files.createDirectories(logs);
-        log = logs.resolve("security-" + port + ".log");
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar(), "start", "--conn",
-                pg.connectionString(), "--bindAddr", "127.0.0.1:" + port, "-v"));
-        cmd.addAll(List.of(flags));
+        log = JarCommand.logs().resolve("security-" + port + ".log");
+        List<String> args = new ArrayList<>(List.of("start", "--conn", pg.connectionString(), "--bindAddr",
+                "127.0.0.1:" + port, "-v"));
+        args.addAll(List.of(flags));
+        List<String> cmd = JarCommand.of("256m", args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         processes.add(p);
@@ -225,20 +224,13 @@ class SecurityEndToEndIT {
         return p;
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static String jar() {
-        return System.getProperty("cdcsink.jar", "../cdcsink-cli/target/cdc-sink.jar");
-    }
-
     /** {@code cdc-sink make-jwt -k ec.key ... -o out.jwt} through the jar; returns the token. */
     private String makeJwt(String... allow) throws Exception {
         Path out = dir.resolve("out-" + (nextKey++) + ".jwt");
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar(), "make-jwt", "-k",
-                dir.resolve("ec.key").toString(), "-o", out.toString()));
-        cmd.addAll(List.of(allow));
+        List<String> args = new ArrayList<>(List.of("make-jwt", "-k", dir.resolve("ec.key").toString(), "-o",
+                out.toString()));
+        args.addAll(List.of(allow));
+        List<String> cmd = JarCommand.of("256m", args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(output).isZero();

@@ -51,6 +51,8 @@ public final class ChangefeedReceiver {
                 pipeline.resolved(w.schema(), decoded.resolved().get());
             } else if (!decoded.mutations().isEmpty()) {
                 pipeline.accept(decoded.mutations());
+            } else {
+                pipeline.requireTarget(w.schema());
             }
         } else if (path instanceof ChangefeedPath.NdjsonFile f) {
             List<Mutation> mutations = ndjsonParser.parse(f.table(), body);
@@ -58,6 +60,8 @@ public final class ChangefeedReceiver {
                 Map<TableName, List<Mutation>> batch = new LinkedHashMap<>();
                 batch.put(f.table(), mutations);
                 pipeline.accept(batch);
+            } else {
+                pipeline.requireTarget(f.table().schemaName());
             }
         } else if (path instanceof ChangefeedPath.ResolvedFile r) {
             // The body of a resolved file is empty by design: the file name carries the timestamp.

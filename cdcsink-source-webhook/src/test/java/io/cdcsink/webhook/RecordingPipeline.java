@@ -17,6 +17,7 @@ final class RecordingPipeline implements Pipeline {
 
     final List<Map<TableName, List<Mutation>>> accepted = new CopyOnWriteArrayList<>();
     final List<Resolved> resolved = new CopyOnWriteArrayList<>();
+    final List<SchemaName> targetChecks = new CopyOnWriteArrayList<>();
     final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
     @Override
@@ -29,6 +30,12 @@ final class RecordingPipeline implements Pipeline {
     public void resolved(SchemaName schema, Hlc hlc) {
         failIfAsked();
         resolved.add(new Resolved(schema, hlc));
+    }
+
+    @Override
+    public void requireTarget(SchemaName schema) {
+        failIfAsked();
+        targetChecks.add(schema);
     }
 
     @Override

@@ -137,13 +137,18 @@ class WebhookServerIT {
     }
 
     @Test
-    void emptyBodiesSucceedWithoutPipelineCalls() throws Exception {
+    void emptyBodiesSucceedAfterOnlyATargetCheck() throws Exception {
         start(allowAll);
         for (var r : List.of(post("/db/public", ""), send("PUT", NDJSON, ""), send("PUT", NDJSON, "\n\n"))) {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("OK\n");
         }
         assertThat(pipeline.calls()).isZero();
+        assertThat(pipeline.targetChecks).containsExactly(SCHEMA, SCHEMA, SCHEMA);
+        pipeline.failure.set(new BadInputException("unknown target database \"db\""));
+        var missing = post("/db/public", "");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.body()).contains("unknown target database");
     }
 
     @Test

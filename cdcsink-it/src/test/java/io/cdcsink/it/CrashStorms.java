@@ -1,0 +1,97 @@
+package io.cdcsink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Crash safety and the consistency checker, shared by the per-source storm tests: the real jar is killed with
+ * SIGKILL at least 20 times at seeded random moments (start-up included) while a bank workload writes to the
+ * source; a reader checks the bank invariant on the target the whole time. Consistent mode must never show half a
+ * transaction, and at the end source and target must be equal row by row. {@code -Dstorm.seed} replays a run,
+ * {@code -Dstorm.kills} changes the number of kills. One class per source lets the storms run in parallel forks.
+ */
+final class CrashStorms {
+    private CrashStorms() {
+    }
+
+    static void ddl(Callable<Connection> db) throws Exception {
+        try (Connection c = db.call(); Statement s = c.createStatement()) {
+            for (String sql : Bank.ddl()) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    static void storm(String name, long defaultSeed, Callable<CdcSinkProcess> starter,
+                              Callable<Connection> source, Callable<Connection> target) throws Exception {
+        long seed = KillStorm.seed(defaultSeed);
+        Bank bank = new Bank(seed);
+        KillStorm.Result result;
+        long rows;
+        try (InvariantReader reader = new InvariantReader(() -> connect(target))) {
+            result = new KillStorm(seed, KillStorm.kills(), starter).run(source, bank);
+            try {
+                rows = awaitSame(source, target, Duration.ofSeconds(120));
+            } finally {
+                result.process().close();
+            }
+            reader.close();
+            System.out.printf("crash storm %s: seed=%d kills=%d (during start-up %d) transfers=%d invariant reads=%d"
+                            + " violations=%d rows compared=%d%n", name, seed, result.figures().kills(),
+                    result.figures().duringStartup(), result.figures().transfers(), reader.reads(),
+                    reader.violations().size(), rows);
+            assertThat(reader.violations()).as("half-applied transactions seen on the target (seed %d)", seed)
+                    .isEmpty();
+            assertThat(reader.reads()).as("invariant reads").isGreaterThan(100);
+        }
+        assertThat(result.figures().kills()).isGreaterThanOrEqualTo(Math.min(20, KillStorm.kills()));
+        assertThat(result.figures().transfers()).isGreaterThan(0);
+        try (Connection t = target.call()) {
+            assertThat(Bank.totals(t).money()).isEqualTo(Bank.TOTAL);
+            assertThat(Bank.rows(t, "bank_log")).hasSize((int) result.figures().transfers());
+        }
+    }
+
+    private static Connection connect(Callable<Connection> db) throws SQLException {
+        try {
+            return db.call();
+        } catch (SQLException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SQLException(e);
+        }
+    }
+
+    /** Waits until every bank table is equal row by row on both sides; returns the rows compared. */
+    private static long awaitSame(Callable<Connection> source, Callable<Connection> target, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long compared = 0;
+            List<String> differing = new ArrayList<>();
+            try (Connection s = source.call(); Connection t = target.call()) {
+                for (String table : Bank.TABLES) {
+                    List<String> want = Bank.rows(s, table);
+                    List<String> got = Bank.rows(t, table);
+                    compared += want.size();
+                    if (!want.equals(got)) {
+                        differing.add(table + " (source " + want.size() + " rows, target " + got.size() + ")");
+                    }
+                }
+            }
+            if (differing.isEmpty()) {
+                return compared;
+            }
+            assertThat(System.nanoTime()).as("source and target equal; differing: " + differing)
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+}
