@@ -15,10 +15,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +34,16 @@ import org.slf4j.LoggerFactory;
 /** One HikariCP pool per target database, opened on first use; the dialect is detected once at startup. */
 public final class HikariTargetPools implements TargetPools {
     private static final Logger LOG = LoggerFactory.getLogger(HikariTargetPools.class);
+    private static final Duration PING_BUDGET = Duration.ofSeconds(3);
 
     private final TargetConfig config;
     private final Map<String, HikariDataSource> pools = new ConcurrentHashMap<>();
+    private final ExecutorService pingExecutor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "target-health-check");
+        t.setDaemon(true);
+        return t;
+    });
+    private CompletableFuture<Boolean> pingInFlight;
     private final TargetDialect dialect;
 
     /**
@@ -141,11 +156,38 @@ public final class HikariTargetPools implements TargetPools {
         return out;
     }
 
+    /**
+     * Answers within {@link #PING_BUDGET}: a pool whose server just went away can block a borrower for the whole
+     * connect timeout, and a health check must say "down" sooner than that. One probe runs at a time; callers that
+     * arrive meanwhile wait for the same answer.
+     */
     @Override
     public boolean ping() {
+        CompletableFuture<Boolean> probe;
+        synchronized (pingExecutor) {
+            if (pingInFlight == null || pingInFlight.isDone()) {
+                pingInFlight = CompletableFuture.supplyAsync(this::probe, pingExecutor);
+            }
+            probe = pingInFlight;
+        }
+        try {
+            return probe.get(PING_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("health check failed: the target did not answer within {} s", PING_BUDGET.toSeconds());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | RejectedExecutionException e) {
+            LOG.warn("health check failed: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean probe() {
         try (Connection c = forDatabase(config.connection().defaultDatabase()).getConnection();
              Statement s = c.createStatement()) {
-            s.setQueryTimeout(5);
+            s.setQueryTimeout((int) PING_BUDGET.toSeconds());
             return s.execute("SELECT 1");
         } catch (SQLException | RuntimeException e) {
             LOG.warn("health check failed: {}", e.getMessage());
@@ -155,6 +197,7 @@ public final class HikariTargetPools implements TargetPools {
 
     @Override
     public void close() {
+        pingExecutor.shutdownNow();
         synchronized (pools) {
             pools.values().forEach(HikariDataSource::close);
             pools.clear();

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +48,7 @@ class ApplyConfigEndToEndIT {
             configure("val", "src_name", "'value'");
             configure("overflow", "extras", "true");
             configure("junk", "ignore", "true");
-            hangUp(p);
+            p.hangUp();
             await(() -> http.get(p.uri("/_/config/apply")).body().contains("\"CASColumns\" : [ \"ver\" ]"));
             String shown = http.get(p.uri("/_/config/apply")).body();
             assertThat(shown).contains("\"" + db + ".public.t\"", "\"ts\" : 600000000000", "\"val\" : \"$0 || '!'\"",
@@ -71,7 +70,7 @@ class ApplyConfigEndToEndIT {
 
             // A broken configuration (gap in cas_order) is reported and the previous one stays in force.
             configure("val", "cas_order", "3");
-            hangUp(p);
+            p.hangUp();
             await(() -> p.logText().contains("cas_order values must be contiguous"));
             assertThat(http.get(p.uri("/_/config/apply")).body()).contains("\"CASColumns\" : [ \"ver\" ]");
 
@@ -89,7 +88,7 @@ class ApplyConfigEndToEndIT {
             var hook = p.uri("/" + db + "/public");
             assertOk(http.post(hook, batch(row(1, 1, "a", Instant.now(), ""), "10.0")));
             configure("bad_column", "cas_order", "1");
-            hangUp(p);
+            p.hangUp();
             await(() -> http.get(p.uri("/_/config/apply")).body().contains("bad_column"));
             Http.Reply r = http.post(hook, batch(row(2, 1, "b", Instant.now(), ""), "20.0"));
             assertThat(r.status()).isEqualTo(400);
@@ -122,12 +121,6 @@ class ApplyConfigEndToEndIT {
         sql("INSERT INTO _cdc_sink.apply_config (target_db, target_schema, target_table, target_column, " + setting
                 + ") VALUES ('" + db + "', 'public', 't', '" + column + "', " + value + ") ON CONFLICT (target_db, "
                 + "target_schema, target_table, target_column) DO UPDATE SET " + setting + " = excluded." + setting);
-    }
-
-    private static void hangUp(CdcSinkProcess p) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(kill.exitValue()).isZero();
     }
 
     private static void await(Callable<Boolean> condition) throws Exception {

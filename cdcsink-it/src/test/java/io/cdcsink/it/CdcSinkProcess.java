@@ -32,6 +32,14 @@ final class CdcSinkProcess implements AutoCloseable {
     }
 
     /**
+     * Launches {@code cdc-sink start} on the given port without waiting for it to become healthy: a test that kills
+     * and restarts it keeps one address for its clients.
+     */
+    static CdcSinkProcess startingOn(int port, String conn, String name, String... flags) throws Exception {
+        return spawn(name, port, JarCommand.of("256m", startArgs(conn, port, List.of(flags))));
+    }
+
+    /**
      * Runs {@code java <jvm...> start ...} like {@link #start} but with a caller-built JVM command line (which ends in
      * {@code -jar <jar>}), e.g. to dump a class-data archive.
      */
@@ -80,7 +88,7 @@ final class CdcSinkProcess implements AutoCloseable {
         return new CdcSinkProcess(p, port, log);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -122,6 +130,14 @@ final class CdcSinkProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** SIGHUP: cdc-sink reloads its configuration. */
+    void hangUp() throws Exception {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -HUP " + process.pid() + " failed");
+        }
     }
 
     /** SIGKILL: the process gets no chance to clean up. */

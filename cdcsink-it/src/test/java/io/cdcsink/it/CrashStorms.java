@@ -29,14 +29,54 @@ final class CrashStorms {
         }
     }
 
-    static void storm(String name, long defaultSeed, Callable<CdcSinkProcess> starter,
-                              Callable<Connection> source, Callable<Connection> target) throws Exception {
-        long seed = KillStorm.seed(defaultSeed);
+    /** The source side of a storm: how to commit one transfer, and what the source holds now. */
+    interface BankSource {
+        /** Commits one transfer; called from the storm's writer thread only. */
+        void transfer() throws Exception;
+
+        long transfers();
+
+        /** Every row of a bank table as {@link Bank#rows} formats them, in key order. */
+        List<String> rows(String table) throws Exception;
+    }
+
+    /** A source database written with {@link Bank} over {@code writer}, read over new connections of {@code db}. */
+    static BankSource sql(long seed, Connection writer, Callable<Connection> db) {
         Bank bank = new Bank(seed);
+        return new BankSource() {
+            @Override
+            public void transfer() throws Exception {
+                bank.transfer(writer);
+            }
+
+            @Override
+            public long transfers() {
+                return bank.transfers();
+            }
+
+            @Override
+            public List<String> rows(String table) throws Exception {
+                try (Connection c = db.call()) {
+                    return Bank.rows(c, table);
+                }
+            }
+        };
+    }
+
+    static void storm(String name, long defaultSeed, Callable<CdcSinkProcess> starter, Callable<Connection> source,
+                      Callable<Connection> target) throws Exception {
+        long seed = KillStorm.seed(defaultSeed);
+        try (Connection writer = source.call()) {
+            storm(name, seed, starter, sql(seed, writer, source), target);
+        }
+    }
+
+    static void storm(String name, long seed, Callable<CdcSinkProcess> starter, BankSource source,
+                      Callable<Connection> target) throws Exception {
         KillStorm.Result result;
         long rows;
         try (InvariantReader reader = new InvariantReader(() -> connect(target))) {
-            result = new KillStorm(seed, KillStorm.kills(), starter).run(source, bank);
+            result = new KillStorm(seed, KillStorm.kills(), starter).run(source::transfer, source::transfers);
             try {
                 rows = awaitSame(source, target, Duration.ofSeconds(120));
             } finally {
@@ -59,7 +99,7 @@ final class CrashStorms {
         }
     }
 
-    private static Connection connect(Callable<Connection> db) throws SQLException {
+    static Connection connect(Callable<Connection> db) throws SQLException {
         try {
             return db.call();
         } catch (SQLException e) {
@@ -70,15 +110,14 @@ final class CrashStorms {
     }
 
     /** Waits until every bank table is equal row by row on both sides; returns the rows compared. */
-    private static long awaitSame(Callable<Connection> source, Callable<Connection> target, Duration timeout)
-            throws Exception {
+    static long awaitSame(BankSource source, Callable<Connection> target, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long compared = 0;
             List<String> differing = new ArrayList<>();
-            try (Connection s = source.call(); Connection t = target.call()) {
+            try (Connection t = target.call()) {
                 for (String table : Bank.TABLES) {
-                    List<String> want = Bank.rows(s, table);
+                    List<String> want = source.rows(table);
                     List<String> got = Bank.rows(t, table);
                     compared += want.size();
                     if (!want.equals(got)) {

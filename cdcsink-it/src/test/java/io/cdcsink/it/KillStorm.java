@@ -1,15 +1,14 @@
 package io.cdcsink.it;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * Kills the real cdc-sink process with SIGKILL at seeded random moments while a bank workload keeps writing to the
- * source: some kills land during start-up (before the process is healthy), the rest while it applies. After the
+ * source (a database, or the changefeed emulator): some kills land during start-up (before the process is healthy), the rest while it applies. After the
  * last kill a final process catches up.
  */
 final class KillStorm {
@@ -38,14 +37,22 @@ final class KillStorm {
         return Integer.getInteger("storm.kills", 20);
     }
 
+    /** One unit of source work, e.g. a bank transfer; runs on the writer thread. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+
     /**
-     * Runs the storm with {@code bank} transfers committed on {@code source} throughout, then returns with a healthy
-     * final process (which the caller closes) and the writer stopped.
+     * Runs the storm with {@code transfer} repeated on the source throughout (about a hundred a second), then
+     * returns with a healthy final process (which the caller closes) and the writer stopped.
+     *
+     * @param transfers how many transfers the source has committed, for the figures
      */
-    Result run(Callable<Connection> source, Bank bank) throws Exception {
+    Result run(Step transfer, LongSupplier transfers) throws Exception {
         Random random = new Random(seed);
         AtomicReference<Exception> writerFailure = new AtomicReference<>();
-        Writer writer = new Writer(source, bank, writerFailure);
+        Writer writer = new Writer(transfer, writerFailure);
         writer.start();
         int early = 0;
         try {
@@ -71,7 +78,7 @@ final class KillStorm {
         }
         CdcSinkProcess last = starter.call();
         last.awaitHealthy(Duration.ofSeconds(60));
-        return new Result(last, new Figures(seed, kills, early, bank.transfers()));
+        return new Result(last, new Figures(seed, kills, early, transfers.getAsLong()));
     }
 
     /** The healthy process left running after the storm, and what the storm did. */
@@ -80,30 +87,26 @@ final class KillStorm {
 
     /** Commits transfers back to back, about a hundred a second, until halted. */
     private static final class Writer extends Thread {
-        private final Callable<Connection> source;
-        private final Bank bank;
+        private final Step transfer;
         private final AtomicReference<Exception> failure;
         private volatile boolean running = true;
 
-        Writer(Callable<Connection> source, Bank bank, AtomicReference<Exception> failure) {
+        Writer(Step transfer, AtomicReference<Exception> failure) {
             super("bank-writer");
             setDaemon(true);
-            this.source = source;
-            this.bank = bank;
+            this.transfer = transfer;
             this.failure = failure;
         }
 
         @Override
         public void run() {
-            try (Connection c = source.call()) {
+            try {
                 while (running) {
-                    bank.transfer(c);
+                    transfer.run();
                     Thread.sleep(10);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (SQLException e) {
-                failure.set(e);
             } catch (Exception e) {
                 failure.set(e);
             }

@@ -2,6 +2,7 @@ package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.testing.EmbeddedMariaDb;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,22 +12,23 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Database outages with the real jar: the target of {@code cdc-sink start}, and the source and the target of
- * {@code cdc-sink pglogical}, are stopped and restarted (same port, same data) while cdc-sink runs. While a database
+ * {@code cdc-sink pglogical} and {@code cdc-sink mylogical}, are stopped and restarted (same port, same data) while
+ * cdc-sink runs. While a database
  * is down {@code /_/healthz} answers 503 and changefeed posts 503 with {@code Retry-After}; afterwards cdc-sink
  * recovers without a restart and the target ends up exactly equal to what was sent.
  */
-@EnabledIfSystemProperty(named = "outage", matches = "true", disabledReason = "compiled but not yet run green "
-        + "(the machine was too loaded to build the jar in time); run with -Doutage=true, then remove this gate")
 class OutageIT {
     private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final String DDL = "CREATE TABLE acct (k INT PRIMARY KEY, bal BIGINT, note TEXT)";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
@@ -43,10 +45,11 @@ class OutageIT {
                 long down = System.nanoTime();
                 target.down();
                 awaitStatus(p, "/_/healthz", 503);
+                double unhealthy = (System.nanoTime() - down) / 1e9;
+                long sent = System.nanoTime();
                 HttpResponse<String> refused = post(hook, batch(51, 100, 3));
                 System.out.printf("OUTAGE webhook target down: healthz 503 after %.1f s, post answered %d in "
-                        + "%.1f s%n", (System.nanoTime() - down) / 1e9, refused.statusCode(),
-                        (System.nanoTime() - down) / 1e9);
+                        + "%.1f s%n", unhealthy, refused.statusCode(), (System.nanoTime() - sent) / 1e9);
                 assertThat(refused.statusCode()).isEqualTo(503);
                 assertThat(refused.headers().firstValue("Retry-After")).isPresent();
                 HttpResponse<String> refusedResolved = post(hook, resolved(4));
@@ -77,54 +80,106 @@ class OutageIT {
         try (RestartablePg source = RestartablePg.start(); RestartablePg target = RestartablePg.start()) {
             source.exec("postgres", "CREATE DATABASE src");
             target.exec("postgres", "CREATE DATABASE dst");
-            String ddl = "CREATE TABLE acct (k INT PRIMARY KEY, bal BIGINT, note TEXT)";
-            source.exec("src", ddl, "CREATE PUBLICATION pub FOR ALL TABLES",
+            source.exec("src", DDL, "CREATE PUBLICATION pub FOR ALL TABLES",
                     "SELECT pg_create_logical_replication_slot('cdc_sink_src', 'pgoutput')",
                     "INSERT INTO acct SELECT g, 1000, 'start' FROM generate_series(1, 200) g");
-            target.exec("dst", ddl);
+            target.exec("dst", DDL);
             List<String> flags = List.of("--sourceConn", source.url("src"), "--targetConn", target.url("postgres"),
                     "--targetDB", "dst", "--publicationName", "pub", "--slotName", "cdc_sink_src",
                     "--standbyTimeout", "500ms", "--retryDelay", "250ms", "--targetDBConns", "4");
             try (CdcSinkProcess p = CdcSinkProcess.logical("pglogical", "outage-pglogical", flags)) {
-                awaitSame(source, target);
-                transfers(source, 0);
-
-                // Source outage in the middle of the stream.
-                source.down();
-                awaitStatus(p, "/_/healthz", 503);
-                Thread.sleep(1000);
-                source.up();
-                transfers(source, 1);
-                awaitStatus(p, "/_/healthz", 200);
-                awaitSame(source, target);
-
-                // Target outage: the source keeps changing meanwhile.
-                target.down();
-                transfers(source, 2);
-                awaitStatus(p, "/_/healthz", 503);
-                transfers(source, 3);
-                target.up();
-                awaitStatus(p, "/_/healthz", 200);
-                awaitSame(source, target);
-                assertThat(sum(target)).isEqualTo(200_000);
-                String log = p.logText();
-                System.out.printf("OUTAGE pglogical: %d retries logged, source and target equal (%s)%n",
-                        log.lines().filter(l -> l.contains("retrying in")).count(), digest(target, "dst"));
-                assertThat(p.isAlive()).isTrue();
+                outages("pglogical", p, new Side(source::up, source::down, () -> source.dataSource("src")
+                        .getConnection()), target);
             }
         }
     }
 
+    @Test
+    void mylogicalSourceAndTargetOutages() throws Exception {
+        EmbeddedMariaDb maria = EmbeddedMariaDb.startPrivate();
+        try (RestartablePg target = RestartablePg.start()) {
+            String gtid = maria.gtidBinlogPos();
+            maria.execute("", "CREATE DATABASE src");
+            maria.execute("src", DDL);
+            try (Connection c = maria.connect("src"); Statement s = c.createStatement()) {
+                for (int k = 1; k <= 200; k++) {
+                    s.addBatch("INSERT INTO acct VALUES (" + k + ", 1000, 'start')");
+                }
+                s.executeBatch();
+            }
+            target.exec("postgres", "CREATE DATABASE dst");
+            target.exec("dst", DDL);
+            List<String> flags = List.of("--sourceConn", maria.sourceConn(), "--targetConn",
+                    target.url("postgres"), "--targetDB", "dst", "--sourceDatabase", "src", "--defaultGTIDSet", gtid,
+                    "--standbyTimeout", "500ms", "--retryDelay", "250ms", "--targetDBConns", "4");
+            try (CdcSinkProcess p = CdcSinkProcess.logical("mylogical", "outage-mylogical", flags)) {
+                outages("mylogical", p, new Side(maria::up, maria::down, () -> maria.connect("src")), target);
+            }
+        } finally {
+            maria.down();
+        }
+    }
+
+    /** A source database a test can stop and start. */
+    private record Side(Action up, Action down, Callable<Connection> connect) {
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /** A source outage, then a target outage while the source keeps changing; the target must end equal. */
+    private void outages(String name, CdcSinkProcess p, Side source, RestartablePg target) throws Exception {
+        Callable<Connection> dst = () -> target.dataSource("dst").getConnection();
+        awaitSame(source.connect(), dst);
+        transfers(source.connect(), 0);
+
+        long down = System.nanoTime();
+        source.down().run();
+        awaitStatus(p, "/_/healthz", 503);
+        double sourceUnhealthy = (System.nanoTime() - down) / 1e9;
+        Thread.sleep(1000);
+        source.up().run();
+        long up = System.nanoTime();
+        transfers(source.connect(), 1);
+        awaitStatus(p, "/_/healthz", 200);
+        double sourceHealthy = (System.nanoTime() - up) / 1e9;
+        awaitSame(source.connect(), dst);
+
+        down = System.nanoTime();
+        target.down();
+        transfers(source.connect(), 2);
+        awaitStatus(p, "/_/healthz", 503);
+        double targetUnhealthy = (System.nanoTime() - down) / 1e9;
+        transfers(source.connect(), 3);
+        target.up();
+        up = System.nanoTime();
+        awaitStatus(p, "/_/healthz", 200);
+        double targetHealthy = (System.nanoTime() - up) / 1e9;
+        int rows = awaitSame(source.connect(), dst);
+        try (Connection c = dst.call(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT sum(bal) FROM acct")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(200_000);
+        }
+        System.out.printf("OUTAGE %s: source down -> healthz 503 in %.1f s, back -> 200 in %.1f s; target down ->"
+                        + " 503 in %.1f s, back -> 200 in %.1f s; %d retries logged; %d rows equal%n", name,
+                sourceUnhealthy, sourceHealthy, targetUnhealthy, targetHealthy,
+                p.logText().lines().filter(l -> l.contains("retrying in")).count(), rows);
+        assertThat(p.isAlive()).isTrue();
+    }
+
     /** 50 transactions moving money between accounts: the total stays 200 000. */
-    private static void transfers(RestartablePg source, int round) throws SQLException {
-        try (Connection c = source.dataSource("src").getConnection(); Statement s = c.createStatement()) {
+    private static void transfers(Callable<Connection> source, int round) throws Exception {
+        try (Connection c = source.call(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
             for (int i = 0; i < 50; i++) {
                 int from = 1 + (i * 7 + round * 13) % 200;
                 int to = 1 + (i * 11 + round * 17 + 1) % 200;
-                s.execute("BEGIN");
                 s.execute("UPDATE acct SET bal = bal - 5, note = 'r" + round + "' WHERE k = " + from);
                 s.execute("UPDATE acct SET bal = bal + 5 WHERE k = " + to);
-                s.execute("COMMIT");
+                c.commit();
             }
         }
     }
@@ -181,29 +236,27 @@ class OutageIT {
         return out;
     }
 
-    private static void awaitSame(RestartablePg source, RestartablePg target) throws Exception {
+    /** Waits until both sides hold the same rows; returns how many. */
+    private static int awaitSame(Callable<Connection> source, Callable<Connection> target) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!digest(source, "src").equals(digest(target, "dst"))) {
+        while (true) {
+            List<String> want = acct(source);
+            if (want.equals(acct(target))) {
+                return want.size();
+            }
             assertThat(System.nanoTime()).as("target equals source").isLessThan(deadline);
             Thread.sleep(100);
         }
     }
 
-    /** Every row's text form in order: equal digests mean equal tables. */
-    private static String digest(RestartablePg pg, String db) throws SQLException {
-        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, '|'"
-                     + " ORDER BY x.k)), '') FROM acct x")) {
-            rs.next();
-            return rs.getString(1);
+    private static List<String> acct(Callable<Connection> db) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.call(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT k, bal, note FROM acct ORDER BY k")) {
+            while (rs.next()) {
+                out.add(rs.getInt(1) + "|" + rs.getLong(2) + "|" + rs.getString(3));
+            }
         }
-    }
-
-    private static long sum(RestartablePg pg) throws SQLException {
-        try (Connection c = pg.dataSource("dst").getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT sum(bal) FROM acct")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return out;
     }
 }

@@ -43,6 +43,32 @@ public final class EmbeddedMariaDb {
         return Holder.INSTANCE;
     }
 
+    /**
+     * A server of the caller's own, for a test that stops and restarts it ({@link #down()}, {@link #up()}); the
+     * shared one must stay up for the other tests of the JVM.
+     */
+    public static EmbeddedMariaDb startPrivate() {
+        return start();
+    }
+
+    /** Stops the server; its data directory and port stay for {@link #up()}. */
+    public synchronized void down() {
+        try {
+            db.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the test MariaDB server", e);
+        }
+    }
+
+    /** Starts a stopped server again on the same port with the same data. */
+    public synchronized void up() {
+        try {
+            db.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot restart the test MariaDB server", e);
+        }
+    }
+
     private static EmbeddedMariaDb start() {
         try {
             int port = freePort();

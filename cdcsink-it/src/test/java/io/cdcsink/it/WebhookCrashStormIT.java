@@ -1,0 +1,44 @@
+package io.cdcsink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.testing.EmbeddedPg;
+import io.cdcsink.webhook.emulator.ChangefeedEmulator;
+import io.cdcsink.webhook.emulator.EmulatorConfig;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link CrashStorms} for the webhook: the changefeed emulator posts the bank workload live from three "nodes"
+ * (shuffled, with duplicates) to {@code cdc-sink start} in consistent mode, which is killed and restarted on the
+ * same port. The emulator retries what a killed process did not acknowledge, as a changefeed does.
+ */
+class WebhookCrashStormIT {
+    private final EmbeddedPg target = EmbeddedPg.shared();
+
+    @Test
+    void webhookSurvivesAKillStormWithoutLossOrHalfTransactions() throws Exception {
+        String db = target.freshDatabase("webstorm");
+        try (Connection c = target.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            for (String sql : BankFeed.ddl()) {
+                s.execute(sql);
+            }
+        }
+        long seed = KillStorm.seed(707);
+        int port = CdcSinkProcess.freePort();
+        String conn = "postgresql://postgres@localhost:" + target.port() + "/" + db + "?sslmode=disable";
+        EmulatorConfig config = EmulatorConfig.to("/" + db + "/public").withNodes(3).withShuffle(true)
+                .withDuplicateProbability(0.1).withSenders(4).withBatchSize(20)
+                .withResolvedInterval(Duration.ofMillis(200)).withSeed(seed).withRetryTimeout(Duration.ofMinutes(3));
+        try (ChangefeedEmulator emulator = new ChangefeedEmulator(URI.create("http://127.0.0.1:" + port), config)) {
+            BankFeed feed = new BankFeed(seed, System.currentTimeMillis() * 1_000_000L, emulator::submit);
+            feed.open();
+            CrashStorms.storm("webhook", seed, () -> CdcSinkProcess.startingOn(port, conn, "storm-webhook"), feed,
+                    target.dataSource(db)::getConnection);
+            assertThat(emulator.failure()).as("the emulator gave up").isEmpty();
+        }
+    }
+}
