@@ -4,9 +4,8 @@ import io.cdcsink.api.Hlc;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
-import io.cdcsink.core.logical.LogicalModule;
+import io.cdcsink.pg.PgLogical;
 import io.cdcsink.pg.PgLogicalConfig;
-import io.cdcsink.pg.PgLogicalDialect;
 import io.cdcsink.webhook.WebhookConfig;
 import io.cdcsink.webhook.WebhookModule;
 import io.cdcsink.webhook.WebhookServer;
@@ -25,7 +24,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -100,9 +98,8 @@ final class Demo {
         Replicator pglogical = resources.add(Replicator.builder()
                 .target(TargetConfig.of(DemoServers.connection(target, "pglogical")).withMaxPoolSize(8))
                 .withoutStaging()
-                .module(new LogicalModule(new PgLogicalDialect(pg), LogicalConfig.defaults("pglogical", "pglogical")
-                        .withStandbyTimeout(Duration.ofMillis(500)).withRetryDelay(Duration.ofSeconds(1)),
-                        Optional.empty()))
+                .module(PgLogical.module(pg, LogicalConfig.defaults("pglogical", "pglogical")
+                        .withStandbyTimeout(Duration.ofMillis(500)).withRetryDelay(Duration.ofSeconds(1))))
                 .start());
         int port = webhook.service(WebhookServer.class).port();
         EmulatorConfig feed = EmulatorConfig.to("/webhook/public").withNodes(config.nodes()).withShuffle(true)
