@@ -3,6 +3,7 @@ package io.cdcsink.it;
 import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
 import java.sql.Connection;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +14,27 @@ class MyLogicalCrashStormIT {
     @Test
     void mylogicalSurvivesAKillStormWithoutLossOrHalfTransactions() throws Exception {
         EmbeddedMariaDb maria = EmbeddedMariaDb.shared();
+        Dbs dbs = prepare(maria);
+        CrashStorms.storm("mylogical", 606,
+                () -> CdcSinkProcess.logicalStarting("mylogical", "storm-mylogical", flags(maria, dbs)),
+                () -> maria.connect(dbs.source()), target.dataSource(dbs.target())::getConnection);
+    }
+
+    @Test
+    void mylogicalImmediateModeEndsEqualToTheSource() throws Exception {
+        EmbeddedMariaDb maria = EmbeddedMariaDb.shared();
+        Dbs dbs = prepare(maria);
+        List<String> flags = new ArrayList<>(flags(maria, dbs));
+        flags.add("--immediate");
+        CrashStorms.immediate("mylogical", 616, () -> CdcSinkProcess.logical("mylogical", "bank-mylogical", flags),
+                () -> maria.connect(dbs.source()), target.dataSource(dbs.target())::getConnection, 1_000);
+    }
+
+    /** The databases and the GTID position from which the source's bank transactions are read. */
+    private record Dbs(String source, String target, String gtid) {
+    }
+
+    private Dbs prepare(EmbeddedMariaDb maria) throws Exception {
         String sourceDb = maria.newDatabase("stormsrc");
         String targetDb = target.freshDatabase("stormdst");
         CrashStorms.ddl(() -> maria.connect(sourceDb));
@@ -21,12 +43,13 @@ class MyLogicalCrashStormIT {
         try (Connection c = maria.connect(sourceDb)) {
             Bank.open(c);
         }
-        List<String> flags = List.of("--sourceConn", maria.sourceConn(),
+        return new Dbs(sourceDb, targetDb, gtid);
+    }
+
+    private List<String> flags(EmbeddedMariaDb maria, Dbs dbs) {
+        return List.of("--sourceConn", maria.sourceConn(),
                 "--targetConn", "postgresql://postgres@localhost:" + target.port() + "/postgres?sslmode=disable",
-                "--targetDB", targetDb, "--sourceDatabase", sourceDb, "--defaultGTIDSet", gtid,
+                "--targetDB", dbs.target(), "--sourceDatabase", dbs.source(), "--defaultGTIDSet", dbs.gtid(),
                 "--standbyTimeout", "500ms", "--retryDelay", "300ms", "--targetDBConns", "8");
-        CrashStorms.storm("mylogical", 606,
-                () -> CdcSinkProcess.logicalStarting("mylogical", "storm-mylogical", flags),
-                () -> maria.connect(sourceDb), target.dataSource(targetDb)::getConnection);
     }
 }

@@ -3,6 +3,7 @@ package io.cdcsink.it;
 import io.cdcsink.testing.EmbeddedPg;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +26,27 @@ class PgLogicalCrashStormIT {
 
     @Test
     void pglogicalSurvivesAKillStormWithoutLossOrHalfTransactions() throws Exception {
+        Dbs dbs = prepare();
+        CrashStorms.storm("pglogical", 505,
+                () -> CdcSinkProcess.logicalStarting("pglogical", "storm-pglogical", flags(dbs)),
+                pgSource.dataSource(dbs.source())::getConnection, target.dataSource(dbs.target())::getConnection);
+    }
+
+    @Test
+    void pglogicalImmediateModeEndsEqualToTheSource() throws Exception {
+        Dbs dbs = prepare();
+        List<String> flags = new ArrayList<>(flags(dbs));
+        flags.add("--immediate");
+        CrashStorms.immediate("pglogical", 515, () -> CdcSinkProcess.logical("pglogical", "bank-pglogical", flags),
+                pgSource.dataSource(dbs.source())::getConnection, target.dataSource(dbs.target())::getConnection,
+                1_000);
+    }
+
+    private record Dbs(String source, String target) {
+    }
+
+    /** Bank tables on both sides, a publication and a slot on the source, the accounts opened. */
+    private Dbs prepare() throws Exception {
         String sourceDb = pgSource.freshDatabase("stormsrc");
         String targetDb = target.freshDatabase("stormdst");
         CrashStorms.ddl(pgSource.dataSource(sourceDb)::getConnection);
@@ -34,13 +56,15 @@ class PgLogicalCrashStormIT {
             s.execute("SELECT pg_create_logical_replication_slot('storm_" + sourceDb + "', 'pgoutput')");
             Bank.open(c);
         }
-        List<String> flags = List.of(
-                "--sourceConn", "postgresql://postgres@localhost:" + pgSource.port() + "/" + sourceDb
+        return new Dbs(sourceDb, targetDb);
+    }
+
+    private List<String> flags(Dbs dbs) {
+        return List.of(
+                "--sourceConn", "postgresql://postgres@localhost:" + pgSource.port() + "/" + dbs.source()
                         + "?sslmode=disable",
                 "--targetConn", "postgresql://postgres@localhost:" + target.port() + "/postgres?sslmode=disable",
-                "--targetDB", targetDb, "--publicationName", "bank_pub", "--slotName", "storm_" + sourceDb,
+                "--targetDB", dbs.target(), "--publicationName", "bank_pub", "--slotName", "storm_" + dbs.source(),
                 "--standbyTimeout", "500ms", "--retryDelay", "300ms", "--targetDBConns", "8");
-        CrashStorms.storm("pglogical", 505, () -> CdcSinkProcess.logicalStarting("pglogical", "storm-pglogical", flags),
-                pgSource.dataSource(sourceDb)::getConnection, target.dataSource(targetDb)::getConnection);
     }
 }

@@ -42,13 +42,7 @@ class WebhookBankIT {
              ChangefeedEmulator emulator = new ChangefeedEmulator(p.uri(""), feedConfig(31))) {
             BankFeed feed = new BankFeed(31, System.currentTimeMillis() * 1_000_000L, emulator::submit);
             feed.open();
-            for (int i = 0; i < TRANSFERS; i++) {
-                feed.transfer();
-            }
-            EmulatorStats stats = emulator.finish(Duration.ofMinutes(2));
-            long rows = CrashStorms.awaitSame(feed, target(), Duration.ofSeconds(60));
-            reader.close();
-            report("consistent", stats, reader, rows);
+            EmulatorStats stats = transfers("consistent", feed, emulator, reader);
             assertThat(reader.violations()).as("half-applied transactions seen on the target").isEmpty();
             assertThat(reader.reads()).isGreaterThan(100);
             assertThat(stats.duplicateBatches()).isPositive();
@@ -78,13 +72,7 @@ class WebhookBankIT {
                 assertThat(System.nanoTime()).as("CAS configuration reloaded").isLessThan(deadline);
                 Thread.sleep(100);
             }
-            for (int i = 0; i < TRANSFERS; i++) {
-                feed.transfer();
-            }
-            EmulatorStats stats = emulator.finish(Duration.ofMinutes(2));
-            long rows = CrashStorms.awaitSame(feed, target(), Duration.ofSeconds(60));
-            reader.close();
-            report("immediate+CAS", stats, reader, rows);
+            EmulatorStats stats = transfers("immediate+CAS", feed, emulator, reader);
             assertThat(stats.duplicateBatches()).isPositive();
             try (Connection c = pg.dataSource(db).getConnection()) {
                 assertThat(Bank.totals(c).consistent()).isTrue();
@@ -97,10 +85,22 @@ class WebhookBankIT {
                 .withSenders(4).withBatchSize(25).withResolvedInterval(Duration.ofMillis(50)).withSeed(seed);
     }
 
-    private static void report(String mode, EmulatorStats stats, InvariantReader reader, long rows) {
+    /**
+     * Feeds the transfers, waits until the emulator has delivered them and the target equals the feed, stops the
+     * reader and prints the figures.
+     */
+    private EmulatorStats transfers(String mode, BankFeed feed, ChangefeedEmulator emulator, InvariantReader reader)
+            throws Exception {
+        for (int i = 0; i < TRANSFERS; i++) {
+            feed.transfer();
+        }
+        EmulatorStats stats = emulator.finish(Duration.ofMinutes(2));
+        long rows = CrashStorms.awaitSame(feed, target(), Duration.ofSeconds(60));
+        reader.close();
         System.out.printf("webhook bank %s: transactions=%d batches=%d (duplicates %d) retries=%d invariant reads=%d"
                         + " violations=%d rows compared=%d%n", mode, stats.transactions(), stats.batches(),
                 stats.duplicateBatches(), stats.retries(), reader.reads(), reader.violations().size(), rows);
+        return stats;
     }
 
     private Callable<Connection> target() {

@@ -10,6 +10,7 @@ final class LimitedInputStream extends FilterInputStream {
     private long count;
 
     private final long declared;
+    private boolean exhausted;
 
     /**
      * @param declared the Content-Length the client announced, or -1; checked at the first read so that a refused
@@ -25,12 +26,19 @@ final class LimitedInputStream extends FilterInputStream {
         return count;
     }
 
+    /** True once a read has reached the end of the body. */
+    boolean exhausted() {
+        return exhausted;
+    }
+
     @Override
     public int read() throws IOException {
         checkDeclared();
         int b = super.read();
         if (b >= 0) {
             add(1);
+        } else {
+            exhausted = true;
         }
         return b;
     }
@@ -41,6 +49,8 @@ final class LimitedInputStream extends FilterInputStream {
         int n = super.read(buf, off, len);
         if (n > 0) {
             add(n);
+        } else if (n < 0) {
+            exhausted = true;
         }
         return n;
     }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -94,6 +95,11 @@ public final class WebhookHandler extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
         } else if (reply.status() == 405) {
             response.getHeaders().put(HttpHeader.ALLOW, "POST, PUT");
+        }
+        if (reply.status() >= 400 && request.getLength() != 0 && !body.exhausted()) {
+            // A refused request whose body was not read: Jetty closes the connection after the answer. Saying so
+            // keeps the client from sending its next request on a connection that is about to go away.
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         response.write(true, ByteBuffer.wrap(reply.body()), callback);

@@ -131,6 +131,8 @@ class WebhookServerIT {
             var r = send(method, "/db/public", body);
             assertThat(r.statusCode()).as(method).isEqualTo(405);
             assertThat(r.headers().firstValue("Allow")).hasValue("POST, PUT");
+            // The body was not read: the connection is closed, and the client is told so it does not reuse it.
+            assertThat(r.headers().firstValue("Connection")).hasValue("close");
         }
         assertThat(send("GET", RESOLVED, "").statusCode()).isEqualTo(405);
         assertThat(pipeline.calls()).isZero();
