@@ -42,8 +42,8 @@ class OutageIT {
                 assertThat(post(hook, resolved(2)).statusCode()).isEqualTo(200);
                 awaitCount(target, 50);
 
-                long down = System.nanoTime();
                 target.down();
+                long down = System.nanoTime();
                 awaitStatus(p, "/_/healthz", 503);
                 double unhealthy = (System.nanoTime() - down) / 1e9;
                 long sent = System.nanoTime();
@@ -135,8 +135,8 @@ class OutageIT {
         awaitSame(source.connect(), dst);
         transfers(source.connect(), 0);
 
-        long down = System.nanoTime();
         source.down().run();
+        long down = System.nanoTime();
         awaitStatus(p, "/_/healthz", 503);
         double sourceUnhealthy = (System.nanoTime() - down) / 1e9;
         Thread.sleep(1000);
@@ -147,8 +147,8 @@ class OutageIT {
         double sourceHealthy = (System.nanoTime() - up) / 1e9;
         awaitSame(source.connect(), dst);
 
-        down = System.nanoTime();
         target.down();
+        down = System.nanoTime();
         transfers(source.connect(), 2);
         awaitStatus(p, "/_/healthz", 503);
         double targetUnhealthy = (System.nanoTime() - down) / 1e9;
