@@ -1,0 +1,145 @@
+package io.cdcsink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.core.Replicator;
+import io.cdcsink.core.TargetConfig;
+import io.cdcsink.core.logical.LogicalConfig;
+import io.cdcsink.pg.PgLogical;
+import io.cdcsink.pg.PgLogicalConfig;
+import io.cdcsink.testing.EmbeddedPg;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Issue #8, workload 2: pglogical catching up with a backlog, against PostgreSQL's own logical replication. A
+ * backlog of N rows ({@code id BIGINT PRIMARY KEY, name TEXT, amount NUMERIC(18,4), at TIMESTAMPTZ}) is committed
+ * behind three slots created before it: one for a native subscription on a second embedded server, one for
+ * cdc-sink in consistent mode and one for cdc-sink in immediate mode (both in this JVM through the embedding API,
+ * into the shared embedded server). Each then replicates the whole backlog alone, timed from its start until the
+ * target holds N rows. Two shapes: 5,000-row and 1-row source transactions. All three servers are embedded
+ * PostgreSQL with the same settings (fsync and synchronous_commit off). A benchmark, not a test.
+ */
+@EnabledIfSystemProperty(named = "bench", matches = "true", disabledReason = "a benchmark: mvn -B -pl cdcsink-it"
+        + " verify -Dbench=true -Dit.test=PgLogicalCatchUpBench [-Dbench.rows=500000]")
+class PgLogicalCatchUpBench {
+    private static final String DDL = "CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, amount NUMERIC(18,4),"
+            + " at TIMESTAMPTZ)";
+    private static EmbeddedPg source;
+    private static EmbeddedPg nativeTarget;
+    private final EmbeddedPg target = EmbeddedPg.shared();
+
+    @BeforeAll
+    static void startServers() {
+        source = EmbeddedPg.start();
+        nativeTarget = EmbeddedPg.start();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        source.close();
+        nativeTarget.close();
+    }
+
+    @Test
+    void catchUpAgainstANativeSubscription() throws Exception {
+        int rows = Integer.getInteger("bench.rows", 500_000);
+        // Class loading and the JIT would count against whichever cdc-sink run comes first: warm both modes up.
+        String warm = backlog(20_000, 1_000);
+        ours(warm, "ours_" + warm, 20_000, false);
+        ours(warm, "imm_" + warm, 20_000, true);
+        for (int perTransaction : List.of(5_000, 1)) {
+            String src = backlog(rows, perTransaction);
+
+            double nativeSeconds = nativeSubscription(src, rows);
+            double consistent = ours(src, "ours_" + src, rows, false);
+            double immediate = ours(src, "imm_" + src, rows, true);
+            System.out.printf("BENCH pglogical catch-up, %,d rows in %,d-row transactions: native subscription"
+                            + " %.1f s (%,.0f rows/s); cdc-sink consistent %.1f s (%,.0f rows/s, %.2fx native);"
+                            + " cdc-sink immediate %.1f s (%,.0f rows/s, %.2fx native)%n", rows, perTransaction,
+                    nativeSeconds, rows / nativeSeconds, consistent, rows / consistent, nativeSeconds / consistent,
+                    immediate, rows / immediate, nativeSeconds / immediate);
+        }
+    }
+
+    /** A new source database whose table holds {@code rows} rows, committed behind three new slots. */
+    private static String backlog(int rows, int perTransaction) throws SQLException {
+        String src = source.freshDatabase("bsrc");
+        exec(source, src, DDL, "CREATE PUBLICATION p FOR TABLE t",
+                "SELECT pg_create_logical_replication_slot('native_" + src + "', 'pgoutput')",
+                "SELECT pg_create_logical_replication_slot('ours_" + src + "', 'pgoutput')",
+                "SELECT pg_create_logical_replication_slot('imm_" + src + "', 'pgoutput')",
+                "CREATE PROCEDURE fill(n INT, per INT) LANGUAGE plpgsql AS $$ BEGIN FOR i IN 1..n LOOP"
+                        + " INSERT INTO t VALUES (i, 'name-' || i, i * 1.25, now());"
+                        + " IF i % per = 0 THEN COMMIT; END IF; END LOOP; END $$");
+        long loading = System.nanoTime();
+        exec(source, src, "CALL fill(" + rows + ", " + perTransaction + ")");
+        System.out.printf("BENCH backlog: %,d rows in %,d-row transactions committed in %.1f s%n", rows,
+                perTransaction, (System.nanoTime() - loading) / 1e9);
+        return src;
+    }
+
+    /** PostgreSQL's own apply: a subscription on the second server, enabled on the prepared slot. */
+    private double nativeSubscription(String src, int rows) throws Exception {
+        String db = nativeTarget.freshDatabase("bnative");
+        exec(nativeTarget, db, DDL, "CREATE SUBSCRIPTION s CONNECTION 'host=localhost port=" + source.port()
+                + " dbname=" + src + " user=postgres' PUBLICATION p WITH (create_slot = false, slot_name = 'native_"
+                + src + "', copy_data = false, enabled = false)");
+        long start = System.nanoTime();
+        exec(nativeTarget, db, "ALTER SUBSCRIPTION s ENABLE");
+        double seconds = awaitRows(nativeTarget, db, rows, start);
+        exec(nativeTarget, db, "ALTER SUBSCRIPTION s DISABLE", "ALTER SUBSCRIPTION s SET (slot_name = NONE)",
+                "DROP SUBSCRIPTION s");
+        return seconds;
+    }
+
+    /** cdc-sink's pglogical through the embedding API, as the {@code pglogical} command runs it. */
+    private double ours(String src, String slot, int rows, boolean immediate) throws Exception {
+        String db = target.freshDatabase(immediate ? "bimm" : "bours");
+        exec(target, db, DDL);
+        PgLogicalConfig pg = PgLogicalConfig.of("postgresql://postgres@localhost:" + source.port() + "/" + src
+                + "?sslmode=disable", "p", slot, db, Duration.ofSeconds(1));
+        LogicalConfig loop = LogicalConfig.defaults("bench", db).withImmediate(immediate);
+        long start = System.nanoTime();
+        try (Replicator replicator = Replicator.builder()
+                .target(TargetConfig.of("postgresql://postgres@localhost:" + target.port() + "/" + db
+                        + "?sslmode=disable"))
+                .withoutStaging()
+                .module(PgLogical.module(pg, loop))
+                .start()) {
+            return awaitRows(target, db, rows, start);
+        }
+    }
+
+    private static double awaitRows(EmbeddedPg pg, String db, int rows, long start) throws Exception {
+        long deadline = start + Duration.ofMinutes(30).toNanos();
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            while (true) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+                    rs.next();
+                    if (rs.getLong(1) >= rows) {
+                        return (System.nanoTime() - start) / 1e9;
+                    }
+                }
+                assertThat(System.nanoTime()).as("caught up within 30 minutes").isLessThan(deadline);
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private static void exec(EmbeddedPg pg, String db, String... sql) throws SQLException {
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        }
+    }
+}
