@@ -1,9 +1,14 @@
 package io.cdcsink.api;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
 /**
  * The SQL flavour of the target, detected from {@code SELECT version()}. Modules keep their dialect-specific SQL in
  * one class per {@link Product}; this interface carries only what every module shares: identifier quoting and
- * qualification.
+ * qualification, and the check that a schema exists.
  */
 @FunctionalInterface
 public interface TargetDialect {
@@ -24,6 +29,24 @@ public interface TargetDialect {
     default String qualify(TableName table) {
         String local = quote(table.schema()) + "." + quote(table.table());
         return product() == Product.POSTGRESQL ? local : quote(table.database()) + "." + local;
+    }
+
+    /**
+     * Refuses a schema the connection's database does not have: a request naming one could never be applied.
+     * {@code pg_namespace} answers the same on PostgreSQL and CockroachDB.
+     *
+     * @throws BadInputException when the schema does not exist
+     */
+    default void requireSchema(Connection conn, SchemaName schema) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            ps.setString(1, schema.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new BadInputException("unknown schema " + schema + ": the target database "
+                            + schema.database() + " has no schema named \"" + schema.schema() + "\"");
+                }
+            }
+        }
     }
 
     /** The dialect of a product. */

@@ -2,7 +2,6 @@ package io.cdcsink.core;
 
 import io.cdcsink.api.Applier;
 import io.cdcsink.api.ApplyResult;
-import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.CdcSinkException;
 import io.cdcsink.api.Checkpoints;
 import io.cdcsink.api.Hlc;
@@ -18,8 +17,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,15 +61,8 @@ public final class DefaultPipeline implements Pipeline {
 
     @Override
     public void requireTarget(SchemaName schema) {
-        try (Connection c = pools.forDatabase(schema.database()).getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
-            ps.setString(1, schema.schema());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new BadInputException("unknown schema " + schema + ": the target database "
-                            + schema.database() + " has no schema named \"" + schema.schema() + "\"");
-                }
-            }
+        try (Connection c = pools.forDatabase(schema.database()).getConnection()) {
+            pools.dialect().requireSchema(c, schema);
         } catch (SQLException e) {
             throw new TargetUnavailableException("could not look up target schema " + schema + ": "
                     + e.getMessage(), e);

@@ -18,8 +18,6 @@ import java.util.Optional;
  * {@link #mark}, recorded in {@code timestamps} by the resolver when their window has been applied.
  */
 public final class SqlCheckpoints implements Checkpoints {
-    private static final String SCHEMA_EXISTS = "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?";
-
     private final TargetPools pools;
     private final StagingArea area;
     private final StagingSql sql;
@@ -65,16 +63,8 @@ public final class SqlCheckpoints implements Checkpoints {
 
     private boolean markIn(Connection conn, String pending, SchemaName schema, Hlc resolved) throws SQLException {
         // A resolved timestamp for a schema the target does not have could never be applied: refuse it (400) rather
-        // than queue it. pg_namespace answers the same on PostgreSQL and CockroachDB.
-        try (PreparedStatement ps = conn.prepareStatement(SCHEMA_EXISTS)) {
-            ps.setString(1, schema.schema());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new BadInputException("unknown schema " + schema + ": the target database " + schema.database()
-                            + " has no schema named \"" + schema.schema() + "\"");
-                }
-            }
-        }
+        // than queue it.
+        pools.dialect().requireSchema(conn, schema);
         // Serialise marks of one schema so "newest so far" cannot change between the check and the insert.
         if (sql.exclusiveLock().isPresent()) {
             try (PreparedStatement lock = conn.prepareStatement(sql.exclusiveLock().get())) {
