@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.cdcsink.api.JsonText;
 import java.io.IOException;
 import java.io.StringWriter;
 
@@ -44,6 +45,33 @@ final class JsonCodec {
             // A tree built by this mapper always serialises.
             throw new IllegalStateException("could not serialise JSON", e);
         }
+    }
+
+    /**
+     * As {@link #write(JsonNode)}, with the same result, but scalars are written straight into a builder: keys are
+     * written once per mutation, and a JSON generator per key costs more than the rest of the work on it.
+     */
+    String writeKey(JsonNode key) {
+        if (!key.isArray()) {
+            return write(key);
+        }
+        StringBuilder out = new StringBuilder(8 + 16 * key.size()).append('[');
+        for (int i = 0; i < key.size(); i++) {
+            JsonNode value = key.get(i);
+            if (i > 0) {
+                out.append(',');
+            }
+            if (value.isTextual()) {
+                JsonText.appendString(out, value.textValue());
+            } else if (value.isBigDecimal()) {
+                out.append(value.decimalValue().toPlainString());
+            } else if (value.isBigInteger() || value.isBoolean() || value.isNull()) {
+                out.append(value.asText());
+            } else {
+                out.append(write(value));
+            }
+        }
+        return out.append(']').toString();
     }
 
     /** Writes the body's output, normally one JSON array, as compact text with this codec's number rules. */

@@ -42,7 +42,7 @@ final class MutationDecoder {
                 }
                 after = Optional.of(rowObject);
             }
-            out.add(new DecodedMutation(m.time(), json.write(keyArray), keyArray, after));
+            out.add(new DecodedMutation(m.time(), json.writeKey(keyArray), keyArray, after));
         }
         return out;
     }

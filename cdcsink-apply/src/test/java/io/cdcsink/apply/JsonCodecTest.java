@@ -30,4 +30,20 @@ class JsonCodecTest {
         assertThat(streamed).isEqualTo(json.write(row))
                 .contains("\"i\":0", "\"e\":400", "\"d\":1.50", "\"small\":0.001", "[30]", "\"k\":100");
     }
+
+    @Test
+    void keysAreWrittenAsTheTreeWritesThem() throws JsonProcessingException {
+        StringBuilder controls = new StringBuilder();
+        for (char c = 0; c < 0x20; c++) {
+            controls.append(c);
+        }
+        String allControls = new ObjectNode(json.mapper().getNodeFactory()).put("s", controls.toString())
+                .toString();
+        for (String key : new String[] {"[1]", "[-0, 4E+2, 1.50, 1e-3, 123456789012345678901234567890]",
+                "[\"a \\\"q\\\" \\u00e9 \\\\ /\", true, false, null]", "[[1, 2.50], {\"k\": 1.0E+2}]",
+                "[" + allControls.substring(5, allControls.length() - 1) + "]"}) {
+            JsonNode tree = json.parse(key);
+            assertThat(json.writeKey(tree)).as(key).isEqualTo(json.write(tree));
+        }
+    }
 }

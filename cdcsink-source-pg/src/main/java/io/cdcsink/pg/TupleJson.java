@@ -1,76 +1,65 @@
 package io.cdcsink.pg;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import io.cdcsink.api.JsonText;
 import io.cdcsink.pg.PgOutputMessage.Binary;
 import io.cdcsink.pg.PgOutputMessage.Null;
 import io.cdcsink.pg.PgOutputMessage.Text;
 import io.cdcsink.pg.PgOutputMessage.TupleData;
 import io.cdcsink.pg.PgOutputMessage.UnchangedToast;
 import io.cdcsink.pg.PgOutputMessage.Value;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 
 /**
  * Turns pgoutput tuples into the key and row JSON of {@link io.cdcsink.api.LogicalEvents}. Values stay in
  * PostgreSQL's text format as JSON strings (the target casts them to the column type); NULL becomes JSON null;
- * unchanged TOAST values are left out of rows so the target keeps what it has.
+ * unchanged TOAST values are left out of rows so the target keeps what it has. The text is built directly in a
+ * {@link StringBuilder} ({@link JsonText}): this runs for every replicated row.
  */
 final class TupleJson {
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-
     private TupleJson() {
     }
 
     /** The JSON array of the key columns' values, in key order. */
     static String key(RelationInfo relation, TupleData tuple) {
         checkWidth(relation, tuple);
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartArray();
-            for (int index : relation.keyIndexes()) {
-                Value v = tuple.values().get(index);
-                if (v instanceof UnchangedToast) {
-                    throw new IllegalStateException("key column " + relation.columnName(index) + " of table "
-                            + relation.table() + " arrived as an unchanged TOAST value without its content; "
-                            + "cdc-sink cannot tell which row it belongs to");
-                }
-                write(g, relation, index, v);
+        StringBuilder out = new StringBuilder(16 * relation.keyIndexes().size() + 2).append('[');
+        for (int index : relation.keyIndexes()) {
+            Value v = tuple.values().get(index);
+            if (v instanceof UnchangedToast) {
+                throw new IllegalStateException("key column " + relation.columnName(index) + " of table "
+                        + relation.table() + " arrived as an unchanged TOAST value without its content; "
+                        + "cdc-sink cannot tell which row it belongs to");
             }
-            g.writeEndArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            write(out, relation, index, v);
         }
-        return out.toString();
+        return out.append(']').toString();
     }
 
     /** The JSON object of all columns sent with a value; unchanged TOAST columns are omitted. */
     static String row(RelationInfo relation, TupleData tuple) {
         checkWidth(relation, tuple);
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            for (int i = 0; i < tuple.values().size(); i++) {
-                Value v = tuple.values().get(i);
-                if (v instanceof UnchangedToast) {
-                    continue;
-                }
-                g.writeFieldName(relation.columnName(i));
-                write(g, relation, i, v);
+        StringBuilder out = new StringBuilder(24 * tuple.values().size() + 2).append('{');
+        for (int i = 0; i < tuple.values().size(); i++) {
+            Value v = tuple.values().get(i);
+            if (v instanceof UnchangedToast) {
+                continue;
             }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            JsonText.appendString(out, relation.columnName(i)).append(':');
+            write(out, relation, i, v);
         }
-        return out.toString();
+        return out.append('}').toString();
     }
 
-    private static void write(JsonGenerator g, RelationInfo relation, int index, Value v) throws IOException {
+    private static void write(StringBuilder out, RelationInfo relation, int index, Value v) {
         if (v instanceof Text t) {
-            g.writeString(t.text());
+            JsonText.appendString(out, t.text());
         } else if (v instanceof Null) {
-            g.writeNull();
+            out.append("null");
         } else if (v instanceof Binary) {
             // cdc-sink never asks for the binary option, so the server must not send this.
             throw new IllegalStateException("column " + relation.columnName(index) + " of table " + relation.table()

@@ -1,0 +1,94 @@
+package io.cdcsink.it;
+
+import io.cdcsink.testing.EmbeddedPg;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU time spent by the parts of a benchmark run, read from Linux's {@code /proc}: this JVM, and every process of an
+ * embedded PostgreSQL server (the children of its postmaster: backends, WAL senders, apply workers, autovacuum).
+ * On a shared 2-core machine wall time says how long a run took; CPU time says which part did the work. A backend
+ * that exits between two readings takes its time with it, so read before closing the connections being measured.
+ */
+final class CpuMeter {
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private CpuMeter() {
+    }
+
+    /** CPU seconds so far of this JVM (all threads, GC and JIT included). */
+    static double self() {
+        return seconds(read(Path.of("/proc/self/stat")));
+    }
+
+    /** CPU seconds so far of the server's processes, by process id. */
+    static Map<Integer, Double> server(EmbeddedPg pg) {
+        long postmaster = postmaster(pg);
+        Map<Integer, Double> out = new HashMap<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+                try {
+                    String[] f = fields(Files.readString(p.resolve("stat")));
+                    if (Long.parseLong(f[1]) == postmaster) {
+                        out.put(Integer.parseInt(p.getFileName().toString()), seconds(f));
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // The process ended while the directory was listed.
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The CPU seconds the server's processes spent between two readings of {@link #server}. */
+    static double between(Map<Integer, Double> before, Map<Integer, Double> after) {
+        double sum = 0;
+        for (Map.Entry<Integer, Double> e : after.entrySet()) {
+            sum += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+        }
+        return sum;
+    }
+
+    private static long postmaster(EmbeddedPg pg) {
+        try (Connection c = pg.dataSource("postgres").getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return Long.parseLong(fields(read(Path.of("/proc/" + rs.getInt(1) + "/stat")))[1]);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String read(Path stat) {
+        try {
+            return Files.readString(stat);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double seconds(String stat) {
+        return seconds(fields(stat));
+    }
+
+    /** utime + stime: fields 14 and 15 of proc(5), here 11 and 12 after the command name. */
+    private static double seconds(String[] fields) {
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    }
+
+    /** The fields after the command name, which may itself contain spaces and parentheses. */
+    private static String[] fields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+}

@@ -1,0 +1,140 @@
+package io.cdcsink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.core.Replicator;
+import io.cdcsink.core.TargetConfig;
+import io.cdcsink.core.logical.LogicalConfig;
+import io.cdcsink.mysql.MyLogical;
+import io.cdcsink.mysql.MyLogicalConfig;
+import io.cdcsink.mysql.MySqlConn;
+import io.cdcsink.testing.EmbeddedMariaDb;
+import io.cdcsink.testing.EmbeddedPg;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Issue #8, workload 4: mylogical catching up with a backlog, against the raw target write path of workload 1. A
+ * backlog of N rows ({@code id BIGINT PRIMARY KEY, name VARCHAR(64), amount DECIMAL(18,4), at TIMESTAMP(6)}) is
+ * committed on MariaDB in 5,000-row transactions (multi-row INSERTs); cdc-sink mylogical then replicates it from
+ * the GTID position before the backlog into a fresh PostgreSQL database, in this JVM through the embedding API,
+ * once in consistent and once in immediate mode, each timed from its start until the target holds N rows. The
+ * reference writes the same N rows straight into a fresh target table over 4 connections as batched multi-row
+ * upserts of 1,000 rows ({@link TargetWriteReference}). A benchmark, not a test.
+ */
+@EnabledIfSystemProperty(named = "bench", matches = "true", disabledReason = "a benchmark: mvn -B -pl cdcsink-it"
+        + " verify -Dbench=true -Dit.test=MyLogicalCatchUpBench [-Dbench.rows=500000]")
+class MyLogicalCatchUpBench {
+    private static final String TARGET_DDL = "CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, amount NUMERIC(18,4),"
+            + " at TIMESTAMPTZ)";
+    private static final int PER_TRANSACTION = 5_000;
+    private static final int WARM_UP_ROWS = 20_000;
+
+    private final EmbeddedMariaDb source = EmbeddedMariaDb.shared();
+    private final EmbeddedPg target = EmbeddedPg.shared();
+    /** The binlog connection's server id, new for every run so no run is mistaken for the previous one. */
+    private long serverId = 100;
+
+    @Test
+    void catchUpAgainstTheRawTargetWritePath() throws Exception {
+        int rows = Integer.getInteger("bench.rows", 500_000);
+        // Class loading and the JIT would count against whichever cdc-sink run comes first: warm both modes up.
+        Backlog warm = backlog(WARM_UP_ROWS);
+        ours(warm, false);
+        ours(warm, true);
+
+        Backlog backlog = backlog(rows);
+        String refDb = freshTarget("myref");
+        double reference = TargetWriteReference.write(target, refDb, rows);
+        TargetWriteReference.verify(target, refDb, rows);
+        double consistent = ours(backlog, false);
+        double immediate = ours(backlog, true);
+        System.out.printf("BENCH mylogical catch-up, %,d rows in %,d-row MariaDB transactions: reference (raw target"
+                        + " writes, %d connections, %,d-row upserts) %,.0f rows/s; cdc-sink consistent %,.0f rows/s"
+                        + " (%.2fx reference); cdc-sink immediate %,.0f rows/s (%.2fx reference)%n", rows,
+                PER_TRANSACTION, TargetWriteReference.CONNECTIONS, TargetWriteReference.BATCH, reference, consistent,
+                consistent / reference, immediate, immediate / reference);
+    }
+
+    /** Where a backlog of {@code rows} rows in its own source database starts in the binlog. */
+    private record Backlog(String database, String gtidBefore, int rows) {
+    }
+
+    /** Rows 1..{@code rows} of {@link TargetWriteReference} in a new source database, in 5,000-row transactions. */
+    private Backlog backlog(int rows) throws SQLException {
+        String db = source.newDatabase("mybench");
+        source.execute(db, "CREATE TABLE t (id BIGINT PRIMARY KEY, name VARCHAR(64), amount DECIMAL(18,4),"
+                + " at TIMESTAMP(6) NULL)");
+        String gtid = source.gtidBinlogPos();
+        long loading = System.nanoTime();
+        try (Connection c = source.connect(db); Statement s = c.createStatement()) {
+            s.execute("SET time_zone = '+00:00'");
+            for (long first = 1; first <= rows; first += PER_TRANSACTION) {
+                StringBuilder insert = new StringBuilder("INSERT INTO t VALUES ");
+                for (long id = first; id < first + PER_TRANSACTION && id <= rows; id++) {
+                    insert.append(id == first ? "(" : ",(").append(id).append(",'name-").append(id).append("',")
+                            .append(TargetWriteReference.amount(id)).append(",'").append(TargetWriteReference.AT)
+                            .append("')");
+                }
+                s.execute(insert.toString());
+            }
+        }
+        System.out.printf("BENCH backlog: %,d rows in %,d-row MariaDB transactions committed in %.1f s%n", rows,
+                PER_TRANSACTION, (System.nanoTime() - loading) / 1e9);
+        return new Backlog(db, gtid, rows);
+    }
+
+    /** cdc-sink's mylogical through the embedding API from the backlog's start; returns rows per second. */
+    private double ours(Backlog backlog, boolean immediate) throws Exception {
+        String db = freshTarget(immediate ? "myimm" : "mycons");
+        MyLogicalConfig my = new MyLogicalConfig(MySqlConn.parse(source.sourceConn()),
+                Optional.of(backlog.gtidBefore()), db, MyLogicalConfig.DEFAULT_SCHEMA, Set.of(backlog.database()), serverId++);
+        LogicalConfig loop = LogicalConfig.defaults("bench", db).withImmediate(immediate);
+        long start = System.nanoTime();
+        Replicator replicator = Replicator.builder()
+                .target(TargetConfig.of("postgresql://postgres@localhost:" + target.port() + "/" + db
+                        + "?sslmode=disable"))
+                .withoutStaging()
+                .module(MyLogical.module(my, loop))
+                .start();
+        double seconds;
+        try {
+            seconds = awaitRows(db, backlog.rows(), start);
+        } finally {
+            replicator.close();
+        }
+        TargetWriteReference.verify(target, db, backlog.rows());
+        return backlog.rows() / seconds;
+    }
+
+    private String freshTarget(String prefix) throws SQLException {
+        String db = target.freshDatabase(prefix);
+        try (Connection c = target.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            s.execute(TARGET_DDL);
+        }
+        return db;
+    }
+
+    private double awaitRows(String db, int rows, long start) throws Exception {
+        long deadline = start + Duration.ofMinutes(30).toNanos();
+        try (Connection c = target.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            while (true) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+                    rs.next();
+                    if (rs.getLong(1) >= rows) {
+                        return (System.nanoTime() - start) / 1e9;
+                    }
+                }
+                assertThat(System.nanoTime()).as("caught up within 30 minutes").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+    }
+}
