@@ -62,9 +62,9 @@ class MemoryBench {
     void oneHugeSourceTransactionThroughPgLogical() throws Exception {
         String src = source.freshDatabase("msrc");
         String dst = target.freshDatabase("mdst");
-        exec(source, src, DDL, "CREATE PUBLICATION p FOR TABLE t",
+        source.exec(src, DDL, "CREATE PUBLICATION p FOR TABLE t",
                 "SELECT pg_create_logical_replication_slot('cdc_sink_" + src + "', 'pgoutput')");
-        exec(target, dst, DDL);
+        target.exec(dst, DDL);
         List<String> flags = List.of(
                 "--sourceConn", "postgresql://postgres@localhost:" + source.port() + "/" + src + "?sslmode=disable",
                 "--targetConn", "postgresql://postgres@localhost:" + target.port() + "/postgres?sslmode=disable",
@@ -73,7 +73,7 @@ class MemoryBench {
         try (CdcSinkProcess p = CdcSinkProcess.logicalStarting("pglogical", "memory-pglogical", flags);
              MemoryBenchSampler sampler = healthy(p)) {
             long committing = System.nanoTime();
-            exec(source, src, "INSERT INTO t SELECT g, 'name-' || g, g * 1.25, now()"
+            source.exec(src, "INSERT INTO t SELECT g, 'name-' || g, g * 1.25, now()"
                     + " FROM generate_series(1, " + rows + ") g");
             long committed = System.nanoTime();
             awaitRows(p, dst, committed);
@@ -89,7 +89,7 @@ class MemoryBench {
     @Test
     void oneHugeResolvedWindowThroughTheWebhook() throws Exception {
         String db = target.freshDatabase("mhook");
-        exec(target, db, DDL);
+        target.exec(db, DDL);
         String conn = "postgresql://postgres@localhost:" + target.port() + "/" + db + "?sslmode=disable";
         try (CdcSinkProcess p = CdcSinkProcess.startingOn(CdcSinkProcess.freePort(), conn, "memory-webhook");
              MemoryBenchSampler sampler = healthy(p)) {
@@ -234,14 +234,6 @@ class MemoryBench {
                      + " || '/' || amount || '/' || extract(epoch FROM at), ',' ORDER BY id)), '') FROM t")) {
             rs.next();
             return rs.getString(1);
-        }
-    }
-
-    private static void exec(EmbeddedPg pg, String db, String... sql) throws SQLException {
-        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
-            for (String q : sql) {
-                s.execute(q);
-            }
         }
     }
 }

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +108,7 @@ class PgLogicalCatchUpBench {
     /** A new source database whose table holds {@code rows} rows, committed behind three new slots. */
     private static String backlog(int rows, int perTransaction) throws SQLException {
         String src = source.freshDatabase("bsrc");
-        exec(source, src, DDL, "CREATE PUBLICATION p FOR TABLE t",
+        source.exec(src, DDL, "CREATE PUBLICATION p FOR TABLE t",
                 "SELECT pg_create_logical_replication_slot('native_" + src + "', 'pgoutput')",
                 "SELECT pg_create_logical_replication_slot('ours_" + src + "', 'pgoutput')",
                 "SELECT pg_create_logical_replication_slot('imm_" + src + "', 'pgoutput')",
@@ -117,7 +116,7 @@ class PgLogicalCatchUpBench {
                         + " INSERT INTO t VALUES (i, 'name-' || i, i * 1.25, now());"
                         + " IF i % per = 0 THEN COMMIT; END IF; END LOOP; END $$");
         long loading = System.nanoTime();
-        exec(source, src, "CALL fill(" + rows + ", " + perTransaction + ")");
+        source.exec(src, "CALL fill(" + rows + ", " + perTransaction + ")");
         System.out.printf("BENCH backlog: %,d rows in %,d-row transactions committed in %.1f s%n", rows,
                 perTransaction, (System.nanoTime() - loading) / 1e9);
         return src;
@@ -126,14 +125,14 @@ class PgLogicalCatchUpBench {
     /** PostgreSQL's own apply: a subscription on the second server, enabled on the prepared slot. */
     private Run nativeSubscription(String src, int rows) throws Exception {
         String db = nativeTarget.freshDatabase("bnative");
-        exec(nativeTarget, db, DDL, "CREATE SUBSCRIPTION s CONNECTION 'host=localhost port=" + source.port()
+        nativeTarget.exec(db, DDL, "CREATE SUBSCRIPTION s CONNECTION 'host=localhost port=" + source.port()
                 + " dbname=" + src + " user=postgres' PUBLICATION p WITH (create_slot = false, slot_name = 'native_"
                 + src + "', copy_data = false, enabled = false)");
         Meters meters = new Meters(nativeTarget);
         long start = System.nanoTime();
-        exec(nativeTarget, db, "ALTER SUBSCRIPTION s ENABLE");
+        nativeTarget.exec(db, "ALTER SUBSCRIPTION s ENABLE");
         Run run = meters.done(awaitRows(nativeTarget, db, rows, start));
-        exec(nativeTarget, db, "ALTER SUBSCRIPTION s DISABLE", "ALTER SUBSCRIPTION s SET (slot_name = NONE)",
+        nativeTarget.exec(db, "ALTER SUBSCRIPTION s DISABLE", "ALTER SUBSCRIPTION s SET (slot_name = NONE)",
                 "DROP SUBSCRIPTION s");
         return run;
     }
@@ -141,7 +140,7 @@ class PgLogicalCatchUpBench {
     /** cdc-sink's pglogical through the embedding API, as the {@code pglogical} command runs it. */
     private Run ours(String src, String slot, int rows, boolean immediate) throws Exception {
         String db = target.freshDatabase(immediate ? "bimm" : "bours");
-        exec(target, db, DDL);
+        target.exec(db, DDL);
         PgLogicalConfig pg = PgLogicalConfig.of("postgresql://postgres@localhost:" + source.port() + "/" + src
                 + "?sslmode=disable", "p", slot, db, Duration.ofSeconds(1));
         LogicalConfig loop = LogicalConfig.defaults("bench", db).withImmediate(immediate);
@@ -183,14 +182,6 @@ class PgLogicalCatchUpBench {
         try (ResultSet rs = query.executeQuery()) {
             rs.next();
             return rs.getObject(1) instanceof Boolean b ? (b ? 1 : 0) : rs.getLong(1);
-        }
-    }
-
-    private static void exec(EmbeddedPg pg, String db, String... sql) throws SQLException {
-        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
-            for (String q : sql) {
-                s.execute(q);
-            }
         }
     }
 }

@@ -49,21 +49,14 @@ class PgLogicalEndToEndIT {
     }
 
     private void both(String... ddl) throws SQLException {
-        exec(source, sourceDb, ddl);
-        exec(target, targetDb, ddl);
+        source.exec(sourceDb, ddl);
+        target.exec(targetDb, ddl);
     }
 
-    private static void exec(EmbeddedPg pg, String db, String... sql) throws SQLException {
-        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
-            for (String q : sql) {
-                s.execute(q);
-            }
-        }
-    }
 
     /** The README's setup: a publication for all tables and a pgoutput slot. */
     private void publicationAndSlot() throws SQLException {
-        exec(source, sourceDb, "CREATE PUBLICATION my_pub FOR ALL TABLES",
+        source.exec(sourceDb, "CREATE PUBLICATION my_pub FOR ALL TABLES",
                 "SELECT pg_create_logical_replication_slot('cdc_sink_" + sourceDb + "', 'pgoutput')");
     }
 
@@ -83,13 +76,13 @@ class PgLogicalEndToEndIT {
     void prefilledTablesThenUpdatesAndDeletesArrive(boolean immediate) throws Exception {
         both("CREATE TABLE t1 (k INT PRIMARY KEY, v TEXT)", "CREATE TABLE t2 (k INT PRIMARY KEY, v TEXT)");
         publicationAndSlot();
-        exec(source, sourceDb, "INSERT INTO t1 SELECT g, 'one ' || g FROM generate_series(1, 1000) g",
+        source.exec(sourceDb, "INSERT INTO t1 SELECT g, 'one ' || g FROM generate_series(1, 1000) g",
                 "INSERT INTO t2 SELECT g, 'two ' || g FROM generate_series(1, 1000) g");
         try (CdcSinkProcess p = immediate ? run("--immediate") : run()) {
             awaitSame("t1", "t2");
-            exec(source, sourceDb, "BEGIN", "UPDATE t1 SET v = v || ' updated'", "UPDATE t2 SET v = v || ' updated'",
+            source.exec(sourceDb, "BEGIN", "UPDATE t1 SET v = v || ' updated'", "UPDATE t2 SET v = v || ' updated'",
                     "COMMIT");
-            exec(source, sourceDb, "BEGIN", "DELETE FROM t1 WHERE k < 50", "DELETE FROM t2 WHERE k < 50", "COMMIT");
+            source.exec(sourceDb, "BEGIN", "DELETE FROM t1 WHERE k < 50", "DELETE FROM t2 WHERE k < 50", "COMMIT");
             String lastCommit = currentLsn();
             awaitSame("t1", "t2");
             assertThat(count(target, targetDb, "t1")).isEqualTo(951);
@@ -106,10 +99,10 @@ class PgLogicalEndToEndIT {
         publicationAndSlot();
         String big = randomText(200_000);
         try (CdcSinkProcess p = run()) {
-            exec(source, sourceDb, "INSERT INTO p VALUES (1, '" + big + "', 0), (2, 'small', 0)",
+            source.exec(sourceDb, "INSERT INTO p VALUES (1, '" + big + "', 0), (2, 'small', 0)",
                     "INSERT INTO gone SELECT generate_series(1, 10)");
             awaitSame("p", "gone");
-            exec(source, sourceDb, "UPDATE p SET n = n + 1 WHERE k = 1", "UPDATE p SET k = 20 WHERE k = 2",
+            source.exec(sourceDb, "UPDATE p SET n = n + 1 WHERE k = 1", "UPDATE p SET k = 20 WHERE k = 2",
                     "TRUNCATE gone", "INSERT INTO gone VALUES (99)");
             awaitSame("p", "gone");
             assertThat(count(target, targetDb, "p")).isEqualTo(2);
@@ -127,7 +120,7 @@ class PgLogicalEndToEndIT {
         publicationAndSlot();
         String bigJson = "{\"pad\": \"" + "j".repeat(64 * 1024) + "\"}";
         try (CdcSinkProcess p = run()) {
-            exec(source, sourceDb,
+            source.exec(sourceDb,
                     "INSERT INTO types VALUES (1, 9223372036854775807, B'10101010', B'101', true,"
                             + " decode(repeat('00ff7f80', 16384), 'hex'), 'ab', 'hello \"q\" \\ ''s',"
                             + " '2024-02-29', 1.7976931348623157e308, '192.168.1.0/24', -2147483648,"
@@ -146,7 +139,7 @@ class PgLogicalEndToEndIT {
     void aHugeTransactionReplicatesWithASmallBudget() throws Exception {
         both("CREATE TABLE huge (k INT PRIMARY KEY, v TEXT, n NUMERIC, ts TIMESTAMPTZ)");
         publicationAndSlot();
-        exec(source, sourceDb, "INSERT INTO huge SELECT g, md5(g::text), g * 1.5, now() FROM generate_series(1, 200000) g");
+        source.exec(sourceDb, "INSERT INTO huge SELECT g, md5(g::text), g * 1.5, now() FROM generate_series(1, 200000) g");
         try (CdcSinkProcess p = run("--bytesInFlight", "1048576")) {
             awaitSame(Duration.ofMinutes(4), "huge");
             String varz = get(p, "/_/varz");
@@ -159,7 +152,7 @@ class PgLogicalEndToEndIT {
     void missingPublicationOrSlotStopsWithTheFix() throws Exception {
         both("CREATE TABLE t1 (k INT PRIMARY KEY)");
         assertThatThrownBy(this::run).hasMessageContaining("CREATE PUBLICATION my_pub FOR ALL TABLES");
-        exec(source, sourceDb, "CREATE PUBLICATION my_pub FOR ALL TABLES");
+        source.exec(sourceDb, "CREATE PUBLICATION my_pub FOR ALL TABLES");
         assertThatThrownBy(this::run).hasMessageContaining("pg_create_logical_replication_slot");
     }
 

@@ -119,13 +119,13 @@ class PgLogicalSteadyStateBench {
         int rows = RATE * seconds;
         String src = source.freshDatabase("ssrc");
         String slot = "s_" + src;
-        exec(source, src, DDL, "CREATE PUBLICATION p FOR TABLE t",
+        source.exec(src, DDL, "CREATE PUBLICATION p FOR TABLE t",
                 "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
         Replicating replicating = start(consumer, src, slot);
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             // Row 0 arriving says the consumer streams: its start-up is not lag.
-            exec(source, src, "INSERT INTO t VALUES (0, 'ready', 0, clock_timestamp())");
+            source.exec(src, "INSERT INTO t VALUES (0, 'ready', 0, clock_timestamp())");
             awaitRow(replicating, 0);
             LagWatcher watcher = new LagWatcher(rows);
             long deadline = System.nanoTime() + Duration.ofSeconds(seconds).plusMinutes(5).toNanos();
@@ -156,15 +156,15 @@ class PgLogicalSteadyStateBench {
     private Replicating start(Consumer consumer, String src, String slot) throws Exception {
         if (consumer == Consumer.NATIVE) {
             String db = nativeTarget.freshDatabase("snative");
-            exec(nativeTarget, db, DDL, "CREATE SUBSCRIPTION s CONNECTION 'host=localhost port=" + source.port()
+            nativeTarget.exec(db, DDL, "CREATE SUBSCRIPTION s CONNECTION 'host=localhost port=" + source.port()
                     + " dbname=" + src + " user=postgres' PUBLICATION p WITH (create_slot = false, slot_name = '"
                     + slot + "', copy_data = false)");
-            return new Replicating(nativeTarget, db, () -> exec(nativeTarget, db, "ALTER SUBSCRIPTION s DISABLE",
+            return new Replicating(nativeTarget, db, () -> nativeTarget.exec(db, "ALTER SUBSCRIPTION s DISABLE",
                     "ALTER SUBSCRIPTION s SET (slot_name = NONE)", "DROP SUBSCRIPTION s"));
         }
         boolean immediate = consumer == Consumer.IMMEDIATE;
         String db = target.freshDatabase(immediate ? "simm" : "sours");
-        exec(target, db, DDL);
+        target.exec(db, DDL);
         PgLogicalConfig pg = PgLogicalConfig.of("postgresql://postgres@localhost:" + source.port() + "/" + src
                 + "?sslmode=disable", "p", slot, db, Duration.ofSeconds(1));
         LogicalConfig loop = LogicalConfig.defaults("bench", db).withImmediate(immediate);
@@ -298,14 +298,6 @@ class PgLogicalSteadyStateBench {
              ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
-        }
-    }
-
-    private static void exec(EmbeddedPg pg, String db, String... sql) throws SQLException {
-        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
-            for (String q : sql) {
-                s.execute(q);
-            }
         }
     }
 }

@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.testing.EmbeddedPg;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -44,19 +39,12 @@ class PreflightEndToEndIT {
         return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
-    private static void exec(EmbeddedPg pg, String db, String... sql) throws SQLException {
-        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
-            for (String q : sql) {
-                s.execute(q);
-            }
-        }
-    }
 
     @Test
     void aMissingTargetTableFailsWithItsNameAndAMatchingTargetPasses() throws Exception {
         String sourceDb = source.freshDatabase("pfsrc");
         String targetDb = target.freshDatabase("pfdst");
-        exec(source, sourceDb, "CREATE TABLE orders (id BIGINT PRIMARY KEY, note VARCHAR(40), total NUMERIC(12,2))",
+        source.exec(sourceDb, "CREATE TABLE orders (id BIGINT PRIMARY KEY, note VARCHAR(40), total NUMERIC(12,2))",
                 "CREATE PUBLICATION pf_pub FOR ALL TABLES",
                 "SELECT pg_create_logical_replication_slot('pf_" + sourceDb + "', 'pgoutput')");
         List<String> flags = List.of("preflight", "pglogical",
@@ -69,7 +57,7 @@ class PreflightEndToEndIT {
         assertThat(missing.output()).contains("ERROR").contains(targetDb + ".public.orders").contains("CREATE TABLE")
                 .contains("preflight: ");
 
-        exec(target, targetDb, "CREATE TABLE orders (id BIGINT PRIMARY KEY, note TEXT, total NUMERIC(12,2))");
+        target.exec(targetDb, "CREATE TABLE orders (id BIGINT PRIMARY KEY, note TEXT, total NUMERIC(12,2))");
         Run ok = cdcSink(flags);
         assertThat(ok.exit()).as(ok.output()).isZero();
         assertThat(ok.output()).doesNotContain("ERROR").contains("0 error(s)");

@@ -198,7 +198,8 @@ class ResolverServiceIT {
         checkpoints(other).mark(schema, new Hlc(4, 4));
         empty.pools.forDatabase(db.name);
 
-        Db.await(Duration.ofSeconds(10), () -> {
+        // Generous: the bound only has to end a hung test; on a 2-core machine under load a scan can take seconds.
+        Db.await(Duration.ofSeconds(30), () -> {
             try {
                 return targetRows() == 4;
             } catch (SQLException e) {
@@ -247,11 +248,13 @@ class ResolverServiceIT {
         long start = System.nanoTime();
         service.start();
         service.wake(schema);
-        Db.await(Duration.ofSeconds(10), () -> checkpoints.lastApplied(schema)
+        Db.await(Duration.ofSeconds(60), () -> checkpoints.lastApplied(schema)
                 .equals(Optional.of(new Hlc(200_000, 0))));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(took).isLessThan(Duration.ofSeconds(10));
+        // Waiting a poll interval per empty window would take minutes; draining them back to back takes about a
+        // second on an idle machine. The bound is loose because the suite shares 2 cores with other builds.
+        assertThat(took).isLessThan(Duration.ofSeconds(60));
         System.out.println("200 empty windows applied in " + took);
         assertThat(db.string("SELECT v FROM app.t1 WHERE id = 1")).isEqualTo("only");
     }

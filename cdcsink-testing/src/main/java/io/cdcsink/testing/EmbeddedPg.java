@@ -83,6 +83,15 @@ public final class EmbeddedPg implements AutoCloseable {
         return name;
     }
 
+    /** Runs the statements, in order, on one connection to the database. */
+    public void exec(String database, String... statements) throws SQLException {
+        try (Connection c = dataSource(database).getConnection(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
     @Override
     public void close() {
         try {

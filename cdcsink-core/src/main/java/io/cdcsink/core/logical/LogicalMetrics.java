@@ -87,8 +87,17 @@ final class LogicalMetrics {
         loopStatus.lag(value);
     }
 
+    /**
+     * The lag behind a durable position committed at {@code commitTime}. A start position given on the command line
+     * (mylogical's {@code --defaultGTIDSet}) carries no commit time ({@link Instant#EPOCH}): until a transaction is
+     * applied the lag is unknown, not 56 years.
+     */
     void lagSince(Instant commitTime, boolean caughtUp) {
-        lag(caughtUp ? Duration.ZERO : Duration.between(commitTime, Instant.now()));
+        if (caughtUp) {
+            lag(Duration.ZERO);
+        } else if (commitTime.isAfter(Instant.EPOCH)) {
+            lag(Duration.between(commitTime, Instant.now()));
+        }
     }
 
     void backfill(boolean on) {

@@ -1,5 +1,6 @@
 package io.cdcsink.it.customsource;
 
+import io.cdcsink.api.JsonText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -47,28 +48,6 @@ final class Csv {
         if (NUMBER.matcher(value).matches()) {
             return out.append(value);
         }
-        return jsonString(out, value);
-    }
-
-    static StringBuilder jsonString(StringBuilder out, String value) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"');
+        return JsonText.appendString(out, value);
     }
 }

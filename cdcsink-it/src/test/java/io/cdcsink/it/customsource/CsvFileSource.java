@@ -1,6 +1,7 @@
 package io.cdcsink.it.customsource;
 
 import io.cdcsink.api.Hlc;
+import io.cdcsink.api.JsonText;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.Pipeline;
 import io.cdcsink.api.SchemaName;
@@ -95,7 +96,7 @@ final class CsvFileSource implements Source {
                 if (i > 0) {
                     data.append(',');
                 }
-                Csv.jsonString(data, columns.get(i)).append(':');
+                JsonText.appendString(data, columns.get(i)).append(':');
                 Csv.jsonValue(data, row[i]);
             }
             String key = Csv.jsonValue(new StringBuilder("["), row[0]).append(']').toString();
