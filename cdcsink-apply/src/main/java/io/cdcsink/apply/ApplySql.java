@@ -1,7 +1,6 @@
 package io.cdcsink.apply;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
@@ -27,10 +26,11 @@ interface ApplySql {
      *
      * @param columns the columns every row carries plus constant-expression columns, in table order, primary key
      *                included, generated excluded
-     * @param rows    rows keyed by target column name
+     * @param rows    rows keyed by target column name; a row that kept its received text carries exactly the
+     *                bound columns (those of {@code columns} without a constant expression)
      */
     Upserted upsert(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
-                    List<ObjectNode> rows) throws SQLException;
+                    List<Row> rows) throws SQLException;
 
     /**
      * Deletes rows by key; key columns with an expression are matched on the expression's value.
@@ -47,7 +47,7 @@ interface ApplySql {
      * @param rows new rows (deleted rows are given as {@code keys})
      * @param keys key values in primary-key order, one array per row
      */
-    void checkValues(Connection tx, TableInfo table, List<ObjectNode> rows, List<ArrayNode> keys)
+    void checkValues(Connection tx, TableInfo table, List<Row> rows, List<ArrayNode> keys)
             throws SQLException;
 
     /**

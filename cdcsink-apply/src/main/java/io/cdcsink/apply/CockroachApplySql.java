@@ -130,13 +130,14 @@ final class CockroachApplySql implements ApplySql {
 
     @Override
     public Upserted upsert(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
-                           List<ObjectNode> rows) throws SQLException {
+                           List<Row> rows) throws SQLException {
         List<ColumnInfo> bound = bound(config, columns);
         try (PreparedStatement ps = tx.prepareStatement(upsertSql(table, config, columns, rows.size()))) {
             int i = 1;
-            for (ObjectNode row : rows) {
+            for (Row row : rows) {
+                ObjectNode tree = row.tree();
                 for (ColumnInfo c : bound) {
-                    bind(ps, i++, c, row.get(c.name()));
+                    bind(ps, i++, c, tree.get(c.name()));
                 }
             }
             if (!config.conditional()) {
@@ -211,7 +212,7 @@ final class CockroachApplySql implements ApplySql {
      * {@code resolve_errors_total}).
      */
     @Override
-    public void checkValues(Connection tx, TableInfo table, List<ObjectNode> rows, List<ArrayNode> keys) {
+    public void checkValues(Connection tx, TableInfo table, List<Row> rows, List<ArrayNode> keys) {
         // Intentionally empty: see the Javadoc.
     }
 }

@@ -1,7 +1,6 @@
 package io.cdcsink.apply;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.Hlc;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,9 +11,9 @@ import java.util.Optional;
  * @param time     source time
  * @param keyText  the key in normalised JSON text: equal keys have equal text
  * @param key      the key values in primary-key order
- * @param after    the new row, empty for a delete
+ * @param after    the new row (scanned, not parsed), empty for a delete
  */
-record DecodedMutation(Hlc time, String keyText, ArrayNode key, Optional<ObjectNode> after) {
+record DecodedMutation(Hlc time, String keyText, ArrayNode key, Optional<Row> after) {
     DecodedMutation {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(keyText, "keyText");

@@ -1,7 +1,6 @@
 package io.cdcsink.apply;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.Applier;
 import io.cdcsink.api.ApplyConfigs;
 import io.cdcsink.api.ApplyResult;
@@ -67,7 +66,7 @@ public final class JsonApplier implements Applier {
         TableInfo info = describe(table, config, decoded);
         RowMapper mapper = new RowMapper(info, config);
         List<ArrayNode> keys = new ArrayList<>();
-        List<ObjectNode> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         for (DecodedMutation m : decoded) {
             if (m.isDelete()) {
                 keys.add(m.key());
@@ -131,12 +130,12 @@ public final class JsonApplier implements Applier {
         RowMapper mapper = new RowMapper(info, config);
         List<ArrayNode> deletes = new ArrayList<>();
         // Rows that carry the same columns share a statement; LinkedHashMap keeps the batch order stable.
-        Map<List<ColumnInfo>, List<ObjectNode>> upsertGroups = new LinkedHashMap<>();
+        Map<List<ColumnInfo>, List<Row>> upsertGroups = new LinkedHashMap<>();
         for (DecodedMutation m : winners) {
             if (m.isDelete()) {
                 deletes.add(m.key());
             } else {
-                ObjectNode row = mapper.map(m.after().orElseThrow());
+                Row row = mapper.map(m.after().orElseThrow());
                 upsertGroups.computeIfAbsent(mapper.written(row), k -> new ArrayList<>()).add(row);
             }
         }
@@ -148,8 +147,8 @@ public final class JsonApplier implements Applier {
         long upserted = 0;
         long casDiscarded = 0;
         long deadlineDiscarded = 0;
-        for (Map.Entry<List<ColumnInfo>, List<ObjectNode>> group : upsertGroups.entrySet()) {
-            List<ObjectNode> rows = group.getValue();
+        for (Map.Entry<List<ColumnInfo>, List<Row>> group : upsertGroups.entrySet()) {
+            List<Row> rows = group.getValue();
             int chunk = sql.maxRowsPerStatement(group.getKey().size());
             for (int i = 0; i < rows.size(); i += chunk) {
                 ApplySql.Upserted done = sql.upsert(tx, info, config, group.getKey(),

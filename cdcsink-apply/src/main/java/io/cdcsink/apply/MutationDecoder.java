@@ -3,7 +3,6 @@ package io.cdcsink.apply;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.TableName;
@@ -33,14 +32,13 @@ final class MutationDecoder {
             if (keyArray.isEmpty()) {
                 throw new BadInputException("table " + table + ": key at " + m.time() + " is an empty JSON array");
             }
-            Optional<ObjectNode> after = Optional.empty();
+            Optional<Row> after = Optional.empty();
             if (m.data().isPresent()) {
-                JsonNode row = parse(table, "row", m.data().get(), m);
-                if (!(row instanceof ObjectNode rowObject)) {
+                after = scan(table, m);
+                if (after.isEmpty()) {
                     throw new BadInputException("table " + table + ": row for key " + json.write(keyArray) + " at "
                             + m.time() + " is not a JSON object");
                 }
-                after = Optional.of(rowObject);
             }
             out.add(new DecodedMutation(m.time(), json.writeKey(keyArray), keyArray, after));
         }
@@ -63,12 +61,24 @@ final class MutationDecoder {
         return new ArrayList<>(winners.values());
     }
 
+    private Optional<Row> scan(TableName table, Mutation m) {
+        try {
+            return Row.scan(json, m.data().orElseThrow());
+        } catch (JsonProcessingException e) {
+            throw malformed(table, "row", m, e);
+        }
+    }
+
+    private static BadInputException malformed(TableName table, String what, Mutation m, JsonProcessingException e) {
+        return new BadInputException("table " + table + ": malformed JSON in " + what + " at " + m.time() + ": "
+                + e.getOriginalMessage(), e);
+    }
+
     private JsonNode parse(TableName table, String what, String text, Mutation m) {
         try {
             return json.parse(text);
         } catch (JsonProcessingException e) {
-            throw new BadInputException("table " + table + ": malformed JSON in " + what + " at " + m.time() + ": "
-                    + e.getOriginalMessage(), e);
+            throw malformed(table, what, m, e);
         }
     }
 }

@@ -152,15 +152,21 @@ final class PostgresApplySql implements ApplySql {
 
     @Override
     public Upserted upsert(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
-                           List<ObjectNode> rows) throws SQLException {
+                           List<Row> rows) throws SQLException {
         // Only the written columns: a value for a skipped (generated) column must not fail the conversion.
         List<ColumnInfo> bound = columns.stream().filter(c -> !config.constant(c.name())).toList();
         String param = json.write(rows.size() * 32 * (bound.size() + 1), g -> {
             g.writeStartArray();
-            for (ObjectNode row : rows) {
+            for (Row row : rows) {
+                if (row.text().isPresent()) {
+                    // A received row that needed no reshaping: jsonb reads the same values from the text as sent.
+                    g.writeRawValue(row.text().get());
+                    continue;
+                }
+                ObjectNode tree = row.tree();
                 g.writeStartObject();
                 for (ColumnInfo c : bound) {
-                    JsonNode value = row.get(c.name());
+                    JsonNode value = tree.get(c.name());
                     if (value != null) {
                         g.writeFieldName(c.name());
                         json.writeValue(g, value);
@@ -193,17 +199,6 @@ final class PostgresApplySql implements ApplySql {
         }
     }
 
-    /** As {@link #writeKeyObjects}, into a tree. */
-    private static void addKeyObjects(ArrayNode param, TableInfo table, List<ArrayNode> keys) {
-        List<ColumnInfo> key = table.primaryKey();
-        for (ArrayNode values : keys) {
-            ObjectNode out = param.addObject();
-            for (int i = 0; i < key.size(); i++) {
-                out.set(key.get(i).name(), values.get(i));
-            }
-        }
-    }
-
     @Override
     public long delete(Connection tx, TableInfo table, TableConfig config, List<ArrayNode> keys)
             throws SQLException {
@@ -220,25 +215,36 @@ final class PostgresApplySql implements ApplySql {
     }
 
     @Override
-    public void checkValues(Connection tx, TableInfo table, List<ObjectNode> rows, List<ArrayNode> keys)
+    public void checkValues(Connection tx, TableInfo table, List<Row> rows, List<ArrayNode> keys)
             throws SQLException {
-        ArrayNode param = json.mapper().createArrayNode();
-        for (ObjectNode row : rows) {
-            ObjectNode out = param.addObject();
-            for (ColumnInfo c : table.columns()) {
-                // Generated columns are never written, so their values need not convert.
-                if (!c.generated() && row.has(c.name())) {
-                    out.set(c.name(), row.get(c.name()));
-                }
-            }
-        }
-        addKeyObjects(param, table, keys);
-        if (param.isEmpty()) {
+        if (rows.isEmpty() && keys.isEmpty()) {
             return;
         }
+        String param = json.write(rows.size() * 64 + keys.size() * 16, g -> {
+            g.writeStartArray();
+            for (Row row : rows) {
+                if (row.text().isPresent()) {
+                    // Passed through unchanged, so it carries writable columns only.
+                    g.writeRawValue(row.text().get());
+                    continue;
+                }
+                g.writeStartObject();
+                for (ColumnInfo c : table.columns()) {
+                    // Generated columns are never written, so their values need not convert.
+                    JsonNode value = c.generated() ? null : row.get(c.name());
+                    if (value != null) {
+                        g.writeFieldName(c.name());
+                        json.writeValue(g, value);
+                    }
+                }
+                g.writeEndObject();
+            }
+            writeKeyObjects(g, table, keys);
+            g.writeEndArray();
+        });
         // jsonb_populate_recordset runs every value through its column's input function: a bad value fails here.
         try (PreparedStatement ps = tx.prepareStatement(checkSql(table))) {
-            ps.setString(1, json.write(param));
+            ps.setString(1, param);
             ps.executeQuery().close();
         }
     }

@@ -1,6 +1,5 @@
 package io.cdcsink.apply;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +9,6 @@ import io.cdcsink.api.TableInfo;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,31 +89,21 @@ final class RowMapper {
     }
 
     /** The row's properties that neither map to a column nor are ignored, sorted. */
-    Set<String> unknown(ObjectNode row) {
-        if (allKnown(row)) {
-            return Set.of();
-        }
-        Set<String> out = new TreeSet<>();
-        for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
+    Set<String> unknown(Row row) {
+        Set<String> out = null;
+        for (String name : row.names()) {
             if (!known.contains(name)) {
+                if (out == null) {
+                    out = new TreeSet<>();
+                }
                 out.add(name);
             }
         }
-        return out;
-    }
-
-    private boolean allKnown(ObjectNode row) {
-        for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
-            if (!known.contains(it.next())) {
-                return false;
-            }
-        }
-        return true;
+        return out == null ? Set.of() : out;
     }
 
     /** True when the row carries what feeds the column (or the column's value is a constant expression). */
-    boolean feeds(ObjectNode row, ColumnInfo column) {
+    boolean feeds(Row row, ColumnInfo column) {
         String source = config.sourceName(column.name());
         return config.constant(column.name()) || (row.has(source) && !config.ignored().contains(source));
     }
@@ -125,9 +113,10 @@ final class RowMapper {
      * columns left out, and, when an extras column is configured, that column set to the object of the unknown
      * properties (SQL NULL when there are none and the row does not feed the column itself).
      */
-    ObjectNode map(ObjectNode row) {
+    Row map(Row row) {
         if (passThrough && writesAll(row)) {
-            // Without a configuration a row of writable columns is already keyed by target names: no copy needed.
+            // Without a configuration a row of writable columns is already keyed by target names: no copy needed,
+            // and its received text can be written as it is.
             return row;
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -140,10 +129,9 @@ final class RowMapper {
         if (config.extras().isPresent()) {
             String extras = config.extras().get();
             ObjectNode gathered = JsonNodeFactory.instance.objectNode();
-            for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!known.contains(e.getKey())) {
-                    gathered.set(e.getKey(), e.getValue());
+            for (String name : row.names()) {
+                if (!known.contains(name)) {
+                    gathered.set(name, row.get(name));
                 }
             }
             if (!gathered.isEmpty()) {
@@ -152,13 +140,13 @@ final class RowMapper {
                 out.set(extras, NullNode.getInstance());
             }
         }
-        return out;
+        return Row.of(out);
     }
 
     /** True when every property of the row is a writable column (no generated column, nothing unknown). */
-    private boolean writesAll(ObjectNode row) {
-        for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
-            if (!writable.contains(it.next())) {
+    private boolean writesAll(Row row) {
+        for (String name : row.names()) {
+            if (!writable.contains(name)) {
                 return false;
             }
         }
@@ -169,7 +157,7 @@ final class RowMapper {
      * The columns a mapped row writes, in table order: those it carries plus constant expressions. Rows that write
      * the same columns get the same list instance.
      */
-    List<ColumnInfo> written(ObjectNode mapped) {
+    List<ColumnInfo> written(Row mapped) {
         List<ColumnInfo> columns = table.columns();
         BitSet set = new BitSet(columns.size());
         for (int i = 0; i < columns.size(); i++) {

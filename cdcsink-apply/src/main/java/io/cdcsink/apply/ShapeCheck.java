@@ -1,6 +1,5 @@
 package io.cdcsink.apply;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
@@ -74,7 +73,7 @@ final class ShapeCheck {
 
     private static Optional<String> upsertProblem(TableName name, List<ColumnInfo> key, RowMapper mapper,
                                                   DecodedMutation m) {
-        ObjectNode row = m.after().orElseThrow();
+        Row row = m.after().orElseThrow();
         Set<String> unknown = mapper.unknown(row);
         if (!unknown.isEmpty() && mapper.config().extras().isEmpty()) {
             return Optional.of("table " + name + ": unknown columns " + unknown + " in mutation with key "
@@ -86,7 +85,7 @@ final class ShapeCheck {
             String source = mapper.config().sourceName(c.name());
             if (!c.generated() && !mapper.feeds(row, c)) {
                 missing.add(source.equals(c.name()) ? c.name() : source + " (for " + c.name() + ")");
-            } else if (row.path(source).isNull() && mapper.config().expr(c.name()).isEmpty()
+            } else if (row.isNull(source) && mapper.config().expr(c.name()).isEmpty()
                     && !mapper.config().constant(c.name())) {
                 return Optional.of("table " + name + ": primary key column " + source + " is null in mutation with key "
                         + m.keyText() + " at " + m.time() + "; primary key values cannot be null");

@@ -14,11 +14,11 @@ public final class AuthMetrics {
 
     @Inject
     public AuthMetrics(PrometheusRegistry registry) {
-        success = Counter.builder().name("auth_success_total")
+        success = Counter.builder().withoutExemplars().name("auth_success_total")
                 .help("Requests whose token allowed the write").register(registry);
-        failure = Counter.builder().name("auth_failure_total")
+        failure = Counter.builder().withoutExemplars().name("auth_failure_total")
                 .help("Requests refused for want of a valid token, by reason").labelNames("reason").register(registry);
-        lastRefresh = Gauge.builder().name("jwt_last_refresh_time_seconds")
+        lastRefresh = Gauge.builder().withoutExemplars().name("jwt_last_refresh_time_seconds")
                 .help("Unix time of the last successful load of JWT keys, by target database")
                 .labelNames("database").register(registry);
     }

@@ -52,10 +52,10 @@ public final class DefaultPipeline implements Pipeline {
         this.applier = applier;
         this.stager = stager;
         this.checkpoints = checkpoints;
-        this.accepted = Counter.builder().name("pipeline_mutations_total")
+        this.accepted = Counter.builder().withoutExemplars().name("pipeline_mutations_total")
                 .help("Mutations accepted by the pipeline").labelNames("database", "schema", "table", "mode")
                 .register(registry);
-        this.resolvedIgnored = Counter.builder().name("pipeline_resolved_ignored_total")
+        this.resolvedIgnored = Counter.builder().withoutExemplars().name("pipeline_resolved_ignored_total")
                 .help("Resolved timestamps ignored in immediate mode").register(registry);
     }
 

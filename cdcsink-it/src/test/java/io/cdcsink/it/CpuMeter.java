@@ -30,6 +30,53 @@ final class CpuMeter {
         return seconds(read(Path.of("/proc/self/stat")));
     }
 
+    /**
+     * CPU seconds so far of this JVM's threads, by thread id, each under its group: the JIT compilers, the garbage
+     * collector, or the thread's name without trailing digits (Linux keeps the first 15 characters of a name).
+     */
+    static Map<Integer, Map.Entry<String, Double>> threads() {
+        Map<Integer, Map.Entry<String, Double>> out = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            tasks.forEach(t -> {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).strip();
+                    out.put(Integer.parseInt(t.getFileName().toString()),
+                            Map.entry(group(comm), seconds(read(t.resolve("stat")))));
+                } catch (IOException | RuntimeException gone) {
+                    // The thread ended while the directory was listed.
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** CPU seconds by thread group between two readings of {@link #threads}, largest first. */
+    static Map<String, Double> groupsBetween(Map<Integer, Map.Entry<String, Double>> before,
+                                             Map<Integer, Map.Entry<String, Double>> after) {
+        Map<String, Double> sums = new HashMap<>();
+        after.forEach((tid, t) -> {
+            Map.Entry<String, Double> was = before.get(tid);
+            sums.merge(t.getKey(), t.getValue() - (was == null ? 0.0 : was.getValue()), Double::sum);
+        });
+        Map<String, Double> sorted = new java.util.LinkedHashMap<>();
+        sums.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    private static String group(String comm) {
+        if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+            return "JIT";
+        }
+        if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Thread")) {
+            return "GC/VM";
+        }
+        return comm.replaceAll("[-#_ ]?[0-9]+$", "");
+    }
+
     /** CPU seconds so far of the server's processes, by process id. */
     static Map<Integer, Double> server(EmbeddedPg pg) {
         long postmaster = postmaster(pg);

@@ -57,7 +57,9 @@ class PgLogicalCatchUpBench {
         String warm = backlog(20_000, 1_000);
         ours(warm, "ours_" + warm, 20_000, false);
         ours(warm, "imm_" + warm, 20_000, true);
-        for (int perTransaction : List.of(5_000, 1)) {
+        // -Dbench.perTransaction=5000 measures one shape only.
+        for (String shape : System.getProperty("bench.perTransaction", "5000,1").split(",")) {
+            int perTransaction = Integer.parseInt(shape.strip());
             String src = backlog(rows, perTransaction);
 
             Run nativeRun = nativeSubscription(src, rows);
@@ -75,6 +77,10 @@ class PgLogicalCatchUpBench {
                                 + " server %.1f us, test JVM (cdc-sink when embedded) %.1f us%n", perTransaction,
                         run.getKey(), run.getValue().sourceCpu() * 1e6 / rows,
                         run.getValue().targetCpu() * 1e6 / rows, run.getValue().jvmCpu() * 1e6 / rows);
+                StringBuilder threads = new StringBuilder();
+                run.getValue().jvmThreads().entrySet().stream().limit(8).forEach(e -> threads.append(
+                        String.format(" %s %.1f us;", e.getKey(), e.getValue() * 1e6 / rows)));
+                System.out.printf("BENCH     JVM threads per row:%s%n", threads);
             }
         }
     }
@@ -83,7 +89,8 @@ class PgLogicalCatchUpBench {
      * One consumer's catch-up: its wall time, and the CPU seconds spent meanwhile by the source server, by the
      * target server and by this JVM (which runs cdc-sink in the cdc-sink runs, and only the waiting otherwise).
      */
-    private record Run(double seconds, double sourceCpu, double targetCpu, double jvmCpu) {
+    private record Run(double seconds, double sourceCpu, double targetCpu, double jvmCpu,
+                       Map<String, Double> jvmThreads) {
     }
 
     /** Reads the CPU meters when created and turns them into a {@link Run} when the target holds all rows. */
@@ -92,6 +99,7 @@ class PgLogicalCatchUpBench {
         private final Map<Integer, Double> source0;
         private final Map<Integer, Double> target0;
         private final double jvm0 = CpuMeter.self();
+        private final Map<Integer, Map.Entry<String, Double>> threads0 = CpuMeter.threads();
 
         Meters(EmbeddedPg targetServer) {
             this.targetServer = targetServer;
@@ -101,7 +109,8 @@ class PgLogicalCatchUpBench {
 
         Run done(double seconds) {
             return new Run(seconds, CpuMeter.between(source0, CpuMeter.server(source)),
-                    CpuMeter.between(target0, CpuMeter.server(targetServer)), CpuMeter.self() - jvm0);
+                    CpuMeter.between(target0, CpuMeter.server(targetServer)), CpuMeter.self() - jvm0,
+                    CpuMeter.groupsBetween(threads0, CpuMeter.threads()));
         }
     }
 
@@ -144,6 +153,9 @@ class PgLogicalCatchUpBench {
         PgLogicalConfig pg = PgLogicalConfig.of("postgresql://postgres@localhost:" + source.port() + "/" + src
                 + "?sslmode=disable", "p", slot, db, Duration.ofSeconds(1));
         LogicalConfig loop = LogicalConfig.defaults("bench", db).withImmediate(immediate);
+        if (Integer.getInteger("bench.fanShards") != null) {
+            loop = loop.withFanShards(Integer.getInteger("bench.fanShards"));
+        }
         Meters meters = new Meters(target);
         long start = System.nanoTime();
         try (Replicator replicator = Replicator.builder()

@@ -15,6 +15,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,6 +35,7 @@ class WebhookThroughputBench {
     private static final int ROWS = Integer.getInteger("bench.rows", 200_000);
     private static final int BATCH = 1000;
     private static final int SENDERS = 4;
+    private static final int WARM_UP = 20_000;
     private static final int RESOLVE_EVERY = 10_000;
 
     private final EmbeddedPg pg = EmbeddedPg.shared();
@@ -40,9 +43,13 @@ class WebhookThroughputBench {
 
     @Test
     void throughput() throws Exception {
-        double reference = reference();
-        double consistent = webhook(false);
-        double immediate = webhook(true);
+        // Class loading and the JIT would count against whichever run comes first: warm every path up, untimed.
+        reference(WARM_UP);
+        webhook(false, WARM_UP);
+        webhook(true, WARM_UP);
+        double reference = measured("reference", () -> reference(ROWS));
+        double consistent = measured("consistent", () -> webhook(false, ROWS));
+        double immediate = measured("immediate", () -> webhook(true, ROWS));
         System.out.printf("BENCH rows=%d batch=%d senders=%d%n", ROWS, BATCH, SENDERS);
         System.out.printf("BENCH reference jdbc upsert : %,.0f rows/s%n", reference);
         System.out.printf("BENCH webhook consistent    : %,.0f rows/s (%.2f of reference)%n", consistent,
@@ -50,6 +57,22 @@ class WebhookThroughputBench {
         System.out.printf("BENCH webhook immediate     : %,.0f rows/s (%.2f of reference)%n", immediate,
                 immediate / reference);
         assertThat(consistent).isPositive();
+    }
+
+    /** A run that returns rows/s, measured: prints the CPU per row of the target server and this JVM's threads. */
+    private double measured(String what, Callable<Double> run) throws Exception {
+        Map<Integer, Double> server0 = CpuMeter.server(pg);
+        Map<Integer, Map.Entry<String, Double>> threads0 = CpuMeter.threads();
+        double jvm0 = CpuMeter.self();
+        double rowsPerSecond = run.call();
+        double server = CpuMeter.between(server0, CpuMeter.server(pg));
+        double jvm = CpuMeter.self() - jvm0;
+        StringBuilder threads = new StringBuilder();
+        CpuMeter.groupsBetween(threads0, CpuMeter.threads()).entrySet().stream().limit(8).forEach(e ->
+                threads.append(String.format(" %s %.1f us;", e.getKey(), e.getValue() * 1e6 / ROWS)));
+        System.out.printf("BENCH   CPU per row, %s: target server %.1f us, test JVM (senders and cdc-sink) %.1f us;"
+                + " threads:%s%n", what, server * 1e6 / ROWS, jvm * 1e6 / ROWS, threads);
+        return rowsPerSecond;
     }
 
     private String freshTarget() throws Exception {
@@ -65,7 +88,7 @@ class WebhookThroughputBench {
                 + String.format("%02d", id % 60) + "Z\"}";
     }
 
-    private double reference() throws Exception {
+    private double reference(int rows) throws Exception {
         String db = freshTarget();
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
@@ -77,9 +100,9 @@ class WebhookThroughputBench {
                      PreparedStatement ps = c.prepareStatement("INSERT INTO t SELECT * FROM jsonb_populate_recordset("
                              + "NULL::t, ?::jsonb) ON CONFLICT (id) DO UPDATE SET (name, amount, at) = "
                              + "(excluded.name, excluded.amount, excluded.at)")) {
-                    for (long b = sender; b * BATCH < ROWS; b += SENDERS) {
+                    for (long b = sender; b * BATCH < rows; b += SENDERS) {
                         StringBuilder sb = new StringBuilder("[");
-                        for (long id = b * BATCH; id < Math.min(ROWS, (b + 1) * BATCH); id++) {
+                        for (long id = b * BATCH; id < Math.min(rows, (b + 1) * BATCH); id++) {
                             sb.append(id == b * BATCH ? "" : ",").append(row(id));
                         }
                         ps.setString(1, sb.append(']').toString());
@@ -93,10 +116,10 @@ class WebhookThroughputBench {
             f.get();
         }
         pool.shutdown();
-        return ROWS / ((System.nanoTime() - start) / 1e9);
+        return rows / ((System.nanoTime() - start) / 1e9);
     }
 
-    private double webhook(boolean immediate) throws Exception {
+    private double webhook(boolean immediate, int rows) throws Exception {
         String db = freshTarget();
         TargetConfig target = TargetConfig.of(pg.connectionString()).withImmediate(immediate);
         try (Replicator r = Replicator.builder().target(target).disableAuthentication()
@@ -113,9 +136,9 @@ class WebhookThroughputBench {
                 int sender = s;
                 next.set(s, s);
                 work.add(pool.submit(() -> {
-                    for (long b = sender; b * BATCH < ROWS; b += SENDERS) {
+                    for (long b = sender; b * BATCH < rows; b += SENDERS) {
                         StringBuilder sb = new StringBuilder("{\"payload\":[");
-                        for (long id = b * BATCH; id < Math.min(ROWS, (b + 1) * BATCH); id++) {
+                        for (long id = b * BATCH; id < Math.min(rows, (b + 1) * BATCH); id++) {
                             sb.append(id == b * BATCH ? "" : ",").append("{\"after\":").append(row(id))
                                     .append(",\"key\":[").append(id).append("],\"topic\":\"t\",\"updated\":\"")
                                     .append(1_000 + b).append(".0\"}");
@@ -148,19 +171,19 @@ class WebhookThroughputBench {
                 f.get();
             }
             pool.shutdown();
-            http.post(hook, "{\"resolved\":\"" + (1_000 + ROWS / BATCH + 1) + ".0\"}");
+            http.post(hook, "{\"resolved\":\"" + (1_000 + rows / BATCH + 1) + ".0\"}");
             try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
                 while (true) {
                     try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
                         rs.next();
-                        if (rs.getLong(1) == ROWS) {
+                        if (rs.getLong(1) == rows) {
                             break;
                         }
                     }
                     Thread.sleep(20);
                 }
             }
-            return ROWS / ((System.nanoTime() - start) / 1e9);
+            return rows / ((System.nanoTime() - start) / 1e9);
         }
     }
 }

@@ -13,11 +13,11 @@ public final class HttpMetrics {
 
     @Inject
     public HttpMetrics(PrometheusRegistry registry) {
-        requests = Counter.builder().name("http_requests_total")
+        requests = Counter.builder().withoutExemplars().name("http_requests_total")
                 .help("HTTP requests served, by status code").labelNames("code").register(registry);
-        duration = Histogram.builder().name("http_request_duration_seconds")
+        duration = Histogram.builder().withoutExemplars().name("http_request_duration_seconds")
                 .help("Time to handle an HTTP request, in seconds").classicOnly().register(registry);
-        bytes = Counter.builder().name("http_request_bytes_total")
+        bytes = Counter.builder().withoutExemplars().name("http_request_bytes_total")
                 .help("Request body bytes received").register(registry);
     }
 

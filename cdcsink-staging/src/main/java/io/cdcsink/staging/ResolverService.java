@@ -93,18 +93,18 @@ public final class ResolverService implements AutoCloseable {
         this.area = area;
         this.sql = area.sql();
         String[] labels = {"database", "schema"};
-        windowsApplied = Counter.builder().name("resolve_windows_applied_total")
+        windowsApplied = Counter.builder().withoutExemplars().name("resolve_windows_applied_total")
                 .help("Resolved windows applied to the target").labelNames(labels).register(registry);
-        errors = Counter.builder().name("resolve_errors_total")
+        errors = Counter.builder().withoutExemplars().name("resolve_errors_total")
                 .help("Failed attempts to apply a resolved window").labelNames(labels).register(registry);
-        mutationsApplied = Counter.builder().name("resolve_mutations_applied_total")
+        mutationsApplied = Counter.builder().withoutExemplars().name("resolve_mutations_applied_total")
                 .help("Mutations applied by resolved windows").labelNames(labels).register(registry);
-        applyDuration = Histogram.builder().name("resolve_apply_duration_seconds")
+        applyDuration = Histogram.builder().withoutExemplars().name("resolve_apply_duration_seconds")
                 .help("Time to apply one resolved window, including its commit").labelNames(labels)
                 .register(registry);
-        lastResolved = Gauge.builder().name("resolve_last_resolved_timestamp_seconds")
+        lastResolved = Gauge.builder().withoutExemplars().name("resolve_last_resolved_timestamp_seconds")
                 .help("The last applied resolved timestamp as unix seconds").labelNames(labels).register(registry);
-        lag = Gauge.builder().name("resolve_lag_seconds")
+        lag = Gauge.builder().withoutExemplars().name("resolve_lag_seconds")
                 .help("Now minus the last applied resolved timestamp").labelNames(labels).register(registry);
     }
 

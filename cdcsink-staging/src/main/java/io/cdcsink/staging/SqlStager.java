@@ -43,14 +43,14 @@ public final class SqlStager implements Stager {
         this.area = area;
         this.sql = area.sql();
         String[] labels = {"database", "schema", "table"};
-        staged = Counter.builder().name("stage_mutations_total")
+        staged = Counter.builder().withoutExemplars().name("stage_mutations_total")
                 .help("Mutations written to staging tables").labelNames(labels).register(registry);
-        skipped = Counter.builder().name("stage_skipped_mutations_total")
+        skipped = Counter.builder().withoutExemplars().name("stage_skipped_mutations_total")
                 .help("Mutations not staged because their window was already applied (redelivery)")
                 .labelNames(labels).register(registry);
-        drained = Counter.builder().name("stage_drained_mutations_total")
+        drained = Counter.builder().withoutExemplars().name("stage_drained_mutations_total")
                 .help("Staged mutations handed to the applier").labelNames(labels).register(registry);
-        duration = Histogram.builder().name("stage_duration_seconds")
+        duration = Histogram.builder().withoutExemplars().name("stage_duration_seconds")
                 .help("Time to stage one batch of mutations for a table").labelNames(labels).register(registry);
     }
 

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -37,6 +36,8 @@ final class FanApplier implements ApplyMode {
     private final List<Thread> workers = new ArrayList<>();
     private final ConcurrentSkipListMap<Long, SourceEvent.Commit> committed = new ConcurrentSkipListMap<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    /** Only the loop's thread dispatches rows, so a plain map. */
+    private final Map<TableName, Integer> tableHashes = new HashMap<>();
     private final ReplicationRecorder.Mode mode;
     private long lastStoreNanos = System.nanoTime();
     private long storedTxn = -1;
@@ -55,15 +56,19 @@ final class FanApplier implements ApplyMode {
         }
     }
 
-    /** The shard of a row: stable for a table and key, whatever the process. */
-    static int shardOf(TableName table, String key, int shards) {
-        return Math.floorMod(Objects.hash(table.toString(), key), shards);
+    /**
+     * The shard of a row: stable for a table and key, whatever the process ({@code Objects.hash(table.toString(),
+     * key)} modulo the shard count). The table's part is computed once per table, not once per row.
+     */
+    private int shardOf(TableName table, String key) {
+        int tableHash = tableHashes.computeIfAbsent(table, t -> t.toString().hashCode());
+        return Math.floorMod(31 * (31 + tableHash) + key.hashCode(), shards.length);
     }
 
     @Override
     public void row(SourceEvent.Row row) throws SQLException {
         checkFailure();
-        shards[shardOf(row.table(), row.mutation().key(), shards.length)].add(row);
+        shards[shardOf(row.table(), row.mutation().key())].add(row);
     }
 
     @Override

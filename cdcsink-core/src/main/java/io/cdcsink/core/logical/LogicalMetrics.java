@@ -37,28 +37,28 @@ final class LogicalMetrics {
         this.loopStatus = status.loop(loop);
         this.steadyMode = immediate ? ReplicationRecorder.Mode.IMMEDIATE : ReplicationRecorder.Mode.CONSISTENT;
         loopStatus.mode(steadyMode);
-        this.commits = Counter.builder().name("logical_committed_transactions_total")
+        this.commits = Counter.builder().withoutExemplars().name("logical_committed_transactions_total")
                 .help("source transactions applied and durable in the target").labelNames("loop")
                 .register(registry);
-        this.mutations = Counter.builder().name("logical_mutations_total")
+        this.mutations = Counter.builder().withoutExemplars().name("logical_mutations_total")
                 .help("row changes applied to the target").labelNames("loop").register(registry);
-        this.backpressureWaits = Counter.builder().name("logical_backpressure_waits_total")
+        this.backpressureWaits = Counter.builder().withoutExemplars().name("logical_backpressure_waits_total")
                 .help("times the reader waited for --bytesInFlight budget").labelNames("loop").register(registry);
-        this.retries = Counter.builder().name("logical_retries_total")
+        this.retries = Counter.builder().withoutExemplars().name("logical_retries_total")
                 .help("failed replication attempts followed by a retry after --retryDelay").labelNames("loop")
                 .register(registry);
-        this.lastCommitTime = Gauge.builder().name("logical_last_commit_time_seconds")
+        this.lastCommitTime = Gauge.builder().withoutExemplars().name("logical_last_commit_time_seconds")
                 .help("source commit time of the newest durable transaction (Unix seconds)").labelNames("loop")
                 .register(registry);
-        this.lag = Gauge.builder().name("logical_lag_seconds")
+        this.lag = Gauge.builder().withoutExemplars().name("logical_lag_seconds")
                 .help("age of the newest durable source commit while work is pending; 0 when caught up")
                 .labelNames("loop").register(registry);
-        this.backfill = Gauge.builder().name("logical_backfill")
+        this.backfill = Gauge.builder().withoutExemplars().name("logical_backfill")
                 .help("1 while the loop applies in backfill (fan) mode").labelNames("loop").register(registry);
-        this.bytesInFlight = Gauge.builder().name("logical_bytes_in_flight")
+        this.bytesInFlight = Gauge.builder().withoutExemplars().name("logical_bytes_in_flight")
                 .help("mutation bytes read from the source and not yet applied").labelNames("loop")
                 .register(registry);
-        this.position = Gauge.builder().name("logical_position_info")
+        this.position = Gauge.builder().withoutExemplars().name("logical_position_info")
                 .help("the newest durable source position (LSN or GTID set) as a label").labelNames("loop",
                         "position").register(registry);
         commits.labelValues(loop);

@@ -1,0 +1,153 @@
+package io.cdcsink.apply;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One new row of a mutation: the names of its properties, which of them are null, and either the JSON object text
+ * as it arrived or a tree.
+ *
+ * <p>A received row is only scanned: its property names and nulls are read with a streaming parser, which checks
+ * the text as strictly as a full parse (malformed JSON, duplicate properties, trailing tokens) but builds no values.
+ * When the row needs no reshaping its text goes into the statement verbatim, so the common row is never parsed into
+ * a tree nor written again; the tree is built on first use, for rows that are renamed, filtered or bound value by
+ * value.
+ */
+final class Row {
+    /** Above this many properties, {@link #has} looks names up in a set instead of comparing them one by one. */
+    private static final int LINEAR_LOOKUP = 8;
+
+    /** Parses {@link #text} when the tree is first needed; null for a built row, which has its tree. */
+    private final JsonCodec json;
+    private final String text;
+    private final String[] names;
+    private final BitSet nulls;
+    private ObjectNode tree;
+    private Map<String, Integer> indexes;
+
+    private Row(JsonCodec json, String text, String[] names, BitSet nulls, ObjectNode tree) {
+        this.json = json;
+        this.text = text;
+        this.names = names;
+        this.nulls = nulls;
+        this.tree = tree;
+    }
+
+    /**
+     * Scans received JSON text.
+     *
+     * @return the row, or empty when the text is well-formed JSON but not an object
+     * @throws JsonProcessingException when the text is not well-formed JSON, or an object repeats a property
+     */
+    static Optional<Row> scan(JsonCodec json, String text) throws JsonProcessingException {
+        try (JsonParser p = json.mapper().createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                // Let the full parser say what is wrong, or confirm it is valid JSON of another kind.
+                json.parse(text);
+                return Optional.empty();
+            }
+            List<String> names = new ArrayList<>();
+            BitSet nulls = new BitSet();
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                // Only property names can appear here: the parser rejects anything else.
+                names.add(p.currentName());
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.VALUE_NULL) {
+                    nulls.set(names.size() - 1);
+                } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                json.parse(text);
+            }
+            return Optional.of(new Row(json, text, names.toArray(String[]::new), nulls, null));
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            // Reading from a String fails only for malformed input, reported above as JsonProcessingException.
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A row built by the apply layer: it has no received text and is written from its tree. */
+    static Row of(ObjectNode tree) {
+        List<String> names = new ArrayList<>();
+        BitSet nulls = new BitSet();
+        for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (tree.get(name).isNull()) {
+                nulls.set(names.size());
+            }
+            names.add(name);
+        }
+        return new Row(null, null, names.toArray(String[]::new), nulls, tree);
+    }
+
+    /** The property names, in the order they arrived. */
+    List<String> names() {
+        return Arrays.asList(names);
+    }
+
+    boolean has(String name) {
+        return index(name) >= 0;
+    }
+
+    /** True when the row carries the property with a JSON null (false when it does not carry it). */
+    boolean isNull(String name) {
+        int i = index(name);
+        return i >= 0 && nulls.get(i);
+    }
+
+    /** The value of a property, or null when the row does not carry it. */
+    JsonNode get(String name) {
+        return has(name) ? tree().get(name) : null;
+    }
+
+    /** The row as a tree; parsed on first use for a received row. */
+    ObjectNode tree() {
+        if (tree == null) {
+            try {
+                tree = (ObjectNode) json.parse(text);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a scanned row no longer parses", e);
+            }
+        }
+        return tree;
+    }
+
+    /** The JSON text as received, for a row that reaches the statement unchanged; empty for a built row. */
+    Optional<String> text() {
+        return Optional.ofNullable(text);
+    }
+
+    private int index(String name) {
+        if (names.length > LINEAR_LOOKUP) {
+            if (indexes == null) {
+                indexes = new HashMap<>(names.length * 2);
+                for (int i = 0; i < names.length; i++) {
+                    indexes.put(names[i], i);
+                }
+            }
+            return indexes.getOrDefault(name, -1);
+        }
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
