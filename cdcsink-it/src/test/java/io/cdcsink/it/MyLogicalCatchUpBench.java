@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,11 @@ class MyLogicalCatchUpBench {
         MyLogicalConfig my = new MyLogicalConfig(MySqlConn.parse(source.sourceConn()),
                 Optional.of(backlog.gtidBefore()), db, MyLogicalConfig.DEFAULT_SCHEMA, Set.of(backlog.database()), serverId++);
         LogicalConfig loop = LogicalConfig.defaults("bench", db).withImmediate(immediate);
+        if (Integer.getInteger("bench.fanShards") != null) {
+            loop = loop.withFanShards(Integer.getInteger("bench.fanShards"));
+        }
+        Map<Integer, Map.Entry<String, Double>> threads0 = CpuMeter.threads();
+        double jvm0 = CpuMeter.self();
         long start = System.nanoTime();
         Replicator replicator = Replicator.builder()
                 .target(TargetConfig.of("postgresql://postgres@localhost:" + target.port() + "/" + db
@@ -107,6 +113,12 @@ class MyLogicalCatchUpBench {
         double seconds;
         try {
             seconds = awaitRows(db, backlog.rows(), start);
+            StringBuilder threads = new StringBuilder();
+            CpuMeter.groupsBetween(threads0, CpuMeter.threads()).entrySet().stream().limit(8).forEach(e ->
+                    threads.append(String.format(" %s %.1f us;", e.getKey(), e.getValue() * 1e6 / backlog.rows())));
+            System.out.printf("BENCH   %s, %,d rows: JVM CPU %.1f us per row; threads:%s%n",
+                    immediate ? "immediate" : "consistent", backlog.rows(),
+                    (CpuMeter.self() - jvm0) * 1e6 / backlog.rows(), threads);
         } finally {
             replicator.close();
         }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,12 @@ import org.slf4j.LoggerFactory;
  */
 final class FanApplier implements ApplyMode {
     static final int BATCH_ROWS = 1000;
+    /**
+     * How long a shard waits for a batch to fill once it has rows. Without it a shard that keeps up applies a
+     * transaction per handful of rows, and on a busy machine the per-transaction work starves the reader, which
+     * keeps the batches small.
+     */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final Logger LOG = LoggerFactory.getLogger(FanApplier.class);
 
     private final ApplyContext ctx;
@@ -181,12 +188,19 @@ final class FanApplier implements ApplyMode {
                 headTxn = row.txn();
             }
             rows.add(row);
-            notifyAll();
+            // The worker waits for a first row, then for a full batch: wake it for those, not for every row.
+            if (rows.size() == 1 || rows.size() == BATCH_ROWS) {
+                notifyAll();
+            }
         }
 
         private synchronized List<SourceEvent.Row> next() throws InterruptedException {
             while (rows.isEmpty()) {
                 wait();
+            }
+            long deadline = System.nanoTime() + LINGER_NANOS;
+            for (long left = LINGER_NANOS; rows.size() < BATCH_ROWS && left > 0; left = deadline - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
             List<SourceEvent.Row> batch = new ArrayList<>(Math.min(rows.size(), BATCH_ROWS));
             for (SourceEvent.Row r : rows) {
