@@ -26,7 +26,7 @@ import java.util.Optional;
  * value.
  */
 final class Row {
-    /** Above this many properties, {@link #has} looks names up in a set instead of comparing them one by one. */
+    /** Above this many properties, a name is looked up in a map of positions instead of compared one by one. */
     private static final int LINEAR_LOOKUP = 8;
 
     /** Parses {@link #text} when the tree is first needed; null for a built row, which has its tree. */
