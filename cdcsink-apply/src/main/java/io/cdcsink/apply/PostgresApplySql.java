@@ -158,21 +158,7 @@ final class PostgresApplySql implements ApplySql {
         String param = json.write(rows.size() * 32 * (bound.size() + 1), g -> {
             g.writeStartArray();
             for (Row row : rows) {
-                if (row.text().isPresent()) {
-                    // A received row that needed no reshaping: jsonb reads the same values from the text as sent.
-                    g.writeRawValue(row.text().get());
-                    continue;
-                }
-                ObjectNode tree = row.tree();
-                g.writeStartObject();
-                for (ColumnInfo c : bound) {
-                    JsonNode value = tree.get(c.name());
-                    if (value != null) {
-                        g.writeFieldName(c.name());
-                        json.writeValue(g, value);
-                    }
-                }
-                g.writeEndObject();
+                writeRow(g, row, bound);
             }
             g.writeEndArray();
         });
@@ -184,6 +170,28 @@ final class PostgresApplySql implements ApplySql {
             ps.setString(1, param);
             return ApplySql.runConditional(ps, 2, config, columns);
         }
+    }
+
+    /**
+     * One row as the object jsonb_populate_recordset reads: a received row that needed no reshaping as its text (it
+     * carries writable columns only, and jsonb reads the same values from it), any other row as its values of
+     * {@code columns}.
+     */
+    private void writeRow(JsonGenerator g, Row row, List<ColumnInfo> columns) throws IOException {
+        if (row.text().isPresent()) {
+            g.writeRawValue(row.text().get());
+            return;
+        }
+        ObjectNode tree = row.tree();
+        g.writeStartObject();
+        for (ColumnInfo c : columns) {
+            JsonNode value = tree.get(c.name());
+            if (value != null) {
+                g.writeFieldName(c.name());
+                json.writeValue(g, value);
+            }
+        }
+        g.writeEndObject();
     }
 
     /** Key arrays as objects keyed by the primary-key column names, the shape jsonb_populate_recordset reads. */
@@ -222,22 +230,10 @@ final class PostgresApplySql implements ApplySql {
         }
         String param = json.write(rows.size() * 64 + keys.size() * 16, g -> {
             g.writeStartArray();
+            // Generated columns are never written, so their values need not convert.
+            List<ColumnInfo> writable = table.columns().stream().filter(c -> !c.generated()).toList();
             for (Row row : rows) {
-                if (row.text().isPresent()) {
-                    // Passed through unchanged, so it carries writable columns only.
-                    g.writeRawValue(row.text().get());
-                    continue;
-                }
-                g.writeStartObject();
-                for (ColumnInfo c : table.columns()) {
-                    // Generated columns are never written, so their values need not convert.
-                    JsonNode value = c.generated() ? null : row.get(c.name());
-                    if (value != null) {
-                        g.writeFieldName(c.name());
-                        json.writeValue(g, value);
-                    }
-                }
-                g.writeEndObject();
+                writeRow(g, row, writable);
             }
             writeKeyObjects(g, table, keys);
             g.writeEndArray();
