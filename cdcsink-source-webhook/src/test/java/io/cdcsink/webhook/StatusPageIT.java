@@ -48,7 +48,7 @@ class StatusPageIT {
     private final EmbeddedPg pg = EmbeddedPg.shared();
     private final AtomicReference<String> problem = new AtomicReference<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+            .connectTimeout(Duration.ofSeconds(30)).build();
     private String db;
     private Replicator replicator;
     private int port;

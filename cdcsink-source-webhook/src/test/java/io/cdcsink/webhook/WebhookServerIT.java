@@ -43,7 +43,7 @@ class WebhookServerIT {
     private final List<Optional<String>> tokensSeen = new CopyOnWriteArrayList<>();
     private final List<SchemaName> schemasSeen = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+            .connectTimeout(Duration.ofSeconds(30)).build();
     private WebhookServer server;
 
     private final Authenticator allowAll = (schema, token) -> {
