@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +89,7 @@ public final class PgLogicalDialect implements LogicalDialect {
 
     private void pump(PGReplicationStream stream, PgOutputHandler handler, LogicalEvents events)
             throws Exception {
-        LogSequenceNumber acknowledged = LogSequenceNumber.INVALID_LSN;
+        Acknowledgements acks = new Acknowledgements(stream, handler, events);
         long idleSleep = 1;
         while (true) {
             if (Thread.interrupted()) {
@@ -99,7 +100,7 @@ public final class PgLogicalDialect implements LogicalDialect {
                 handler.handle(PgOutputDecoder.decode(buf));
                 idleSleep = 1;
             }
-            acknowledged = acknowledge(stream, handler, events, acknowledged);
+            acks.send();
             if (buf == null) {
                 // readPending() does not block, so an interrupt is seen within one sleep.
                 Thread.sleep(idleSleep);
@@ -116,21 +117,49 @@ public final class PgLogicalDialect implements LogicalDialect {
      * written only by unpublished tables) would keep the slot's WAL forever. Open transactions that began earlier
      * are unaffected: the slot's restart LSN, not the confirmed flush LSN, keeps their WAL.
      */
-    private static LogSequenceNumber acknowledge(PGReplicationStream stream, PgOutputHandler handler,
-                                                 LogicalEvents events, LogSequenceNumber acknowledged) {
-        LogSequenceNumber target = events.durable().map(p -> parse(p.text())).orElse(LogSequenceNumber.INVALID_LSN);
-        if (!handler.inTransaction() && events.caughtUp()) {
-            LogSequenceNumber received = stream.getLastReceiveLSN();
-            if (Long.compareUnsigned(received.asLong(), target.asLong()) > 0) {
-                target = received;
+    private static final class Acknowledgements {
+        private final PGReplicationStream stream;
+        private final PgOutputHandler handler;
+        private final LogicalEvents events;
+        private LogSequenceNumber acknowledged = LogSequenceNumber.INVALID_LSN;
+        /** The durable position last seen and its LSN: it is parsed once, not after every message. */
+        private LogicalPosition durable;
+        private LogSequenceNumber durableLsn = LogSequenceNumber.INVALID_LSN;
+
+        Acknowledgements(PGReplicationStream stream, PgOutputHandler handler, LogicalEvents events) {
+            this.stream = stream;
+            this.handler = handler;
+            this.events = events;
+        }
+
+        void send() {
+            LogicalPosition now = events.durable().orElse(null);
+            if (now != null && now != durable) {
+                durable = now;
+                durableLsn = parse(now.text());
+            }
+            LogSequenceNumber target = durableLsn;
+            if (!handler.inTransaction() && events.caughtUp()) {
+                LogSequenceNumber received = stream.getLastReceiveLSN();
+                if (Long.compareUnsigned(received.asLong(), target.asLong()) > 0) {
+                    target = received;
+                }
+            }
+            if (Long.compareUnsigned(target.asLong(), acknowledged.asLong()) > 0) {
+                stream.setFlushedLSN(target);
+                stream.setAppliedLSN(target);
+                acknowledged = target;
             }
         }
-        if (Long.compareUnsigned(target.asLong(), acknowledged.asLong()) > 0) {
-            stream.setFlushedLSN(target);
-            stream.setAppliedLSN(target);
-            return target;
-        }
-        return acknowledged;
+    }
+
+    /**
+     * A position's text: PostgreSQL's {@code X/X} form, as {@code LogSequenceNumber.asString()} writes it but
+     * without a {@code Formatter} (this runs once per source transaction).
+     */
+    static String text(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase(Locale.ROOT) + "/"
+                + Long.toHexString(lsn & 0xFFFF_FFFFL).toUpperCase(Locale.ROOT);
     }
 
     /** Parses a position this dialect wrote. */

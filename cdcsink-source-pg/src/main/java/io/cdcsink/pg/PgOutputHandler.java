@@ -126,7 +126,7 @@ final class PgOutputHandler {
             skipping = false;
             return;
         }
-        events.commit(new LogicalPosition(LogSequenceNumber.valueOf(c.endLsn()).asString(), c.commitTime()));
+        events.commit(new LogicalPosition(PgLogicalDialect.text(c.endLsn()), c.commitTime()));
     }
 
     private void relation(Relation r) throws SQLException {

@@ -7,15 +7,20 @@ import java.sql.SQLException;
  * (consistent mode); {@link FanApplier} spreads rows over many connections (immediate and backfill modes).
  */
 interface ApplyMode extends AutoCloseable {
+    /** How long the loop usually waits for an event before it calls {@link #idle()}. */
+    long IDLE_MILLIS = 50;
+
     void row(SourceEvent.Row row) throws SQLException, InterruptedException;
 
     void truncate(SourceEvent.Truncate truncate) throws SQLException, InterruptedException;
 
-    /** @param more true when further events are already waiting (a chance to coalesce transactions) */
-    void commit(SourceEvent.Commit commit, boolean more) throws SQLException, InterruptedException;
+    void commit(SourceEvent.Commit commit) throws SQLException, InterruptedException;
 
-    /** Nothing arrived for a while: finish what can be finished. */
+    /** Nothing arrived within {@link #waitMillis()}: finish what can be finished. */
     void idle() throws SQLException, InterruptedException;
+
+    /** How long the loop waits for the next event before it calls {@link #idle()}. */
+    long waitMillis();
 
     /** Applies and stores everything committed so far (before switching modes). */
     void finish() throws SQLException, InterruptedException;

@@ -90,7 +90,7 @@ final class FanApplier implements ApplyMode {
     }
 
     @Override
-    public void commit(SourceEvent.Commit commit, boolean more) throws SQLException {
+    public void commit(SourceEvent.Commit commit) throws SQLException {
         ctx.queue().release(commit);
         committed.put(commit.txn(), commit);
         storeIfDue(false);
@@ -99,6 +99,11 @@ final class FanApplier implements ApplyMode {
     @Override
     public void idle() throws SQLException {
         storeIfDue(drained());
+    }
+
+    @Override
+    public long waitMillis() {
+        return IDLE_MILLIS;
     }
 
     @Override

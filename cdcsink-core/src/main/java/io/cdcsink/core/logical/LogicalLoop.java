@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogicalLoop implements Source, HealthIndicator {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalLoop.class);
-    private static final long POLL_MILLIS = 50;
 
     private final LogicalDialect dialect;
     private final LogicalConfig config;
@@ -163,7 +162,7 @@ public final class LogicalLoop implements Source, HealthIndicator {
     private void consume(EventQueue queue, ApplyMode mode, boolean backfill, Thread reader,
                          AtomicReference<Throwable> readerError, InFlight inFlight) throws Exception {
         while (!stopping) {
-            SourceEvent e = queue.poll(POLL_MILLIS);
+            SourceEvent e = queue.poll(mode.waitMillis());
             metrics.bytesInFlight(inFlight.used());
             if (e == null) {
                 if (!reader.isAlive() && queue.isEmpty()) {
@@ -183,7 +182,7 @@ public final class LogicalLoop implements Source, HealthIndicator {
             } else if (e instanceof SourceEvent.Truncate t) {
                 mode.truncate(t);
             } else if (e instanceof SourceEvent.Commit c) {
-                mode.commit(c, !queue.isEmpty());
+                mode.commit(c);
                 healthy(queue);
                 if (backfill && !c.position().commitTime()
                         .isBefore(Instant.now().minus(config.backfillWindow()))) {

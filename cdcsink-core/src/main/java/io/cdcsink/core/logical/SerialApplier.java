@@ -24,11 +24,17 @@ import org.slf4j.LoggerFactory;
  * needs no more memory than one batch. Several small source transactions that arrive back to back are coalesced
  * into one target transaction (up to {@link #COALESCE_ROWS} rows or {@link #COALESCE_TIME}); a source transaction
  * is never split across target transactions.
+ *
+ * <p>After a source commit the target transaction stays open for up to {@link #GROUP_WAIT_MILLIS} in case the next
+ * source transaction follows (group commit). Without that wait an applier that keeps up with a stream of small
+ * source transactions commits one target transaction per source transaction: a commit and three more round trips
+ * per row, which on a busy machine also starves the reader.
  */
 final class SerialApplier implements ApplyMode {
     static final int FLUSH_ROWS = 2000;
     static final int COALESCE_ROWS = 10_000;
     static final Duration COALESCE_TIME = Duration.ofMillis(100);
+    static final long GROUP_WAIT_MILLIS = 2;
     private static final Logger LOG = LoggerFactory.getLogger(SerialApplier.class);
 
     private final ApplyContext ctx;
@@ -81,15 +87,21 @@ final class SerialApplier implements ApplyMode {
     }
 
     @Override
-    public void commit(SourceEvent.Commit commit, boolean more) throws SQLException {
+    public void commit(SourceEvent.Commit commit) throws SQLException {
         ctx.queue().release(commit);
         open();
         pending = commit;
         rowsAfterPending = false;
         commitsInTx++;
-        if (!more || coalescedEnough()) {
+        if (coalescedEnough()) {
             commitTx();
         }
+    }
+
+    /** Briefly while a committed source transaction waits for company, else the loop's usual idle wait. */
+    @Override
+    public long waitMillis() {
+        return pending != null && !rowsAfterPending ? GROUP_WAIT_MILLIS : IDLE_MILLIS;
     }
 
     @Override
