@@ -1,7 +1,5 @@
 package io.cdcsink.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
@@ -11,10 +9,8 @@ import io.cdcsink.mysql.MySqlConn;
 import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -112,7 +108,7 @@ class MyLogicalCatchUpBench {
                 .start();
         double seconds;
         try {
-            seconds = awaitRows(db, backlog.rows(), start);
+            seconds = TargetWriteReference.awaitRows(target, db, backlog.rows(), backlog.rows(), start);
             StringBuilder threads = new StringBuilder();
             CpuMeter.groupsBetween(threads0, CpuMeter.threads()).entrySet().stream().limit(8).forEach(e ->
                     threads.append(String.format(" %s %.1f us;", e.getKey(), e.getValue() * 1e6 / backlog.rows())));
@@ -132,21 +128,5 @@ class MyLogicalCatchUpBench {
             s.execute(TARGET_DDL);
         }
         return db;
-    }
-
-    private double awaitRows(String db, int rows, long start) throws Exception {
-        long deadline = start + Duration.ofMinutes(30).toNanos();
-        try (Connection c = target.dataSource(db).getConnection(); Statement s = c.createStatement()) {
-            while (true) {
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
-                    rs.next();
-                    if (rs.getLong(1) >= rows) {
-                        return (System.nanoTime() - start) / 1e9;
-                    }
-                }
-                assertThat(System.nanoTime()).as("caught up within 30 minutes").isLessThan(deadline);
-                Thread.sleep(100);
-            }
-        }
     }
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class OutageIT {
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final String DDL = "CREATE TABLE acct (k INT PRIMARY KEY, bal BIGINT, note TEXT)";
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
     @Test
     void webhookTargetOutage() throws Exception {

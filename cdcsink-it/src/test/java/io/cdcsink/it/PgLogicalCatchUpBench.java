@@ -1,16 +1,11 @@
 package io.cdcsink.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
 import io.cdcsink.pg.PgLogical;
 import io.cdcsink.pg.PgLogicalConfig;
 import io.cdcsink.testing.EmbeddedPg;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -140,7 +135,7 @@ class PgLogicalCatchUpBench {
         Meters meters = new Meters(nativeTarget);
         long start = System.nanoTime();
         nativeTarget.exec(db, "ALTER SUBSCRIPTION s ENABLE");
-        Run run = meters.done(awaitRows(nativeTarget, db, rows, start));
+        Run run = meters.done(TargetWriteReference.awaitRows(nativeTarget, db, rows, rows, start));
         nativeTarget.exec(db, "ALTER SUBSCRIPTION s DISABLE", "ALTER SUBSCRIPTION s SET (slot_name = NONE)",
                 "DROP SUBSCRIPTION s");
         return run;
@@ -165,35 +160,7 @@ class PgLogicalCatchUpBench {
                 .module(PgLogical.module(pg, loop))
                 .start()) {
             // Read the meters before the replicator closes its connections, which takes their CPU time along.
-            return meters.done(awaitRows(target, db, rows, start));
-        }
-    }
-
-    /**
-     * Seconds from {@code start} until the table holds {@code rows} rows. Ids run from 1 to {@code rows}: the last
-     * one is looked up by key until it is there (cheap), and only then are the rows counted, so the polling costs the
-     * target next to nothing while it is measured.
-     */
-    private static double awaitRows(EmbeddedPg pg, String db, int rows, long start) throws Exception {
-        long deadline = start + Duration.ofMinutes(30).toNanos();
-        try (Connection c = pg.dataSource(db).getConnection();
-             PreparedStatement last = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM t WHERE id = ?)");
-             PreparedStatement count = c.prepareStatement("SELECT count(*) FROM t")) {
-            last.setLong(1, rows);
-            while (true) {
-                if (first(last) == 1 && first(count) >= rows) {
-                    return (System.nanoTime() - start) / 1e9;
-                }
-                assertThat(System.nanoTime()).as("caught up within 30 minutes").isLessThan(deadline);
-                Thread.sleep(100);
-            }
-        }
-    }
-
-    private static long first(PreparedStatement query) throws SQLException {
-        try (ResultSet rs = query.executeQuery()) {
-            rs.next();
-            return rs.getObject(1) instanceof Boolean b ? (b ? 1 : 0) : rs.getLong(1);
+            return meters.done(TargetWriteReference.awaitRows(target, db, rows, rows, start));
         }
     }
 }

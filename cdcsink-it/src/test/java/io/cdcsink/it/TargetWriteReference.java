@@ -7,6 +7,8 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +74,35 @@ final class TargetWriteReference {
     /** {@code id * 1.25} as exact decimal text. */
     static String amount(long id) {
         return BigDecimal.valueOf(id).multiply(AMOUNT_FACTOR).toPlainString();
+    }
+
+    /**
+     * Seconds from {@code start} until {@code t} of {@code db} holds {@code rows} rows, {@code lastId} (the last one
+     * sent) among them. That id is looked up by key until it is there (cheap), and only then are the rows counted: a
+     * {@code count(*)} of a large table every poll would cost the target server a good part of a core while it is
+     * being measured.
+     */
+    static double awaitRows(EmbeddedPg pg, String db, long lastId, int rows, long start) throws Exception {
+        long deadline = start + Duration.ofMinutes(30).toNanos();
+        try (Connection c = pg.dataSource(db).getConnection();
+             PreparedStatement last = c.prepareStatement("SELECT count(*) FROM t WHERE id = ?");
+             PreparedStatement count = c.prepareStatement("SELECT count(*) FROM t")) {
+            last.setLong(1, lastId);
+            while (true) {
+                if (first(last) == 1 && first(count) >= rows) {
+                    return (System.nanoTime() - start) / 1e9;
+                }
+                assertThat(System.nanoTime()).as("caught up within 30 minutes").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private static long first(PreparedStatement query) throws SQLException {
+        try (ResultSet rs = query.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** Checks that {@code t} of {@code db} holds exactly rows 1..{@code rows}, each with the values above. */

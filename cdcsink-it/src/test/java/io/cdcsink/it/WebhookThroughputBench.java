@@ -11,7 +11,6 @@ import io.cdcsink.webhook.WebhookServer;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -172,18 +171,7 @@ class WebhookThroughputBench {
             }
             pool.shutdown();
             http.post(hook, "{\"resolved\":\"" + (1_000 + rows / BATCH + 1) + ".0\"}");
-            try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
-                while (true) {
-                    try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
-                        rs.next();
-                        if (rs.getLong(1) == rows) {
-                            break;
-                        }
-                    }
-                    Thread.sleep(20);
-                }
-            }
-            return rows / ((System.nanoTime() - start) / 1e9);
+            return rows / TargetWriteReference.awaitRows(pg, db, rows - 1, rows, start);
         }
     }
 }
