@@ -67,6 +67,14 @@ final class CpuMeter {
         return sorted;
     }
 
+    /** The eight largest groups of {@link #groupsBetween} as {@code " name 1.2 us;"} per row, for a BENCH line. */
+    static String perRow(Map<String, Double> groups, long rows) {
+        StringBuilder out = new StringBuilder();
+        groups.entrySet().stream().limit(8).forEach(e ->
+                out.append(String.format(" %s %.1f us;", e.getKey(), e.getValue() * 1e6 / rows)));
+        return out.toString();
+    }
+
     private static String group(String comm) {
         if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
             return "JIT";

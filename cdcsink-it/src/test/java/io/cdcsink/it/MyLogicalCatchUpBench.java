@@ -109,9 +109,7 @@ class MyLogicalCatchUpBench {
         double seconds;
         try {
             seconds = TargetWriteReference.awaitRows(target, db, backlog.rows(), backlog.rows(), start);
-            StringBuilder threads = new StringBuilder();
-            CpuMeter.groupsBetween(threads0, CpuMeter.threads()).entrySet().stream().limit(8).forEach(e ->
-                    threads.append(String.format(" %s %.1f us;", e.getKey(), e.getValue() * 1e6 / backlog.rows())));
+            String threads = CpuMeter.perRow(CpuMeter.groupsBetween(threads0, CpuMeter.threads()), backlog.rows());
             System.out.printf("BENCH   %s, %,d rows: JVM CPU %.1f us per row; threads:%s%n",
                     immediate ? "immediate" : "consistent", backlog.rows(),
                     (CpuMeter.self() - jvm0) * 1e6 / backlog.rows(), threads);

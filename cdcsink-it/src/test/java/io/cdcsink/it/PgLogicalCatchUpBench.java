@@ -72,10 +72,8 @@ class PgLogicalCatchUpBench {
                                 + " server %.1f us, test JVM (cdc-sink when embedded) %.1f us%n", perTransaction,
                         run.getKey(), run.getValue().sourceCpu() * 1e6 / rows,
                         run.getValue().targetCpu() * 1e6 / rows, run.getValue().jvmCpu() * 1e6 / rows);
-                StringBuilder threads = new StringBuilder();
-                run.getValue().jvmThreads().entrySet().stream().limit(8).forEach(e -> threads.append(
-                        String.format(" %s %.1f us;", e.getKey(), e.getValue() * 1e6 / rows)));
-                System.out.printf("BENCH     JVM threads per row:%s%n", threads);
+                System.out.printf("BENCH     JVM threads per row:%s%n",
+                        CpuMeter.perRow(run.getValue().jvmThreads(), rows));
             }
         }
     }

@@ -66,9 +66,7 @@ class WebhookThroughputBench {
         double rowsPerSecond = run.call();
         double server = CpuMeter.between(server0, CpuMeter.server(pg));
         double jvm = CpuMeter.self() - jvm0;
-        StringBuilder threads = new StringBuilder();
-        CpuMeter.groupsBetween(threads0, CpuMeter.threads()).entrySet().stream().limit(8).forEach(e ->
-                threads.append(String.format(" %s %.1f us;", e.getKey(), e.getValue() * 1e6 / ROWS)));
+        String threads = CpuMeter.perRow(CpuMeter.groupsBetween(threads0, CpuMeter.threads()), ROWS);
         System.out.printf("BENCH   CPU per row, %s: target server %.1f us, test JVM (senders and cdc-sink) %.1f us;"
                 + " threads:%s%n", what, server * 1e6 / ROWS, jvm * 1e6 / ROWS, threads);
         return rowsPerSecond;
