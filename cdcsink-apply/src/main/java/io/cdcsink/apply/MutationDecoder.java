@@ -23,8 +23,10 @@ final class MutationDecoder {
     /** @throws BadInputException naming the table when a key is not a JSON array or a row not a JSON object */
     List<DecodedMutation> decode(TableName table, List<Mutation> mutations) {
         List<DecodedMutation> out = new ArrayList<>(mutations.size());
+        Row previous = null;
         for (Mutation m : mutations) {
-            JsonNode key = parse(table, "key", m.key(), m);
+            FlatJson.Key flat = FlatJson.key(m.key());
+            JsonNode key = flat != null ? flat.values() : parseKey(table, m);
             if (!(key instanceof ArrayNode keyArray)) {
                 throw new BadInputException("table " + table + ": key " + m.key().strip() + " at " + m.time()
                         + " is not a JSON array");
@@ -34,13 +36,16 @@ final class MutationDecoder {
             }
             Optional<Row> after = Optional.empty();
             if (m.data().isPresent()) {
-                after = scan(table, m);
-                if (after.isEmpty()) {
+                after = scan(table, m, previous);
+                if (after.isPresent()) {
+                    previous = after.get();
+                } else {
                     throw new BadInputException("table " + table + ": row for key " + json.write(keyArray) + " at "
                             + m.time() + " is not a JSON object");
                 }
             }
-            out.add(new DecodedMutation(m.time(), json.writeKey(keyArray), keyArray, after));
+            String keyText = flat != null && flat.canonical() ? m.key() : json.writeKey(keyArray);
+            out.add(new DecodedMutation(m.time(), keyText, keyArray, after));
         }
         return out;
     }
@@ -61,9 +66,9 @@ final class MutationDecoder {
         return new ArrayList<>(winners.values());
     }
 
-    private Optional<Row> scan(TableName table, Mutation m) {
+    private Optional<Row> scan(TableName table, Mutation m, Row previous) {
         try {
-            return Row.scan(json, m.data().orElseThrow());
+            return Row.scan(json, m.data().orElseThrow(), previous);
         } catch (JsonProcessingException e) {
             throw malformed(table, "row", m, e);
         }
@@ -74,11 +79,12 @@ final class MutationDecoder {
                 + e.getOriginalMessage(), e);
     }
 
-    private JsonNode parse(TableName table, String what, String text, Mutation m) {
+    /** A key {@link FlatJson} left to Jackson. */
+    private JsonNode parseKey(TableName table, Mutation m) {
         try {
-            return json.parse(text);
+            return json.parse(m.key());
         } catch (JsonProcessingException e) {
-            throw malformed(table, what, m, e);
+            throw malformed(table, "key", m, e);
         }
     }
 }

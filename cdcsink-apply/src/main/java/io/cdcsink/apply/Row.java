@@ -19,8 +19,9 @@ import java.util.Optional;
  * One new row of a mutation: the names of its properties, which of them are null, and either the JSON object text
  * as it arrived or a tree.
  *
- * <p>A received row is only scanned: its property names and nulls are read with a streaming parser, which checks
- * the text as strictly as a full parse (malformed JSON, duplicate properties, trailing tokens) but builds no values.
+ * <p>A received row is only scanned: its property names and nulls are read, checking the text as strictly as a full
+ * parse (malformed JSON, duplicate properties, trailing tokens) but building no values. {@link FlatJson} scans the
+ * common row, an object of scalars; a streaming Jackson parser everything else.
  * When the row needs no reshaping its text goes into the statement verbatim, so the common row is never parsed into
  * a tree nor written again; the tree is built on first use, for rows that are renamed, filtered or bound value by
  * value.
@@ -28,6 +29,7 @@ import java.util.Optional;
 final class Row {
     /** Above this many properties, a name is looked up in a map of positions instead of compared one by one. */
     private static final int LINEAR_LOOKUP = 8;
+    private static final String[] NO_NAMES = new String[0];
 
     /** Parses {@link #text} when the tree is first needed; null for a built row, which has its tree. */
     private final JsonCodec json;
@@ -45,13 +47,30 @@ final class Row {
         this.tree = tree;
     }
 
+    /** As {@link #scan(JsonCodec, String, Row)} without an earlier row. */
+    static Optional<Row> scan(JsonCodec json, String text) throws JsonProcessingException {
+        return scan(json, text, null);
+    }
+
     /**
      * Scans received JSON text.
      *
+     * @param previous a row scanned before from the same table, whose name strings are reused; null for none
      * @return the row, or empty when the text is well-formed JSON but not an object
      * @throws JsonProcessingException when the text is not well-formed JSON, or an object repeats a property
      */
-    static Optional<Row> scan(JsonCodec json, String text) throws JsonProcessingException {
+    static Optional<Row> scan(JsonCodec json, String text, Row previous) throws JsonProcessingException {
+        FlatJson.Names flat = FlatJson.row(text, previous == null || previous.names == null ? NO_NAMES
+                : previous.names);
+        if (flat != null) {
+            return Optional.of(new Row(json, text, flat.names(), flat.nulls(), null));
+        }
+        // Nested values, escaped names, and whatever is malformed: the streaming parser decides.
+        return streamingScan(json, text);
+    }
+
+    /** {@link #scan} with Jackson's streaming parser only: any text, the reference the fast path is tested by. */
+    static Optional<Row> streamingScan(JsonCodec json, String text) throws JsonProcessingException {
         try (JsonParser p = json.mapper().createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 // Let the full parser say what is wrong, or confirm it is valid JSON of another kind.

@@ -5,6 +5,8 @@ import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.api.ReplicationRecorder;
 import io.cdcsink.api.TableName;
 import io.cdcsink.core.status.ReplicationStatus;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -14,21 +16,22 @@ import java.util.Map;
 
 /**
  * Metrics of one logical-replication loop, labelled with {@code loop} = {@code --loopName}; everything recorded here
- * also goes to the replicator's {@link ReplicationStatus} (the status page and progress log).
+ * also goes to the replicator's {@link ReplicationStatus} (the status page and progress log). The loop's labelled
+ * data points are looked up once: some are set for every event, and a lookup allocates.
  */
 final class LogicalMetrics {
     private final String loop;
     private final ReplicationStatus status;
     private final ReplicationStatus.Loop loopStatus;
     private final ReplicationRecorder.Mode steadyMode;
-    private final Counter commits;
-    private final Counter mutations;
-    private final Counter backpressureWaits;
-    private final Counter retries;
-    private final Gauge lastCommitTime;
-    private final Gauge lag;
-    private final Gauge backfill;
-    private final Gauge bytesInFlight;
+    private final CounterDataPoint commits;
+    private final CounterDataPoint mutations;
+    private final CounterDataPoint backpressureWaits;
+    private final CounterDataPoint retries;
+    private final GaugeDataPoint lastCommitTime;
+    private final GaugeDataPoint lag;
+    private final GaugeDataPoint backfill;
+    private final GaugeDataPoint bytesInFlight;
     private final Gauge position;
 
     LogicalMetrics(PrometheusRegistry registry, String loop, ReplicationStatus status, boolean immediate) {
@@ -39,37 +42,41 @@ final class LogicalMetrics {
         loopStatus.mode(steadyMode);
         this.commits = Counter.builder().withoutExemplars().name("logical_committed_transactions_total")
                 .help("source transactions applied and durable in the target").labelNames("loop")
-                .register(registry);
+                .register(registry)
+                .labelValues(loop);
         this.mutations = Counter.builder().withoutExemplars().name("logical_mutations_total")
-                .help("row changes applied to the target").labelNames("loop").register(registry);
+                .help("row changes applied to the target").labelNames("loop").register(registry)
+                .labelValues(loop);
         this.backpressureWaits = Counter.builder().withoutExemplars().name("logical_backpressure_waits_total")
-                .help("times the reader waited for --bytesInFlight budget").labelNames("loop").register(registry);
+                .help("times the reader waited for --bytesInFlight budget").labelNames("loop").register(registry)
+                .labelValues(loop);
         this.retries = Counter.builder().withoutExemplars().name("logical_retries_total")
                 .help("failed replication attempts followed by a retry after --retryDelay").labelNames("loop")
-                .register(registry);
+                .register(registry)
+                .labelValues(loop);
         this.lastCommitTime = Gauge.builder().withoutExemplars().name("logical_last_commit_time_seconds")
                 .help("source commit time of the newest durable transaction (Unix seconds)").labelNames("loop")
-                .register(registry);
+                .register(registry)
+                .labelValues(loop);
         this.lag = Gauge.builder().withoutExemplars().name("logical_lag_seconds")
                 .help("age of the newest durable source commit while work is pending; 0 when caught up")
-                .labelNames("loop").register(registry);
+                .labelNames("loop").register(registry)
+                .labelValues(loop);
         this.backfill = Gauge.builder().withoutExemplars().name("logical_backfill")
-                .help("1 while the loop applies in backfill (fan) mode").labelNames("loop").register(registry);
+                .help("1 while the loop applies in backfill (fan) mode").labelNames("loop").register(registry)
+                .labelValues(loop);
         this.bytesInFlight = Gauge.builder().withoutExemplars().name("logical_bytes_in_flight")
                 .help("mutation bytes read from the source and not yet applied").labelNames("loop")
-                .register(registry);
+                .register(registry)
+                .labelValues(loop);
         this.position = Gauge.builder().withoutExemplars().name("logical_position_info")
                 .help("the newest durable source position (LSN or GTID set) as a label").labelNames("loop",
                         "position").register(registry);
-        commits.labelValues(loop);
-        mutations.labelValues(loop);
-        backpressureWaits.labelValues(loop);
-        retries.labelValues(loop);
     }
 
     void durable(LogicalPosition p, long transactions) {
-        commits.labelValues(loop).inc(transactions);
-        lastCommitTime.labelValues(loop).set(p.commitTime().toEpochMilli() / 1000.0);
+        commits.inc(transactions);
+        lastCommitTime.set(p.commitTime().toEpochMilli() / 1000.0);
         position.clear();
         position.labelValues(loop, p.text()).set(1);
         loopStatus.position(p.text(), p.commitTime());
@@ -77,13 +84,13 @@ final class LogicalMetrics {
 
     /** Rows committed in the target, per table, by the loop's current mode. */
     void applied(long rows, Map<TableName, ApplyResult> perTable, ReplicationRecorder.Mode mode) {
-        mutations.labelValues(loop).inc(rows);
+        mutations.inc(rows);
         loopStatus.applied(rows);
         perTable.forEach((t, r) -> status.applied(t, mode, r));
     }
 
     void lag(Duration value) {
-        lag.labelValues(loop).set(Math.max(0, value.toMillis()) / 1000.0);
+        lag.set(Math.max(0, value.toMillis()) / 1000.0);
         loopStatus.lag(value);
     }
 
@@ -101,20 +108,20 @@ final class LogicalMetrics {
     }
 
     void backfill(boolean on) {
-        backfill.labelValues(loop).set(on ? 1 : 0);
+        backfill.set(on ? 1 : 0);
         loopStatus.mode(on ? ReplicationRecorder.Mode.BACKFILL : steadyMode);
     }
 
     void backpressureWait() {
-        backpressureWaits.labelValues(loop).inc();
+        backpressureWaits.inc();
     }
 
     void retry(String problem) {
-        retries.labelValues(loop).inc();
+        retries.inc();
         loopStatus.failed(problem);
     }
 
     void bytesInFlight(long bytes) {
-        bytesInFlight.labelValues(loop).set(bytes);
+        bytesInFlight.set(bytes);
     }
 }

@@ -1,0 +1,308 @@
+package io.cdcsink.apply;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * A fast path for the common shapes of mutation JSON: a row that is an object of scalars, a key that is an array of
+ * strings and integers. Every mutation passes through here, and a Jackson parser per key and per row allocated more
+ * than the rest of the work on it (parser, contexts, buffers, duplicate detector).
+ *
+ * <p>Each method either vouches for its input or gives up, returning null; it never rejects. It accepts only text
+ * that {@link JsonCodec}'s Jackson configuration reads without error (RFC 8259 grammar, no duplicate property, no
+ * trailing token), and gives the same result for it. Anything else, including every malformed text, nested values,
+ * escaped property names and non-integer numbers in keys, is left to Jackson, which then accepts it or says what
+ * is wrong. Giving up is always correct, only slower.
+ */
+final class FlatJson {
+    /** Longer texts go to Jackson, whose read constraints (string and number lengths) then apply as before. */
+    static final int MAX_LENGTH = 1 << 20;
+    /** Jackson's default limit on the digits of a number; longer ones go to Jackson to be refused there. */
+    private static final int MAX_NUMBER_LENGTH = 1000;
+    private static final int GIVE_UP = -1;
+
+    private FlatJson() {
+    }
+
+    /** The property names of a row and which are null; see {@link #row(String, String[])}. */
+    record Names(String[] names, BitSet nulls) {
+    }
+
+    /**
+     * Scans a JSON object whose values are all scalars.
+     *
+     * @param previous the names of an earlier row, reused where they match so rows of one table share their name
+     *                 strings (may be empty)
+     * @return the names in order and the nulls, or null when the fast path does not vouch for the text
+     */
+    static Names row(String text, String[] previous) {
+        int n = text.length();
+        if (n > MAX_LENGTH) {
+            return null;
+        }
+        int i = skipSpace(text, 0);
+        if (i >= n || text.charAt(i) != '{') {
+            return null;
+        }
+        List<String> names = new ArrayList<>(previous.length == 0 ? 8 : previous.length);
+        BitSet nulls = new BitSet();
+        i = skipSpace(text, i + 1);
+        if (i < n && text.charAt(i) == '}') {
+            return end(text, i + 1) ? new Names(new String[0], nulls) : null;
+        }
+        while (true) {
+            if (i >= n || text.charAt(i) != '"') {
+                return null;
+            }
+            int close = stringEnd(text, i + 1);
+            if (close == GIVE_UP || hasEscape(text, i + 1, close)) {
+                // An escaped name would need decoding before the duplicate check: rare, left to Jackson.
+                return null;
+            }
+            String name = name(text, i + 1, close, previous, names.size());
+            for (String seen : names) {
+                if (seen.equals(name)) {
+                    // A duplicate: Jackson refuses it, with its own message.
+                    return null;
+                }
+            }
+            names.add(name);
+            i = skipSpace(text, close + 1);
+            if (i >= n || text.charAt(i) != ':') {
+                return null;
+            }
+            i = skipSpace(text, i + 1);
+            if (text.startsWith("null", i)) {
+                nulls.set(names.size() - 1);
+                i += 4;
+            } else {
+                i = scalar(text, i);
+                if (i == GIVE_UP) {
+                    return null;
+                }
+            }
+            i = skipSpace(text, i);
+            if (i >= n) {
+                return null;
+            }
+            char c = text.charAt(i);
+            if (c == '}') {
+                return end(text, i + 1) ? new Names(names.toArray(String[]::new), nulls) : null;
+            }
+            if (c != ',') {
+                return null;
+            }
+            i = skipSpace(text, i + 1);
+        }
+    }
+
+    /**
+     * A key's values, and whether its text is already what {@link JsonCodec#writeKey} would write for them (no
+     * whitespace, no {@code -0}), so it need not be written again.
+     */
+    record Key(ArrayNode values, boolean canonical) {
+    }
+
+    /**
+     * Parses a JSON array of strings without escapes and of integers, as Jackson with {@link JsonCodec}'s settings
+     * would ({@code TextNode}s and {@code BigIntegerNode}s).
+     *
+     * @return the array, or null when the fast path does not vouch for the text
+     */
+    static Key key(String text) {
+        int n = text.length();
+        if (n > MAX_LENGTH || n < 2 || text.charAt(0) != '[') {
+            // Leading whitespace is rare enough in keys to leave to Jackson, which keeps the canonical test simple.
+            return null;
+        }
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        int i = skipSpace(text, 1);
+        boolean canonical = i == 1;
+        if (i < n && text.charAt(i) == ']') {
+            return end(text, i + 1) ? new Key(out, canonical && i + 1 == n) : null;
+        }
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                int close = stringEnd(text, i + 1);
+                if (close == GIVE_UP || hasEscape(text, i + 1, close)) {
+                    return null;
+                }
+                out.add(text.substring(i + 1, close));
+                i = close + 1;
+            } else {
+                int after = integer(text, i);
+                if (after == GIVE_UP) {
+                    return null;
+                }
+                out.add(new BigInteger(text.substring(i, after)));
+                canonical &= !text.startsWith("-0", i);
+                i = after;
+            }
+            int next = skipSpace(text, i);
+            canonical &= next == i;
+            i = next;
+            if (i >= n) {
+                return null;
+            }
+            c = text.charAt(i);
+            if (c == ']') {
+                return end(text, i + 1) ? new Key(out, canonical && i + 1 == n) : null;
+            }
+            if (c != ',') {
+                return null;
+            }
+            next = skipSpace(text, i + 1);
+            canonical &= next == i + 1;
+            i = next;
+        }
+        return null;
+    }
+
+    /** A property name, taken from {@code previous} when it is the same text there at the same position. */
+    private static String name(String text, int from, int to, String[] previous, int position) {
+        if (position < previous.length) {
+            String candidate = previous[position];
+            if (candidate.length() == to - from && text.startsWith(candidate, from)) {
+                return candidate;
+            }
+        }
+        return text.substring(from, to);
+    }
+
+    /**
+     * The index of the closing quote of the string whose opening quote precedes {@code from}. Escapes are checked
+     * (RFC 8259's set) but not decoded; a raw control character gives up, as Jackson refuses it.
+     */
+    private static int stringEnd(String text, int from) {
+        int n = text.length();
+        for (int i = from; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                return i;
+            }
+            if (c < 0x20) {
+                return GIVE_UP;
+            }
+            if (c == '\\') {
+                if (++i >= n) {
+                    return GIVE_UP;
+                }
+                switch (text.charAt(i)) {
+                    case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+                    }
+                    case 'u' -> {
+                        if (i + 4 >= n) {
+                            return GIVE_UP;
+                        }
+                        for (int k = 1; k <= 4; k++) {
+                            if (Character.digit(text.charAt(i + k), 16) < 0) {
+                                return GIVE_UP;
+                            }
+                        }
+                        i += 4;
+                    }
+                    default -> {
+                        return GIVE_UP;
+                    }
+                }
+            }
+        }
+        return GIVE_UP;
+    }
+
+    /**
+     * Skips one scalar other than null: a string, a number, true or false; objects and arrays give up. What follows
+     * is the caller's to check (a comma or a closing bracket), which also refuses {@code truex} and {@code 01}.
+     */
+    private static int scalar(String text, int i) {
+        if (i >= text.length()) {
+            return GIVE_UP;
+        }
+        char c = text.charAt(i);
+        if (c == '"') {
+            int close = stringEnd(text, i + 1);
+            return close == GIVE_UP ? GIVE_UP : close + 1;
+        }
+        if (text.startsWith("true", i)) {
+            return i + 4;
+        }
+        if (text.startsWith("false", i)) {
+            return i + 5;
+        }
+        return number(text, i);
+    }
+
+    /** {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?} */
+    private static int number(String text, int from) {
+        int i = integer(text, from);
+        int n = text.length();
+        if (i != GIVE_UP && i < n && text.charAt(i) == '.') {
+            i = digits(text, i + 1);
+        }
+        if (i != GIVE_UP && i < n && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                i++;
+            }
+            i = digits(text, i);
+        }
+        return i != GIVE_UP && i - from > MAX_NUMBER_LENGTH ? GIVE_UP : i;
+    }
+
+    /** {@code -?(0|[1-9][0-9]*)}: a leading zero ends the integer, so {@code 01} fails at the caller's check. */
+    private static int integer(String text, int from) {
+        int i = from;
+        if (i < text.length() && text.charAt(i) == '-') {
+            i++;
+        }
+        if (i >= text.length() || !isDigit(text.charAt(i))) {
+            return GIVE_UP;
+        }
+        int end = text.charAt(i) == '0' ? i + 1 : digits(text, i);
+        return end - from > MAX_NUMBER_LENGTH ? GIVE_UP : end;
+    }
+
+    /** One or more digits. */
+    private static int digits(String text, int from) {
+        int i = from;
+        while (i < text.length() && isDigit(text.charAt(i))) {
+            i++;
+        }
+        return i == from ? GIVE_UP : i;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean hasEscape(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == '\\') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int skipSpace(String text, int from) {
+        int i = from;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /** True when only whitespace follows. */
+    private static boolean end(String text, int from) {
+        return skipSpace(text, from) == text.length();
+    }
+}
