@@ -155,7 +155,7 @@ final class PostgresApplySql implements ApplySql {
                            List<Row> rows) throws SQLException {
         // Only the written columns: a value for a skipped (generated) column must not fail the conversion.
         List<ColumnInfo> bound = columns.stream().filter(c -> !config.constant(c.name())).toList();
-        String param = json.write(rows.size() * 32 * (bound.size() + 1), g -> {
+        String param = json.write(sizeHint(rows, bound.size()), g -> {
             g.writeStartArray();
             for (Row row : rows) {
                 writeRow(g, row, bound);
@@ -170,6 +170,18 @@ final class PostgresApplySql implements ApplySql {
             ps.setString(1, param);
             return ApplySql.runConditional(ps, 2, config, columns);
         }
+    }
+
+    /**
+     * The parameter's length: exact for received rows, which are copied as they are, and a guess for built ones.
+     * A generous guess per row allocated several times the text for the common batch of received rows.
+     */
+    private static int sizeHint(List<Row> rows, int columns) {
+        long chars = 2;
+        for (Row row : rows) {
+            chars += 1 + (row.text().isPresent() ? row.text().get().length() : 32L * (columns + 1));
+        }
+        return (int) Math.min(chars, Integer.MAX_VALUE - 16);
     }
 
     /**
@@ -228,7 +240,7 @@ final class PostgresApplySql implements ApplySql {
         if (rows.isEmpty() && keys.isEmpty()) {
             return;
         }
-        String param = json.write(rows.size() * 64 + keys.size() * 16, g -> {
+        String param = json.write(sizeHint(rows, table.columns().size()) + keys.size() * 16, g -> {
             g.writeStartArray();
             // Generated columns are never written, so their values need not convert.
             List<ColumnInfo> writable = table.columns().stream().filter(c -> !c.generated()).toList();
