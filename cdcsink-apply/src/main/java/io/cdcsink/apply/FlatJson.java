@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A fast path for the common shapes of mutation JSON: a row that is an object of scalars, a key that is an array of
@@ -24,6 +26,8 @@ final class FlatJson {
     /** Jackson's default limit on the digits of a number; longer ones go to Jackson to be refused there. */
     private static final int MAX_NUMBER_LENGTH = 1000;
     private static final int GIVE_UP = -1;
+    /** Up to this many names a duplicate is looked for one by one; wider rows keep a set of their names. */
+    private static final int LINEAR_DUPLICATE_CHECK = 16;
 
     private FlatJson() {
     }
@@ -49,6 +53,7 @@ final class FlatJson {
             return null;
         }
         List<String> names = new ArrayList<>(previous.length == 0 ? 8 : previous.length);
+        Set<String> seen = null;
         BitSet nulls = new BitSet();
         i = skipSpace(text, i + 1);
         if (i < n && text.charAt(i) == '}') {
@@ -64,9 +69,16 @@ final class FlatJson {
                 return null;
             }
             String name = name(text, i + 1, close, previous, names.size());
-            for (String seen : names) {
-                if (seen.equals(name)) {
+            if (names.size() < LINEAR_DUPLICATE_CHECK) {
+                if (names.contains(name)) {
                     // A duplicate: Jackson refuses it, with its own message.
+                    return null;
+                }
+            } else {
+                if (seen == null) {
+                    seen = new HashSet<>(names);
+                }
+                if (!seen.add(name)) {
                     return null;
                 }
             }

@@ -64,6 +64,17 @@ class FlatJsonTest {
     }
 
     @Test
+    void wideRowsAreCheckedForDuplicatesToo() {
+        String wide = IntStream.range(0, 40).mapToObj(i -> "\"c" + i + "\":" + i).collect(Collectors.joining(","));
+        assertThat(FlatJson.row("{" + wide + "}", NONE).names()).hasSize(40);
+        for (String duplicate : List.of("c0", "c15", "c16", "c39")) {
+            String text = "{" + wide + ",\"" + duplicate + "\":1}";
+            assertThat(FlatJson.row(text, NONE)).as(duplicate).isNull();
+            agreesWithJackson(text);
+        }
+    }
+
+    @Test
     void namesOfAnEarlierRowAreReused() {
         FlatJson.Names first = FlatJson.row("{\"id\":1,\"name\":\"a\"}", NONE);
         FlatJson.Names second = FlatJson.row("{\"id\":2,\"name\":\"b\",\"extra\":3}", first.names());
