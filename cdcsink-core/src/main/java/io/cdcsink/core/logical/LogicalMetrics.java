@@ -28,7 +28,8 @@ final class LogicalMetrics {
     private final CounterDataPoint mutations;
     private final CounterDataPoint backpressureWaits;
     private final CounterDataPoint retries;
-    private final GaugeDataPoint lastCommitTime;
+    /** Labelled on the first durable commit, not before: until then the series is absent, not the epoch. */
+    private final Gauge lastCommitTime;
     private final GaugeDataPoint lag;
     private final GaugeDataPoint backfill;
     private final GaugeDataPoint bytesInFlight;
@@ -56,8 +57,7 @@ final class LogicalMetrics {
                 .labelValues(loop);
         this.lastCommitTime = Gauge.builder().withoutExemplars().name("logical_last_commit_time_seconds")
                 .help("source commit time of the newest durable transaction (Unix seconds)").labelNames("loop")
-                .register(registry)
-                .labelValues(loop);
+                .register(registry);
         this.lag = Gauge.builder().withoutExemplars().name("logical_lag_seconds")
                 .help("age of the newest durable source commit while work is pending; 0 when caught up")
                 .labelNames("loop").register(registry)
@@ -76,7 +76,7 @@ final class LogicalMetrics {
 
     void durable(LogicalPosition p, long transactions) {
         commits.inc(transactions);
-        lastCommitTime.set(p.commitTime().toEpochMilli() / 1000.0);
+        lastCommitTime.labelValues(loop).set(p.commitTime().toEpochMilli() / 1000.0);
         position.clear();
         position.labelValues(loop, p.text()).set(1);
         loopStatus.position(p.text(), p.commitTime());
