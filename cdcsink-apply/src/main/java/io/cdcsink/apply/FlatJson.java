@@ -212,7 +212,7 @@ final class FlatJson {
                             return GIVE_UP;
                         }
                         for (int k = 1; k <= 4; k++) {
-                            if (Character.digit(text.charAt(i + k), 16) < 0) {
+                            if (!isHexDigit(text.charAt(i + k))) {
                                 return GIVE_UP;
                             }
                         }
@@ -290,6 +290,11 @@ final class FlatJson {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
+    }
+
+    /** ASCII only, as JSON has it: {@code Character.digit} would also take other scripts' digits. */
+    private static boolean isHexDigit(char c) {
+        return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     private static boolean hasEscape(String text, int from, int to) {
