@@ -15,6 +15,14 @@ public interface TargetPools extends AutoCloseable {
      */
     DataSource forDatabase(String database);
 
+    /**
+     * The most connections one database's pool opens at once ({@code --targetDBConns}); unbounded unless an
+     * implementation says otherwise.
+     */
+    default int maxConnections() {
+        return Integer.MAX_VALUE;
+    }
+
     /** The dialect of the target server. */
     TargetDialect dialect();
 

@@ -135,6 +135,11 @@ public final class HikariTargetPools implements TargetPools {
     }
 
     @Override
+    public int maxConnections() {
+        return config.maxPoolSize();
+    }
+
+    @Override
     public TargetDialect dialect() {
         return dialect;
     }

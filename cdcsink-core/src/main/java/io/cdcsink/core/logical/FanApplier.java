@@ -7,6 +7,7 @@ import io.cdcsink.api.TableName;
 import io.cdcsink.core.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,15 +28,25 @@ import org.slf4j.LoggerFactory;
  * <p>A source position becomes durable once every row of its transaction and of all earlier ones is applied: the
  * consistent transaction is the newest committed one older than the oldest row still queued in any shard. It is
  * stored at most every {@code --standbyTimeout} (and whenever the shards run dry), on its own.
+ *
+ * <p>Each shard keeps its connection from batch to batch ({@link HeldConnection}) and returns it after
+ * {@link #RELEASE_IDLE_MILLIS} without rows, so the pool needs more connections than there are shards
+ * ({@code --targetDBConns} above {@code --fanShards}, checked at start): the loop itself needs one to store positions.
  */
 final class FanApplier implements ApplyMode {
     static final int BATCH_ROWS = 1000;
     /**
-     * How long a shard waits for a batch to fill once it has rows. Without it a shard that keeps up applies a
-     * transaction per handful of rows, and on a busy machine the per-transaction work starves the reader, which
-     * keeps the batches small.
+     * How long a shard waits for a batch to fill once it has rows, while the loop keeps up with its source. Without
+     * it a shard that keeps up applies a transaction per handful of rows, and on a busy machine the per-transaction
+     * work starves the reader, which keeps the batches small.
      */
-    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    static final long MIN_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** The longest a shard waits for a batch to fill, however far behind the loop is. */
+    static final long MAX_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** A shard without rows for this long returns its connection to the pool. */
+    static final long RELEASE_IDLE_MILLIS = 1_000;
+    /** A shard returns its connection at least this often, so the pool can still retire connections. */
+    static final Duration MAX_HOLD = Duration.ofMinutes(1);
     private static final Logger LOG = LoggerFactory.getLogger(FanApplier.class);
 
     private final ApplyContext ctx;
@@ -47,6 +58,8 @@ final class FanApplier implements ApplyMode {
     private final Map<TableName, Integer> tableHashes = new HashMap<>();
     private final ReplicationRecorder.Mode mode;
     private long lastStoreNanos = System.nanoTime();
+    /** How far the newest dispatched source commit was behind the clock when it was dispatched. */
+    private volatile long behindNanos;
     private long storedTxn = -1;
 
     FanApplier(ApplyContext ctx) {
@@ -91,6 +104,8 @@ final class FanApplier implements ApplyMode {
 
     @Override
     public void commit(SourceEvent.Commit commit) throws SQLException {
+        behindNanos = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()
+                - commit.position().commitTime().toEpochMilli());
         ctx.queue().release(commit);
         committed.put(commit.txn(), commit);
         storeIfDue(false);
@@ -110,6 +125,16 @@ final class FanApplier implements ApplyMode {
     public void finish() throws SQLException, InterruptedException {
         awaitDrained();
         storeIfDue(true);
+    }
+
+    /**
+     * How long a shard with rows waits for its batch to fill: a tenth of how far the loop is behind its source,
+     * within {@link #MIN_LINGER_NANOS} and {@link #MAX_LINGER_NANOS}. A loop that keeps up adds at most 5 ms of lag;
+     * one working through a backlog, where a little more lag does not matter, applies nearly full batches, which
+     * costs the target and this process far less per row than a transaction per handful of rows.
+     */
+    static long lingerNanos(long behindNanos) {
+        return Math.max(MIN_LINGER_NANOS, Math.min(MAX_LINGER_NANOS, behindNanos / 10));
     }
 
     private void storeIfDue(boolean now) throws SQLException {
@@ -187,6 +212,9 @@ final class FanApplier implements ApplyMode {
         private final ArrayDeque<SourceEvent.Row> rows = new ArrayDeque<>();
         /** Transaction of the oldest row not yet applied; {@code Long.MAX_VALUE} when empty. */
         private volatile long headTxn = Long.MAX_VALUE;
+        /** The worker's target connection, kept from batch to batch while the shard has rows. */
+        private final HeldConnection connection = new HeldConnection(ctx.pool(), ctx.config().applyTimeout(),
+                MAX_HOLD);
 
         synchronized void add(SourceEvent.Row row) {
             if (rows.isEmpty()) {
@@ -199,12 +227,23 @@ final class FanApplier implements ApplyMode {
             }
         }
 
-        private synchronized List<SourceEvent.Row> next() throws InterruptedException {
+        /**
+         * The next batch, up to {@link #BATCH_ROWS} rows; empty if the shard held a connection and stayed without
+         * rows for {@link #RELEASE_IDLE_MILLIS}, so the caller can return it.
+         */
+        private synchronized List<SourceEvent.Row> next(boolean holding) throws InterruptedException {
+            if (rows.isEmpty() && holding) {
+                wait(RELEASE_IDLE_MILLIS);
+                if (rows.isEmpty()) {
+                    return List.of();
+                }
+            }
             while (rows.isEmpty()) {
                 wait();
             }
-            long deadline = System.nanoTime() + LINGER_NANOS;
-            for (long left = LINGER_NANOS; rows.size() < BATCH_ROWS && left > 0; left = deadline - System.nanoTime()) {
+            long linger = lingerNanos(behindNanos);
+            long deadline = System.nanoTime() + linger;
+            for (long left = linger; rows.size() < BATCH_ROWS && left > 0; left = deadline - System.nanoTime()) {
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
             List<SourceEvent.Row> batch = new ArrayList<>(Math.min(rows.size(), BATCH_ROWS));
@@ -227,9 +266,13 @@ final class FanApplier implements ApplyMode {
 
         @Override
         public void run() {
-            try {
+            try (connection) {
                 while (!Thread.currentThread().isInterrupted()) {
-                    List<SourceEvent.Row> batch = next();
+                    List<SourceEvent.Row> batch = next(connection.holding());
+                    if (batch.isEmpty()) {
+                        connection.close();
+                        continue;
+                    }
                     Map<TableName, ApplyResult> applied = applyWithRetry(batch);
                     done(batch.size());
                     long bytes = 0;
@@ -256,18 +299,18 @@ final class FanApplier implements ApplyMode {
                 byTable.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r.mutation());
             }
             for (int attempt = 1; ; attempt++) {
-                try (Connection c = ctx.pool().getConnection()) {
-                    TargetTx.begin(c, ctx.config().applyTimeout());
-                    try {
-                        Map<TableName, ApplyResult> applied = new HashMap<>();
-                        TargetTx.apply(c, ctx.applier(), byTable, applied);
-                        c.commit();
-                        return applied;
-                    } catch (SQLException | RuntimeException e) {
-                        c.rollback();
-                        throw e;
-                    }
+                try {
+                    Connection c = connection.get();
+                    Map<TableName, ApplyResult> applied = new HashMap<>();
+                    TargetTx.apply(c, ctx.applier(), byTable, applied);
+                    c.commit();
+                    return applied;
+                } catch (RuntimeException e) {
+                    connection.abandon();
+                    throw e;
                 } catch (SQLException e) {
+                    // The next attempt starts on a fresh connection: this one may be broken.
+                    connection.abandon();
                     if (attempt >= 5 || !SqlErrors.retryable(e)) {
                         throw e;
                     }

@@ -1,6 +1,7 @@
 package io.cdcsink.core.logical;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -75,9 +76,31 @@ class LogicalLoopIT {
 
     private Replicator start(ScriptedDialect dialect, LogicalConfig config, PrometheusRegistry registry,
                              Optional<String> metricsAddr) throws Exception {
-        return Replicator.builder().target(TargetConfig.of(pg.connectionString())).registry(registry)
-                .disableAuthentication().withoutStaging()
+        // The smallest pool fan mode accepts: the shards hold one connection each while they have rows.
+        return start(dialect, config, registry, metricsAddr, config.fanShards() + 1);
+    }
+
+    private Replicator start(ScriptedDialect dialect, LogicalConfig config, PrometheusRegistry registry,
+                             Optional<String> metricsAddr, int poolSize) throws Exception {
+        return Replicator.builder().target(TargetConfig.of(pg.connectionString()).withMaxPoolSize(poolSize))
+                .registry(registry).disableAuthentication().withoutStaging()
                 .module(new LogicalModule(dialect, config, metricsAddr)).start();
+    }
+
+    @Test
+    void fanModeRefusesAPoolNoLargerThanItsShards() throws Exception {
+        for (LogicalConfig fans : List.of(config().withImmediate(true),
+                config().withBackfillWindow(Duration.ofMinutes(1)))) {
+            ScriptedDialect dialect = new ScriptedDialect(10, fourTables(), LogicalLoopIT::now, 0, 3);
+            assertThatThrownBy(() -> start(dialect, fans, new PrometheusRegistry(), Optional.empty(), 4).close())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("--targetDBConns (4) must be greater than --fanShards (4)");
+        }
+        // Consistent mode never fans out: the shard count does not matter to it.
+        ScriptedDialect dialect = new ScriptedDialect(10, fourTables(), LogicalLoopIT::now, 0, 3);
+        try (Replicator r = start(dialect, config(), new PrometheusRegistry(), Optional.empty(), 2)) {
+            awaitPosition(r, "10");
+        }
     }
 
     @Test

@@ -1,0 +1,117 @@
+package io.cdcsink.core.logical;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pooled connection that one worker keeps across many target transactions, so a transaction costs its statements
+ * and a commit, not also a trip through the pool and a {@code SET LOCAL statement_timeout}. The statement timeout is
+ * set for the session when the connection is taken and reset when it goes back, so other users of the pool never
+ * see it.
+ *
+ * <p>Used by one thread at a time. A connection whose reset fails is evicted from the pool rather than returned with
+ * the timeout still set.
+ */
+final class HeldConnection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HeldConnection.class);
+
+    private final DataSource pool;
+    private final Duration statementTimeout;
+    private final long maxHoldNanos;
+    private Connection held;
+    private long takenNanos;
+
+    /**
+     * @param maxHold how long one connection may be kept before it is returned and another taken, so the pool can
+     *                still retire connections at the end of their lifetime
+     */
+    HeldConnection(DataSource pool, Duration statementTimeout, Duration maxHold) {
+        this.pool = pool;
+        this.statementTimeout = statementTimeout;
+        this.maxHoldNanos = maxHold.toNanos();
+    }
+
+    /** The held connection with auto-commit off, taken from the pool first if none is held. */
+    Connection get() throws SQLException {
+        if (held != null && System.nanoTime() - takenNanos >= maxHoldNanos) {
+            close();
+        }
+        if (held == null) {
+            Connection c = pool.getConnection();
+            try {
+                // Outside a transaction: a session SET inside one would be undone by a rollback.
+                c.setAutoCommit(true);
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET statement_timeout = '" + statementTimeout.toMillis() + "ms'");
+                }
+                c.setAutoCommit(false);
+            } catch (SQLException | RuntimeException e) {
+                discard(c);
+                throw e;
+            }
+            held = c;
+            takenNanos = System.nanoTime();
+        }
+        return held;
+    }
+
+    /** True while a connection is held. */
+    boolean holding() {
+        return held != null;
+    }
+
+    /**
+     * Rolls back whatever the held connection has open and returns it to the pool; call after a failure, so a
+     * retry starts on a fresh connection.
+     */
+    void abandon() {
+        if (held == null) {
+            return;
+        }
+        try {
+            held.rollback();
+        } catch (SQLException e) {
+            LOG.debug("rollback after a failure failed too", e);
+        }
+        close();
+    }
+
+    /** Returns the held connection (with its session timeout reset) to the pool; nothing if none is held. */
+    @Override
+    public void close() {
+        Connection c = held;
+        held = null;
+        if (c == null) {
+            return;
+        }
+        try {
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("RESET statement_timeout");
+            }
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("could not reset a held connection; evicting it from the pool", e);
+            discard(c);
+        }
+    }
+
+    /** Closes {@code c} so the pool does not hand it out again. */
+    private void discard(Connection c) {
+        try {
+            if (pool.isWrapperFor(HikariDataSource.class)) {
+                pool.unwrap(HikariDataSource.class).evictConnection(c);
+            } else {
+                c.close();
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("could not discard a connection", e);
+        }
+    }
+}

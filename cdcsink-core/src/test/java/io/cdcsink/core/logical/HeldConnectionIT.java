@@ -1,0 +1,131 @@
+package io.cdcsink.core.logical;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.cdcsink.testing.EmbeddedPg;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A connection kept across transactions: its session timeout, what goes back to the pool, and failures. */
+class HeldConnectionIT {
+    private static final Duration TIMEOUT = Duration.ofMillis(1234);
+
+    private final EmbeddedPg pg = EmbeddedPg.shared();
+    /** One connection, so whatever a test returns to the pool is what the next borrower gets. */
+    private HikariDataSource pool;
+
+    @BeforeEach
+    void onePooledConnection() {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(pg.jdbcUrl(pg.freshDatabase("held")));
+        hc.setMaximumPoolSize(1);
+        hc.setConnectionTimeout(2_000);
+        pool = new HikariDataSource(hc);
+    }
+
+    @AfterEach
+    void closePool() {
+        pool.close();
+    }
+
+    @Test
+    void keepsOneSessionWithTheTimeoutAcrossTransactions() throws SQLException {
+        try (HeldConnection held = new HeldConnection(pool, TIMEOUT, Duration.ofMinutes(1))) {
+            assertThat(held.holding()).isFalse();
+            Connection c = held.get();
+            int pid = query(c, "SELECT pg_backend_pid()");
+            assertThat(c.getAutoCommit()).isFalse();
+            assertThat(text(c, "SHOW statement_timeout")).isEqualTo("1234ms");
+            c.commit();
+            assertThat(held.get()).isSameAs(c);
+            assertThat(query(c, "SELECT pg_backend_pid()")).isEqualTo(pid);
+            // A rolled-back transaction must not undo the session's timeout.
+            c.rollback();
+            assertThat(text(held.get(), "SHOW statement_timeout")).isEqualTo("1234ms");
+            held.get().commit();
+        }
+        try (Connection next = pool.getConnection()) {
+            assertThat(text(next, "SHOW statement_timeout")).as("the pool's next borrower").isEqualTo("0");
+        }
+    }
+
+    @Test
+    void theTimeoutBoundsStatements() throws SQLException {
+        try (HeldConnection held = new HeldConnection(pool, Duration.ofMillis(100), Duration.ofMinutes(1))) {
+            assertThatThrownBy(() -> query(held.get(), "SELECT 1 FROM pg_sleep(2)"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("statement timeout");
+            held.abandon();
+            assertThat(held.holding()).isFalse();
+            assertThat(query(held.get(), "SELECT 7")).isEqualTo(7);
+            held.get().commit();
+        }
+    }
+
+    @Test
+    void abandonRollsBackAndReturnsTheConnection() throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (k INT PRIMARY KEY)");
+        }
+        HeldConnection held = new HeldConnection(pool, TIMEOUT, Duration.ofMinutes(1));
+        try (Statement s = held.get().createStatement()) {
+            s.execute("INSERT INTO t VALUES (1)");
+        }
+        held.abandon();
+        try (Connection next = pool.getConnection()) {
+            assertThat(query(next, "SELECT count(*)::int FROM t")).isZero();
+            assertThat(text(next, "SHOW statement_timeout")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void aConnectionWhoseSessionDiedIsEvictedNotReturned() throws SQLException {
+        HeldConnection held = new HeldConnection(pool, TIMEOUT, Duration.ofMinutes(1));
+        int pid = query(held.get(), "SELECT pg_backend_pid()");
+        held.get().commit();
+        try (Connection killer = pg.dataSource("postgres").getConnection();
+             Statement s = killer.createStatement()) {
+            s.execute("SELECT pg_terminate_backend(" + pid + ")");
+        }
+        held.close();
+        try (Connection next = pool.getConnection()) {
+            assertThat(query(next, "SELECT pg_backend_pid()")).isNotEqualTo(pid);
+            assertThat(text(next, "SHOW statement_timeout")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void givesTheConnectionBackOnceHeldTooLong() throws SQLException {
+        try (HeldConnection held = new HeldConnection(pool, TIMEOUT, Duration.ZERO)) {
+            Connection first = held.get();
+            first.commit();
+            Connection second = held.get();
+            assertThat(second).as("a new borrow from the pool").isNotSameAs(first);
+            assertThat(first.isClosed()).isTrue();
+            assertThat(text(second, "SHOW statement_timeout")).isEqualTo("1234ms");
+            second.commit();
+        }
+    }
+
+    private static int query(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static String text(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
