@@ -1,13 +1,11 @@
 package io.cdcsink.mysql;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.github.shyiko.mysql.binlog.event.deserialization.ColumnType;
 import com.github.shyiko.mysql.binlog.event.deserialization.json.JsonBinary;
+import io.cdcsink.api.JsonText;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.HexFormat;
@@ -25,58 +23,73 @@ final class ValueWriter {
     private ValueWriter() {
     }
 
-    static void write(JsonGenerator out, SourceColumn column, Serializable value) throws IOException {
+    /** Appends {@code value}, a cell of {@code column} as the binlog connector decoded it, as a JSON value. */
+    static void write(StringBuilder out, SourceColumn column, Serializable value) throws IOException {
         if (value == null) {
-            out.writeNull();
+            out.append("null");
             return;
         }
         switch (column.type()) {
-            case TINY -> out.writeNumber(column.unsigned() ? ((Integer) value) & 0xFF : (Integer) value);
-            case SHORT -> out.writeNumber(column.unsigned() ? ((Integer) value) & 0xFFFF : (Integer) value);
-            case INT24 -> out.writeNumber(column.unsigned() ? ((Integer) value) & 0xFFFFFF : (Integer) value);
-            case LONG -> out.writeNumber(column.unsigned() ? Integer.toUnsignedLong((Integer) value) : (Integer) value);
+            case TINY -> out.append(column.unsigned() ? ((Integer) value) & 0xFF : (Integer) value);
+            case SHORT -> out.append(column.unsigned() ? ((Integer) value) & 0xFFFF : (Integer) value);
+            case INT24 -> out.append(column.unsigned() ? ((Integer) value) & 0xFFFFFF : (Integer) value);
+            case LONG -> out.append(column.unsigned() ? Integer.toUnsignedLong((Integer) value) : (Integer) value);
             case LONGLONG -> {
                 long v = (Long) value;
-                if (column.unsigned() && v < 0) {
-                    out.writeNumber(new BigInteger(Long.toUnsignedString(v)));
-                } else {
-                    out.writeNumber(v);
-                }
+                out.append(column.unsigned() ? Long.toUnsignedString(v) : Long.toString(v));
             }
-            case FLOAT -> out.writeNumber((Float) value);
-            case DOUBLE -> out.writeNumber((Double) value);
+            case FLOAT -> floating(out, (Float) value);
+            case DOUBLE -> floating(out, (Double) value);
             // A string keeps every digit even if a reader parses JSON numbers as doubles.
-            case NEWDECIMAL, DECIMAL -> out.writeString(((BigDecimal) value).toPlainString());
+            case NEWDECIMAL, DECIMAL -> JsonText.appendString(out, ((BigDecimal) value).toPlainString());
             case YEAR -> {
                 int year = ((Number) value).intValue();
-                out.writeNumber(year == 1900 ? 0 : year); // YEAR 0000 is stored as 0, which the connector adds 1900 to
+                out.append(year == 1900 ? 0 : year); // YEAR 0000 is stored as 0, which the connector adds 1900 to
             }
-            case DATE, NEWDATE -> out.writeString(TemporalText.date((Long) value));
-            case DATETIME -> out.writeString(TemporalText.datetime((Long) value, 0));
-            case DATETIME_V2 -> out.writeString(TemporalText.datetime((Long) value, column.meta()));
-            case TIMESTAMP -> out.writeString(TemporalText.timestamp((Long) value, 0));
-            case TIMESTAMP_V2 -> out.writeString(TemporalText.timestamp((Long) value, column.meta()));
-            case TIME -> out.writeString(TemporalText.time((Long) value, 0));
-            case TIME_V2 -> out.writeString(TemporalText.time((Long) value, column.meta()));
-            case BIT -> out.writeString(bits((BitSet) value, (column.meta() >> 8) * 8 + (column.meta() & 0xFF)));
-            case ENUM -> out.writeString(enumLabel(column, ((Number) value).intValue()));
-            case SET -> out.writeString(setLabels(column, ((Number) value).longValue()));
+            case DATE, NEWDATE -> JsonText.appendString(out, TemporalText.date((Long) value));
+            case DATETIME -> JsonText.appendString(out, TemporalText.datetime((Long) value, 0));
+            case DATETIME_V2 -> JsonText.appendString(out, TemporalText.datetime((Long) value, column.meta()));
+            case TIMESTAMP -> JsonText.appendString(out, TemporalText.timestamp((Long) value, 0));
+            case TIMESTAMP_V2 -> JsonText.appendString(out, TemporalText.timestamp((Long) value, column.meta()));
+            case TIME -> JsonText.appendString(out, TemporalText.time((Long) value, 0));
+            case TIME_V2 -> JsonText.appendString(out, TemporalText.time((Long) value, column.meta()));
+            case BIT -> JsonText.appendString(out, bits((BitSet) value,
+                    (column.meta() >> 8) * 8 + (column.meta() & 0xFF)));
+            case ENUM -> JsonText.appendString(out, enumLabel(column, ((Number) value).intValue()));
+            case SET -> JsonText.appendString(out, setLabels(column, ((Number) value).longValue()));
             case STRING, VARCHAR, VAR_STRING, BLOB, TINY_BLOB, MEDIUM_BLOB, LONG_BLOB -> writeChars(out, column,
                     bytes(value));
             case JSON -> {
                 byte[] binary = bytes(value);
-                out.writeRawValue(binary.length == 0 ? "null" : JsonBinary.parseAsString(binary));
+                out.append(binary.length == 0 ? "null" : JsonBinary.parseAsString(binary));
             }
-            case GEOMETRY, VECTOR -> out.writeString(byteaHex(bytes(value)));
+            case GEOMETRY, VECTOR -> JsonText.appendString(out, byteaHex(bytes(value)));
             default -> throw new IllegalStateException("column " + column.name() + " has binlog type "
                     + column.type() + " which mylogical does not support");
         }
     }
 
-    private static void writeChars(JsonGenerator out, SourceColumn column, byte[] bytes) throws IOException {
+    /** A FLOAT as the shortest decimal that reads back as it; the non-numbers (which MySQL cannot store) as strings. */
+    private static void floating(StringBuilder out, float value) {
+        if (Float.isFinite(value)) {
+            out.append(Float.toString(value));
+        } else {
+            JsonText.appendString(out, Float.toString(value));
+        }
+    }
+
+    /** A DOUBLE as the shortest decimal that reads back as it; the non-numbers as strings. */
+    private static void floating(StringBuilder out, double value) {
+        if (Double.isFinite(value)) {
+            out.append(Double.toString(value));
+        } else {
+            JsonText.appendString(out, Double.toString(value));
+        }
+    }
+
+    private static void writeChars(StringBuilder out, SourceColumn column, byte[] bytes) {
         if (column.charset().isPresent()) {
-            Charset charset = column.charset().get();
-            out.writeString(new String(bytes, charset));
+            JsonText.appendString(out, new String(bytes, column.charset().get()));
             return;
         }
         if (column.type() == ColumnType.STRING && bytes.length < column.length()) {
@@ -85,7 +98,7 @@ final class ValueWriter {
             System.arraycopy(bytes, 0, padded, 0, bytes.length);
             bytes = padded;
         }
-        out.writeString(byteaHex(bytes));
+        JsonText.appendString(out, byteaHex(bytes));
     }
 
     private static byte[] bytes(Serializable value) {
