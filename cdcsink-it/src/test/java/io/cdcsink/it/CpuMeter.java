@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * CPU time spent by the parts of a benchmark run, read from Linux's {@code /proc}: this JVM, and every process of an
  * embedded PostgreSQL server (the children of its postmaster: backends, WAL senders, apply workers, autovacuum).
  * On a shared 2-core machine wall time says how long a run took; CPU time says which part did the work. A backend
- * that exits between two readings takes its time with it, so read before closing the connections being measured.
+ * that exits between two readings is still counted: the postmaster reaps it, and the kernel adds its time to the
+ * postmaster's children's time, which {@link #server} includes.
  */
 final class CpuMeter {
     private static final double TICKS_PER_SECOND = 100.0;
@@ -103,6 +104,11 @@ final class CpuMeter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // The postmaster's own time plus that of its reaped children (cutime, cstime): without the latter, the work
+        // of backends whose connections closed before the second reading (a pool shut down with its replicator)
+        // would be lost.
+        String[] pm = fields(read(Path.of("/proc/" + postmaster + "/stat")));
+        out.put((int) postmaster, seconds(pm) + (Long.parseLong(pm[13]) + Long.parseLong(pm[14])) / TICKS_PER_SECOND);
         return out;
     }
 
