@@ -13,8 +13,10 @@ public interface Stager {
     void stage(Connection tx, TableName table, List<Mutation> mutations) throws SQLException;
 
     /**
-     * Removes every staged mutation of the table with time at or before {@code upTo} and hands the newest one per
-     * key to the handler, in batches of at most {@code batchSize}, inside the caller's transaction.
+     * Removes the staged mutations of the table with time after the schema's last applied window and at or before
+     * {@code upTo}, and hands the newest one per key to the handler, in batches of at most {@code batchSize}, inside
+     * the caller's transaction. Mutations at or before the last applied window are never handed over: they are older
+     * than what the target holds.
      *
      * @return the number of mutations handed over
      */

@@ -48,6 +48,7 @@ final class CockroachStagingSql extends StagingSql {
     @Override
     String drainSelect(String stagingTable) {
         return "SELECT DISTINCT ON (key) nanos, logical, key, mut::TEXT FROM " + stagingTable
-                + " WHERE (nanos, logical) <= (?, ?) AND key > ? ORDER BY key, nanos DESC, logical DESC LIMIT ?";
+                + " WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?) AND key > ?"
+                + " ORDER BY key, nanos DESC, logical DESC LIMIT ?";
     }
 }

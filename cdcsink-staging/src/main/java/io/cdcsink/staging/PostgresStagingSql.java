@@ -38,6 +38,7 @@ final class PostgresStagingSql extends StagingSql {
     @Override
     String drainSelect(String stagingTable) {
         return "SELECT DISTINCT ON (key) nanos, logical, key, mut::TEXT FROM " + stagingTable
-                + " WHERE (nanos, logical) <= (?, ?) ORDER BY key, nanos DESC, logical DESC";
+                + " WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?)"
+                + " ORDER BY key, nanos DESC, logical DESC";
     }
 }

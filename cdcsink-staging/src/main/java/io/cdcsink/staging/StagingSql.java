@@ -46,8 +46,9 @@ abstract class StagingSql {
     abstract boolean drainPagesByKey();
 
     /**
-     * Selects nanos, logical, key, mut as text: the newest row per key at or before (nanos, logical). Parameters:
-     * nanos, logical and, when {@link #drainPagesByKey()}, the last key of the previous page and the page size.
+     * Selects nanos, logical, key, mut as text: the newest row per key after one time and at or before another.
+     * Parameters: the nanos and logical after which rows count (the last applied window), the nanos and logical up to
+     * which they count, and, when {@link #drainPagesByKey()}, the last key of the previous page and the page size.
      */
     abstract String drainSelect(String stagingTable);
 
@@ -116,9 +117,9 @@ abstract class StagingSql {
                 + "ON CONFLICT (nanos, logical, key) DO UPDATE SET mut = excluded.mut";
     }
 
-    /** Parameters: nanos, logical. */
+    /** Parameters: the nanos and logical after which, and the nanos and logical up to which rows go. */
     String deleteDrained(String stagingTable) {
-        return "DELETE FROM " + stagingTable + " WHERE (nanos, logical) <= (?, ?)";
+        return "DELETE FROM " + stagingTable + " WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?)";
     }
 
     /** Parameter: target schema. */

@@ -44,6 +44,32 @@ class SqlStagerIT {
     }
 
     @Test
+    void aDrainHandsOverOnlyRowsAfterTheLastAppliedWindowAndAFreshProcessSweepsOlderOnes() throws SQLException {
+        db.stage(stager, table, List.of(upsert(100, 0, 1, "a"), upsert(200, 0, 2, "b")));
+        assertThat(drain(table, new Hlc(150, 0), 10, new ArrayList<>())).extracting(Mutation::key)
+                .containsExactly("[1]");
+        db.exec("INSERT INTO _cdc_sink.timestamps (target_schema, nanos, logical, applied_at)"
+                + " VALUES ('app', 150, 0, now())");
+        // A redelivery that raced the window covering it: older than what the target holds.
+        String staging = db.string("SELECT staging_table FROM _cdc_sink.staged_tables WHERE target_table = 't1'");
+        db.exec("INSERT INTO _cdc_sink.\"" + staging + "\" VALUES (120, 0, '[1]', '{\"k\":1,\"v\":\"stale\"}')");
+
+        assertThat(drain(table, new Hlc(250, 0), 10, new ArrayList<>())).extracting(Mutation::key)
+                .containsExactly("[2]");
+        assertThat(db.stagedRows(table)).as("the stray stays until a process drains the table first").isEqualTo(1);
+
+        SqlStager restarted = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
+        try (Connection tx = db.connect()) {
+            tx.setAutoCommit(false);
+            List<Mutation> handed = new ArrayList<>();
+            restarted.drain(tx, table, new Hlc(300, 0), 10, handed::addAll);
+            tx.commit();
+            assertThat(handed).isEmpty();
+        }
+        assertThat(db.stagedRows(table)).isZero();
+    }
+
+    @Test
     void restagingIsIdempotentAndDrainHandsOverEverythingThenEmptiesTheTable() throws SQLException {
         List<Mutation> muts = new ArrayList<>();
         for (int i = 0; i < 300; i++) {

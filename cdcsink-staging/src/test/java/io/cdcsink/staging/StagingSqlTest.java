@@ -40,10 +40,12 @@ class StagingSqlTest {
     void postgresStreamsTheDrainWhileCockroachPagesByKey() {
         assertThat(pg.drainPagesByKey()).isFalse();
         assertThat(pg.drainSelect("\"s\".\"t\"")).isEqualTo("SELECT DISTINCT ON (key) nanos, logical, key, mut::TEXT "
-                + "FROM \"s\".\"t\" WHERE (nanos, logical) <= (?, ?) ORDER BY key, nanos DESC, logical DESC");
+                + "FROM \"s\".\"t\" WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?) "
+                + "ORDER BY key, nanos DESC, logical DESC");
         assertThat(crdb.drainPagesByKey()).isTrue();
         assertThat(crdb.drainSelect("\"d\".\"s\".\"t\"")).isEqualTo("SELECT DISTINCT ON (key) nanos, logical, key, "
-                + "mut::TEXT FROM \"d\".\"s\".\"t\" WHERE (nanos, logical) <= (?, ?) AND key > ? "
+                + "mut::TEXT FROM \"d\".\"s\".\"t\" WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?) "
+                + "AND key > ? "
                 + "ORDER BY key, nanos DESC, logical DESC LIMIT ?");
     }
 
