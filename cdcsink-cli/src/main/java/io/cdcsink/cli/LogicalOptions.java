@@ -67,7 +67,9 @@ final class LogicalOptions {
         if (targetDB == null || targetDB.isBlank()) {
             throw new IllegalArgumentException("no target database specified: set --targetDB");
         }
-        return new LogicalConfig(loopName, targetDB, immediate, backfillWindow, fanShards, bytesInFlight,
-                applyTimeout, retryDelay, standbyTimeout);
+        LogicalConfig config = new LogicalConfig(loopName, targetDB, immediate, backfillWindow, fanShards,
+                bytesInFlight, applyTimeout, retryDelay, standbyTimeout);
+        config.requirePool(targetDBConns);
+        return config;
     }
 }

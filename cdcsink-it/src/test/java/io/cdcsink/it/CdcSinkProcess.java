@@ -62,9 +62,7 @@ final class CdcSinkProcess implements AutoCloseable {
      * port and waits until {@code /_/healthz} answers 200.
      */
     static CdcSinkProcess logical(String command, String name, List<String> flags) throws Exception {
-        CdcSinkProcess p = logicalStarting(command, name, flags);
-        p.awaitHealthy(Duration.ofSeconds(60));
-        return p;
+        return healthyOrKilled(logicalStarting(command, name, flags));
     }
 
     /** Like {@link #logical} but returns as soon as the JVM is launched, before it is healthy. */
@@ -76,9 +74,21 @@ final class CdcSinkProcess implements AutoCloseable {
     }
 
     private static CdcSinkProcess launch(String name, int port, List<String> cmd) throws Exception {
-        CdcSinkProcess proc = spawn(name, port, cmd);
-        proc.awaitHealthy(Duration.ofSeconds(60));
-        return proc;
+        return healthyOrKilled(spawn(name, port, cmd));
+    }
+
+    /**
+     * Waits up to a minute for the process to become healthy; one that does not is killed before the failure is
+     * reported, so a failed start never leaves a JVM behind for the rest of the test run.
+     */
+    private static CdcSinkProcess healthyOrKilled(CdcSinkProcess proc) throws Exception {
+        try {
+            proc.awaitHealthy(Duration.ofSeconds(60));
+            return proc;
+        } catch (Exception | Error e) {
+            proc.kill();
+            throw e;
+        }
     }
 
     private static CdcSinkProcess spawn(String name, int port, List<String> cmd) throws Exception {

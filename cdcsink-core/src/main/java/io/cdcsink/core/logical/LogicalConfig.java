@@ -43,6 +43,19 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
         requirePositive("--standbyTimeout", standbyTimeout);
     }
 
+    /**
+     * Fails unless a target pool of {@code maxConnections} can serve this loop: in immediate and backfill mode every
+     * fan shard holds a connection while it has rows, and the loop needs one more to store its position.
+     */
+    public void requirePool(int maxConnections) {
+        boolean fans = immediate || !backfillWindow.isZero();
+        if (fans && maxConnections <= fanShards) {
+            throw new IllegalArgumentException("--targetDBConns (" + maxConnections + ") must be greater than"
+                    + " --fanShards (" + fanShards + "): in immediate and backfill mode every shard holds a target"
+                    + " connection while it has rows, and the loop needs one more to store its position");
+        }
+    }
+
     /** The spec's defaults for a loop writing into {@code targetDatabase}. */
     public static LogicalConfig defaults(String loopName, String targetDatabase) {
         return new LogicalConfig(loopName, targetDatabase, false, Duration.ZERO, 16, DEFAULT_BYTES_IN_FLIGHT,

@@ -63,12 +63,7 @@ public final class LogicalLoop implements Source, HealthIndicator {
     /** Checks the source and prepares the target, then starts replicating on a thread of its own. */
     @Override
     public void start() throws Exception {
-        boolean fans = config.immediate() || !config.backfillWindow().isZero();
-        if (fans && pools.maxConnections() <= config.fanShards()) {
-            throw new IllegalArgumentException("--targetDBConns (" + pools.maxConnections() + ") must be greater than"
-                    + " --fanShards (" + config.fanShards() + "): in immediate and backfill mode every shard holds a"
-                    + " target connection while it has rows, and the loop needs one more to store its position");
-        }
+        config.requirePool(pools.maxConnections());
         dialect.preflight();
         DataSource pool = pools.forDatabase(config.targetDatabase());
         positions = new PositionStore(area, pool, config.targetDatabase(), config.loopName());

@@ -1,0 +1,47 @@
+package io.cdcsink.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Flag checks of {@code pglogical} and {@code mylogical} that fail before any database is contacted. */
+class LogicalCommandsTest {
+    private record Run(int exit, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            return new Run(Main.execute(args), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(old);
+        }
+    }
+
+    @Test
+    void fanModeNeedsMoreTargetConnectionsThanShards() {
+        // Port 1 refuses connections: had the check not come first, the error would be about the source or target.
+        String[] common = {"--targetConn", "postgresql://x@127.0.0.1:1/postgres", "--targetDB", "d"};
+        Run pg = run(concat(new String[] {"pglogical", "--sourceConn", "postgresql://x@127.0.0.1:1/x",
+            "--publicationName", "p", "--immediate", "--targetDBConns", "16"}, common));
+        assertThat(pg.exit()).isNotZero();
+        assertThat(pg.err()).contains("--targetDBConns (16) must be greater than --fanShards (16)");
+
+        Run my = run(concat(new String[] {"mylogical", "--sourceConn", "mysql://x@127.0.0.1:1/",
+            "--backfillWindow", "1h", "--fanShards", "8", "--targetDBConns", "4"}, common));
+        assertThat(my.exit()).isNotZero();
+        assertThat(my.err()).contains("--targetDBConns (4) must be greater than --fanShards (8)");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
