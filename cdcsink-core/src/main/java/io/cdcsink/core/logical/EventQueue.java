@@ -93,6 +93,11 @@ final class EventQueue implements LogicalEvents {
         queue.add(new SourceEvent.Rollback(MARKER_BYTES));
     }
 
+    /** True when the reader is close to waiting for the budget: the applying side should not hold rows back. */
+    boolean pressed() {
+        return inFlight.overHalf();
+    }
+
     @Override
     public Optional<LogicalPosition> durable() {
         return Optional.ofNullable(durable.get());

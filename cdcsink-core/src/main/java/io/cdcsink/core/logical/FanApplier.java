@@ -241,7 +241,9 @@ final class FanApplier implements ApplyMode {
             while (rows.isEmpty()) {
                 wait();
             }
-            long linger = lingerNanos(behindNanos);
+            // Rows held back count against --bytesInFlight: with the budget half used, waiting for fuller batches
+            // would soon stall the reader, so apply what there is.
+            long linger = ctx.queue().pressed() ? MIN_LINGER_NANOS : lingerNanos(behindNanos);
             long deadline = System.nanoTime() + linger;
             for (long left = linger; rows.size() < BATCH_ROWS && left > 0; left = deadline - System.nanoTime()) {
                 TimeUnit.NANOSECONDS.timedWait(this, left);

@@ -41,6 +41,11 @@ final class InFlight {
         permits.release(weight(bytes));
     }
 
+    /** True when more than half the budget is held: the reader is close to waiting for the applying side. */
+    boolean overHalf() {
+        return permits.availablePermits() < budget / 2;
+    }
+
     /** Bytes currently held. */
     long used() {
         return budget - (long) permits.availablePermits();
