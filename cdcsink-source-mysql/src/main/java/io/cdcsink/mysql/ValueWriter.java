@@ -36,10 +36,14 @@ final class ValueWriter {
             case LONG -> out.append(column.unsigned() ? Integer.toUnsignedLong((Integer) value) : (Integer) value);
             case LONGLONG -> {
                 long v = (Long) value;
-                out.append(column.unsigned() ? Long.toUnsignedString(v) : Long.toString(v));
+                if (column.unsigned() && v < 0) {
+                    out.append(Long.toUnsignedString(v));
+                } else {
+                    out.append(v);
+                }
             }
-            case FLOAT -> floating(out, (Float) value);
-            case DOUBLE -> floating(out, (Double) value);
+            case FLOAT -> floating(out, Float.toString((Float) value), Float.isFinite((Float) value));
+            case DOUBLE -> floating(out, Double.toString((Double) value), Double.isFinite((Double) value));
             // A string keeps every digit even if a reader parses JSON numbers as doubles.
             case NEWDECIMAL, DECIMAL -> JsonText.appendString(out, ((BigDecimal) value).toPlainString());
             case YEAR -> {
@@ -69,21 +73,15 @@ final class ValueWriter {
         }
     }
 
-    /** A FLOAT as the shortest decimal that reads back as it; the non-numbers (which MySQL cannot store) as strings. */
-    private static void floating(StringBuilder out, float value) {
-        if (Float.isFinite(value)) {
-            out.append(Float.toString(value));
+    /**
+     * A FLOAT or DOUBLE as the shortest decimal that reads back as it ({@code Float/Double.toString}); the
+     * non-numbers, which MySQL cannot store anyway, as strings.
+     */
+    private static void floating(StringBuilder out, String text, boolean finite) {
+        if (finite) {
+            out.append(text);
         } else {
-            JsonText.appendString(out, Float.toString(value));
-        }
-    }
-
-    /** A DOUBLE as the shortest decimal that reads back as it; the non-numbers as strings. */
-    private static void floating(StringBuilder out, double value) {
-        if (Double.isFinite(value)) {
-            out.append(Double.toString(value));
-        } else {
-            JsonText.appendString(out, Double.toString(value));
+            JsonText.appendString(out, text);
         }
     }
 
