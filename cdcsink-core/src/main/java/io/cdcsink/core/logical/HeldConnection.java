@@ -48,7 +48,7 @@ final class HeldConnection implements AutoCloseable {
                 // Outside a transaction: a session SET inside one would be undone by a rollback.
                 c.setAutoCommit(true);
                 try (Statement s = c.createStatement()) {
-                    s.execute("SET statement_timeout = '" + statementTimeout.toMillis() + "ms'");
+                    s.execute("SET " + TargetTx.statementTimeout(statementTimeout));
                 }
                 c.setAutoCommit(false);
             } catch (SQLException | RuntimeException e) {

@@ -21,8 +21,13 @@ final class TargetTx {
     static void begin(Connection tx, Duration applyTimeout) throws SQLException {
         tx.setAutoCommit(false);
         try (Statement s = tx.createStatement()) {
-            s.execute("SET LOCAL statement_timeout = '" + applyTimeout.toMillis() + "ms'");
+            s.execute("SET LOCAL " + statementTimeout(applyTimeout));
         }
+    }
+
+    /** {@code statement_timeout = '<ms>ms'}: the setting after {@code SET} or {@code SET LOCAL}. */
+    static String statementTimeout(Duration timeout) {
+        return "statement_timeout = '" + timeout.toMillis() + "ms'";
     }
 
     /**
