@@ -41,4 +41,9 @@ final class PostgresStagingSql extends StagingSql {
                 + " WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?)"
                 + " ORDER BY key, nanos DESC, logical DESC";
     }
+
+    @Override
+    Optional<String> copyStage(String stagingTable) {
+        return Optional.of("COPY " + stagingTable + " (nanos, logical, key, mut) FROM STDIN");
+    }
 }

@@ -84,6 +84,22 @@ public final class SqlStager implements Stager {
             unique.put(new TimeKey(m.time(), m.key()), m);
         }
         List<Mutation> rows = new ArrayList<>(unique.values());
+        Optional<String> copy = sql.copyStage(stagingTable);
+        if (rows.isEmpty()) {
+            // every mutation was late: nothing to write
+        } else if (copy.isEmpty() || !StageCopy.copy(tx, copy.get(), rows)) {
+            insert(tx, stagingTable, rows);
+        }
+        String[] labels = labels(table);
+        staged.labelValues(labels).inc(rows.size());
+        if (late > 0) {
+            skipped.labelValues(labels).inc(late);
+        }
+        duration.labelValues(labels).observe((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Stages with the INSERT statement, which replaces rows already staged at the same time and key. */
+    private void insert(Connection tx, String stagingTable, List<Mutation> rows) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement(sql.stage(stagingTable))) {
             for (int from = 0; from < rows.size(); from += STAGE_CHUNK) {
                 List<Mutation> chunk = rows.subList(from, Math.min(rows.size(), from + STAGE_CHUNK));
@@ -105,12 +121,6 @@ public final class SqlStager implements Stager {
                 ps.executeUpdate();
             }
         }
-        String[] labels = labels(table);
-        staged.labelValues(labels).inc(rows.size());
-        if (late > 0) {
-            skipped.labelValues(labels).inc(late);
-        }
-        duration.labelValues(labels).observe((System.nanoTime() - start) / 1e9);
     }
 
     @Override

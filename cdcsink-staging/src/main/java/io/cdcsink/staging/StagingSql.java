@@ -52,6 +52,12 @@ abstract class StagingSql {
      */
     abstract String drainSelect(String stagingTable);
 
+    /**
+     * A {@code COPY ... FROM STDIN} of (nanos, logical, key, mut) in the text format, tried before {@link #stage};
+     * empty when batches are staged with {@link #stage} only.
+     */
+    abstract Optional<String> copyStage(String stagingTable);
+
     // ---- common to every product ----
 
     String createSchema(String schema) {

@@ -3,6 +3,7 @@ package io.cdcsink.staging;
 import static io.cdcsink.staging.Db.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.TableName;
@@ -11,10 +12,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SqlStagerIT {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private Db db;
     private PrometheusRegistry registry;
     private SqlStager stager;
@@ -92,6 +95,40 @@ class SqlStagerIT {
         assertThat(db.stagedRows(table)).isZero();
         assertThat(Db.counter(registry, "stage_mutations_total", db.name, "app", "t1")).isEqualTo(600);
         assertThat(Db.counter(registry, "stage_drained_mutations_total", db.name, "app", "t1")).isEqualTo(300);
+    }
+
+    @Test
+    void keysAndMutationsWithTheCopyFormatsSpecialCharactersRoundTrip() throws Exception {
+        // Tabs, newlines, carriage returns and backslashes end or escape a column in COPY's text format.
+        String key = "[\"tab\\there\",\t\"back\\\\slash\", \"caf\u00e9 \ud83d\ude00\"]";
+        String data = "{\n\t\"id\": 1,\r\n\t\"v\": \"line\\nbreak\\ttab \\\\ back \\\"q\\\" \ud83d\ude00\"}";
+        db.stage(stager, table, List.of(new Mutation(new Hlc(10, 0), key, Optional.of(data))));
+
+        List<Mutation> drained = drain(table, new Hlc(10, 0), 10, new ArrayList<>());
+        assertThat(drained).singleElement().satisfies(m -> {
+            assertThat(m.key()).isEqualTo(key);
+            assertThat(MAPPER.readTree(m.data().orElseThrow())).isEqualTo(MAPPER.readTree(data));
+        });
+        assertThat(MAPPER.readTree(data).get("v").asText()).isEqualTo("line\nbreak\ttab \\ back \"q\" \ud83d\ude00");
+    }
+
+    @Test
+    void aBatchWithRowsAlreadyStagedReplacesThemInsideTheCallersTransaction() throws Exception {
+        db.stage(stager, table, List.of(upsert(10, 0, 1, "old"), upsert(10, 0, 2, "kept")));
+        try (Connection tx = db.connect()) {
+            tx.setAutoCommit(false);
+            try (var s = tx.createStatement()) {
+                s.execute("INSERT INTO app.t1 VALUES (99, 'written before the batch')");
+            }
+            // (10, [1]) is staged already: the COPY fails, and the batch is staged again with the upsert.
+            stager.stage(tx, table, List.of(upsert(10, 0, 1, "new"), upsert(20, 0, 3, "added")));
+            tx.commit();
+        }
+        assertThat(db.count("SELECT count(*) FROM app.t1 WHERE id = 99")).as("the caller's earlier write").isOne();
+        assertThat(db.stagedRows(table)).isEqualTo(3);
+        assertThat(drain(table, new Hlc(30, 0), 10, new ArrayList<>()))
+                .extracting(m -> m.key() + "=" + MAPPER.readTree(m.data().orElseThrow()).get("v").asText())
+                .containsExactlyInAnyOrder("[1]=new", "[2]=kept", "[3]=added");
     }
 
     @Test

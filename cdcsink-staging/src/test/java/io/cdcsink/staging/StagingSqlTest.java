@@ -37,6 +37,12 @@ class StagingSqlTest {
     }
 
     @Test
+    void postgresCopiesBatchesWhileCockroachInsertsThem() {
+        assertThat(pg.copyStage("\"s\".\"t\"")).contains("COPY \"s\".\"t\" (nanos, logical, key, mut) FROM STDIN");
+        assertThat(crdb.copyStage("\"d\".\"s\".\"t\"")).isEmpty();
+    }
+
+    @Test
     void postgresStreamsTheDrainWhileCockroachPagesByKey() {
         assertThat(pg.drainPagesByKey()).isFalse();
         assertThat(pg.drainSelect("\"s\".\"t\"")).isEqualTo("SELECT DISTINCT ON (key) nanos, logical, key, mut::TEXT "
