@@ -32,9 +32,11 @@ final class PostgresApplySql implements ApplySql {
 
     private final TargetDialect dialect = TargetDialect.of(TargetDialect.Product.POSTGRESQL);
     private final JsonCodec json;
+    private final CopyInsert copy;
 
     PostgresApplySql(JsonCodec json) {
         this.json = json;
+        this.copy = new CopyInsert(json);
     }
 
     @Override
@@ -153,6 +155,15 @@ final class PostgresApplySql implements ApplySql {
     @Override
     public Upserted upsert(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
                            List<Row> rows) throws SQLException {
+        if (copy.write(tx, table, config, columns, rows)) {
+            return new Upserted(rows.size(), 0, 0);
+        }
+        return upsertStatement(tx, table, config, columns, rows);
+    }
+
+    /** The upsert without trying {@link CopyInsert} first. */
+    Upserted upsertStatement(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
+                             List<Row> rows) throws SQLException {
         // Only the written columns: a value for a skipped (generated) column must not fail the conversion.
         List<ColumnInfo> bound = columns.stream().filter(c -> !config.constant(c.name())).toList();
         String param = json.write(sizeHint(rows, bound.size()), g -> {

@@ -54,6 +54,11 @@ class MyLogicalCatchUpBench {
         // The reference runs before and after cdc-sink and the ratios use the mean: its rate drifts on a shared host.
         double after = reference(rows);
         double reference = (before + after) / 2;
+        String copyDb = freshTarget("mycopy");
+        double copy = TargetWriteReference.copy(target, copyDb, rows);
+        TargetWriteReference.verify(target, copyDb, rows);
+        System.out.printf("BENCH mylogical catch-up against plain COPY (4 connections, 1,000-row COPYs) %,.0f rows/s:"
+                + " consistent %.2fx, immediate %.2fx%n", copy, consistent / copy, immediate / copy);
         System.out.printf("BENCH mylogical catch-up, %,d rows in %,d-row MariaDB transactions: reference (raw target"
                         + " writes, %d connections, %,d-row upserts) %,.0f rows/s (mean of %,.0f before and %,.0f"
                         + " after); cdc-sink consistent %,.0f rows/s (%.2fx reference); cdc-sink immediate %,.0f rows/s"

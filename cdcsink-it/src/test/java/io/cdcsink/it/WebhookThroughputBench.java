@@ -65,6 +65,11 @@ class WebhookThroughputBench {
                 consistent / reference);
         System.out.printf("BENCH webhook immediate     : %,.0f rows/s (%.2f of reference)%n", immediate,
                 immediate / reference);
+        String copyDb = freshTarget();
+        double copy = TargetWriteReference.copy(pg, copyDb, ROWS);
+        TargetWriteReference.verify(pg, copyDb, ROWS);
+        System.out.printf("BENCH plain COPY (4 connections, 1,000-row COPYs): %,.0f rows/s; consistent %.2f and"
+                + " immediate %.2f of it%n", copy, consistent / copy, immediate / copy);
         assertThat(consistent).isPositive();
     }
 

@@ -1,11 +1,12 @@
 package io.cdcsink.staging;
 
+import io.cdcsink.api.CopyText;
 import io.cdcsink.api.Mutation;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.List;
+import java.util.Optional;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -26,25 +27,22 @@ final class StageCopy {
 
     /** Copies the rows (unique by time and key) with {@code copySql}; false when one of them is already staged. */
     static boolean copy(Connection tx, String copySql, List<Mutation> rows) throws SQLException {
-        Savepoint before = tx.setSavepoint();
-        try {
-            send(tx.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), rows);
-        } catch (SQLException e) {
-            tx.rollback(before);
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                return false;
-            }
-            throw e;
+        Optional<SQLException> failed = CopyText.inSavepoint(tx,
+                () -> send(tx.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), rows));
+        if (failed.isPresent() && !UNIQUE_VIOLATION.equals(failed.get().getSQLState())) {
+            throw failed.get();
         }
-        tx.releaseSavepoint(before);
-        return true;
+        return failed.isEmpty();
     }
 
     private static void send(CopyIn copy, List<Mutation> rows) throws SQLException {
         try {
             StringBuilder text = new StringBuilder(Math.min(FLUSH_CHARS + 4096, rows.size() * 160 + 16));
             for (Mutation m : rows) {
-                line(text, m);
+                // nanos, logical, key and mutation (JSON null for a delete), tab-separated
+                text.append(m.time().nanos()).append('\t').append(m.time().logical()).append('\t');
+                CopyText.escape(text, m.key()).append('\t');
+                CopyText.escape(text, m.data().orElse("null")).append('\n');
                 if (text.length() >= FLUSH_CHARS) {
                     write(copy, text);
                 }
@@ -54,29 +52,6 @@ final class StageCopy {
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
-            }
-        }
-    }
-
-    /** One row: nanos, logical, key and mutation (JSON {@code null} for a delete), tab-separated. */
-    static void line(StringBuilder out, Mutation m) {
-        out.append(m.time().nanos()).append('\t').append(m.time().logical()).append('\t');
-        escape(out, m.key());
-        out.append('\t');
-        escape(out, m.data().orElse("null"));
-        out.append('\n');
-    }
-
-    /** The text format's escapes: backslash, and the characters that would end a column or a row. */
-    static void escape(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(c);
             }
         }
     }

@@ -1,0 +1,212 @@
+package io.cdcsink.apply;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.api.CopyText;
+import io.cdcsink.api.TableConfig;
+import io.cdcsink.api.TableInfo;
+import io.cdcsink.api.TableName;
+import io.cdcsink.api.TargetDialect;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a chunk of rows with {@code COPY ... FROM STDIN} when none of their keys is in the table yet, the common case
+ * of a catch-up or a backfill: the server spends about 4 µs per row on COPY against 10–12 µs on the
+ * {@code jsonb_populate_recordset} upsert (PostgreSQL 17, four scalar columns).
+ *
+ * <p>COPY cannot update, so it runs in a savepoint: an existing key fails it with a unique violation, the savepoint is
+ * rolled back and the caller upserts the chunk. After a failure the table's next chunks skip COPY, 1, 2, 4 ... up to
+ * {@value #MAX_SKIPPED} of them, so a stream of updates wastes little; a success resets that.
+ *
+ * <p>Only rows that reach the target unchanged are copied: the row's received JSON text, no expressions, no
+ * compare-and-set or deadlines, every column of a built-in scalar type, every value a string, a plain number, a
+ * boolean or null. Those are the rows for which COPY hands each column's input function the same text
+ * {@code jsonb_populate_recordset} does, so both paths store the same values; anything else is upserted.
+ * COPY fires triggers and checks constraints as INSERT does, and sets identity columns as
+ * {@code OVERRIDING SYSTEM VALUE} does; unlike INSERT it does not run rules.
+ */
+final class CopyInsert {
+    static final int MAX_SKIPPED = 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(CopyInsert.class);
+    /** Built-in types (modifiers removed) whose input function reads a JSON scalar's text as populate does. */
+    private static final Set<String> SCALAR_TYPES = Set.of("smallint", "integer", "bigint", "numeric", "real",
+            "double precision", "text", "character varying", "character", "boolean", "date", "uuid", "bytea",
+            "interval", "timestamp without time zone", "timestamp with time zone", "time without time zone",
+            "time with time zone");
+
+    private final TargetDialect dialect = TargetDialect.of(TargetDialect.Product.POSTGRESQL);
+    private final JsonCodec json;
+    /** Per table: how many chunks still skip COPY, and how many the next failure makes skip. */
+    private final Map<TableName, Backoff> backoff = new ConcurrentHashMap<>();
+
+    CopyInsert(JsonCodec json) {
+        this.json = json;
+    }
+
+    /**
+     * Copies the rows if they qualify and none of their keys exists.
+     *
+     * @return true when the rows were written; false when the caller must upsert them (the transaction is as before)
+     */
+    boolean write(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns, List<Row> rows)
+            throws SQLException {
+        if (rows.isEmpty() || !copyable(config, columns) || tx.getAutoCommit() || skip(table.name())) {
+            return false;
+        }
+        Optional<String> text = text(columns, rows);
+        if (text.isEmpty()) {
+            return false;
+        }
+        String sql = "COPY " + dialect.qualify(table.name()) + " ("
+                + columns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(","))
+                + ") FROM STDIN";
+        Optional<SQLException> failed = CopyText.inSavepoint(tx, () -> copyIn(tx, sql, text.get()));
+        if (failed.isPresent()) {
+            LOG.debug("COPY into {} failed ({}), upserting instead", table.name(), failed.get().getSQLState());
+        }
+        backoff.compute(table.name(), (t, b) -> failed.isEmpty() ? null : Backoff.after(b));
+        return failed.isEmpty();
+    }
+
+    static boolean copyable(TableConfig config, List<ColumnInfo> columns) {
+        if (config.conditional()) {
+            return false;
+        }
+        for (ColumnInfo c : columns) {
+            if (config.expr(c.name()).isPresent() || !SCALAR_TYPES.contains(baseType(c.type()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code numeric(18,4)} → {@code numeric}, {@code timestamp(3) with time zone} → {@code timestamp with time zone}. */
+    static String baseType(String type) {
+        return type.replaceAll("\\(\\d+(,\\d+)?\\)", "");
+    }
+
+    private boolean skip(TableName table) {
+        boolean[] skipped = {false};
+        backoff.computeIfPresent(table, (t, b) -> {
+            skipped[0] = b.remaining() > 0;
+            return skipped[0] ? new Backoff(b.remaining() - 1, b.penalty()) : b;
+        });
+        return skipped[0];
+    }
+
+    /**
+     * The rows in the text format, columns in {@code columns} order; empty when a row has no received text, lacks a
+     * column, or has a value COPY would read differently from populate.
+     */
+    Optional<String> text(List<ColumnInfo> columns, List<Row> rows) {
+        Map<String, Integer> positions = new HashMap<>(columns.size() * 2);
+        for (int i = 0; i < columns.size(); i++) {
+            positions.put(columns.get(i).name(), i);
+        }
+        StringBuilder out = new StringBuilder(rows.size() * 96);
+        String[] values = new String[columns.size()];
+        boolean[] nulls = new boolean[columns.size()];
+        try {
+            for (Row row : rows) {
+                if (row.text().isEmpty() || !values(row.text().get(), positions, values, nulls)) {
+                    return Optional.empty();
+                }
+                for (int i = 0; i < values.length; i++) {
+                    if (i > 0) {
+                        out.append('\t');
+                    }
+                    if (nulls[i]) {
+                        out.append(CopyText.NULL);
+                    } else if (values[i] == null) {
+                        return Optional.empty(); // the row lacks the column
+                    } else {
+                        CopyText.escape(out, values[i]);
+                    }
+                }
+                out.append('\n');
+            }
+        } catch (IOException e) {
+            // The rows were scanned when they arrived; text that no longer parses is not copied.
+            return Optional.empty();
+        }
+        return Optional.of(out.toString());
+    }
+
+    /** Fills {@code values} and {@code nulls} by column position; false when the row cannot be copied as it is. */
+    private boolean values(String text, Map<String, Integer> positions, String[] values, boolean[] nulls)
+            throws IOException {
+        Arrays.fill(values, null);
+        Arrays.fill(nulls, false);
+        try (JsonParser p = json.mapper().createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                Integer at = positions.get(p.currentName());
+                if (at == null) {
+                    return false;
+                }
+                JsonToken token = p.nextToken();
+                nulls[at] = token == JsonToken.VALUE_NULL;
+                String value = switch (token) {
+                    case VALUE_STRING -> p.getText();
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> plainNumber(p.getText());
+                    case VALUE_TRUE -> "true";
+                    case VALUE_FALSE -> "false";
+                    case VALUE_NULL -> "";
+                    default -> null; // objects and arrays: populate has rules of its own for them
+                };
+                if (value == null) {
+                    return false;
+                }
+                values[at] = value;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The number's text when populate would hand the input function the same text: populate reads the number as
+     * {@code numeric} and prints it again, which writes exponents out and drops the sign of a zero.
+     */
+    private static String plainNumber(String number) {
+        if (number.indexOf('e') >= 0 || number.indexOf('E') >= 0) {
+            return null;
+        }
+        if (number.startsWith("-") && number.chars().allMatch(c -> c == '-' || c == '0' || c == '.')) {
+            return null;
+        }
+        return number;
+    }
+
+    private static void copyIn(Connection tx, String sql, String text) throws SQLException {
+        try {
+            tx.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new StringReader(text));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a string failed", e);
+        }
+    }
+
+    /** Chunks left to skip, and the number the next failure makes skip. */
+    private record Backoff(int remaining, int penalty) {
+        static Backoff after(Backoff previous) {
+            int penalty = previous == null ? 1 : Math.min(MAX_SKIPPED, previous.penalty() * 2);
+            return new Backoff(penalty, penalty);
+        }
+    }
+}

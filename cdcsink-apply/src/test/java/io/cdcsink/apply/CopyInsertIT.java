@@ -1,0 +1,210 @@
+package io.cdcsink.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.api.TableConfig;
+import io.cdcsink.api.TableInfo;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CopyInsertIT {
+    private static final String COLUMNS = "(id BIGINT PRIMARY KEY, i INT, s SMALLINT, n NUMERIC(18,4), r REAL, "
+            + "d DOUBLE PRECISION, t TEXT, v VARCHAR(20), c CHAR(3), b BOOLEAN, dt DATE, u UUID, by BYTEA, "
+            + "iv INTERVAL, ts TIMESTAMP, tz TIMESTAMPTZ(3), tm TIME, ttz TIMETZ)";
+    private static final String[] TEXTS = {"plain", "tab\there", "new\nline", "cr\rreturn", "back\\slash",
+        "\\N", "\\.", "quote \"q\"", "caf\u00e9 \ud83d\ude00", "", " ", "x\\ty"};
+
+    private final JsonCodec json = new JsonCodec();
+    private ApplyFixture fx;
+    private CopyInsert copy;
+
+    @BeforeEach
+    void setUp() {
+        fx = new ApplyFixture("copyins");
+        copy = new CopyInsert(json);
+    }
+
+    @Test
+    void copiedRowsAreStoredExactlyAsTheUpsertStoresThem() throws Exception {
+        fx.exec("CREATE TABLE copied " + COLUMNS, "CREATE TABLE upserted " + COLUMNS);
+        TableInfo copied = fx.catalog.table(fx.table("copied")).orElseThrow();
+        TableInfo upserted = fx.catalog.table(fx.table("upserted")).orElseThrow();
+        Random random = new Random(42);
+        List<Row> rows = new ArrayList<>();
+        for (int id = 0; id < 2000; id++) {
+            rows.add(Row.scan(json, json.mapper().writeValueAsString(row(random, id))).orElseThrow());
+        }
+        List<ColumnInfo> columns = copied.columns();
+        try (Connection tx = fx.connect()) {
+            tx.setAutoCommit(false);
+            for (Row r : rows) {
+                assertThat(copy.text(columns, List.of(r))).as(r.text().orElseThrow()).isPresent();
+            }
+            for (int i = 0; i < rows.size(); i += 500) {
+                assertThat(copy.write(tx, copied, TableConfig.EMPTY, columns, rows.subList(i, i + 500))).isTrue();
+            }
+            new PostgresApplySql(json).upsertStatement(tx, upserted, TableConfig.EMPTY, upserted.columns(), rows);
+            tx.commit();
+        }
+        List<String> viaCopy = texts("SELECT x::text FROM copied x ORDER BY id");
+        assertThat(viaCopy).hasSize(2000).isEqualTo(texts("SELECT x::text FROM upserted x ORDER BY id"));
+        assertThat(viaCopy).anyMatch(r -> r.contains("\\\\N")).anyMatch(r -> r.contains(",,"));
+    }
+
+    @Test
+    void anExistingKeyLeavesTheTransactionAsItWasAndTheTableSkipsCopyForLonger() throws SQLException {
+        fx.exec("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)");
+        TableInfo table = fx.catalog.table(fx.table("t")).orElseThrow();
+        try (Connection tx = fx.connect()) {
+            tx.setAutoCommit(false);
+            try (Statement s = tx.createStatement()) {
+                s.execute("INSERT INTO t VALUES (1, 'before')");
+            }
+            assertThat(write(tx, table, 2, 1)).as("key 1 exists").isFalse();
+            assertThat(write(tx, table, 3)).as("skipped once after the first failure").isFalse();
+            assertThat(write(tx, table, 4, 1)).isFalse();
+            assertThat(write(tx, table, 5)).isFalse();
+            assertThat(write(tx, table, 6)).as("skipped twice after the second failure in a row").isFalse();
+            assertThat(write(tx, table, 7)).isTrue();
+            assertThat(write(tx, table, 8, 1)).isFalse();
+            assertThat(write(tx, table, 9)).as("a success reset the penalty to one chunk").isFalse();
+            assertThat(write(tx, table, 10)).isTrue();
+            tx.commit();
+        }
+        assertThat(texts("SELECT id || '=' || v FROM t ORDER BY id"))
+                .containsExactly("1=before", "7=v7", "10=v10");
+    }
+
+    @Test
+    void rowsThatCopyWouldReadDifferentlyAreLeftToTheUpsert() throws SQLException {
+        fx.exec("CREATE TABLE t (id BIGINT PRIMARY KEY, n NUMERIC, d DOUBLE PRECISION)",
+                "CREATE TABLE j (id BIGINT PRIMARY KEY, doc JSONB)", "CREATE TABLE a (id BIGINT PRIMARY KEY, xs INT[])");
+        TableInfo t = fx.catalog.table(fx.table("t")).orElseThrow();
+        try (Connection tx = fx.connect()) {
+            tx.setAutoCommit(false);
+            // populate reads numbers as numeric and prints them again: 1E+2 becomes 100, -0.0 becomes 0
+            assertThat(write(tx, t, "{\"id\":1,\"n\":1E+2,\"d\":1}")).isFalse();
+            assertThat(write(tx, t, "{\"id\":1,\"n\":1,\"d\":-0.0}")).isFalse();
+            assertThat(write(tx, t, "{\"id\":1,\"n\":{\"x\":1},\"d\":1}")).isFalse();
+            assertThat(write(tx, t, "{\"id\":1,\"n\":1}")).as("a column missing").isFalse();
+            assertThat(write(tx, t, "{\"id\":1,\"n\":1,\"d\":2.5,\"other\":1}")).as("an unknown column").isFalse();
+            ObjectNode built = JsonNodeFactory.instance.objectNode().put("id", 1).put("n", 1).put("d", 1);
+            assertThat(copy.write(tx, t, TableConfig.EMPTY, t.columns(), List.of(Row.of(built)))).isFalse();
+            TableConfig expr = new TableConfig(List.of(), Map.of(), Map.of("n", "$0 + 1"), Optional.empty(), Set.of(),
+                    Map.of());
+            assertThat(copy.write(tx, t, expr, t.columns(), rows("{\"id\":1,\"n\":1,\"d\":1}"))).isFalse();
+            TableInfo j = fx.catalog.table(fx.table("j")).orElseThrow();
+            assertThat(copy.write(tx, j, TableConfig.EMPTY, j.columns(), rows("{\"id\":1,\"doc\":\"{}\"}")))
+                    .isFalse();
+            TableInfo a = fx.catalog.table(fx.table("a")).orElseThrow();
+            assertThat(copy.write(tx, a, TableConfig.EMPTY, a.columns(), rows("{\"id\":1,\"xs\":\"{1,2}\"}")))
+                    .isFalse();
+            assertThat(write(tx, t, "{\"d\":-0.5,\"n\":-10.250,\"id\":1}")).as("any order, plain numbers").isTrue();
+            tx.commit();
+        }
+        assertThat(texts("SELECT id || ' ' || n || ' ' || d FROM t")).containsExactly("1 -10.250 -0.5");
+        assertThat(texts("SELECT id::text FROM j UNION ALL SELECT id::text FROM a")).isEmpty();
+    }
+
+    @Test
+    void baseTypesDropModifiers() {
+        assertThat(CopyInsert.baseType("numeric(18,4)")).isEqualTo("numeric");
+        assertThat(CopyInsert.baseType("timestamp(3) with time zone")).isEqualTo("timestamp with time zone");
+        assertThat(CopyInsert.baseType("character varying(20)")).isEqualTo("character varying");
+        assertThat(CopyInsert.baseType("integer[]")).isEqualTo("integer[]");
+    }
+
+    private static ObjectNode row(Random random, int id) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode().put("id", id);
+        maybe(random, n, "i", () -> n.put("i", random.nextInt()));
+        maybe(random, n, "s", () -> n.put("s", (short) random.nextInt()));
+        maybe(random, n, "n", () -> {
+            BigDecimal value = BigDecimal.valueOf(random.nextLong() % 100_000_000_000L, random.nextInt(5));
+            if (random.nextBoolean()) {
+                n.put("n", value);
+            } else {
+                n.put("n", value.toPlainString());
+            }
+        });
+        maybe(random, n, "r", () -> n.put("r", new BigDecimal(String.valueOf(random.nextInt(20000) / 16.0 - 500))));
+        maybe(random, n, "d", () -> n.put("d", BigDecimal.valueOf(random.nextLong() % 10_000_000, 3)));
+        maybe(random, n, "t", () -> n.put("t", TEXTS[random.nextInt(TEXTS.length)] + random.nextInt(100)));
+        maybe(random, n, "v", () -> n.put("v", TEXTS[random.nextInt(TEXTS.length)]));
+        maybe(random, n, "c", () -> n.put("c", "ab"));
+        maybe(random, n, "b", () -> {
+            if (random.nextBoolean()) {
+                n.put("b", random.nextBoolean());
+            } else {
+                n.put("b", random.nextBoolean() ? "t" : "no");
+            }
+        });
+        maybe(random, n, "dt", () -> n.put("dt", "2026-" + (1 + random.nextInt(12)) + "-" + (1 + random.nextInt(28))));
+        maybe(random, n, "u", () -> n.put("u", new UUID(random.nextLong(), random.nextLong()).toString()));
+        maybe(random, n, "by", () -> n.put("by", "\\x" + String.format("%04x", random.nextInt(0x10000))));
+        maybe(random, n, "iv", () -> n.put("iv", random.nextInt(400) + " days " + random.nextInt(24) + ":05:06"));
+        maybe(random, n, "ts", () -> n.put("ts", "2026-11-26T12:34:" + (10 + random.nextInt(50)) + ".123456"));
+        maybe(random, n, "tz", () -> n.put("tz", "2026-11-26T12:34:56." + random.nextInt(1_000_000)
+                + (random.nextBoolean() ? "Z" : "+05:30")));
+        maybe(random, n, "tm", () -> n.put("tm", "12:" + (10 + random.nextInt(50)) + ":56.789"));
+        maybe(random, n, "ttz", () -> n.put("ttz", "12:34:56-0" + random.nextInt(10)));
+        return n;
+    }
+
+    /** Sets the column with the action, or to null one time in eight. */
+    private static void maybe(Random random, ObjectNode node, String column, Runnable set) {
+        if (random.nextInt(8) == 0) {
+            node.putNull(column);
+        } else {
+            set.run();
+        }
+    }
+
+    private boolean write(Connection tx, TableInfo table, long... ids) throws SQLException {
+        List<String> texts = new ArrayList<>();
+        for (long id : ids) {
+            texts.add("{\"id\":" + id + ",\"v\":\"v" + id + "\"}");
+        }
+        return copy.write(tx, table, TableConfig.EMPTY, table.columns(), rows(texts.toArray(String[]::new)));
+    }
+
+    private boolean write(Connection tx, TableInfo table, String text) throws SQLException {
+        return copy.write(tx, table, TableConfig.EMPTY, table.columns(), rows(text));
+    }
+
+    private List<Row> rows(String... texts) {
+        List<Row> rows = new ArrayList<>();
+        for (String text : texts) {
+            try {
+                rows.add(Row.scan(json, text).orElseThrow());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return rows;
+    }
+
+    private List<String> texts(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = fx.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+}
