@@ -1,7 +1,5 @@
 package io.cdcsink.apply;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.CopyText;
 import io.cdcsink.api.TableConfig;
@@ -12,7 +10,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_SKIPPED} of them, so a stream of updates wastes little; a success resets that.
  *
  * <p>Only rows that reach the target unchanged are copied: the row's received JSON text, no expressions, no
- * compare-and-set or deadlines, every column of a built-in scalar type, every value a string, a plain number, a
- * boolean or null. Those are the rows for which COPY hands each column's input function the same text
- * {@code jsonb_populate_recordset} does, so both paths store the same values; anything else is upserted.
+ * compare-and-set or deadlines, every column of a built-in scalar type, and a text {@link FlatJson#values} reads
+ * (an object of strings, plain numbers, booleans and nulls). Those are the rows for which COPY hands each column's
+ * input function the same text {@code jsonb_populate_recordset} does, so both paths store the same values; anything
+ * else is upserted.
  * COPY fires triggers and checks constraints as INSERT does, and sets identity columns as
  * {@code OVERRIDING SYSTEM VALUE} does; unlike INSERT it does not run rules.
  */
@@ -50,13 +48,8 @@ final class CopyInsert {
             "time with time zone");
 
     private final TargetDialect dialect = TargetDialect.of(TargetDialect.Product.POSTGRESQL);
-    private final JsonCodec json;
     /** Per table: how many chunks still skip COPY, and how many the next failure makes skip. */
     private final Map<TableName, Backoff> backoff = new ConcurrentHashMap<>();
-
-    CopyInsert(JsonCodec json) {
-        this.json = json;
-    }
 
     /**
      * Copies the rows if they qualify and none of their keys exists.
@@ -121,77 +114,25 @@ final class CopyInsert {
         StringBuilder out = new StringBuilder(rows.size() * 96);
         String[] values = new String[columns.size()];
         boolean[] nulls = new boolean[columns.size()];
-        try {
-            for (Row row : rows) {
-                if (row.text().isEmpty() || !values(row.text().get(), positions, values, nulls)) {
-                    return Optional.empty();
-                }
-                for (int i = 0; i < values.length; i++) {
-                    if (i > 0) {
-                        out.append('\t');
-                    }
-                    if (nulls[i]) {
-                        out.append(CopyText.NULL);
-                    } else if (values[i] == null) {
-                        return Optional.empty(); // the row lacks the column
-                    } else {
-                        CopyText.escape(out, values[i]);
-                    }
-                }
-                out.append('\n');
+        for (Row row : rows) {
+            if (row.text().isEmpty() || !FlatJson.values(row.text().get(), positions, values, nulls)) {
+                return Optional.empty();
             }
-        } catch (IOException e) {
-            // The rows were scanned when they arrived; text that no longer parses is not copied.
-            return Optional.empty();
+            for (int i = 0; i < values.length; i++) {
+                if (i > 0) {
+                    out.append('\t');
+                }
+                if (nulls[i]) {
+                    out.append(CopyText.NULL);
+                } else if (values[i] == null) {
+                    return Optional.empty(); // the row lacks the column
+                } else {
+                    CopyText.escape(out, values[i]);
+                }
+            }
+            out.append('\n');
         }
         return Optional.of(out.toString());
-    }
-
-    /** Fills {@code values} and {@code nulls} by column position; false when the row cannot be copied as it is. */
-    private boolean values(String text, Map<String, Integer> positions, String[] values, boolean[] nulls)
-            throws IOException {
-        Arrays.fill(values, null);
-        Arrays.fill(nulls, false);
-        try (JsonParser p = json.mapper().createParser(text)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                Integer at = positions.get(p.currentName());
-                if (at == null) {
-                    return false;
-                }
-                JsonToken token = p.nextToken();
-                nulls[at] = token == JsonToken.VALUE_NULL;
-                String value = switch (token) {
-                    case VALUE_STRING -> p.getText();
-                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> plainNumber(p.getText());
-                    case VALUE_TRUE -> "true";
-                    case VALUE_FALSE -> "false";
-                    case VALUE_NULL -> "";
-                    default -> null; // objects and arrays: populate has rules of its own for them
-                };
-                if (value == null) {
-                    return false;
-                }
-                values[at] = value;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The number's text when populate would hand the input function the same text: populate reads the number as
-     * {@code numeric} and prints it again, which writes exponents out and drops the sign of a zero.
-     */
-    private static String plainNumber(String number) {
-        if (number.indexOf('e') >= 0 || number.indexOf('E') >= 0) {
-            return null;
-        }
-        if (number.startsWith("-") && number.chars().allMatch(c -> c == '-' || c == '0' || c == '.')) {
-            return null;
-        }
-        return number;
     }
 
     private static void copyIn(Connection tx, String sql, String text) throws SQLException {

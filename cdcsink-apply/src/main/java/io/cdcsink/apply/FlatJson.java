@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -110,6 +112,125 @@ final class FlatJson {
             }
             i = skipSpace(text, i + 1);
         }
+    }
+
+    /**
+     * The values of a row that is an object of scalars, as the text {@code jsonb_populate_recordset} hands each
+     * column's input function: a string's decoded characters, a number's or a literal's text as written. Each goes to
+     * the position {@code positions} gives its name; a JSON null sets {@code nulls} there instead.
+     *
+     * @return false when the fast path does not vouch for the text, a name has no position or comes twice, a string
+     *         escapes a surrogate or NUL (which Java and PostgreSQL would not read alike), or a number has an
+     *         exponent or is a negative zero (populate reads numbers as {@code numeric} and prints them again, which
+     *         writes the exponent out and drops the sign)
+     */
+    static boolean values(String text, Map<String, Integer> positions, String[] values, boolean[] nulls) {
+        Arrays.fill(values, null);
+        Arrays.fill(nulls, false);
+        int n = text.length();
+        if (n > MAX_LENGTH) {
+            return false;
+        }
+        int i = skipSpace(text, 0);
+        if (i >= n || text.charAt(i) != '{') {
+            return false;
+        }
+        i = skipSpace(text, i + 1);
+        if (i < n && text.charAt(i) == '}') {
+            return end(text, i + 1);
+        }
+        while (true) {
+            if (i >= n || text.charAt(i) != '"') {
+                return false;
+            }
+            int close = stringEnd(text, i + 1);
+            if (close == GIVE_UP || hasEscape(text, i + 1, close)) {
+                return false;
+            }
+            Integer at = positions.get(text.substring(i + 1, close));
+            if (at == null || values[at] != null || nulls[at]) {
+                return false;
+            }
+            i = skipSpace(text, close + 1);
+            if (i >= n || text.charAt(i) != ':') {
+                return false;
+            }
+            i = skipSpace(text, i + 1);
+            int after;
+            if (text.startsWith("null", i)) {
+                nulls[at] = true;
+                after = i + 4;
+            } else {
+                after = scalar(text, i);
+                if (after == GIVE_UP) {
+                    return false;
+                }
+                char first = text.charAt(i);
+                values[at] = first == '"' ? decode(text, i + 1, after - 1)
+                        : first == 't' || first == 'f' ? text.substring(i, after) : plainNumber(text, i, after);
+                if (values[at] == null) {
+                    return false;
+                }
+            }
+            i = skipSpace(text, after);
+            if (i >= n) {
+                return false;
+            }
+            char c = text.charAt(i);
+            if (c == '}') {
+                return end(text, i + 1);
+            }
+            if (c != ',') {
+                return false;
+            }
+            i = skipSpace(text, i + 1);
+        }
+    }
+
+    /** A number's text, or null when it has an exponent or is a negative zero. */
+    private static String plainNumber(String text, int from, int to) {
+        boolean zero = true;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == 'e' || c == 'E') {
+                return null;
+            }
+            zero &= c == '-' || c == '0' || c == '.';
+        }
+        return zero && text.charAt(from) == '-' ? null : text.substring(from, to);
+    }
+
+    /** The characters of a string checked by {@link #stringEnd}; null for an escaped surrogate or NUL. */
+    private static String decode(String text, int from, int to) {
+        if (!hasEscape(text, from, to)) {
+            return text.substring(from, to);
+        }
+        StringBuilder out = new StringBuilder(to - from);
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            char e = text.charAt(++i);
+            switch (e) {
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'u' -> {
+                    char u = (char) Integer.parseInt(text, i + 1, i + 5, 16);
+                    if (u == 0 || Character.isSurrogate(u)) {
+                        return null;
+                    }
+                    out.append(u);
+                    i += 4;
+                }
+                default -> out.append(e); // '"', '\\' and '/'
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -36,7 +36,7 @@ final class PostgresApplySql implements ApplySql {
 
     PostgresApplySql(JsonCodec json) {
         this.json = json;
-        this.copy = new CopyInsert(json);
+        this.copy = new CopyInsert();
     }
 
     @Override

@@ -36,7 +36,7 @@ class CopyInsertIT {
     @BeforeEach
     void setUp() {
         fx = new ApplyFixture("copyins");
-        copy = new CopyInsert(json);
+        copy = new CopyInsert();
     }
 
     @Test

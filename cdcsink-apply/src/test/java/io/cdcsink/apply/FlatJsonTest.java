@@ -2,10 +2,14 @@ package io.cdcsink.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -90,6 +94,24 @@ class FlatJsonTest {
 
     /** Random JSON-like text, about half of it corrupted: every answer of the fast path must match Jackson's. */
     @Test
+    void valuesAreTheTextsPopulateHandsTheInputFunctions() {
+        Map<String, Integer> positions = Map.of("id", 0, "s", 1, "n", 2);
+        String[] values = new String[3];
+        boolean[] nulls = new boolean[3];
+        assertThat(FlatJson.values("{\"n\":-12.50,\"s\":\"a\\tb\\\"c\\u00e9\\/\",\"id\":7}", positions, values, nulls))
+                .isTrue();
+        assertThat(values).containsExactly("7", "a\tb\"c\u00e9/", "-12.50");
+        assertThat(FlatJson.values("{\"id\":1,\"s\":null,\"n\":true}", positions, values, nulls)).isTrue();
+        assertThat(values).containsExactly("1", null, "true");
+        assertThat(nulls).containsExactly(false, true, false);
+        for (String refused : List.of("{\"id\":1e3}", "{\"id\":-0}", "{\"id\":-0.0}", "{\"s\":\"\\u0000\"}",
+                "{\"s\":\"\\ud83d\\ude00\"}", "{\"id\":1,\"id\":2}", "{\"other\":1}", "{\"id\":[1]}",
+                "{\"i\\u0064\":1}", "{\"id\":1")) {
+            assertThat(FlatJson.values(refused, positions, values, nulls)).as(refused).isFalse();
+        }
+    }
+
+    @Test
     void randomTextAgreesWithJackson() {
         Random random = new Random(20261126L);
         int fast = 0;
@@ -122,6 +144,7 @@ class FlatJsonTest {
                     assertThat(names.nulls().get(i)).as(text + " null " + i)
                             .isEqualTo(reference.isNull(names.names()[i]));
                 }
+                valuesAgree(text, names.names());
             }
             if (key != null) {
                 JsonNode parsed = json.parse(text);
@@ -134,6 +157,41 @@ class FlatJsonTest {
             throw new AssertionError("the fast path vouched for text Jackson refuses: " + text, e);
         }
         return true;
+    }
+
+    /** {@link FlatJson#values} against Jackson's tokens, for a row the fast path vouched for. */
+    private void valuesAgree(String text, String[] names) throws JsonProcessingException {
+        Map<String, Integer> positions = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            positions.put(names[i], i);
+        }
+        String[] values = new String[names.length];
+        boolean[] nulls = new boolean[names.length];
+        boolean read = FlatJson.values(text, positions, values, nulls);
+        try (JsonParser p = json.mapper().createParser(text)) {
+            p.nextToken();
+            boolean plain = true;
+            for (int i = 0; p.nextToken() == JsonToken.FIELD_NAME; i++) {
+                JsonToken t = p.nextToken();
+                String expected = t == JsonToken.VALUE_NULL ? null : p.getText();
+                if (t.isNumeric()) {
+                    plain &= !expected.contains("e") && !expected.contains("E")
+                            && !expected.matches("-0(\\.0*)?");
+                } else if (t == JsonToken.VALUE_STRING) {
+                    // The random texts carry NUL and surrogates only as escapes, which values() refuses.
+                    plain &= expected.chars().noneMatch(c -> c == 0 || Character.isSurrogate((char) c));
+                }
+                if (read) {
+                    assertThat(nulls[i]).as(text + " null " + i).isEqualTo(t == JsonToken.VALUE_NULL);
+                    assertThat(values[i]).as(text + " value " + i).isEqualTo(expected);
+                }
+            }
+            assertThat(read).as("values of " + text).isEqualTo(plain);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void keyAgrees(String text, ArrayNode key, JsonNode parsed) {
@@ -161,7 +219,8 @@ class FlatJsonTest {
 
     private static String scalar(Random random) {
         return pick(random, "null", "true", "false", "0", "-1", "12.50", "1e3", "-0.0E-2", "\"text\"", "\"q\\\"\"",
-                "\"\\u00e9\\t\"", "\"ünï ✓\"", "98765432109876543210", "{\"n\":1}", "[1,2]");
+                "\"\\u00e9\\t\"", "\"ünï ✓\"", "98765432109876543210", "{\"n\":1}", "[1,2]", "-0", "-0.00", "-0.5",
+                "\"\\ud83d\\ude00\"", "\"\\u0000\"", "\"a\\/b\\\\c\\b\\f\\n\\r\"");
     }
 
     private static String corrupt(Random random, String text) {

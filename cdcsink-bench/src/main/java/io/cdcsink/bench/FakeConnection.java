@@ -5,6 +5,8 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +16,10 @@ import java.util.List;
  * the JVM work of binding (statement text, row grouping, parameter encoding), not a server; it is not a test double
  * for correctness. Any JDBC call it does not know fails loudly, so a changed apply path cannot silently measure
  * nothing.
+ *
+ * <p>It cannot COPY: PostgreSQL's applier first tries {@code COPY} for new rows inside a savepoint, the fake refuses
+ * the driver's copy API with an SQLException, and the applier upserts instead, as it does when a key exists (and
+ * then tries COPY only every so many chunks). The benchmark therefore measures the upsert statement's binding.
  *
  * <p>Bound values are not kept (that would measure our list, not the applier) unless {@code record} is set for a
  * verification run; their total length is summed so the JIT cannot drop the work that produced them.
@@ -54,7 +60,7 @@ final class FakeConnection {
         return updates;
     }
 
-    private Object onConnection(Method m, Object[] args) {
+    private Object onConnection(Method m, Object[] args) throws SQLException {
         switch (m.getName()) {
             case "prepareStatement" -> {
                 if (record) {
@@ -68,9 +74,15 @@ final class FakeConnection {
             case "isValid" -> {
                 return true;
             }
-            case "close", "commit", "rollback", "setAutoCommit" -> {
+            case "close", "commit", "rollback", "setAutoCommit", "releaseSavepoint" -> {
                 return null;
             }
+            case "setSavepoint" -> {
+                return proxy(Savepoint.class, (method, a) -> {
+                    throw unsupported(method);
+                });
+            }
+            case "unwrap" -> throw new SQLException("the benchmark's fake connection cannot COPY");
             default -> throw unsupported(m);
         }
     }
@@ -112,7 +124,7 @@ final class FakeConnection {
     }
 
     private interface Calls {
-        Object call(Method m, Object[] args);
+        Object call(Method m, Object[] args) throws SQLException;
     }
 
     private static <T> T proxy(Class<T> type, Calls calls) {
