@@ -14,7 +14,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -33,6 +35,7 @@ final class PostgresApplySql implements ApplySql {
     private final TargetDialect dialect = TargetDialect.of(TargetDialect.Product.POSTGRESQL);
     private final JsonCodec json;
     private final CopyInsert copy;
+    private final ValueCheck values = new ValueCheck();
 
     PostgresApplySql(JsonCodec json) {
         this.json = json;
@@ -247,6 +250,20 @@ final class PostgresApplySql implements ApplySql {
 
     @Override
     public void checkValues(Connection tx, TableInfo table, List<Row> rows, List<ArrayNode> keys)
+            throws SQLException {
+        // Rows whose every value the JVM vouches for need no round trip; the rest are checked by the server.
+        List<Row> unchecked = rows;
+        if (!rows.isEmpty()) {
+            Map<String, Integer> positions = new HashMap<>();
+            for (int i = 0; i < table.columns().size(); i++) {
+                positions.put(table.columns().get(i).name(), i);
+            }
+            unchecked = rows.stream().filter(r -> !values.converts(table.columns(), positions, r)).toList();
+        }
+        checkOnServer(tx, table, unchecked, keys);
+    }
+
+    private void checkOnServer(Connection tx, TableInfo table, List<Row> rows, List<ArrayNode> keys)
             throws SQLException {
         if (rows.isEmpty() && keys.isEmpty()) {
             return;

@@ -242,6 +242,19 @@ class JsonApplierIT {
     }
 
     @Test
+    void validateAsksTheServerOnlyAboutValuesTheJvmCannotVouchFor() throws SQLException {
+        List<Mutation> plain = List.of(Mutation.upsert(at(1), "[1,\"a\"]", "{\"pk0\":1,\"pk1\":\"a\",\"v\":null}"),
+                Mutation.upsert(at(1), "[2,\"b\"]", "{\"pk0\":\"2\",\"pk1\":\"b\",\"v\":\"x\"}"));
+        Connection closed = fx.connect();
+        closed.close();
+        // A closed connection fails any statement: every value here is vouched for without one.
+        fx.applier.validate(closed, t, plain);
+        List<Mutation> odd = List.of(Mutation.upsert(at(1), "[3,\"c\"]", "{\"pk0\":3e0,\"pk1\":\"c\"}"));
+        assertThatThrownBy(() -> fx.applier.validate(closed, t, odd)).isInstanceOf(SQLException.class);
+        fx.validate(t, odd);
+    }
+
+    @Test
     void validateRejectsValuesTheColumnTypeCannotTake() throws SQLException {
         assertThatThrownBy(() -> fx.validate(t, List.of(Mutation.upsert(at(1), "[\"x\",\"a\"]",
                 "{\"pk0\":\"x\",\"pk1\":\"a\"}"))))
