@@ -18,7 +18,16 @@ public final class CopyText {
 
     /** Appends a value with the text format's escapes: backslash, and the characters that end a column or a row. */
     public static StringBuilder escape(StringBuilder out, CharSequence value) {
-        for (int i = 0; i < value.length(); i++) {
+        int first = 0;
+        int n = value.length();
+        while (first < n && !special(value.charAt(first))) {
+            first++;
+        }
+        if (first == n) {
+            return out.append(value); // most values have nothing to escape: one bulk copy
+        }
+        out.append(value, 0, first);
+        for (int i = first; i < n; i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
@@ -29,6 +38,10 @@ public final class CopyText {
             }
         }
         return out;
+    }
+
+    private static boolean special(char c) {
+        return c == '\\' || c == '\t' || c == '\n' || c == '\r';
     }
 
     /** Work on a connection that may fail with a SQLException. */

@@ -17,24 +17,19 @@ import java.util.regex.Pattern;
  * type without a check, goes to the server as before, which accepts it or names what is wrong. A check that
  * accepted something the server refuses would let a bad value be staged, so {@code ValueCheckIT} runs every
  * accepted value of its random and edge-case inputs through the server too.
+ *
+ * <p>The checks are hand-written scanners: they run for every value of every staged row, where regular expressions
+ * cost more than the rest of the validation.
  */
 final class ValueCheck {
-    private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
-    private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?");
+    private static final int NO = -1;
     private static final Pattern NUMERIC_TYPMOD = Pattern.compile("numeric\\((\\d+),(\\d+)\\)");
     private static final Pattern CHAR_TYPMOD = Pattern.compile("(character varying|character)\\((\\d+)\\)");
-    private static final Pattern UUID = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final String DATE = "(\\d{4})-(\\d{2})-(\\d{2})";
-    private static final String TIME = "(\\d{2}):(\\d{2}):(\\d{2})(\\.\\d{1,9})?";
-    private static final String ZONE = "(Z|[+-](\\d{2})(:?(\\d{2}))?)";
-    private static final Pattern DATE_ONLY = Pattern.compile(DATE);
-    private static final Pattern TIMESTAMP = Pattern.compile(DATE + "[T ]" + TIME + ZONE + "?");
-    private static final Pattern TIME_ONLY = Pattern.compile(TIME + ZONE + "?");
     /** Floats: short plain decimals only, far from overflow and underflow. */
     private static final int MAX_FLOAT_CHARS = 30;
     /** {@code numeric} without a modifier: far below its limits, and cheap to check. */
     private static final int MAX_NUMERIC_CHARS = 1000;
+    private static final int MAX_FRACTION_DIGITS = 9;
 
     private final Map<String, Predicate<String>> byType = new ConcurrentHashMap<>();
 
@@ -70,7 +65,7 @@ final class ValueCheck {
             int precision = Integer.parseInt(numeric.group(1));
             int scale = Integer.parseInt(numeric.group(2));
             // A value with more decimals than the scale is rounded, which can carry into one more integer digit.
-            return v -> scale <= precision && DECIMAL.matcher(v).matches()
+            return v -> scale <= precision && decimal(v)
                     && integerDigits(v) <= precision - scale - (decimals(v) > scale ? 1 : 0);
         }
         Matcher chars = CHAR_TYPMOD.matcher(type);
@@ -82,28 +77,55 @@ final class ValueCheck {
             case "smallint" -> v -> integerIn(v, Short.MIN_VALUE, Short.MAX_VALUE);
             case "integer" -> v -> integerIn(v, Integer.MIN_VALUE, Integer.MAX_VALUE);
             case "bigint" -> v -> integerIn(v, Long.MIN_VALUE, Long.MAX_VALUE);
-            case "numeric" -> v -> v.length() <= MAX_NUMERIC_CHARS && DECIMAL.matcher(v).matches();
-            case "real", "double precision" -> v -> v.length() <= MAX_FLOAT_CHARS && DECIMAL.matcher(v).matches();
+            case "numeric" -> v -> v.length() <= MAX_NUMERIC_CHARS && decimal(v);
+            case "real", "double precision" -> v -> v.length() <= MAX_FLOAT_CHARS && decimal(v);
             case "text", "character varying" -> v -> true;
             case "boolean" -> v -> v.equals("true") || v.equals("false") || v.equals("t") || v.equals("f");
-            case "uuid" -> v -> UUID.matcher(v).matches();
-            case "date" -> v -> date(DATE_ONLY.matcher(v), 1);
-            case "timestamp without time zone", "timestamp with time zone" -> v -> timestamp(TIMESTAMP.matcher(v));
-            case "time without time zone", "time with time zone" -> v -> time(TIME_ONLY.matcher(v), 1);
+            case "uuid" -> ValueCheck::uuid;
+            case "date" -> v -> date(v, 0) == v.length();
+            case "timestamp without time zone", "timestamp with time zone" -> ValueCheck::timestamp;
+            case "time without time zone", "time with time zone" -> v -> zone(v, time(v, 0)) == v.length();
             default -> v -> false;
         };
     }
 
+    /** {@code -?(0|[1-9][0-9]*)}, in range. */
     private static boolean integerIn(String v, long min, long max) {
-        if (v.length() > 20 || !INTEGER.matcher(v).matches()) {
+        if (v.length() > 20 || integerEnd(v) != v.length()) {
             return false;
         }
         try {
             long n = Long.parseLong(v);
             return n >= min && n <= max;
         } catch (NumberFormatException e) {
-            return false;
+            return false; // beyond a long
         }
+    }
+
+    /** {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?} */
+    private static boolean decimal(String v) {
+        int i = integerEnd(v);
+        if (i == NO || i == v.length()) {
+            return i != NO;
+        }
+        return v.charAt(i) == '.' && digitsEnd(v, i + 1) == v.length() && i + 1 < v.length();
+    }
+
+    /** The end of a leading {@code -?(0|[1-9][0-9]*)}, or NO. */
+    private static int integerEnd(String v) {
+        int i = !v.isEmpty() && v.charAt(0) == '-' ? 1 : 0;
+        if (i >= v.length() || !digit(v.charAt(i))) {
+            return NO;
+        }
+        return v.charAt(i) == '0' ? i + 1 : digitsEnd(v, i);
+    }
+
+    private static int digitsEnd(String v, int from) {
+        int i = from;
+        while (i < v.length() && digit(v.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     /** Digits before the point, leading zeros aside. */
@@ -120,36 +142,105 @@ final class ValueCheck {
         return point < 0 ? 0 : v.length() - point - 1;
     }
 
-    private static boolean timestamp(Matcher m) {
-        return m.matches() && date(m, 1) && time(m, 4);
+    /** 8-4-4-4-12 hexadecimal digits. */
+    private static boolean uuid(String v) {
+        if (v.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = v.charAt(i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? c != '-' : !(digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** Year 1–9999, a month, and a day that month has. */
-    private static boolean date(Matcher m, int group) {
-        if (!m.matches()) {
+    /** {@code YYYY-MM-DD[T ]HH:MM:SS[.f][zone]} */
+    private static boolean timestamp(String v) {
+        int i = date(v, 0);
+        if (i == NO || i >= v.length() || (v.charAt(i) != 'T' && v.charAt(i) != ' ')) {
             return false;
         }
-        int year = Integer.parseInt(m.group(group));
-        int month = Integer.parseInt(m.group(group + 1));
-        int day = Integer.parseInt(m.group(group + 2));
-        if (year < 1 || month < 1 || month > 12 || day < 1) {
-            return false;
-        }
-        return day <= YearMonth.of(year, month).lengthOfMonth();
+        return zone(v, time(v, i + 1)) == v.length();
     }
 
-    /** Hours 0–23, minutes and seconds 0–59, and an offset of at most 15:59 (the groups after the fraction). */
-    private static boolean time(Matcher m, int group) {
-        if (!m.matches()) {
-            return false;
+    /** {@code YYYY-MM-DD} from {@code at}, year 1–9999 and a day the month has: the end, or NO. */
+    private static int date(String v, int at) {
+        if (v.length() < at + 10 || v.charAt(at + 4) != '-' || v.charAt(at + 7) != '-') {
+            return NO;
         }
-        if (Integer.parseInt(m.group(group)) > 23 || Integer.parseInt(m.group(group + 1)) > 59
-                || Integer.parseInt(m.group(group + 2)) > 59) {
-            return false;
+        int year = number(v, at, 4);
+        int month = number(v, at + 5, 2);
+        int day = number(v, at + 8, 2);
+        if (year < 1 || month < 1 || month > 12 || day < 1 || day > YearMonth.of(year, month).lengthOfMonth()) {
+            return NO;
         }
-        String offsetHours = m.group(group + 5);
-        String offsetMinutes = m.group(group + 7);
-        return (offsetHours == null || Integer.parseInt(offsetHours) <= 15)
-                && (offsetMinutes == null || Integer.parseInt(offsetMinutes) <= 59);
+        return at + 10;
+    }
+
+    /** {@code HH:MM:SS[.f]} from {@code at} (at most 9 fraction digits): the end, or NO. */
+    private static int time(String v, int at) {
+        if (at == NO || v.length() < at + 8 || v.charAt(at + 2) != ':' || v.charAt(at + 5) != ':') {
+            return NO;
+        }
+        int hours = number(v, at, 2);
+        int minutes = number(v, at + 3, 2);
+        int seconds = number(v, at + 6, 2);
+        if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59) {
+            return NO;
+        }
+        int i = at + 8;
+        if (i < v.length() && v.charAt(i) == '.') {
+            int end = digitsEnd(v, i + 1);
+            if (end == i + 1 || end - i - 1 > MAX_FRACTION_DIGITS) {
+                return NO;
+            }
+            i = end;
+        }
+        return i;
+    }
+
+    /** An optional {@code Z} or {@code [+-]HH[[:]MM]} (at most 15:59) from {@code at}: the end, or NO. */
+    private static int zone(String v, int at) {
+        if (at == NO || at == v.length()) {
+            return at;
+        }
+        char sign = v.charAt(at);
+        if (sign == 'Z') {
+            return at + 1;
+        }
+        if ((sign != '+' && sign != '-') || number(v, at + 1, 2) < 0 || number(v, at + 1, 2) > 15) {
+            return NO;
+        }
+        int i = at + 3;
+        if (i < v.length() && v.charAt(i) == ':') {
+            i++;
+        } else if (i == v.length()) {
+            return i;
+        }
+        int minutes = number(v, i, 2);
+        return minutes < 0 || minutes > 59 ? NO : i + 2;
+    }
+
+    /** The {@code n} digits at {@code at} as a number, or NO. */
+    private static int number(String v, int at, int n) {
+        if (at < 0 || at + n > v.length()) {
+            return NO;
+        }
+        int out = 0;
+        for (int i = at; i < at + n; i++) {
+            char c = v.charAt(i);
+            if (!digit(c)) {
+                return NO;
+            }
+            out = out * 10 + (c - '0');
+        }
+        return out;
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
     }
 }

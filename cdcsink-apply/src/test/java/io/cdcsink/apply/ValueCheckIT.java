@@ -100,6 +100,18 @@ class ValueCheckIT {
         for (String type : List.of("time without time zone", "time with time zone")) {
             accepted(type, edges, time);
         }
+        String timestamptz = "timestamp with time zone";
+        for (String yes : List.of("2024-02-29T12:34:56Z", "2024-02-29 12:34:56.123456789", "0001-01-01T00:00:00+0530",
+                "9999-12-31T23:59:59-15:59", "2024-01-01T00:00:00+05")) {
+            assertThat(check.check(timestamptz).test(yes)).as(yes).isTrue();
+        }
+        for (String no : List.of("2023-02-29T00:00:00", "2024-01-01T00:00:00+16", "2024-01-01T00:00:00+05:60",
+                "2024-01-01T00:00:00.1234567890", "2024-01-01T00:00", "2024-01-01", "2024-01-01T00:00:00.",
+                "2024-01-01T00:00:00+5", "2024-01-01T00:00:00+05:3", "2024-01-01T00:00:00Zx")) {
+            assertThat(check.check(timestamptz).test(no)).as(no).isFalse();
+        }
+        assertThat(check.check("date").test("2024-02-29")).isTrue();
+        assertThat(check.check("time with time zone").test("23:59:59.5-03:30")).isTrue();
     }
 
     @Test
