@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * rolled back and the caller upserts the chunk. After a failure the table's next chunks skip COPY, 1, 2, 4 ... up to
  * {@value #MAX_SKIPPED} of them, so a stream of updates wastes little; a success resets that.
  *
+ * <p>Chunks of fewer than {@value #MIN_ROWS} rows are upserted, and a transaction sets at most
+ * {@value SavepointBudget#PER_TRANSACTION} COPY savepoints ({@link SavepointBudget}).
+ *
  * <p>Only rows that reach the target unchanged are copied: the row's received JSON text, no expressions, no
  * compare-and-set or deadlines, every column of a built-in scalar type, and a text {@link FlatJson#values} reads
  * (an object of strings, plain numbers, booleans and nulls). Those are the rows for which COPY hands each column's
@@ -40,6 +43,11 @@ import org.slf4j.LoggerFactory;
  */
 final class CopyInsert {
     static final int MAX_SKIPPED = 1024;
+    /**
+     * Smaller chunks are upserted: COPY's savepoint, COPY and release cost three round trips against the upsert's one,
+     * which only the server time saved on a few dozen rows pays for.
+     */
+    static final int MIN_ROWS = 50;
     private static final Logger LOG = LoggerFactory.getLogger(CopyInsert.class);
     /** Built-in types (modifiers removed) whose input function reads a JSON scalar's text as populate does. */
     private static final Set<String> SCALAR_TYPES = Set.of("smallint", "integer", "bigint", "numeric", "real",
@@ -50,6 +58,7 @@ final class CopyInsert {
     private final TargetDialect dialect = TargetDialect.of(TargetDialect.Product.POSTGRESQL);
     /** Per table: how many chunks still skip COPY, and how many the next failure makes skip. */
     private final Map<TableName, Backoff> backoff = new ConcurrentHashMap<>();
+    private final SavepointBudget savepoints = new SavepointBudget();
 
     /**
      * Copies the rows if they qualify and none of their keys exists.
@@ -58,13 +67,15 @@ final class CopyInsert {
      */
     boolean write(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns, List<Row> rows)
             throws SQLException {
-        if (rows.isEmpty() || !copyable(config, columns) || tx.getAutoCommit() || skip(table.name())) {
+        if (rows.size() < MIN_ROWS || !copyable(config, columns) || tx.getAutoCommit()
+                || !tx.isWrapperFor(PGConnection.class) || skip(table.name())) {
             return false;
         }
         Optional<String> text = text(columns, rows);
-        if (text.isEmpty()) {
+        if (text.isEmpty() || !savepoints.allows(tx)) {
             return false;
         }
+        savepoints.spend(tx);
         String sql = "COPY " + dialect.qualify(table.name()) + " ("
                 + columns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(","))
                 + ") FROM STDIN";

@@ -75,19 +75,39 @@ class CopyInsertIT {
             try (Statement s = tx.createStatement()) {
                 s.execute("INSERT INTO t VALUES (1, 'before')");
             }
-            assertThat(write(tx, table, 2, 1)).as("key 1 exists").isFalse();
-            assertThat(write(tx, table, 3)).as("skipped once after the first failure").isFalse();
-            assertThat(write(tx, table, 4, 1)).isFalse();
-            assertThat(write(tx, table, 5)).isFalse();
-            assertThat(write(tx, table, 6)).as("skipped twice after the second failure in a row").isFalse();
-            assertThat(write(tx, table, 7)).isTrue();
-            assertThat(write(tx, table, 8, 1)).isFalse();
-            assertThat(write(tx, table, 9)).as("a success reset the penalty to one chunk").isFalse();
-            assertThat(write(tx, table, 10)).isTrue();
+            assertThat(write(tx, table, block(100, 1))).as("key 1 exists").isFalse();
+            assertThat(write(tx, table, block(200))).as("skipped once after the first failure").isFalse();
+            assertThat(write(tx, table, block(300, 1))).isFalse();
+            assertThat(write(tx, table, block(400))).isFalse();
+            assertThat(write(tx, table, block(500))).as("skipped twice after the second failure in a row").isFalse();
+            assertThat(write(tx, table, block(600))).isTrue();
+            assertThat(write(tx, table, block(700, 1))).isFalse();
+            assertThat(write(tx, table, block(800))).as("a success reset the penalty to one chunk").isFalse();
+            assertThat(write(tx, table, block(900))).isTrue();
             tx.commit();
         }
-        assertThat(texts("SELECT id || '=' || v FROM t ORDER BY id"))
-                .containsExactly("1=before", "7=v7", "10=v10");
+        assertThat(texts("SELECT count(*) || ' ' || min(id) || ' ' || max(id) FROM t WHERE id > 1"))
+                .containsExactly("100 600 949");
+        assertThat(texts("SELECT id || '=' || v FROM t WHERE id IN (1, 600, 949) ORDER BY id"))
+                .containsExactly("1=before", "600=v600", "949=v949");
+    }
+
+    @Test
+    void smallChunksAreUpsertedAndATransactionSetsABoundedNumberOfSavepoints() throws SQLException {
+        fx.exec("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)");
+        TableInfo table = fx.catalog.table(fx.table("t")).orElseThrow();
+        try (Connection tx = fx.connect()) {
+            tx.setAutoCommit(false);
+            assertThat(write(tx, table, block(0).subList(0, CopyInsert.MIN_ROWS - 1))).isFalse();
+            int copied = 0;
+            for (int chunk = 1; chunk <= 40; chunk++) {
+                copied += write(tx, table, block(chunk * 100L)) ? 1 : 0;
+            }
+            assertThat(copied).as("chunks copied in one transaction").isEqualTo(SavepointBudget.PER_TRANSACTION);
+            tx.commit();
+            assertThat(write(tx, table, block(5000))).as("the next transaction has a budget of its own").isTrue();
+            tx.commit();
+        }
     }
 
     @Test
@@ -98,26 +118,30 @@ class CopyInsertIT {
         try (Connection tx = fx.connect()) {
             tx.setAutoCommit(false);
             // populate reads numbers as numeric and prints them again: 1E+2 becomes 100, -0.0 becomes 0
-            assertThat(write(tx, t, "{\"id\":1,\"n\":1E+2,\"d\":1}")).isFalse();
-            assertThat(write(tx, t, "{\"id\":1,\"n\":1,\"d\":-0.0}")).isFalse();
-            assertThat(write(tx, t, "{\"id\":1,\"n\":{\"x\":1},\"d\":1}")).isFalse();
-            assertThat(write(tx, t, "{\"id\":1,\"n\":1}")).as("a column missing").isFalse();
-            assertThat(write(tx, t, "{\"id\":1,\"n\":1,\"d\":2.5,\"other\":1}")).as("an unknown column").isFalse();
-            ObjectNode built = JsonNodeFactory.instance.objectNode().put("id", 1).put("n", 1).put("d", 1);
-            assertThat(copy.write(tx, t, TableConfig.EMPTY, t.columns(), List.of(Row.of(built)))).isFalse();
+            assertThat(writeWith(tx, t, "{\"id\":1,\"n\":1E+2,\"d\":1}")).isFalse();
+            assertThat(writeWith(tx, t, "{\"id\":1,\"n\":1,\"d\":-0.0}")).isFalse();
+            assertThat(writeWith(tx, t, "{\"id\":1,\"n\":{\"x\":1},\"d\":1}")).isFalse();
+            assertThat(writeWith(tx, t, "{\"id\":1,\"n\":1}")).as("a column missing").isFalse();
+            assertThat(writeWith(tx, t, "{\"id\":1,\"n\":1,\"d\":2.5,\"other\":1}")).as("an unknown column")
+                    .isFalse();
+            List<Row> built = new ArrayList<>(plain().subList(1, CopyInsert.MIN_ROWS));
+            built.add(Row.of(JsonNodeFactory.instance.objectNode().put("id", 1).put("n", 1).put("d", 1)));
+            assertThat(copy.write(tx, t, TableConfig.EMPTY, t.columns(), built)).isFalse();
             TableConfig expr = new TableConfig(List.of(), Map.of(), Map.of("n", "$0 + 1"), Optional.empty(), Set.of(),
                     Map.of());
-            assertThat(copy.write(tx, t, expr, t.columns(), rows("{\"id\":1,\"n\":1,\"d\":1}"))).isFalse();
+            assertThat(copy.write(tx, t, expr, t.columns(), plain())).isFalse();
             TableInfo j = fx.catalog.table(fx.table("j")).orElseThrow();
-            assertThat(copy.write(tx, j, TableConfig.EMPTY, j.columns(), rows("{\"id\":1,\"doc\":\"{}\"}")))
+            assertThat(copy.write(tx, j, TableConfig.EMPTY, j.columns(), many("{\"id\":%d,\"doc\":\"{}\"}")))
                     .isFalse();
             TableInfo a = fx.catalog.table(fx.table("a")).orElseThrow();
-            assertThat(copy.write(tx, a, TableConfig.EMPTY, a.columns(), rows("{\"id\":1,\"xs\":\"{1,2}\"}")))
+            assertThat(copy.write(tx, a, TableConfig.EMPTY, a.columns(), many("{\"id\":%d,\"xs\":\"{1,2}\"}")))
                     .isFalse();
-            assertThat(write(tx, t, "{\"d\":-0.5,\"n\":-10.250,\"id\":1}")).as("any order, plain numbers").isTrue();
+            assertThat(writeWith(tx, t, "{\"d\":-0.5,\"n\":-10.250,\"id\":1}")).as("any order, plain numbers")
+                    .isTrue();
             tx.commit();
         }
-        assertThat(texts("SELECT id || ' ' || n || ' ' || d FROM t")).containsExactly("1 -10.250 -0.5");
+        assertThat(texts("SELECT id || ' ' || n || ' ' || d FROM t WHERE id = 1")).containsExactly("1 -10.250 -0.5");
+        assertThat(texts("SELECT count(*)::text FROM t")).containsExactly(String.valueOf(CopyInsert.MIN_ROWS));
         assertThat(texts("SELECT id::text FROM j UNION ALL SELECT id::text FROM a")).isEmpty();
     }
 
@@ -174,16 +198,41 @@ class CopyInsertIT {
         }
     }
 
-    private boolean write(Connection tx, TableInfo table, long... ids) throws SQLException {
+    /** Rows {@code first} .. {@code first + MIN_ROWS - 1} of {@code (id, v)}, plus the extra ids. */
+    private List<Row> block(long first, long... extra) {
         List<String> texts = new ArrayList<>();
-        for (long id : ids) {
+        for (long id = first; id < first + CopyInsert.MIN_ROWS; id++) {
             texts.add("{\"id\":" + id + ",\"v\":\"v" + id + "\"}");
         }
-        return copy.write(tx, table, TableConfig.EMPTY, table.columns(), rows(texts.toArray(String[]::new)));
+        for (long id : extra) {
+            texts.add("{\"id\":" + id + ",\"v\":\"v" + id + "\"}");
+        }
+        return rows(texts.toArray(String[]::new));
     }
 
-    private boolean write(Connection tx, TableInfo table, String text) throws SQLException {
-        return copy.write(tx, table, TableConfig.EMPTY, table.columns(), rows(text));
+    private boolean write(Connection tx, TableInfo table, List<Row> rows) throws SQLException {
+        return copy.write(tx, table, TableConfig.EMPTY, table.columns(), rows);
+    }
+
+    /** Plain rows of {@code (id, n, d)} with ids 2 .. MIN_ROWS. */
+    private List<Row> plain() {
+        return many("{\"id\":%d,\"n\":1,\"d\":1}").subList(0, CopyInsert.MIN_ROWS);
+    }
+
+    /** MIN_ROWS rows from a format with the id as its only argument, ids 2 .. MIN_ROWS + 1. */
+    private List<Row> many(String format) {
+        List<String> texts = new ArrayList<>();
+        for (int id = 2; id < CopyInsert.MIN_ROWS + 2; id++) {
+            texts.add(String.format(format, id));
+        }
+        return rows(texts.toArray(String[]::new));
+    }
+
+    /** {@code text} as the first row of a chunk, then MIN_ROWS - 1 plain rows. */
+    private boolean writeWith(Connection tx, TableInfo table, String text) throws SQLException {
+        List<Row> chunk = new ArrayList<>(rows(text));
+        chunk.addAll(plain().subList(0, CopyInsert.MIN_ROWS - 1));
+        return write(tx, table, chunk);
     }
 
     private List<Row> rows(String... texts) {
