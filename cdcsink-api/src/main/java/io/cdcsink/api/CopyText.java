@@ -1,8 +1,11 @@
 package io.cdcsink.api;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,6 +45,57 @@ public final class CopyText {
 
     private static boolean special(char c) {
         return c == '\\' || c == '\t' || c == '\n' || c == '\r';
+    }
+
+    /** Appends one row's line (ending in a newline) to the text, or returns false when the row cannot be copied. */
+    @FunctionalInterface
+    public interface Lines<T> {
+        boolean append(StringBuilder text, T row);
+    }
+
+    /** The cause of the IOException a {@link #reader} throws when {@link Lines} refuses a row. */
+    public static final class NotCopyable extends SQLException {
+        public NotCopyable() {
+            super("a row cannot be written with COPY");
+        }
+    }
+
+    /**
+     * The rows' lines as a reader for the driver's {@code CopyManager.copyIn(sql, reader)}, produced as the driver
+     * reads, so a large batch is never held as one text. When {@code lines} refuses a row the reader throws an
+     * IOException caused by {@link NotCopyable}, and the driver cancels the COPY.
+     */
+    public static <T> Reader reader(List<T> rows, Lines<T> lines) {
+        return new Reader() {
+            private final StringBuilder text = new StringBuilder(256);
+            private int next;
+            private int offset;
+
+            @Override
+            public int read(char[] buffer, int from, int length) throws IOException {
+                while (offset == text.length()) {
+                    if (next == rows.size()) {
+                        return -1;
+                    }
+                    text.setLength(0);
+                    offset = 0;
+                    // Fill up to about the caller's buffer, so the driver sends large messages.
+                    while (next < rows.size() && text.length() < length) {
+                        if (!lines.append(text, rows.get(next++))) {
+                            throw new IOException(new NotCopyable());
+                        }
+                    }
+                }
+                int n = Math.min(length, text.length() - offset);
+                text.getChars(offset, offset + n, buffer, from);
+                offset += n;
+                return n;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /** Work on a connection that may fail with a SQLException. */

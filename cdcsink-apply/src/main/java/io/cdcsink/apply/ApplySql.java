@@ -33,6 +33,19 @@ interface ApplySql {
                     List<Row> rows) throws SQLException;
 
     /**
+     * Writes new rows in bulk when the product has a faster path than the upsert for them (PostgreSQL's COPY),
+     * without a limit on their number; returns false, leaving the transaction as it was, when it does not or when
+     * the rows do not qualify (a key exists, a value needs the statement), and the caller upserts them.
+     *
+     * @param columns as for {@link #upsert}
+     * @param rows    as for {@link #upsert}
+     */
+    default boolean insertNew(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
+                              List<Row> rows) throws SQLException {
+        return false;
+    }
+
+    /**
      * Deletes rows by key; key columns with an expression are matched on the expression's value.
      *
      * @param keys key values in primary-key order, one array per row

@@ -7,7 +7,6 @@ import io.cdcsink.api.TableInfo;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.TargetDialect;
 import java.io.IOException;
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -22,15 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a chunk of rows with {@code COPY ... FROM STDIN} when none of their keys is in the table yet, the common case
- * of a catch-up or a backfill: the server spends about 4 µs per row on COPY against 10–12 µs on the
- * {@code jsonb_populate_recordset} upsert (PostgreSQL 17, four scalar columns).
+ * Writes the new rows of one apply call (one shape of one table) with a single {@code COPY ... FROM STDIN} when none
+ * of their keys is in the table yet, the common case of a catch-up or a backfill: the server spends about 4 µs per row
+ * on COPY against 10–12 µs on the {@code jsonb_populate_recordset} upsert (PostgreSQL 17, four scalar columns). The
+ * rows are streamed ({@link CopyText#reader}), so their number is not limited as a statement's is.
  *
- * <p>COPY cannot update, so it runs in a savepoint: an existing key fails it with a unique violation, the savepoint is
- * rolled back and the caller upserts the chunk. After a failure the table's next chunks skip COPY, 1, 2, 4 ... up to
- * {@value #MAX_SKIPPED} of them, so a stream of updates wastes little; a success resets that.
+ * <p>COPY cannot update, so it runs in a savepoint: an existing key fails it with a unique violation (a row it cannot
+ * write, see below, cancels it), the savepoint is rolled back and the caller upserts the rows. After a failure the
+ * table's next calls skip COPY, 1, 2, 4 ... up to {@value #MAX_SKIPPED} of them, so a stream of updates wastes little;
+ * a success resets that.
  *
- * <p>Chunks of fewer than {@value #MIN_ROWS} rows are upserted, and a transaction sets at most
+ * <p>Fewer than {@value #MIN_ROWS} rows are upserted, and a transaction sets at most
  * {@value SavepointBudget#PER_TRANSACTION} COPY savepoints ({@link SavepointBudget}).
  *
  * <p>Only rows that reach the target unchanged are copied: the row's received JSON text, no expressions, no
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
 final class CopyInsert {
     static final int MAX_SKIPPED = 1024;
     /**
-     * Smaller chunks are upserted: COPY's savepoint, COPY and release cost three round trips against the upsert's one,
+     * Fewer rows are upserted: COPY's savepoint, COPY and release cost three round trips against the upsert's one,
      * which only the server time saved on a few dozen rows pays for.
      */
     static final int MIN_ROWS = 50;
@@ -71,17 +72,16 @@ final class CopyInsert {
                 || !tx.isWrapperFor(PGConnection.class) || skip(table.name())) {
             return false;
         }
-        Optional<String> text = text(columns, rows);
-        if (text.isEmpty() || !savepoints.allows(tx)) {
+        if (!savepoints.allows(tx)) {
             return false;
         }
         savepoints.spend(tx);
         String sql = "COPY " + dialect.qualify(table.name()) + " ("
                 + columns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(","))
                 + ") FROM STDIN";
-        Optional<SQLException> failed = CopyText.inSavepoint(tx, () -> copyIn(tx, sql, text.get()));
+        Optional<SQLException> failed = CopyText.inSavepoint(tx, () -> copyIn(tx, sql, columns, rows));
         if (failed.isPresent()) {
-            LOG.debug("COPY into {} failed ({}), upserting instead", table.name(), failed.get().getSQLState());
+            LOG.debug("COPY into {} failed ({}), upserting instead", table.name(), failed.get().getMessage());
         }
         backoff.compute(table.name(), (t, b) -> failed.isEmpty() ? null : Backoff.after(b));
         return failed.isEmpty();
@@ -114,43 +114,57 @@ final class CopyInsert {
     }
 
     /**
-     * The rows in the text format, columns in {@code columns} order; empty when a row has no received text, lacks a
-     * column, or has a value COPY would read differently from populate.
+     * Rows as lines of the text format, columns in {@code columns} order. A row is refused when it has no received
+     * text, lacks a column, or has a value COPY would read differently from populate.
      */
-    Optional<String> text(List<ColumnInfo> columns, List<Row> rows) {
-        Map<String, Integer> positions = new HashMap<>(columns.size() * 2);
-        for (int i = 0; i < columns.size(); i++) {
-            positions.put(columns.get(i).name(), i);
-        }
-        StringBuilder out = new StringBuilder(rows.size() * 96);
-        String[] values = new String[columns.size()];
-        boolean[] nulls = new boolean[columns.size()];
-        for (Row row : rows) {
-            if (row.text().isEmpty() || !FlatJson.values(row.text().get(), positions, values, nulls)) {
-                return Optional.empty();
+    static final class RowLines implements CopyText.Lines<Row> {
+        private final Map<String, Integer> positions;
+        private final String[] values;
+        private final boolean[] nulls;
+
+        RowLines(List<ColumnInfo> columns) {
+            positions = new HashMap<>(columns.size() * 2);
+            for (int i = 0; i < columns.size(); i++) {
+                positions.put(columns.get(i).name(), i);
             }
+            values = new String[columns.size()];
+            nulls = new boolean[columns.size()];
+        }
+
+        @Override
+        public boolean append(StringBuilder text, Row row) {
+            if (row.text().isEmpty() || !FlatJson.values(row.text().get(), positions, values, nulls)) {
+                return false;
+            }
+            int start = text.length();
             for (int i = 0; i < values.length; i++) {
                 if (i > 0) {
-                    out.append('\t');
+                    text.append('\t');
                 }
                 if (nulls[i]) {
-                    out.append(CopyText.NULL);
+                    text.append(CopyText.NULL);
                 } else if (values[i] == null) {
-                    return Optional.empty(); // the row lacks the column
+                    text.setLength(start); // the row lacks the column
+                    return false;
                 } else {
-                    CopyText.escape(out, values[i]);
+                    CopyText.escape(text, values[i]);
                 }
             }
-            out.append('\n');
+            text.append('\n');
+            return true;
         }
-        return Optional.of(out.toString());
     }
 
-    private static void copyIn(Connection tx, String sql, String text) throws SQLException {
+    /** The COPY; a row {@link RowLines} refuses fails it with {@link CopyText.NotCopyable}. */
+    private static void copyIn(Connection tx, String sql, List<ColumnInfo> columns, List<Row> rows)
+            throws SQLException {
         try {
-            tx.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new StringReader(text));
+            tx.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, CopyText.reader(rows, new RowLines(columns)));
         } catch (IOException e) {
-            throw new IllegalStateException("reading a string failed", e);
+            if (e.getCause() instanceof CopyText.NotCopyable refused) {
+                throw refused;
+            }
+            throw new SQLException("COPY's input failed", e);
         }
     }
 

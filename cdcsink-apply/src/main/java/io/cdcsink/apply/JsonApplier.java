@@ -149,6 +149,10 @@ public final class JsonApplier implements Applier {
         long deadlineDiscarded = 0;
         for (Map.Entry<List<ColumnInfo>, List<Row>> group : upsertGroups.entrySet()) {
             List<Row> rows = group.getValue();
+            if (sql.insertNew(tx, info, config, group.getKey(), rows)) {
+                upserted += rows.size();
+                continue;
+            }
             int chunk = sql.maxRowsPerStatement(group.getKey().size());
             for (int i = 0; i < rows.size(); i += chunk) {
                 ApplySql.Upserted done = sql.upsert(tx, info, config, group.getKey(),

@@ -155,18 +155,16 @@ final class PostgresApplySql implements ApplySql {
                 + " FROM jsonb_populate_recordset(NULL::" + target + ", ?::jsonb)" + (exprs ? " AS d" : "") + ")";
     }
 
+    /** COPY, for rows none of whose keys exist yet ({@link CopyInsert}). */
+    @Override
+    public boolean insertNew(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
+                             List<Row> rows) throws SQLException {
+        return copy.write(tx, table, config, columns, rows);
+    }
+
     @Override
     public Upserted upsert(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
                            List<Row> rows) throws SQLException {
-        if (copy.write(tx, table, config, columns, rows)) {
-            return new Upserted(rows.size(), 0, 0);
-        }
-        return upsertStatement(tx, table, config, columns, rows);
-    }
-
-    /** The upsert without trying {@link CopyInsert} first. */
-    Upserted upsertStatement(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
-                             List<Row> rows) throws SQLException {
         // Only the written columns: a value for a skipped (generated) column must not fail the conversion.
         List<ColumnInfo> bound = columns.stream().filter(c -> !config.constant(c.name())).toList();
         String param = json.write(sizeHint(rows, bound.size()), g -> {

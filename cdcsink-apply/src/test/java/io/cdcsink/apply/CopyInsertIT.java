@@ -52,13 +52,14 @@ class CopyInsertIT {
         List<ColumnInfo> columns = copied.columns();
         try (Connection tx = fx.connect()) {
             tx.setAutoCommit(false);
+            CopyInsert.RowLines lines = new CopyInsert.RowLines(columns);
             for (Row r : rows) {
-                assertThat(copy.text(columns, List.of(r))).as(r.text().orElseThrow()).isPresent();
+                assertThat(lines.append(new StringBuilder(), r)).as(r.text().orElseThrow()).isTrue();
             }
             for (int i = 0; i < rows.size(); i += 500) {
                 assertThat(copy.write(tx, copied, TableConfig.EMPTY, columns, rows.subList(i, i + 500))).isTrue();
             }
-            new PostgresApplySql(json).upsertStatement(tx, upserted, TableConfig.EMPTY, upserted.columns(), rows);
+            new PostgresApplySql(json).upsert(tx, upserted, TableConfig.EMPTY, upserted.columns(), rows);
             tx.commit();
         }
         List<String> viaCopy = texts("SELECT x::text FROM copied x ORDER BY id");
@@ -136,6 +137,8 @@ class CopyInsertIT {
             TableInfo a = fx.catalog.table(fx.table("a")).orElseThrow();
             assertThat(copy.write(tx, a, TableConfig.EMPTY, a.columns(), many("{\"id\":%d,\"xs\":\"{1,2}\"}")))
                     .isFalse();
+            // Refused rows back off like conflicts (they cost a savepoint and a cancelled COPY): a fresh writer.
+            copy = new CopyInsert();
             assertThat(writeWith(tx, t, "{\"d\":-0.5,\"n\":-10.250,\"id\":1}")).as("any order, plain numbers")
                     .isTrue();
             tx.commit();
