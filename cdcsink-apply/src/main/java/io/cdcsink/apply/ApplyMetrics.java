@@ -10,6 +10,7 @@ final class ApplyMetrics {
     private static final String[] LABELS = {"database", "schema", "table"};
 
     private final Counter upserts;
+    private final Counter copied;
     private final Counter deletes;
     private final Counter errors;
     private final Histogram duration;
@@ -21,6 +22,9 @@ final class ApplyMetrics {
         // sampling them kept the client library's scheduler thread busy (seen in the #8 catch-up profile).
         upserts = Counter.builder().withoutExemplars().name("apply_upserts_total")
                 .help("Rows upserted into target tables").labelNames(LABELS).register(registry);
+        copied = Counter.builder().withoutExemplars().name("apply_copied_total")
+                .help("Upserted rows that were new and written with COPY (PostgreSQL), a part of apply_upserts_total")
+                .labelNames(LABELS).register(registry);
         deletes = Counter.builder().withoutExemplars().name("apply_deletes_total")
                 .help("Rows deleted from target tables").labelNames(LABELS).register(registry);
         errors = Counter.builder().withoutExemplars().name("apply_errors_total").help("Apply calls that failed")
@@ -46,9 +50,10 @@ final class ApplyMetrics {
         }
     }
 
-    void success(TableName table, long upserted, long deleted, long elapsedNanos) {
+    void success(TableName table, long upserted, long copiedRows, long deleted, long elapsedNanos) {
         String[] labels = labels(table);
         upserts.labelValues(labels).inc(upserted);
+        copied.labelValues(labels).inc(copiedRows);
         deletes.labelValues(labels).inc(deleted);
         duration.labelValues(labels).observe(elapsedNanos / 1e9);
     }

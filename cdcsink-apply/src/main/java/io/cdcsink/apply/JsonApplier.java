@@ -145,12 +145,14 @@ public final class JsonApplier implements Applier {
             deleted += sql.delete(tx, info, config, deletes.subList(i, Math.min(deletes.size(), i + keyChunk)));
         }
         long upserted = 0;
+        long copied = 0;
         long casDiscarded = 0;
         long deadlineDiscarded = 0;
         for (Map.Entry<List<ColumnInfo>, List<Row>> group : upsertGroups.entrySet()) {
             List<Row> rows = group.getValue();
             if (sql.insertNew(tx, info, config, group.getKey(), rows)) {
                 upserted += rows.size();
+                copied += rows.size();
                 continue;
             }
             int chunk = sql.maxRowsPerStatement(group.getKey().size());
@@ -162,7 +164,7 @@ public final class JsonApplier implements Applier {
                 deadlineDiscarded += done.deadlineDiscarded();
             }
         }
-        metrics.success(info.name(), upserted, deleted, System.nanoTime() - start);
+        metrics.success(info.name(), upserted, copied, deleted, System.nanoTime() - start);
         metrics.discarded(info.name(), casDiscarded, deadlineDiscarded);
         return new ApplyResult(upserted, deleted);
     }

@@ -44,7 +44,13 @@ class JsonApplierIT {
         assertThat(fx.apply(t, deletes)).isEqualTo(new ApplyResult(0, 300));
         assertThat(fx.count("t")).isZero();
         assertThat(counter("apply_upserts_total")).isEqualTo(300);
+        assertThat(counter("apply_copied_total")).as("300 new rows: one COPY").isEqualTo(300);
         assertThat(counter("apply_deletes_total")).isEqualTo(300);
+        assertThat(fx.apply(t, upserts.subList(0, 100))).isEqualTo(new ApplyResult(100, 0));
+        assertThat(fx.apply(t, upserts.subList(0, 100))).as("existing keys").isEqualTo(new ApplyResult(100, 0));
+        assertThat(fx.count("t")).isEqualTo(100);
+        assertThat(counter("apply_upserts_total")).isEqualTo(500);
+        assertThat(counter("apply_copied_total")).as("the existing keys were upserted").isEqualTo(400);
     }
 
     @Test
