@@ -9,12 +9,12 @@ import io.cdcsink.api.TargetDialect;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -56,6 +56,8 @@ final class CopyInsert {
             "interval", "timestamp without time zone", "timestamp with time zone", "time without time zone",
             "time with time zone");
 
+    private static final Pattern TYPE_MODIFIERS = Pattern.compile("\\(\\d+(,\\d+)?\\)");
+
     private final TargetDialect dialect = TargetDialect.of(TargetDialect.Product.POSTGRESQL);
     /** Per table: how many chunks still skip COPY, and how many the next failure makes skip. */
     private final Map<TableName, Backoff> backoff = new ConcurrentHashMap<>();
@@ -72,10 +74,9 @@ final class CopyInsert {
                 || !tx.isWrapperFor(PGConnection.class) || skip(table.name())) {
             return false;
         }
-        if (!savepoints.allows(tx)) {
+        if (!savepoints.take(tx)) {
             return false;
         }
-        savepoints.spend(tx);
         String sql = "COPY " + dialect.qualify(table.name()) + " ("
                 + columns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(","))
                 + ") FROM STDIN";
@@ -101,7 +102,7 @@ final class CopyInsert {
 
     /** {@code numeric(18,4)} → {@code numeric}, {@code timestamp(3) with time zone} → {@code timestamp with time zone}. */
     static String baseType(String type) {
-        return type.replaceAll("\\(\\d+(,\\d+)?\\)", "");
+        return TYPE_MODIFIERS.matcher(type).replaceAll("");
     }
 
     private boolean skip(TableName table) {
@@ -118,36 +119,29 @@ final class CopyInsert {
      * text, lacks a column, or has a value COPY would read differently from populate.
      */
     static final class RowLines implements CopyText.Lines<Row> {
-        private final Map<String, Integer> positions;
-        private final String[] values;
-        private final boolean[] nulls;
+        private final RowValues row;
 
         RowLines(List<ColumnInfo> columns) {
-            positions = new HashMap<>(columns.size() * 2);
-            for (int i = 0; i < columns.size(); i++) {
-                positions.put(columns.get(i).name(), i);
-            }
-            values = new String[columns.size()];
-            nulls = new boolean[columns.size()];
+            row = new RowValues(columns);
         }
 
         @Override
-        public boolean append(StringBuilder text, Row row) {
-            if (row.text().isEmpty() || !FlatJson.values(row.text().get(), positions, values, nulls)) {
+        public boolean append(StringBuilder text, Row received) {
+            if (!row.read(received)) {
                 return false;
             }
             int start = text.length();
-            for (int i = 0; i < values.length; i++) {
+            for (int i = 0; i < row.values.length; i++) {
                 if (i > 0) {
                     text.append('\t');
                 }
-                if (nulls[i]) {
+                if (row.nulls[i]) {
                     text.append(CopyText.NULL);
-                } else if (values[i] == null) {
+                } else if (row.values[i] == null) {
                     text.setLength(start); // the row lacks the column
                     return false;
                 } else {
-                    CopyText.escape(text, values[i]);
+                    CopyText.escape(text, row.values[i]);
                 }
             }
             text.append('\n');

@@ -46,72 +46,40 @@ final class FlatJson {
      * @return the names in order and the nulls, or null when the fast path does not vouch for the text
      */
     static Names row(String text, String[] previous) {
-        int n = text.length();
-        if (n > MAX_LENGTH) {
-            return null;
-        }
-        int i = skipSpace(text, 0);
-        if (i >= n || text.charAt(i) != '{') {
-            return null;
-        }
         List<String> names = new ArrayList<>(previous.length == 0 ? 8 : previous.length);
-        Set<String> seen = null;
         BitSet nulls = new BitSet();
-        i = skipSpace(text, i + 1);
-        if (i < n && text.charAt(i) == '}') {
-            return end(text, i + 1) ? new Names(new String[0], nulls) : null;
-        }
-        while (true) {
-            if (i >= n || text.charAt(i) != '"') {
-                return null;
-            }
-            int close = stringEnd(text, i + 1);
-            if (close == GIVE_UP || hasEscape(text, i + 1, close)) {
-                // An escaped name would need decoding before the duplicate check: rare, left to Jackson.
-                return null;
-            }
-            String name = name(text, i + 1, close, previous, names.size());
-            if (names.size() < LINEAR_DUPLICATE_CHECK) {
-                if (names.contains(name)) {
-                    // A duplicate: Jackson refuses it, with its own message.
-                    return null;
+        boolean read = object(text, new Properties() {
+            private Set<String> seen;
+
+            @Override
+            public boolean name(String t, int from, int to) {
+                String name = FlatJson.name(t, from, to, previous, names.size());
+                // A duplicate: Jackson refuses it, with its own message.
+                if (names.size() < LINEAR_DUPLICATE_CHECK) {
+                    if (names.contains(name)) {
+                        return false;
+                    }
+                } else {
+                    if (seen == null) {
+                        seen = new HashSet<>(names);
+                    }
+                    if (!seen.add(name)) {
+                        return false;
+                    }
                 }
-            } else {
-                if (seen == null) {
-                    seen = new HashSet<>(names);
+                names.add(name);
+                return true;
+            }
+
+            @Override
+            public boolean value(String t, int from, int to) {
+                if (t.charAt(from) == 'n') {
+                    nulls.set(names.size() - 1);
                 }
-                if (!seen.add(name)) {
-                    return null;
-                }
+                return true;
             }
-            names.add(name);
-            i = skipSpace(text, close + 1);
-            if (i >= n || text.charAt(i) != ':') {
-                return null;
-            }
-            i = skipSpace(text, i + 1);
-            if (text.startsWith("null", i)) {
-                nulls.set(names.size() - 1);
-                i += 4;
-            } else {
-                i = scalar(text, i);
-                if (i == GIVE_UP) {
-                    return null;
-                }
-            }
-            i = skipSpace(text, i);
-            if (i >= n) {
-                return null;
-            }
-            char c = text.charAt(i);
-            if (c == '}') {
-                return end(text, i + 1) ? new Names(names.toArray(String[]::new), nulls) : null;
-            }
-            if (c != ',') {
-                return null;
-            }
-            i = skipSpace(text, i + 1);
-        }
+        });
+        return read ? new Names(names.toArray(String[]::new), nulls) : null;
     }
 
     /**
@@ -127,6 +95,49 @@ final class FlatJson {
     static boolean values(String text, Map<String, Integer> positions, String[] values, boolean[] nulls) {
         Arrays.fill(values, null);
         Arrays.fill(nulls, false);
+        return object(text, new Properties() {
+            private int at;
+
+            @Override
+            public boolean name(String t, int from, int to) {
+                Integer position = positions.get(t.substring(from, to));
+                if (position == null || values[position] != null || nulls[position]) {
+                    return false;
+                }
+                at = position;
+                return true;
+            }
+
+            @Override
+            public boolean value(String t, int from, int to) {
+                char first = t.charAt(from);
+                if (first == 'n') {
+                    nulls[at] = true;
+                    return true;
+                }
+                values[at] = first == '"' ? decode(t, from + 1, to - 1)
+                        : first == 't' || first == 'f' ? t.substring(from, to) : plainNumber(t, from, to);
+                return values[at] != null;
+            }
+        });
+    }
+
+    /** What a scan of an object of scalars reports, property by property; returning false gives up. */
+    private interface Properties {
+        /** A name without escapes, {@code t[from, to)}. */
+        boolean name(String t, int from, int to);
+
+        /** Its value, {@code t[from, to)}: {@code null}, a string with its quotes, a number, true or false. */
+        boolean value(String t, int from, int to);
+    }
+
+    /**
+     * Scans a JSON object whose values are all scalars and whose names have no escapes (an escaped name would need
+     * decoding before a duplicate check: rare, left to Jackson), reporting each property.
+     *
+     * @return false when the fast path does not vouch for the text or {@code properties} gives up
+     */
+    private static boolean object(String text, Properties properties) {
         int n = text.length();
         if (n > MAX_LENGTH) {
             return false;
@@ -144,11 +155,7 @@ final class FlatJson {
                 return false;
             }
             int close = stringEnd(text, i + 1);
-            if (close == GIVE_UP || hasEscape(text, i + 1, close)) {
-                return false;
-            }
-            Integer at = positions.get(text.substring(i + 1, close));
-            if (at == null || values[at] != null || nulls[at]) {
+            if (close == GIVE_UP || hasEscape(text, i + 1, close) || !properties.name(text, i + 1, close)) {
                 return false;
             }
             i = skipSpace(text, close + 1);
@@ -156,21 +163,9 @@ final class FlatJson {
                 return false;
             }
             i = skipSpace(text, i + 1);
-            int after;
-            if (text.startsWith("null", i)) {
-                nulls[at] = true;
-                after = i + 4;
-            } else {
-                after = scalar(text, i);
-                if (after == GIVE_UP) {
-                    return false;
-                }
-                char first = text.charAt(i);
-                values[at] = first == '"' ? decode(text, i + 1, after - 1)
-                        : first == 't' || first == 'f' ? text.substring(i, after) : plainNumber(text, i, after);
-                if (values[at] == null) {
-                    return false;
-                }
+            int after = text.startsWith("null", i) ? i + 4 : scalar(text, i);
+            if (after == GIVE_UP || !properties.value(text, i, after)) {
+                return false;
             }
             i = skipSpace(text, after);
             if (i >= n) {

@@ -14,9 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -252,11 +250,8 @@ final class PostgresApplySql implements ApplySql {
         // Rows whose every value the JVM vouches for need no round trip; the rest are checked by the server.
         List<Row> unchecked = rows;
         if (!rows.isEmpty()) {
-            Map<String, Integer> positions = new HashMap<>();
-            for (int i = 0; i < table.columns().size(); i++) {
-                positions.put(table.columns().get(i).name(), i);
-            }
-            unchecked = rows.stream().filter(r -> !values.converts(table.columns(), positions, r)).toList();
+            RowValues reader = new RowValues(table.columns());
+            unchecked = rows.stream().filter(r -> !values.converts(table.columns(), reader, r)).toList();
         }
         checkOnServer(tx, table, unchecked, keys);
     }

@@ -29,27 +29,25 @@ final class SavepointBudget {
 
     private final Map<PGConnection, Spent> spent = Collections.synchronizedMap(new WeakHashMap<>());
 
-    /** True when {@code tx}'s transaction may set one more savepoint. */
-    boolean allows(Connection tx) throws SQLException {
+    /**
+     * Takes one savepoint of {@code tx}'s transaction's budget.
+     *
+     * @return false when the budget is spent: set no savepoint
+     */
+    boolean take(Connection tx) throws SQLException {
         PGConnection connection = tx.unwrap(PGConnection.class);
         Spent s = spent.get(connection);
-        if (s == null || s.count() < PER_TRANSACTION) {
-            return true;
+        if (s != null && s.count() >= PER_TRANSACTION) {
+            Long xid = currentTransaction(tx);
+            if (xid != null && (s.exhaustedIn() == null || s.exhaustedIn().equals(xid))) {
+                spent.put(connection, new Spent(s.count(), xid));
+                return false;
+            }
+            // A transaction without an id has written nothing yet, so it is not the one that ran out.
+            s = null;
         }
-        Long xid = currentTransaction(tx);
-        if (xid != null && (s.exhaustedIn() == null || s.exhaustedIn().equals(xid))) {
-            spent.put(connection, new Spent(s.count(), xid));
-            return false;
-        }
-        // A transaction without an id has written nothing yet, so it is not the one that ran out.
-        spent.remove(connection);
+        spent.put(connection, new Spent(s == null ? 1 : s.count() + 1, null));
         return true;
-    }
-
-    /** Counts one savepoint set in {@code tx}'s transaction. */
-    void spend(Connection tx) throws SQLException {
-        spent.merge(tx.unwrap(PGConnection.class), new Spent(1, null),
-                (old, one) -> new Spent(old.count() + 1, old.exhaustedIn()));
     }
 
     private static Long currentTransaction(Connection tx) throws SQLException {

@@ -34,20 +34,18 @@ final class ValueCheck {
     private final Map<String, Predicate<String>> byType = new ConcurrentHashMap<>();
 
     /**
-     * True when every value of the row is vouched for: the row kept its received text, {@link FlatJson#values} reads
-     * it, and each column's type has a check its value passes (nulls always convert).
+     * True when every value of the row is vouched for: {@code reader} reads it (it kept its received text and
+     * {@link FlatJson#values} vouches for that), and each column's type has a check its value passes (nulls always
+     * convert).
+     *
+     * @param columns the columns {@code reader} was made for
      */
-    boolean converts(List<ColumnInfo> columns, Map<String, Integer> positions, Row row) {
-        if (row.text().isEmpty()) {
+    boolean converts(List<ColumnInfo> columns, RowValues reader, Row row) {
+        if (!reader.read(row)) {
             return false;
         }
-        String[] values = new String[columns.size()];
-        boolean[] nulls = new boolean[columns.size()];
-        if (!FlatJson.values(row.text().get(), positions, values, nulls)) {
-            return false;
-        }
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] != null && !check(columns.get(i).type()).test(values[i])) {
+        for (int i = 0; i < reader.values.length; i++) {
+            if (reader.values[i] != null && !check(columns.get(i).type()).test(reader.values[i])) {
                 return false;
             }
         }

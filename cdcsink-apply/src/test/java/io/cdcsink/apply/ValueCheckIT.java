@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Function;
@@ -121,14 +120,16 @@ class ValueCheckIT {
         assertThat(check.check("integer[]").test("{1}")).isFalse();
         List<ColumnInfo> columns = List.of(new ColumnInfo("id", "bigint", 1, false, false, false),
                 new ColumnInfo("v", "text", 0, false, false, true));
-        Map<String, Integer> positions = Map.of("id", 0, "v", 1);
+        RowValues reader = new RowValues(columns);
         JsonCodec json = new JsonCodec();
-        assertThat(check.converts(columns, positions, Row.scan(json, "{\"id\":1,\"v\":null}").orElseThrow()))
+        assertThat(check.converts(columns, reader, Row.scan(json, "{\"id\":1,\"v\":null}").orElseThrow()))
                 .isTrue();
-        assertThat(check.converts(columns, positions, Row.scan(json, "{\"id\":1.5,\"v\":\"x\"}").orElseThrow()))
+        assertThat(check.converts(columns, reader, Row.scan(json, "{\"id\":1.5,\"v\":\"x\"}").orElseThrow()))
                 .isFalse();
-        assertThat(check.converts(columns, positions, Row.scan(json, "{\"id\":1,\"v\":[1]}").orElseThrow()))
+        assertThat(check.converts(columns, reader, Row.scan(json, "{\"id\":1,\"v\":[1]}").orElseThrow()))
                 .isFalse();
+        assertThat(check.converts(columns, reader, Row.scan(json, "{\"id\":\"2\",\"v\":\"y\"}").orElseThrow()))
+                .as("the reader's arrays are reused").isTrue();
     }
 
     /**

@@ -84,11 +84,11 @@ public final class SqlStager implements Stager {
             unique.put(new TimeKey(m.time(), m.key()), m);
         }
         List<Mutation> rows = new ArrayList<>(unique.values());
-        Optional<String> copy = sql.copyStage(stagingTable);
-        if (rows.isEmpty()) {
-            // every mutation was late: nothing to write
-        } else if (copy.isEmpty() || !StageCopy.copy(tx, copy.get(), rows)) {
-            insert(tx, stagingTable, rows);
+        if (!rows.isEmpty()) {
+            Optional<String> copy = sql.copyStage(stagingTable);
+            if (copy.isEmpty() || !StageCopy.copy(tx, copy.get(), rows)) {
+                insert(tx, stagingTable, rows);
+            }
         }
         String[] labels = labels(table);
         staged.labelValues(labels).inc(rows.size());
