@@ -85,23 +85,37 @@ final class FlatJson {
     /**
      * The values of a row that is an object of scalars, as the text {@code jsonb_populate_recordset} hands each
      * column's input function: a string's decoded characters, a number's or a literal's text as written. Each goes to
-     * the position {@code positions} gives its name; a JSON null sets {@code nulls} there instead.
+     * the position of its name in {@code names} ({@code positions} maps each name to it); a JSON null sets
+     * {@code nulls} there instead.
      *
      * @return false when the fast path does not vouch for the text, a name has no position or comes twice, a string
      *         escapes a surrogate or NUL (which Java and PostgreSQL would not read alike), or a number has an
      *         exponent or is a negative zero (populate reads numbers as {@code numeric} and prints them again, which
      *         writes the exponent out and drops the sign)
      */
-    static boolean values(String text, Map<String, Integer> positions, String[] values, boolean[] nulls) {
+    static boolean values(String text, String[] names, Map<String, Integer> positions, String[] values,
+                          boolean[] nulls) {
         Arrays.fill(values, null);
         Arrays.fill(nulls, false);
         return object(text, new Properties() {
-            private int at;
+            private int at = -1;
 
             @Override
             public boolean name(String t, int from, int to) {
-                Integer position = positions.get(t.substring(from, to));
-                if (position == null || values[position] != null || nulls[position]) {
+                // Rows mostly list their properties in column order: try the next column's name before a lookup,
+                // which would need the name as a string of its own.
+                int next = at + 1;
+                int position;
+                if (next < names.length && names[next].length() == to - from && t.startsWith(names[next], from)) {
+                    position = next;
+                } else {
+                    Integer found = positions.get(t.substring(from, to));
+                    if (found == null) {
+                        return false;
+                    }
+                    position = found;
+                }
+                if (values[position] != null || nulls[position]) {
                     return false;
                 }
                 at = position;

@@ -10,6 +10,7 @@ import java.util.Map;
  * column's value as the text {@code jsonb_populate_recordset} hands its input function, or null.
  */
 final class RowValues {
+    private final String[] names;
     private final Map<String, Integer> positions;
     /** The last row's values by column position; null where the row has none or a JSON null. */
     final String[] values;
@@ -17,9 +18,10 @@ final class RowValues {
     final boolean[] nulls;
 
     RowValues(List<ColumnInfo> columns) {
+        names = columns.stream().map(ColumnInfo::name).toArray(String[]::new);
         positions = new HashMap<>(columns.size() * 2);
-        for (int i = 0; i < columns.size(); i++) {
-            positions.put(columns.get(i).name(), i);
+        for (int i = 0; i < names.length; i++) {
+            positions.put(names[i], i);
         }
         values = new String[columns.size()];
         nulls = new boolean[columns.size()];
@@ -27,6 +29,6 @@ final class RowValues {
 
     /** Reads a row; false when it has no received text or the fast path does not vouch for it. */
     boolean read(Row row) {
-        return row.text().isPresent() && FlatJson.values(row.text().get(), positions, values, nulls);
+        return row.text().isPresent() && FlatJson.values(row.text().get(), names, positions, values, nulls);
     }
 }

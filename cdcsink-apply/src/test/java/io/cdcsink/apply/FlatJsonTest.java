@@ -95,19 +95,21 @@ class FlatJsonTest {
     /** Random JSON-like text, about half of it corrupted: every answer of the fast path must match Jackson's. */
     @Test
     void valuesAreTheTextsPopulateHandsTheInputFunctions() {
+        String[] names = {"id", "s", "n"};
         Map<String, Integer> positions = Map.of("id", 0, "s", 1, "n", 2);
         String[] values = new String[3];
         boolean[] nulls = new boolean[3];
-        assertThat(FlatJson.values("{\"n\":-12.50,\"s\":\"a\\tb\\\"c\\u00e9\\/\",\"id\":7}", positions, values, nulls))
-                .isTrue();
+        // Out of column order: every name is looked up.
+        String outOfOrder = "{\"n\":-12.50,\"s\":\"a\\tb\\\"c\\u00e9\\/\",\"id\":7}";
+        assertThat(FlatJson.values(outOfOrder, names, positions, values, nulls)).isTrue();
         assertThat(values).containsExactly("7", "a\tb\"c\u00e9/", "-12.50");
-        assertThat(FlatJson.values("{\"id\":1,\"s\":null,\"n\":true}", positions, values, nulls)).isTrue();
+        assertThat(FlatJson.values("{\"id\":1,\"s\":null,\"n\":true}", names, positions, values, nulls)).isTrue();
         assertThat(values).containsExactly("1", null, "true");
         assertThat(nulls).containsExactly(false, true, false);
         for (String refused : List.of("{\"id\":1e3}", "{\"id\":-0}", "{\"id\":-0.0}", "{\"s\":\"\\u0000\"}",
                 "{\"s\":\"\\ud83d\\ude00\"}", "{\"id\":1,\"id\":2}", "{\"other\":1}", "{\"id\":[1]}",
                 "{\"i\\u0064\":1}", "{\"id\":1")) {
-            assertThat(FlatJson.values(refused, positions, values, nulls)).as(refused).isFalse();
+            assertThat(FlatJson.values(refused, names, positions, values, nulls)).as(refused).isFalse();
         }
     }
 
@@ -167,7 +169,7 @@ class FlatJsonTest {
         }
         String[] values = new String[names.length];
         boolean[] nulls = new boolean[names.length];
-        boolean read = FlatJson.values(text, positions, values, nulls);
+        boolean read = FlatJson.values(text, names, positions, values, nulls);
         try (JsonParser p = json.mapper().createParser(text)) {
             p.nextToken();
             boolean plain = true;
