@@ -250,8 +250,8 @@ final class PostgresApplySql implements ApplySql {
         // Rows whose every value the JVM vouches for need no round trip; the rest are checked by the server.
         List<Row> unchecked = rows;
         if (!rows.isEmpty()) {
-            RowValues reader = new RowValues(table.columns());
-            unchecked = rows.stream().filter(r -> !values.converts(table.columns(), reader, r)).toList();
+            ValueCheck.Rows checked = values.forColumns(table.columns());
+            unchecked = rows.stream().filter(r -> !checked.convert(r)).toList();
         }
         checkOnServer(tx, table, unchecked, keys);
     }

@@ -34,22 +34,40 @@ final class ValueCheck {
     private final Map<String, Predicate<String>> byType = new ConcurrentHashMap<>();
 
     /**
-     * True when every value of the row is vouched for: {@code reader} reads it (it kept its received text and
-     * {@link FlatJson#values} vouches for that), and each column's type has a check its value passes (nulls always
-     * convert).
-     *
-     * @param columns the columns {@code reader} was made for
+     * The checks of one column list, looked up once, with a reader whose arrays are reused from row to row: the
+     * per-value work of validation is then the check alone.
      */
-    boolean converts(List<ColumnInfo> columns, RowValues reader, Row row) {
-        if (!reader.read(row)) {
-            return false;
+    Rows forColumns(List<ColumnInfo> columns) {
+        @SuppressWarnings("unchecked")
+        Predicate<String>[] checks = columns.stream().map(c -> check(c.type())).toArray(Predicate[]::new);
+        return new Rows(new RowValues(columns), checks);
+    }
+
+    /** Rows of one column list. */
+    static final class Rows {
+        private final RowValues reader;
+        private final Predicate<String>[] checks;
+
+        private Rows(RowValues reader, Predicate<String>[] checks) {
+            this.reader = reader;
+            this.checks = checks;
         }
-        for (int i = 0; i < reader.values.length; i++) {
-            if (reader.values[i] != null && !check(columns.get(i).type()).test(reader.values[i])) {
+
+        /**
+         * True when every value of the row is vouched for: the row kept its received text, {@link FlatJson#values}
+         * reads it, and each column's type has a check its value passes (nulls always convert).
+         */
+        boolean convert(Row row) {
+            if (!reader.read(row)) {
                 return false;
             }
+            for (int i = 0; i < checks.length; i++) {
+                if (reader.values[i] != null && !checks[i].test(reader.values[i])) {
+                    return false;
+                }
+            }
+            return true;
         }
-        return true;
     }
 
     /** The check of a type; one that accepts nothing for a type without one. */

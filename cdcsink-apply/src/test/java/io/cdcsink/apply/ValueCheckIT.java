@@ -120,15 +120,15 @@ class ValueCheckIT {
         assertThat(check.check("integer[]").test("{1}")).isFalse();
         List<ColumnInfo> columns = List.of(new ColumnInfo("id", "bigint", 1, false, false, false),
                 new ColumnInfo("v", "text", 0, false, false, true));
-        RowValues reader = new RowValues(columns);
+        ValueCheck.Rows reader = check.forColumns(columns);
         JsonCodec json = new JsonCodec();
-        assertThat(check.converts(columns, reader, Row.scan(json, "{\"id\":1,\"v\":null}").orElseThrow()))
+        assertThat(reader.convert(Row.scan(json, "{\"id\":1,\"v\":null}").orElseThrow()))
                 .isTrue();
-        assertThat(check.converts(columns, reader, Row.scan(json, "{\"id\":1.5,\"v\":\"x\"}").orElseThrow()))
+        assertThat(reader.convert(Row.scan(json, "{\"id\":1.5,\"v\":\"x\"}").orElseThrow()))
                 .isFalse();
-        assertThat(check.converts(columns, reader, Row.scan(json, "{\"id\":1,\"v\":[1]}").orElseThrow()))
+        assertThat(reader.convert(Row.scan(json, "{\"id\":1,\"v\":[1]}").orElseThrow()))
                 .isFalse();
-        assertThat(check.converts(columns, reader, Row.scan(json, "{\"id\":\"2\",\"v\":\"y\"}").orElseThrow()))
+        assertThat(reader.convert(Row.scan(json, "{\"id\":\"2\",\"v\":\"y\"}").orElseThrow()))
                 .as("the reader's arrays are reused").isTrue();
     }
 
