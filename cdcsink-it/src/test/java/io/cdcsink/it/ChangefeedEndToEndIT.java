@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -139,6 +140,27 @@ class ChangefeedEndToEndIT {
             assertOk(http.post(hook, "{\"resolved\":\"5.0\"}"));
             awaitApplied("5.0");
             assertThat(count("t")).as("the valid element of a rejected request must not be applied").isZero();
+        }
+    }
+
+    @Test
+    void textsThatJsonAcceptsButTheTargetCannotStoreAreRejectedBeforeStaging() throws Exception {
+        // Staging tables hold JSON, which keeps an escaped NUL or a lone surrogate; the target's text columns cannot,
+        // so such a row must be refused at the door, not staged to fail every later window.
+        sql("CREATE TABLE s (pk INT PRIMARY KEY, v TEXT)");
+        try (CdcSinkProcess p = start("nul", false)) {
+            var hook = p.uri("/" + db + "/public");
+            for (Map.Entry<String, String> bad : Map.of("a\\u0000b", "\\u0000 cannot be converted to text",
+                    "\\ud800", "payload[1] field \"after\": /payload/1/after/v holds a lone UTF-16 surrogate").entrySet()) {
+                assertRejected(http.post(hook, "{\"payload\":[{\"after\":{\"pk\":1,\"v\":\"fine\"},\"key\":[1],"
+                        + "\"topic\":\"s\",\"updated\":\"1.0\"},{\"after\":{\"pk\":2,\"v\":\"" + bad.getKey()
+                        + "\"},\"key\":[2],\"topic\":\"s\",\"updated\":\"1.0\"}]}"), bad.getValue());
+            }
+            assertOk(http.post(hook, "{\"payload\":[{\"after\":{\"pk\":3,\"v\":\"ok\"},\"key\":[3],"
+                    + "\"topic\":\"s\",\"updated\":\"2.0\"}]}"));
+            assertOk(http.post(hook, "{\"resolved\":\"5.0\"}"));
+            awaitApplied("5.0");
+            assertThat(count("s")).as("only the valid request is applied").isOne();
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.cdcsink.api.BadInputException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.Random;
@@ -16,7 +17,7 @@ class JsonTest {
     private static String copy(String json) throws IOException {
         try (JsonParser p = Json.FACTORY.createParser(json)) {
             p.nextToken();
-            return Json.copyValue(p);
+            return Json.copyValue(p, "test");
         }
     }
 
@@ -29,6 +30,18 @@ class JsonTest {
         assertThat(copy("[[],[[]],{}]")).isEqualTo("[[],[[]],{}]");
         assertThat(copy("\"top\"")).isEqualTo("\"top\"");
         assertThat(copy("12")).isEqualTo("12");
+    }
+
+    @Test
+    void aLoneSurrogateIsBadInputNamingWhereItIsAndPairsAreKept() throws IOException {
+        assertThat(copy("{\"v\":\"\\ud83d\\ude00\"}")).isEqualTo("{\"v\":\"\ud83d\ude00\"}");
+        assertThatThrownBy(() -> copy("{\"a\":[\"x\",\"y\\ud800\"]}")).isInstanceOf(BadInputException.class)
+                .hasMessage("test: /a/1 holds a lone UTF-16 surrogate (\\ud800), which is not a character");
+        assertThatThrownBy(() -> copy("{\"v\":\"\\ude00\\ud83d\"}")).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("/v holds a lone UTF-16 surrogate (\\ude00)");
+        // Jackson refuses one in a name itself (a parse error, which the body parsers answer with 400 too).
+        assertThatThrownBy(() -> copy("{\"\\udfff\":1}")).isInstanceOf(IOException.class)
+                .hasMessageContaining("surrogate");
     }
 
     @Test
