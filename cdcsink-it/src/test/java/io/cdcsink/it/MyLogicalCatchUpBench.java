@@ -32,7 +32,8 @@ class MyLogicalCatchUpBench {
     private static final String TARGET_DDL = "CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, amount NUMERIC(18,4),"
             + " at TIMESTAMPTZ)";
     private static final int PER_TRANSACTION = 5_000;
-    private static final int WARM_UP_ROWS = 20_000;
+    /** Rows each mode is warmed up with, untimed; {@code -Dbench.warmUp} overrides it. */
+    private static final int WARM_UP_ROWS = Integer.getInteger("bench.warmUp", 20_000);
 
     private final EmbeddedMariaDb source = EmbeddedMariaDb.shared();
     private final EmbeddedPg target = EmbeddedPg.shared();

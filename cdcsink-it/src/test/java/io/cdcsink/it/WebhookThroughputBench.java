@@ -36,10 +36,11 @@ class WebhookThroughputBench {
     private static final int BATCH = 1000;
     private static final int SENDERS = 4;
     /**
-     * Rows each path is warmed up with, untimed: as many as the measured run (at most 200,000), so the JIT has
-     * compiled the per-request paths too (20 requests left them interpreted or in C1).
+     * Rows each path is warmed up with, untimed: as many as the measured run (at most 200,000) unless
+     * {@code -Dbench.warmUp} says otherwise, so the JIT has compiled the per-request paths too (20 requests left them
+     * interpreted or in C1).
      */
-    private static final int WARM_UP = Math.min(ROWS, 200_000);
+    private static final int WARM_UP = Integer.getInteger("bench.warmUp", Math.min(ROWS, 200_000));
     private static final int RESOLVE_EVERY = 10_000;
 
     private final EmbeddedPg pg = EmbeddedPg.shared();

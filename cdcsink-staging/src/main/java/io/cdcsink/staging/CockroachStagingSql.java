@@ -35,6 +35,18 @@ final class CockroachStagingSql extends StagingSql {
                 + "ORDER BY nanos, logical LIMIT 1 FOR UPDATE NOWAIT";
     }
 
+    /** CockroachDB's STRING compares bytes unless a collation is asked for. */
+    @Override
+    String stagingKeyType() {
+        return "TEXT";
+    }
+
+    /** CockroachDB's JSON is JSONB (an alias), as in the original tool's staging tables. */
+    @Override
+    String stagingMutType() {
+        return "JSONB";
+    }
+
     @Override
     boolean transactionalDdl() {
         return false;

@@ -36,6 +36,12 @@ abstract class StagingSql {
     /** Selects (nanos, logical) of the oldest unapplied pending timestamp; parameter: target schema. */
     abstract String oldestPending(String pendingTable);
 
+    /** The type of a staging table's {@code key} column, a text; drains sort by it. */
+    abstract String stagingKeyType();
+
+    /** The type of a staging table's {@code mut} column, a JSON document; staged as text and read back as text. */
+    abstract String stagingMutType();
+
     /** True when DDL can run in one transaction together with the lock and the registry writes. */
     abstract boolean transactionalDdl();
 
@@ -79,9 +85,15 @@ abstract class StagingSql {
                 + "logical INT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)";
     }
 
+    /**
+     * A staging table: the columns and key every product and every release share. {@link #stagingKeyType} and
+     * {@link #stagingMutType} may differ per product and between releases; tables created by an earlier release keep
+     * their types, and every statement here works with either.
+     */
     String createStagingTable(String table) {
         return "CREATE TABLE IF NOT EXISTS " + table + " (nanos BIGINT NOT NULL, logical INT NOT NULL, "
-                + "key TEXT NOT NULL, mut JSONB NOT NULL, PRIMARY KEY (nanos, logical, key))";
+                + "key " + stagingKeyType() + " NOT NULL, mut " + stagingMutType() + " NOT NULL, "
+                + "PRIMARY KEY (nanos, logical, key))";
     }
 
     /** Parameters: schema name of the staging area, table name. */
@@ -114,12 +126,13 @@ abstract class StagingSql {
     }
 
     /**
-     * Parameters: arrays of nanos, logical, key and mut (JSON text). Redelivery of a (time, key) replaces the row, so
+     * Parameters: arrays of nanos, logical, key and mut (JSON text; JSON converts to JSONB on assignment, so this reads
+     * the same for both column types). Redelivery of a (time, key) replaces the row, so
      * staging is idempotent; the caller removes duplicates within one batch, which ON CONFLICT cannot handle.
      */
     String stage(String stagingTable) {
         return "INSERT INTO " + stagingTable + " (nanos, logical, key, mut) "
-                + "SELECT n, l, k, m::JSONB FROM unnest(?::INT8[], ?::INT4[], ?::TEXT[], ?::TEXT[]) AS u (n, l, k, m) "
+                + "SELECT n, l, k, m::JSON FROM unnest(?::INT8[], ?::INT4[], ?::TEXT[], ?::TEXT[]) AS u (n, l, k, m) "
                 + "ON CONFLICT (nanos, logical, key) DO UPDATE SET mut = excluded.mut";
     }
 
