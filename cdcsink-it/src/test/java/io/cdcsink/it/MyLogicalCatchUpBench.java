@@ -32,8 +32,9 @@ class MyLogicalCatchUpBench {
     private static final String TARGET_DDL = "CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, amount NUMERIC(18,4),"
             + " at TIMESTAMPTZ)";
     private static final int PER_TRANSACTION = 5_000;
-    /** Rows each mode is warmed up with, untimed; {@code -Dbench.warmUp} overrides it. */
-    private static final int WARM_UP_ROWS = Integer.getInteger("bench.warmUp", 20_000);
+    /** Rows each mode is warmed up with, untimed, at most 200,000; {@code -Dbench.warmUp} overrides it. */
+    private static final int WARM_UP_ROWS = Integer.getInteger("bench.warmUp",
+            Math.min(Integer.getInteger("bench.rows", 500_000), 200_000));
 
     private final EmbeddedMariaDb source = EmbeddedMariaDb.shared();
     private final EmbeddedPg target = EmbeddedPg.shared();
