@@ -55,7 +55,8 @@ class PgLogicalCatchUpBench {
         // measures every consumer three times, alternating, and reports each ratio's median too.
         int repeats = Integer.getInteger("bench.repeats", 1);
         if (repeats < 1 || repeats > 3) {
-            throw new IllegalArgumentException("-Dbench.repeats must be 1 to 3 (three slots a run, ten a server)");
+            throw new IllegalArgumentException("-Dbench.repeats must be 1 to 3 (three slots a run; the server"
+                    + " allows 20)");
         }
         // -Dbench.perTransaction=5000 measures one shape only.
         for (String shape : System.getProperty("bench.perTransaction", "5000,1").split(",")) {
@@ -65,7 +66,7 @@ class PgLogicalCatchUpBench {
             String warm = backlog(warmUp, perTransaction, 1);
             ours(warm, "ours_" + warm + "_0", warmUp, false);
             ours(warm, "imm_" + warm + "_0", warmUp, true);
-            // A server has 10 slots, and a slot left behind holds on to WAL: drop each backlog's when done.
+            // The server allows 20 slots, and a slot left behind holds on to WAL: drop each backlog's when done.
             dropSlots(warm);
             String src = backlog(rows, perTransaction, repeats);
             List<Double> consistentRatios = new ArrayList<>();
@@ -171,6 +172,7 @@ class PgLogicalCatchUpBench {
         source.exec(src, "CALL fill(" + rows + ", " + perTransaction + ")");
         System.out.printf("BENCH backlog: %,d rows in %,d-row transactions committed in %.1f s%n", rows,
                 perTransaction, (System.nanoTime() - loading) / 1e9);
+        CpuMeter.settle(source);
         return src;
     }
 
@@ -186,6 +188,7 @@ class PgLogicalCatchUpBench {
         Run run = meters.done(TargetWriteReference.awaitRows(nativeTarget, db, rows, rows, start));
         nativeTarget.exec(db, "ALTER SUBSCRIPTION s DISABLE", "ALTER SUBSCRIPTION s SET (slot_name = NONE)",
                 "DROP SUBSCRIPTION s");
+        CpuMeter.settle(nativeTarget);
         return run;
     }
 
@@ -201,6 +204,7 @@ class PgLogicalCatchUpBench {
         }
         Meters meters = new Meters(target);
         long start = System.nanoTime();
+        Run run;
         try (Replicator replicator = Replicator.builder()
                 .target(TargetConfig.of("postgresql://postgres@localhost:" + target.port() + "/" + db
                         + "?sslmode=disable"))
@@ -208,7 +212,9 @@ class PgLogicalCatchUpBench {
                 .module(PgLogical.module(pg, loop))
                 .start()) {
             // Read the meters before the replicator closes its connections, which takes their CPU time along.
-            return meters.done(TargetWriteReference.awaitRows(target, db, rows, rows, start));
+            run = meters.done(TargetWriteReference.awaitRows(target, db, rows, rows, start));
         }
+        CpuMeter.settle(target);
+        return run;
     }
 }

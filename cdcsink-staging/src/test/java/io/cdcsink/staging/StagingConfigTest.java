@@ -12,7 +12,7 @@ class StagingConfigTest {
     @Test
     void defaultsMatchTheDocumentedValues() {
         assertThat(StagingConfig.defaults())
-                .isEqualTo(new StagingConfig("_cdc_sink", 1000, Duration.ofSeconds(1), Duration.ofMinutes(1)));
+                .isEqualTo(new StagingConfig("_cdc_sink", 10_000, Duration.ofSeconds(1), Duration.ofMinutes(1)));
     }
 
     @Test

@@ -34,7 +34,12 @@ import org.slf4j.LoggerFactory;
  * ({@code --targetDBConns} above {@code --fanShards}, checked at start): the loop itself needs one to store positions.
  */
 final class FanApplier implements ApplyMode {
-    static final int BATCH_ROWS = 1000;
+    /**
+     * Rows per batch, so per target transaction and COPY: 200,000 rows took 0.73 s in 1,000-row COPYs each in its own
+     * transaction, and 0.47 s in 5,000-row ones (PostgreSQL 17, by hand). Shards that would hold more than half of
+     * {@code --bytesInFlight} apply what they have instead of waiting for a full batch.
+     */
+    static final int BATCH_ROWS = 5000;
     /**
      * How long a shard waits for a batch to fill once it has rows, while the loop keeps up with its source. Without
      * it a shard that keeps up applies a transaction per handful of rows, and on a busy machine the per-transaction
