@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * of each commit record in PostgreSQL's {@code X/X} form.
  */
 public final class PgLogicalDialect implements LogicalDialect {
+    private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
     private static final Logger log = LoggerFactory.getLogger(PgLogicalDialect.class);
     private static final long MAX_IDLE_SLEEP_MILLIS = 50;
 
@@ -164,8 +165,6 @@ public final class PgLogicalDialect implements LogicalDialect {
         at = hex(out, at, lsn & 0xFFFF_FFFFL);
         return new String(out, 0, at);
     }
-
-    private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
 
     /** Writes a 32-bit value in upper-case hex without leading zeros ("0" for zero); returns the next index. */
     private static int hex(char[] out, int at, long value) {

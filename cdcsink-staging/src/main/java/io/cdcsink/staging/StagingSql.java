@@ -126,9 +126,9 @@ abstract class StagingSql {
     }
 
     /**
-     * Parameters: arrays of nanos, logical, key and mut (JSON text; JSON converts to JSONB on assignment, so this reads
-     * the same for both column types). Redelivery of a (time, key) replaces the row, so
-     * staging is idempotent; the caller removes duplicates within one batch, which ON CONFLICT cannot handle.
+     * Parameters: arrays of nanos, logical, key and mut (JSON text; JSON converts to JSONB on assignment, so this
+     * serves both column types). Redelivery of a (time, key) replaces the row, so staging is idempotent; the caller
+     * removes duplicates within one batch, which ON CONFLICT cannot handle.
      */
     String stage(String stagingTable) {
         return "INSERT INTO " + stagingTable + " (nanos, logical, key, mut) "
