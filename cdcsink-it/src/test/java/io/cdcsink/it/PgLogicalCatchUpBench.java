@@ -53,11 +53,7 @@ class PgLogicalCatchUpBench {
         int warmUp = Integer.getInteger("bench.warmUp", Math.min(rows, 200_000));
         // Runs of one shape drift by up to a third between repetitions on a shared 2-core host: -Dbench.repeats=3
         // measures every consumer three times, alternating, and reports each ratio's median too.
-        int repeats = Integer.getInteger("bench.repeats", 1);
-        if (repeats < 1 || repeats > 3) {
-            throw new IllegalArgumentException("-Dbench.repeats must be 1 to 3 (three slots a run; the server"
-                    + " allows 20)");
-        }
+        int repeats = Ratios.repeats(3, "three slots a run; the server allows 20");
         // -Dbench.perTransaction=5000 measures one shape only.
         for (String shape : System.getProperty("bench.perTransaction", "5000,1").split(",")) {
             int perTransaction = Integer.parseInt(shape.strip());

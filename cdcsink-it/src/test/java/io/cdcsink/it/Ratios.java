@@ -3,9 +3,19 @@ package io.cdcsink.it;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The ratios of repeated benchmark runs: their median, and all of them as text for the report. */
+/** Repeated benchmark runs: how many, and their ratios' median and list for the report. */
 final class Ratios {
     private Ratios() {
+    }
+
+    /** {@code -Dbench.repeats}: how often a benchmark repeats its measured runs, 1 unless set, at most {@code max}. */
+    static int repeats(int max, String why) {
+        int repeats = Integer.getInteger("bench.repeats", 1);
+        if (repeats < 1 || repeats > max) {
+            throw new IllegalArgumentException("-Dbench.repeats must be 1 to " + max + " (" + why + "), was "
+                    + repeats);
+        }
+        return repeats;
     }
 
     static double median(List<Double> values) {

@@ -50,6 +50,10 @@ class WebhookThroughputBench {
 
     @Test
     void throughput() throws Exception {
+        if (RESOLVE_EVERY % BATCH != 0) {
+            throw new IllegalArgumentException("-Dbench.batch must divide " + RESOLVE_EVERY + " (the senders resolve"
+                    + " every " + RESOLVE_EVERY + " rows), was " + BATCH);
+        }
         // Class loading and the JIT would count against whichever run comes first: warm every path up, untimed.
         reference(WARM_UP);
         webhook(false, WARM_UP);
@@ -58,7 +62,7 @@ class WebhookThroughputBench {
         // The reference runs before and after cdc-sink and the ratios use the mean: on a shared host its rate
         // drifted by up to a factor of two between runs, which a single run would pass on to the ratios.
         // -Dbench.repeats=3 measures the whole sequence three times and reports each ratio's median too.
-        int repeats = Integer.getInteger("bench.repeats", 1);
+        int repeats = Ratios.repeats(10, "each repeat takes four measured runs");
         List<Double> consistentRatios = new ArrayList<>();
         List<Double> immediateRatios = new ArrayList<>();
         double consistent = 0;
