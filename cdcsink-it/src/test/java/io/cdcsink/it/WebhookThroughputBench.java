@@ -35,7 +35,8 @@ class WebhookThroughputBench {
     private static final int ROWS = Integer.getInteger("bench.rows", 200_000);
     /** Rows per request: 1,000 as issue #8 sets; {@code -Dbench.batch} tries others (a divisor of 10,000). */
     private static final int BATCH = Integer.getInteger("bench.batch", 1000);
-    private static final int SENDERS = 4;
+    /** Concurrent senders: 4 as issue #8 sets; {@code -Dbench.senders} tries others. */
+    private static final int SENDERS = Integer.getInteger("bench.senders", 4);
     /**
      * Rows each path is warmed up with, untimed: five times the measured run, at most 1M ({@code -Dbench.warmUp}
      * overrides it). Requests, not rows, drive the per-request code (Jetty, the HTTP client, the driver's statement
