@@ -35,7 +35,8 @@ class WebhookThroughputBench {
     private static final int ROWS = Integer.getInteger("bench.rows", 200_000);
     /** Rows per request: 1,000 as issue #8 sets; {@code -Dbench.batch} tries others (a divisor of 10,000). */
     private static final int BATCH = Integer.getInteger("bench.batch", 1000);
-    private static final int SENDERS = 4;
+    /** Concurrent senders: 4 as issue #8 sets; {@code -Dbench.senders} tries others. */
+    private static final int SENDERS = Integer.getInteger("bench.senders", 4);
     /** cdc-sink's {@code --targetWriters}; {@code -Dbench.writers} tries others (4 and up: no request combined). */
     private static final int WRITERS = Integer.getInteger("bench.writers", TargetConfig.DEFAULT_WRITERS);
     /**
