@@ -2,6 +2,7 @@ package io.cdcsink.api;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Writes mutations into target tables as upserts and deletes. */
@@ -24,4 +25,31 @@ public interface Applier {
      * @param tx a connection to the table's database, with auto-commit off
      */
     ApplyResult apply(Connection tx, TableName table, List<Mutation> mutations) throws SQLException;
+
+    /**
+     * Does the part of applying that needs no transaction (decoding the mutations, checking their shape against the
+     * table) ahead of the transaction that applies them, so that callers combining several batches in one
+     * transaction do it concurrently. The default does nothing ahead.
+     *
+     * @throws BadInputException as {@link #apply} would for the same mutations
+     */
+    default PreparedBatch prepare(TableName table, List<Mutation> mutations) {
+        return PreparedBatch.of(table, mutations);
+    }
+
+    /**
+     * Applies prepared batches of one table inside the caller's transaction, as {@link #apply} applies the
+     * concatenation of their mutations, in order.
+     *
+     * @param batches batches of {@code table} from this applier's {@link #prepare}
+     */
+    default ApplyResult applyPrepared(Connection tx, TableName table, List<PreparedBatch> batches)
+            throws SQLException {
+        if (batches.size() == 1) {
+            return apply(tx, table, batches.get(0).mutations());
+        }
+        List<Mutation> all = new ArrayList<>();
+        batches.forEach(b -> all.addAll(b.mutations()));
+        return apply(tx, table, all);
+    }
 }

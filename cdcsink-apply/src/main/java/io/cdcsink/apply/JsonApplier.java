@@ -7,6 +7,7 @@ import io.cdcsink.api.ApplyResult;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.Mutation;
+import io.cdcsink.api.PreparedBatch;
 import io.cdcsink.api.SchemaCatalog;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
@@ -93,12 +94,60 @@ public final class JsonApplier implements Applier {
         if (mutations.isEmpty()) {
             return ApplyResult.EMPTY;
         }
+        return applyPrepared(tx, table, List.of(prepare(table, mutations)));
+    }
+
+    @Override
+    public PreparedBatch prepare(TableName table, List<Mutation> mutations) {
+        if (mutations.isEmpty()) {
+            return PreparedBatch.of(table, mutations);
+        }
+        try {
+            return decode(table, mutations);
+        } catch (RuntimeException e) {
+            metrics.failure(table);
+            throw e;
+        }
+    }
+
+    private Decoded decode(TableName table, List<Mutation> mutations) {
+        long start = System.nanoTime();
+        List<DecodedMutation> decoded = decoder.decode(table, mutations);
+        TableConfig config = configs.forTable(table);
+        return new Decoded(table, mutations, decoded, config, describe(table, config, decoded),
+                System.nanoTime() - start);
+    }
+
+    @Override
+    public ApplyResult applyPrepared(Connection tx, TableName table, List<PreparedBatch> batches)
+            throws SQLException {
         long start = System.nanoTime();
         try {
-            List<DecodedMutation> decoded = decoder.decode(table, mutations);
-            TableConfig config = configs.forTable(table);
-            TableInfo info = describe(table, config, decoded);
-            return write(tx, info, config, MutationDecoder.lastWins(decoded), start);
+            List<Decoded> ready = new ArrayList<>(batches.size());
+            int rows = 0;
+            for (PreparedBatch b : batches) {
+                if (b.mutations().isEmpty()) {
+                    continue;
+                }
+                Decoded d = b instanceof Decoded mine && mine.table().equals(table) ? mine
+                        : decode(table, b.mutations());
+                ready.add(d);
+                rows += d.decoded().size();
+                start -= d.decodingNanos();
+            }
+            if (ready.isEmpty()) {
+                return ApplyResult.EMPTY;
+            }
+            // The newest description and configuration serve all; a batch prepared under others is checked again.
+            Decoded newest = ready.get(ready.size() - 1);
+            List<DecodedMutation> all = new ArrayList<>(rows);
+            for (Decoded d : ready) {
+                if (d.info() != newest.info() || d.config() != newest.config()) {
+                    describe(table, newest.config(), d.decoded());
+                }
+                all.addAll(d.decoded());
+            }
+            return write(tx, newest.info(), newest.config(), MutationDecoder.lastWins(all), start);
         } catch (SQLException e) {
             metrics.failure(table);
             throw translate(table, e);
@@ -106,6 +155,11 @@ public final class JsonApplier implements Applier {
             metrics.failure(table);
             throw e;
         }
+    }
+
+    /** What {@link #prepare} works out: the decoded mutations and the table they were checked against. */
+    private record Decoded(TableName table, List<Mutation> mutations, List<DecodedMutation> decoded,
+                           TableConfig config, TableInfo info, long decodingNanos) implements PreparedBatch {
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cdcsink.api.ApplyResult;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Mutation;
+import io.cdcsink.api.PreparedBatch;
 import io.cdcsink.api.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -308,6 +309,41 @@ class JsonApplierIT {
         assertThat(data.getLabels().get("database")).isEqualTo(fx.database);
         assertThat(data.getLabels().get("schema")).isEqualTo("public");
         assertThat(data.getLabels().get("table")).isEqualTo("t");
+    }
+
+    @Test
+    void preparedBatchesApplyTogetherWithTheLatestMutationPerKeyWinningAcrossThem() throws SQLException {
+        // Prepared on their callers' threads, then applied in one transaction: as one list would be.
+        PreparedBatch first = fx.applier.prepare(t, List.of(
+                Mutation.upsert(at(1), "[1,\"a\"]", "{\"pk0\":1,\"pk1\":\"a\",\"v\":\"first\"}"),
+                Mutation.upsert(at(1), "[2,\"a\"]", "{\"pk0\":2,\"pk1\":\"a\",\"v\":\"first\"}"),
+                Mutation.upsert(at(3), "[3,\"a\"]", "{\"pk0\":3,\"pk1\":\"a\",\"v\":\"newest\"}")));
+        PreparedBatch second = fx.applier.prepare(t, List.of(
+                Mutation.upsert(at(2), "[1,\"a\"]", "{\"pk0\":1,\"pk1\":\"a\",\"v\":\"second\"}"),
+                Mutation.delete(at(2), "[2,\"a\"]"),
+                Mutation.upsert(at(2), "[3,\"a\"]", "{\"pk0\":3,\"pk1\":\"a\",\"v\":\"older\"}")));
+        PreparedBatch received = PreparedBatch.of(t, List.of(
+                Mutation.upsert(at(1), "[4,\"a\"]", "{\"pk0\":4,\"pk1\":\"a\",\"v\":\"as received\"}")));
+        ApplyResult result;
+        try (Connection c = fx.connect()) {
+            c.setAutoCommit(false);
+            result = fx.applier.applyPrepared(c, t, List.of(first, second, received, PreparedBatch.of(t, List.of())));
+            c.commit();
+        }
+        assertThat(result).isEqualTo(new ApplyResult(3, 1));
+        assertThat(fx.rows("SELECT pk0, v FROM t ORDER BY pk0")).containsExactly(List.of("1", "second"),
+                List.of("3", "newest"), List.of("4", "as received"));
+        assertThat(counter("apply_upserts_total")).isEqualTo(3);
+    }
+
+    @Test
+    void preparingFindsBadInputBeforeAnyTransaction() {
+        assertThatThrownBy(() -> fx.applier.prepare(t, List.of(
+                Mutation.upsert(at(5), "[1,\"0\"]", "{\"pk0\":1,\"pk1\":\"0\",\"no_good\":true}"))))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("table " + t + ": unknown columns [no_good]");
+        assertThat(counter("apply_errors_total")).isEqualTo(1);
+        assertThat(fx.applier.prepare(t, List.of()).mutations()).isEmpty();
     }
 
     /** The counter's value for a table, 0 when never incremented. */

@@ -60,7 +60,7 @@ final class LogicalOptions {
             throw new IllegalArgumentException("no target connection string specified: set --targetConn");
         }
         return new TargetConfig(ConnectionString.parse("--targetConn", targetConn), targetDBConns, immediate,
-                stagingDB, Duration.ofSeconds(10));
+                stagingDB, Duration.ofSeconds(10), TargetConfig.DEFAULT_WRITERS);
     }
 
     LogicalConfig loop(String loopName) {

@@ -49,6 +49,11 @@ final class StartCommand implements Callable<Integer> {
             description = "the maximum pool size per target database (default ${DEFAULT-VALUE})")
     int targetDBConns;
 
+    @Option(names = "--targetWriters", defaultValue = "" + TargetConfig.DEFAULT_WRITERS,
+            description = "the most concurrent write transactions per target database; requests arriving while all"
+                    + " are busy are combined into the next one (default ${DEFAULT-VALUE})")
+    int targetWriters;
+
     @Option(names = "--maxBodyBytes", defaultValue = "67108864",
             description = "reject request bodies larger than this with 413 (default ${DEFAULT-VALUE})")
     long maxBodyBytes;
@@ -98,6 +103,6 @@ final class StartCommand implements Callable<Integer> {
     /** The target settings of these flags for {@code connection} ({@code --conn}, or the embedded server's). */
     TargetConfig targetConfig(String connection) {
         return new TargetConfig(ConnectionString.parse("--conn", connection), targetDBConns, immediate, stagingDB,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), targetWriters);
     }
 }

@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Flag checks of {@code pglogical} and {@code mylogical} that fail before any database is contacted. */
+/** Flag checks of {@code pglogical}, {@code mylogical} and {@code start} that fail before any database is contacted. */
 class LogicalCommandsTest {
     private record Run(int exit, String err) {
     }
@@ -36,6 +36,14 @@ class LogicalCommandsTest {
             "--backfillWindow", "1h", "--fanShards", "8", "--targetDBConns", "4"}, common));
         assertThat(my.exit()).isNotZero();
         assertThat(my.err()).contains("--targetDBConns (4) must be greater than --fanShards (8)");
+    }
+
+    @Test
+    void startNeedsAtLeastOneWriterPerDatabase() {
+        Run start = run("start", "--conn", "postgresql://x@127.0.0.1:1/postgres", "--disableAuthentication",
+                "--targetWriters", "0");
+        assertThat(start.exit()).isNotZero();
+        assertThat(start.err()).contains("--targetWriters must be at least 1, was 0");
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -7,6 +7,7 @@ import io.cdcsink.api.Checkpoints;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.Pipeline;
+import io.cdcsink.api.PreparedBatch;
 import io.cdcsink.api.ReplicationRecorder;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.Stager;
@@ -18,17 +19,20 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline behind every source. Consistent mode validates a batch against the target tables, then stages it in
  * one transaction per target database; the resolver applies it later. Immediate mode applies the batch in one
- * transaction per target database.
+ * transaction per target database. Batches for one database that arrive while its {@code --targetWriters}
+ * transactions are busy share the next one ({@link GroupCommit}); each batch stays all or nothing.
  */
 public final class DefaultPipeline implements Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultPipeline.class);
@@ -42,6 +46,7 @@ public final class DefaultPipeline implements Pipeline {
     private final Counter accepted;
     private final Counter resolvedIgnored;
     private final ReplicationRecorder recorder;
+    private final Map<String, GroupCommit<Map<TableName, PreparedBatch>>> writers = new ConcurrentHashMap<>();
 
     @Inject
     public DefaultPipeline(TargetConfig config, TargetPools pools, Applier applier, Stager stager,
@@ -87,7 +92,7 @@ public final class DefaultPipeline implements Pipeline {
         });
         for (Map.Entry<String, Map<TableName, List<Mutation>>> e : byDatabase.entrySet()) {
             try {
-                inTransaction(e.getKey(), e.getValue());
+                write(e.getKey(), e.getValue());
             } catch (RuntimeException ex) {
                 e.getValue().keySet().stream().map(TableName::schemaName).distinct()
                         .forEach(s -> recorder.schemaFailed(s, mode(), String.valueOf(ex.getMessage())));
@@ -102,25 +107,84 @@ public final class DefaultPipeline implements Pipeline {
         return config.immediate() ? ReplicationRecorder.Mode.IMMEDIATE : ReplicationRecorder.Mode.CONSISTENT;
     }
 
-    private void inTransaction(String database, Map<TableName, List<Mutation>> group) {
+    private void write(String database, Map<TableName, List<Mutation>> group) {
+        // Whatever needs no transaction happens here, on the caller's thread, before the batch waits for a writer.
+        Map<TableName, PreparedBatch> prepared = new LinkedHashMap<>();
+        if (config.immediate()) {
+            group.forEach((table, mutations) -> prepared.put(table, applier.prepare(table, mutations)));
+        } else {
+            // Whatever is staged must be appliable later: bad input fails here, before anything is staged. Checking
+            // only reads, so a batch that then shares a staging transaction with others is already known to be good.
+            inTransaction(database, c -> {
+                for (Map.Entry<TableName, List<Mutation>> e : group.entrySet()) {
+                    applier.validate(c, e.getKey(), e.getValue());
+                }
+                return Map.of();
+            });
+            group.forEach((table, mutations) -> prepared.put(table, PreparedBatch.of(table, mutations)));
+        }
+        writers.computeIfAbsent(database, d -> new GroupCommit<>(config.writers(), DefaultPipeline::rows,
+                batches -> commit(d, batches))).write(prepared);
+    }
+
+    private static long rows(Map<TableName, PreparedBatch> batch) {
+        long rows = 0;
+        for (PreparedBatch b : batch.values()) {
+            rows += b.mutations().size();
+        }
+        return rows;
+    }
+
+    /** One transaction for the batches, which may come from several callers. */
+    private void commit(String database, List<Map<TableName, PreparedBatch>> batches) {
+        Map<TableName, List<PreparedBatch>> byTable = new LinkedHashMap<>();
+        for (Map<TableName, PreparedBatch> batch : batches) {
+            batch.forEach((table, b) -> byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(b));
+        }
+        Map<TableName, ApplyResult> applied = inTransaction(database,
+                c -> config.immediate() ? apply(c, byTable) : stage(c, byTable));
+        applied.forEach((t, r) -> recorder.applied(t, ReplicationRecorder.Mode.IMMEDIATE, r));
+    }
+
+    private Map<TableName, ApplyResult> apply(Connection c, Map<TableName, List<PreparedBatch>> byTable)
+            throws SQLException {
+        Map<TableName, ApplyResult> applied = new HashMap<>();
+        for (Map.Entry<TableName, List<PreparedBatch>> e : byTable.entrySet()) {
+            applied.put(e.getKey(), applier.applyPrepared(c, e.getKey(), e.getValue()));
+        }
+        return applied;
+    }
+
+    private Map<TableName, ApplyResult> stage(Connection c, Map<TableName, List<PreparedBatch>> byTable)
+            throws SQLException {
+        for (Map.Entry<TableName, List<PreparedBatch>> e : byTable.entrySet()) {
+            List<PreparedBatch> batches = e.getValue();
+            List<Mutation> mutations = batches.get(0).mutations();
+            if (batches.size() > 1) {
+                mutations = new ArrayList<>();
+                for (PreparedBatch b : batches) {
+                    mutations.addAll(b.mutations());
+                }
+            }
+            stager.stage(c, e.getKey(), mutations);
+        }
+        return Map.of();
+    }
+
+    /** Work on one target transaction; what it returns is handed back after the commit. */
+    @FunctionalInterface
+    private interface Work {
+        Map<TableName, ApplyResult> run(Connection c) throws SQLException;
+    }
+
+    private Map<TableName, ApplyResult> inTransaction(String database, Work work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pools.forDatabase(database).getConnection()) {
                 c.setAutoCommit(false);
-                Map<TableName, ApplyResult> applied = config.immediate() ? new HashMap<>() : Map.of();
                 try {
-                    for (Map.Entry<TableName, List<Mutation>> e : group.entrySet()) {
-                        if (config.immediate()) {
-                            applied.put(e.getKey(), applier.apply(c, e.getKey(), e.getValue()));
-                        } else {
-                            // Whatever is staged must be appliable later: bad input fails here, and the rollback
-                            // below leaves nothing of the batch behind.
-                            applier.validate(c, e.getKey(), e.getValue());
-                            stager.stage(c, e.getKey(), e.getValue());
-                        }
-                    }
+                    Map<TableName, ApplyResult> done = work.run(c);
                     c.commit();
-                    applied.forEach((t, r) -> recorder.applied(t, ReplicationRecorder.Mode.IMMEDIATE, r));
-                    return;
+                    return done;
                 } catch (SQLException | RuntimeException ex) {
                     rollbackQuietly(c);
                     throw ex;

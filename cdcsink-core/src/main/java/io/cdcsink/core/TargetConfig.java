@@ -10,10 +10,13 @@ import java.time.Duration;
  * @param immediate     apply without staging ({@code --immediate})
  * @param stagingSchema the schema holding cdc-sink's own tables in each target database ({@code --stagingDB})
  * @param connectTimeout how long to wait for a connection before reporting the target unavailable
+ * @param writers       concurrent write transactions per target database for batches handed to the pipeline
+ *                      ({@code --targetWriters}); batches arriving while all are busy are combined
  */
 public record TargetConfig(ConnectionString connection, int maxPoolSize, boolean immediate, String stagingSchema,
-                           Duration connectTimeout) {
+                           Duration connectTimeout, int writers) {
     public static final String DEFAULT_STAGING = "_cdc_sink";
+    public static final int DEFAULT_WRITERS = 2;
 
     public TargetConfig {
         if (maxPoolSize < 1) {
@@ -25,23 +28,33 @@ public record TargetConfig(ConnectionString connection, int maxPoolSize, boolean
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connect timeout must be positive");
         }
+        if (writers < 1) {
+            throw new IllegalArgumentException("--targetWriters must be at least 1, was " + writers);
+        }
     }
 
-    /** Defaults for a connection string: pool of 32, consistent mode, {@code _cdc_sink}, 10 s connect timeout. */
+    /**
+     * Defaults for a connection string: pool of 32, consistent mode, {@code _cdc_sink}, 10 s connect timeout,
+     * {@value #DEFAULT_WRITERS} writers.
+     */
     public static TargetConfig of(String connection) {
         return new TargetConfig(ConnectionString.parse("--conn", connection), 32, false, DEFAULT_STAGING,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), DEFAULT_WRITERS);
     }
 
     public TargetConfig withImmediate(boolean value) {
-        return new TargetConfig(connection, maxPoolSize, value, stagingSchema, connectTimeout);
+        return new TargetConfig(connection, maxPoolSize, value, stagingSchema, connectTimeout, writers);
     }
 
     public TargetConfig withStagingSchema(String value) {
-        return new TargetConfig(connection, maxPoolSize, immediate, value, connectTimeout);
+        return new TargetConfig(connection, maxPoolSize, immediate, value, connectTimeout, writers);
     }
 
     public TargetConfig withMaxPoolSize(int value) {
-        return new TargetConfig(connection, value, immediate, stagingSchema, connectTimeout);
+        return new TargetConfig(connection, value, immediate, stagingSchema, connectTimeout, writers);
+    }
+
+    public TargetConfig withWriters(int value) {
+        return new TargetConfig(connection, maxPoolSize, immediate, stagingSchema, connectTimeout, value);
     }
 }

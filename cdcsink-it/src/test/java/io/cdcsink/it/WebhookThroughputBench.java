@@ -37,6 +37,8 @@ class WebhookThroughputBench {
     private static final int BATCH = Integer.getInteger("bench.batch", 1000);
     /** Concurrent senders: 4 as issue #8 sets; {@code -Dbench.senders} tries others. */
     private static final int SENDERS = Integer.getInteger("bench.senders", 4);
+    /** cdc-sink's {@code --targetWriters}; {@code -Dbench.writers} tries others (4 and up: no request combined). */
+    private static final int WRITERS = Integer.getInteger("bench.writers", TargetConfig.DEFAULT_WRITERS);
     /**
      * Rows each path is warmed up with, untimed: five times the measured run, at most 1M ({@code -Dbench.warmUp}
      * overrides it). Requests, not rows, drive the per-request code (Jetty, the HTTP client, the driver's statement
@@ -86,7 +88,7 @@ class WebhookThroughputBench {
             immediate = measured("immediate", () -> immediateSink.run(ROWS));
             double after = measured("reference again", () -> reference(referenceDb, ROWS));
             double reference = (before + after) / 2;
-            System.out.printf("BENCH rows=%d batch=%d senders=%d%n", ROWS, BATCH, SENDERS);
+            System.out.printf("BENCH rows=%d batch=%d senders=%d writers=%d%n", ROWS, BATCH, SENDERS, WRITERS);
             System.out.printf("BENCH reference jdbc upsert : %,.0f rows/s (mean of %,.0f before and %,.0f after)%n",
                     reference, before, after);
             System.out.printf("BENCH webhook consistent    : %,.0f rows/s (%.2f of reference)%n", consistent,
@@ -210,7 +212,8 @@ class WebhookThroughputBench {
         Sink(boolean immediate) throws Exception {
             this.immediate = immediate;
             this.db = freshTarget();
-            TargetConfig target = TargetConfig.of(pg.connectionString()).withImmediate(immediate);
+            TargetConfig target = TargetConfig.of(pg.connectionString()).withImmediate(immediate)
+                    .withWriters(WRITERS);
             this.replicator = Replicator.builder().target(target).disableAuthentication()
                     .module(new WebhookModule(WebhookConfig.of("127.0.0.1:0"))).start();
             this.hook = URI.create("http://127.0.0.1:" + replicator.service(WebhookServer.class).port() + "/" + db

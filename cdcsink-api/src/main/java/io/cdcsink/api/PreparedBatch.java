@@ -1,0 +1,23 @@
+package io.cdcsink.api;
+
+import java.util.List;
+
+/**
+ * A table's mutations made ready, by {@link Applier#prepare}, ahead of the transaction that applies them. An applier
+ * may keep what it worked out (decoded rows, the table's description) in its own implementation.
+ */
+public interface PreparedBatch {
+    TableName table();
+
+    /** The mutations as they arrived. */
+    List<Mutation> mutations();
+
+    /** Mutations with nothing worked out ahead. */
+    static PreparedBatch of(TableName table, List<Mutation> mutations) {
+        return new AsReceived(table, mutations);
+    }
+
+    /** What {@link #of} returns. */
+    record AsReceived(TableName table, List<Mutation> mutations) implements PreparedBatch {
+    }
+}
