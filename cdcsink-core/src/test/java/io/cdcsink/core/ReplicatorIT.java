@@ -14,8 +14,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +99,73 @@ class ReplicatorIT {
                 .source(CountingSourceProvider.NAME, Map.of("database", db, "rows", "25")).start()) {
             awaitCount(25);
             assertThat(r.sources()).hasSize(1);
+        }
+    }
+
+    @Test
+    void concurrentBatchesShareTransactionsAndOnlyTheBadOneFailsImmediate() throws Exception {
+        concurrentBatchesWithOneBad(true);
+    }
+
+    @Test
+    void concurrentBatchesShareTransactionsAndOnlyTheBadOneFailsConsistent() throws Exception {
+        concurrentBatchesWithOneBad(false);
+    }
+
+    /**
+     * Six callers, one writer: batches queue up and share transactions ({@code GroupCommit}). One batch holds a value
+     * the target refuses; in immediate mode that fails inside a shared transaction, which is then split.
+     */
+    private void concurrentBatchesWithOneBad(boolean immediate) throws Exception {
+        int callers = 6;
+        int batches = 15;
+        int rows = 20;
+        TableName t = new TableName(db, "public", "t");
+        try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString())
+                .withImmediate(immediate).withWriters(1)).disableAuthentication().start()) {
+            ExecutorService pool = Executors.newFixedThreadPool(callers);
+            List<Future<String>> outcomes = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                for (int b = 0; b < batches; b++) {
+                    int first = (c * batches + b) * rows;
+                    boolean bad = c == 2 && b == 7;
+                    outcomes.add(pool.submit(() -> {
+                        List<Mutation> mutations = new ArrayList<>();
+                        for (int id = first; id < first + rows; id++) {
+                            // An INT column given a word: the target (or the value check) refuses it.
+                            String idValue = bad && id == first + 5 ? "\"bad\"" : String.valueOf(id);
+                            mutations.add(Mutation.upsert(new Hlc(1 + id, 0), "[" + id + "]",
+                                    "{\"id\":" + idValue + ",\"v\":\"row " + id + "\"}"));
+                        }
+                        try {
+                            r.pipeline().accept(Map.of(t, mutations));
+                            return "ok";
+                        } catch (BadInputException e) {
+                            return "bad: " + e.getMessage();
+                        }
+                    }));
+                }
+            }
+            List<String> failed = new ArrayList<>();
+            for (Future<String> f : outcomes) {
+                String outcome = f.get(60, TimeUnit.SECONDS);
+                if (!outcome.equals("ok")) {
+                    failed.add(outcome);
+                }
+            }
+            pool.shutdown();
+            assertThat(failed).as("only the bad batch fails").hasSize(1);
+            assertThat(failed.get(0)).startsWith("bad: ").contains("table " + t);
+            if (immediate) {
+                // Refused by the target inside a transaction the batch may share: the split path.
+                assertThat(failed.get(0)).contains("the target rejected the data");
+            }
+            long good = (long) (callers * batches - 1) * rows;
+            if (!immediate) {
+                r.pipeline().resolved(new SchemaName(db, "public"), new Hlc(1 + callers * batches * rows, 0));
+                awaitCount(good);
+            }
+            assertThat(count()).as("every good batch whole, nothing of the bad one").isEqualTo(good);
         }
     }
 
