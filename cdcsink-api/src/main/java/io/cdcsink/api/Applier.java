@@ -2,7 +2,6 @@ package io.cdcsink.api;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Writes mutations into target tables as upserts and deletes. */
@@ -45,11 +44,6 @@ public interface Applier {
      */
     default ApplyResult applyPrepared(Connection tx, TableName table, List<PreparedBatch> batches)
             throws SQLException {
-        if (batches.size() == 1) {
-            return apply(tx, table, batches.get(0).mutations());
-        }
-        List<Mutation> all = new ArrayList<>();
-        batches.forEach(b -> all.addAll(b.mutations()));
-        return apply(tx, table, all);
+        return apply(tx, table, PreparedBatch.mutationsOf(batches));
     }
 }

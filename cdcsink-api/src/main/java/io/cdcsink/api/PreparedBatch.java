@@ -1,5 +1,6 @@
 package io.cdcsink.api;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,6 +16,16 @@ public interface PreparedBatch {
     /** Mutations with nothing worked out ahead. */
     static PreparedBatch of(TableName table, List<Mutation> mutations) {
         return new AsReceived(table, mutations);
+    }
+
+    /** The batches' mutations one after the other, in order (a lone batch's list as it is). */
+    static List<Mutation> mutationsOf(List<PreparedBatch> batches) {
+        if (batches.size() == 1) {
+            return batches.get(0).mutations();
+        }
+        List<Mutation> all = new ArrayList<>();
+        batches.forEach(b -> all.addAll(b.mutations()));
+        return all;
     }
 
     /** What {@link #of} returns. */

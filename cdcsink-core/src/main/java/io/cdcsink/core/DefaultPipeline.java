@@ -158,15 +158,7 @@ public final class DefaultPipeline implements Pipeline {
     private Map<TableName, ApplyResult> stage(Connection c, Map<TableName, List<PreparedBatch>> byTable)
             throws SQLException {
         for (Map.Entry<TableName, List<PreparedBatch>> e : byTable.entrySet()) {
-            List<PreparedBatch> batches = e.getValue();
-            List<Mutation> mutations = batches.get(0).mutations();
-            if (batches.size() > 1) {
-                mutations = new ArrayList<>();
-                for (PreparedBatch b : batches) {
-                    mutations.addAll(b.mutations());
-                }
-            }
-            stager.stage(c, e.getKey(), mutations);
+            stager.stage(c, e.getKey(), PreparedBatch.mutationsOf(e.getValue()));
         }
         return Map.of();
     }

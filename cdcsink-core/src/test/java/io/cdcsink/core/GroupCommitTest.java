@@ -44,16 +44,8 @@ class GroupCommitTest {
     void batchesArrivingWhileTheWriterIsBusyShareTheNextTransaction() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         GroupCommit<List<Integer>> group = blockingFirst(1, release, b -> { });
-        Future<?> first = submit(group, List.of(1));
-        awaitTransactions(1);
-        Future<?> second = submit(group, List.of(2));
-        awaitWaiting(group, 1);
-        Future<?> third = submit(group, List.of(3));
-        awaitWaiting(group, 2);
-        Future<?> fourth = submit(group, List.of(4));
-        awaitWaiting(group, 3);
-        release.countDown();
-        for (Future<?> f : List.of(first, second, third, fourth)) {
+        for (Future<?> f : queuedBehindTheFirst(group, release,
+                List.of(List.of(1), List.of(2), List.of(3), List.of(4)))) {
             f.get(10, TimeUnit.SECONDS);
         }
         // The three that waited share one transaction, in the order they arrived.
@@ -69,15 +61,9 @@ class GroupCommitTest {
                 throw new BadInputException("row 13 is unlucky");
             }
         });
-        Future<?> first = submit(group, List.of(1));
-        awaitTransactions(1);
-        Future<?> good = submit(group, List.of(2));
-        awaitWaiting(group, 1);
-        Future<?> bad = submit(group, List.of(13));
-        awaitWaiting(group, 2);
-        release.countDown();
-        first.get(10, TimeUnit.SECONDS);
-        good.get(10, TimeUnit.SECONDS);
+        List<Future<?>> futures = queuedBehindTheFirst(group, release, List.of(List.of(1), List.of(2), List.of(13)));
+        futures.get(1).get(10, TimeUnit.SECONDS);
+        Future<?> bad = futures.get(2);
         assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS)).cause()
                 .isInstanceOf(BadInputException.class).hasMessage("row 13 is unlucky");
         // The combined attempt, then each batch alone: the good one is written, the bad one fails again.
@@ -94,15 +80,8 @@ class GroupCommitTest {
                 throw down;
             }
         });
-        Future<?> first = submit(group, List.of(1));
-        awaitTransactions(1);
-        Future<?> a = submit(group, List.of(2));
-        awaitWaiting(group, 1);
-        Future<?> b = submit(group, List.of(3));
-        awaitWaiting(group, 2);
-        release.countDown();
-        first.get(10, TimeUnit.SECONDS);
-        for (Future<?> f : List.of(a, b)) {
+        List<Future<?>> futures = queuedBehindTheFirst(group, release, List.of(List.of(1), List.of(2), List.of(3)));
+        for (Future<?> f : futures.subList(1, 3)) {
             assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).cause().isSameAs(down);
         }
         assertThat(transactions).hasSize(2);
@@ -113,19 +92,13 @@ class GroupCommitTest {
         CountDownLatch release = new CountDownLatch(1);
         GroupCommit<List<Integer>> group = blockingFirst(1, release, b -> { });
         int half = GroupCommit.MAX_ROWS / 2;
-        Future<?> first = submit(group, List.of(0));
-        awaitTransactions(1);
-        List<Future<?>> waiting = new ArrayList<>();
+        List<List<Integer>> batches = new ArrayList<>(List.of(List.of(0)));
         // Four batches of half the limit, queued one after the other, then one over the limit.
         for (int i = 0; i < 4; i++) {
-            waiting.add(submit(group, ids(1 + i * half, half)));
-            awaitWaiting(group, i + 1);
+            batches.add(ids(1 + i * half, half));
         }
-        waiting.add(submit(group, ids(1 + 4 * half, GroupCommit.MAX_ROWS + 1)));
-        awaitWaiting(group, 5);
-        release.countDown();
-        first.get(10, TimeUnit.SECONDS);
-        for (Future<?> f : waiting) {
+        batches.add(ids(1 + 4 * half, GroupCommit.MAX_ROWS + 1));
+        for (Future<?> f : queuedBehindTheFirst(group, release, batches)) {
             f.get(10, TimeUnit.SECONDS);
         }
         assertThat(transactions).extracting(t -> t.stream().mapToInt(List::size).sum())
@@ -163,8 +136,23 @@ class GroupCommitTest {
         });
     }
 
-    private Future<?> submit(GroupCommit<List<Integer>> group, List<Integer> batch) {
-        return callers.submit(() -> group.write(batch));
+    /**
+     * Writes the first batch, whose transaction waits for {@code release}; queues the others behind it one by one, in
+     * order; then releases it and waits for the first to return. The futures are in the order of the batches.
+     */
+    private List<Future<?>> queuedBehindTheFirst(GroupCommit<List<Integer>> group, CountDownLatch release,
+                                                 List<List<Integer>> batches) throws Exception {
+        List<Future<?>> futures = new ArrayList<>();
+        futures.add(callers.submit(() -> group.write(batches.get(0))));
+        awaitTransactions(1);
+        for (int i = 1; i < batches.size(); i++) {
+            List<Integer> batch = batches.get(i);
+            futures.add(callers.submit(() -> group.write(batch)));
+            awaitWaiting(group, i);
+        }
+        release.countDown();
+        futures.get(0).get(10, TimeUnit.SECONDS);
+        return futures;
     }
 
     private static List<Integer> ids(int from, int count) {
