@@ -8,48 +8,19 @@ import com.google.inject.Injector;
 import io.cdcsink.api.Applier;
 import io.cdcsink.api.ApplyConfigs;
 import io.cdcsink.api.SchemaCatalog;
-import io.cdcsink.api.TargetDialect;
 import io.cdcsink.api.TargetPools;
+import io.cdcsink.testing.UnconnectedTargetPools;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.List;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 class ApplyModuleTest {
-    /** Never connects: the bindings are resolved without touching a database. */
-    private static final class UnusedPools implements TargetPools {
-        @Override
-        public DataSource forDatabase(String database) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public TargetDialect dialect() {
-            return TargetDialect.of(TargetDialect.Product.POSTGRESQL);
-        }
-
-        @Override
-        public List<String> databases() {
-            return List.of();
-        }
-
-        @Override
-        public boolean ping() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void bindsApplierAndCatalogAsSingletons() {
         PrometheusRegistry registry = new PrometheusRegistry();
         Injector injector = Guice.createInjector(new ApplyModule(), new AbstractModule() {
             @Override
             protected void configure() {
-                bind(TargetPools.class).toInstance(new UnusedPools());
+                bind(TargetPools.class).toInstance(new UnconnectedTargetPools(false));
                 bind(ApplyConfigs.class).toInstance(ApplyConfigs.NONE);
                 bind(PrometheusRegistry.class).toInstance(registry);
             }

@@ -15,6 +15,7 @@ import io.cdcsink.api.TableName;
 import io.cdcsink.api.TargetPools;
 import io.cdcsink.api.TargetUnavailableException;
 import io.cdcsink.api.UnauthorizedException;
+import io.cdcsink.testing.UnconnectedTargetPools;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -39,7 +40,7 @@ class WebhookServerIT {
     private static final SchemaName SCHEMA = new SchemaName("db", "public");
 
     private final RecordingPipeline pipeline = new RecordingPipeline();
-    private final PingOnlyTargetPools pools = new PingOnlyTargetPools();
+    private final UnconnectedTargetPools pools = new UnconnectedTargetPools(true);
     private final List<Optional<String>> tokensSeen = new CopyOnWriteArrayList<>();
     private final List<SchemaName> schemasSeen = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

@@ -9,6 +9,7 @@ import io.cdcsink.api.ApplyConfigs;
 import io.cdcsink.api.Authenticator;
 import io.cdcsink.api.Pipeline;
 import io.cdcsink.api.TargetPools;
+import io.cdcsink.testing.UnconnectedTargetPools;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -49,7 +50,7 @@ class WebhookTlsIT {
             protected void configure() {
                 bind(Pipeline.class).toInstance(new RecordingPipeline());
                 bind(Authenticator.class).toInstance(allow);
-                bind(TargetPools.class).toInstance(new PingOnlyTargetPools());
+                bind(TargetPools.class).toInstance(new UnconnectedTargetPools(true));
                 bind(PrometheusRegistry.class).toInstance(new PrometheusRegistry());
                 bind(ApplyConfigs.class).toInstance(ApplyConfigs.NONE);
             }
