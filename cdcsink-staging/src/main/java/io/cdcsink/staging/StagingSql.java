@@ -39,7 +39,7 @@ abstract class StagingSql {
     /** The type of a staging table's {@code key} column, a text; drains sort by it. */
     abstract String stagingKeyType();
 
-    /** The type of a staging table's {@code mut} column, a JSON document; staged as text and read back as text. */
+    /** The type of a staging table's {@code mut} column, which holds a JSON document; staged and read back as text. */
     abstract String stagingMutType();
 
     /** True when DDL can run in one transaction together with the lock and the registry writes. */
@@ -126,8 +126,8 @@ abstract class StagingSql {
     }
 
     /**
-     * Parameters: arrays of nanos, logical, key and mut (JSON text; JSON converts to JSONB on assignment, so this
-     * serves both column types). Redelivery of a (time, key) replaces the row, so staging is idempotent; the caller
+     * Parameters: arrays of nanos, logical, key and mut (JSON text; JSON converts to JSONB and to TEXT on assignment,
+     * so this serves every column type). Redelivery of a (time, key) replaces the row, so staging is idempotent; the caller
      * removes duplicates within one batch, which ON CONFLICT cannot handle.
      */
     String stage(String stagingTable) {

@@ -65,9 +65,9 @@ class StagingSqlTest {
     }
 
     @Test
-    void postgresStagesTextInByteOrderAndJsonThatKeepsItsText() {
+    void postgresStagesKeysInByteOrderAndMutationsAsText() {
         assertThat(pg.createStagingTable("x")).isEqualTo("CREATE TABLE IF NOT EXISTS x (nanos BIGINT NOT NULL, "
-                + "logical INT NOT NULL, key TEXT COLLATE \"C\" NOT NULL, mut JSON NOT NULL, "
+                + "logical INT NOT NULL, key TEXT COLLATE \"C\" NOT NULL, mut TEXT NOT NULL, "
                 + "PRIMARY KEY (nanos, logical, key))");
         assertThat(crdb.createStagingTable("x")).isEqualTo("CREATE TABLE IF NOT EXISTS x (nanos BIGINT NOT NULL, "
                 + "logical INT NOT NULL, key TEXT NOT NULL, mut JSONB NOT NULL, PRIMARY KEY (nanos, logical, key))");
