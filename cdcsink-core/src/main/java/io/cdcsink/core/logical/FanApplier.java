@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -57,7 +56,7 @@ final class FanApplier implements ApplyMode {
     private final ApplyContext ctx;
     private final Shard[] shards;
     private final List<Thread> workers = new ArrayList<>();
-    private final ConcurrentSkipListMap<Long, SourceEvent.Commit> committed = new ConcurrentSkipListMap<>();
+    private final AppliedCommits commits = new AppliedCommits();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     /** Only the loop's thread dispatches rows, so a plain map. */
     private final Map<TableName, Integer> tableHashes = new HashMap<>();
@@ -65,7 +64,6 @@ final class FanApplier implements ApplyMode {
     private long lastStoreNanos = System.nanoTime();
     /** How far the newest dispatched source commit was behind the clock when it was dispatched. */
     private volatile long behindNanos;
-    private long storedTxn = -1;
 
     FanApplier(ApplyContext ctx) {
         this.ctx = ctx;
@@ -112,7 +110,8 @@ final class FanApplier implements ApplyMode {
         behindNanos = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()
                 - commit.position().commitTime().toEpochMilli());
         ctx.queue().release(commit);
-        committed.put(commit.txn(), commit);
+        commits.dispatched(commit);
+        commits.shardsAt(oldestQueued());
         storeIfDue(false);
     }
 
@@ -148,23 +147,26 @@ final class FanApplier implements ApplyMode {
             return;
         }
         lastStoreNanos = System.nanoTime();
-        long oldestQueued = Long.MAX_VALUE;
-        for (Shard s : shards) {
-            oldestQueued = Math.min(oldestQueued, s.headTxn);
-        }
-        Map.Entry<Long, SourceEvent.Commit> consistent = committed.lowerEntry(oldestQueued);
-        if (consistent == null || consistent.getKey() <= storedTxn) {
+        commits.shardsAt(oldestQueued());
+        AppliedCommits.Applied applied = commits.newest();
+        if (applied == null) {
             return;
         }
-        SourceEvent.Commit c = consistent.getValue();
-        int transactions = committed.headMap(c.txn(), true).size();
         try (Connection conn = ctx.pool().getConnection()) {
             conn.setAutoCommit(true);
-            ctx.positions().save(conn, c.position());
+            ctx.positions().save(conn, applied.commit().position());
         }
-        committed.headMap(c.txn(), true).clear();
-        storedTxn = c.txn();
-        ctx.durability().advance(c.txn(), c.position(), transactions);
+        commits.stored();
+        ctx.durability().advance(applied.commit().txn(), applied.commit().position(), applied.transactions());
+    }
+
+    /** The transaction of the oldest row still queued in any shard; {@code Long.MAX_VALUE} when none is. */
+    private long oldestQueued() {
+        long oldest = Long.MAX_VALUE;
+        for (Shard s : shards) {
+            oldest = Math.min(oldest, s.headTxn);
+        }
+        return oldest;
     }
 
     private boolean drained() {
