@@ -3,6 +3,7 @@ package io.cdcsink.api;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Holds mutations in the target until a resolved timestamp makes them safe to apply. Staged rows are keyed by
@@ -22,6 +23,37 @@ public interface Stager {
      */
     long drain(Connection tx, TableName table, Hlc upTo, int batchSize, MutationHandler handler)
             throws SQLException;
+
+    /**
+     * Reads, without removing them, what {@link #drain} would hand over for the window after {@code after} (everything
+     * staged when empty) and at or before {@code upTo}, if that is at most {@code limit} mutations; empty when it is
+     * more, or when this stager cannot read ahead. Runs on a connection of its own, outside the window's transaction:
+     * a resolved window's mutations do not change once its timestamp is resolved. {@link #discard} removes them.
+     */
+    default Optional<Peeked> peek(Connection conn, TableName table, Optional<Hlc> after, Hlc upTo, int limit)
+            throws SQLException {
+        return Optional.empty();
+    }
+
+    /**
+     * In the window's transaction: removes what {@link #peek} read, as {@link #drain} removes what it hands over.
+     * Fails, leaving the transaction to be rolled back, when the window holds rows the peek did not see, or when the
+     * schema's last applied window is no longer {@code peeked}'s lower bound.
+     *
+     * @throws IllegalStateException when the window changed since it was peeked
+     */
+    default void discard(Connection tx, TableName table, Peeked peeked) throws SQLException {
+        throw new UnsupportedOperationException("this stager does not read ahead");
+    }
+
+    /**
+     * What {@link #peek} read: the newest mutation per key of the window, and how many staged rows the window held.
+     */
+    record Peeked(Optional<Hlc> after, Hlc upTo, List<Mutation> mutations, long stagedRows) {
+        public Peeked {
+            mutations = List.copyOf(mutations);
+        }
+    }
 
     /** Tables of the schema that have (or had) staged mutations. */
     List<TableName> stagedTables(Connection tx, SchemaName schema) throws SQLException;

@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>Any number of instances may run against one target: a per-schema lock taken inside the window's transaction
  * lets one apply while the others back off (see {@link PostgresStagingSql} and {@link CockroachStagingSql}).
  *
+ * <p>While a loop applies a window, the next pending one is read on a second connection ({@link ReadAhead}), so a
+ * backlog of windows is applied with reading and writing overlapped.
+ *
  * <p>Loops are started by {@link #wake} (a new resolved timestamp) and by a scan of every target database at
  * {@link #start} and every {@code scanInterval}, so windows queued before a restart are applied without new traffic.
  */
@@ -67,9 +70,12 @@ public final class ResolverService implements AutoCloseable {
     private final Object lifecycle = new Object();
     private ExecutorService loopExecutor;
     private ScheduledExecutorService scanner;
+    /** Reads each loop's next window while it applies the current one; null unless started. */
+    private volatile ReadAhead readAhead;
     private volatile boolean running;
 
     private final Counter windowsApplied;
+    private final Counter windowsReadAhead;
     private final Counter errors;
     private final Counter mutationsApplied;
     private final Histogram applyDuration;
@@ -95,6 +101,9 @@ public final class ResolverService implements AutoCloseable {
         String[] labels = {"database", "schema"};
         windowsApplied = Counter.builder().withoutExemplars().name("resolve_windows_applied_total")
                 .help("Resolved windows applied to the target").labelNames(labels).register(registry);
+        windowsReadAhead = Counter.builder().withoutExemplars().name("resolve_windows_read_ahead_total")
+                .help("Resolved windows applied from rows read ahead while the window before was applied")
+                .labelNames(labels).register(registry);
         errors = Counter.builder().withoutExemplars().name("resolve_errors_total")
                 .help("Failed attempts to apply a resolved window").labelNames(labels).register(registry);
         mutationsApplied = Counter.builder().withoutExemplars().name("resolve_mutations_applied_total")
@@ -115,6 +124,9 @@ public final class ResolverService implements AutoCloseable {
                 throw new IllegalStateException("resolver service already started");
             }
             running = true;
+            // Twice a drain batch: windows vary in size around what a changefeed resolves, and one just over a batch
+            // should still be read ahead; memory stays bounded by two batches per schema.
+            readAhead = new ReadAhead(pools, stager, applier, area, 2 * config.drainBatchSize());
             loopExecutor = Executors.newCachedThreadPool(threads("cdc-sink-resolver"));
             scanner = Executors.newSingleThreadScheduledExecutor(threads("cdc-sink-resolver-scan"));
             scanner.scheduleWithFixedDelay(this::scan, 0, config.scanInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -160,6 +172,8 @@ public final class ResolverService implements AutoCloseable {
         } catch (InterruptedException e) {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            readAhead.close();
         }
     }
 
@@ -171,12 +185,15 @@ public final class ResolverService implements AutoCloseable {
      */
     public Optional<WindowResult> applyNextWindow(SchemaName schema) throws SQLException {
         try (Connection tx = pools.forDatabase(schema.database()).getConnection()) {
-            return attempt(tx, schema).window();
+            return attempt(tx, schema, false).window();
         }
     }
 
-    /** One window in one transaction on the connection, which is left open for the next attempt. */
-    private Attempt attempt(Connection tx, SchemaName schema) throws SQLException {
+    /**
+     * One window in one transaction on the connection, which is left open for the next attempt. With
+     * {@code readingAhead} (the loops), the window may come read ahead and the next one is read meanwhile.
+     */
+    private Attempt attempt(Connection tx, SchemaName schema, boolean readingAhead) throws SQLException {
         area.ensure(schema.database());
         String pending = area.qualify(schema.database(), StagingArea.PENDING_TIMESTAMPS);
         String timestamps = area.qualify(schema.database(), StagingArea.TIMESTAMPS);
@@ -191,12 +208,30 @@ public final class ResolverService implements AutoCloseable {
                 return new Attempt(claim.blocked() ? Status.BLOCKED : Status.NO_WORK, Optional.empty());
             }
             Hlc resolved = claim.window().get();
+            List<TableName> tables = stager.stagedTables(tx, schema);
+            Optional<ReadAhead.Window> ready = Optional.empty();
+            ReadAhead ahead = readAhead;
+            if (readingAhead && ahead != null) {
+                ready = ahead.take(schema, lastApplied(tx, timestamps, schema), resolved)
+                        .filter(w -> w.tables().equals(tables));
+                ahead.start(schema, resolved);
+            }
             long count = 0;
             Map<TableName, ApplyResult> applied = new HashMap<>();
-            for (TableName table : stager.stagedTables(tx, schema)) {
+            for (TableName table : tables) {
                 try {
-                    count += stager.drain(tx, table, resolved, config.drainBatchSize(),
-                            batch -> applied.merge(table, applier.apply(tx, table, batch), ApplyResult::plus));
+                    if (ready.isPresent()) {
+                        Stager.Peeked peeked = ready.get().peeked().get(table);
+                        if (!peeked.mutations().isEmpty()) {
+                            applied.merge(table, applier.applyPrepared(tx, table,
+                                    List.of(ready.get().prepared().get(table))), ApplyResult::plus);
+                        }
+                        stager.discard(tx, table, peeked);
+                        count += peeked.mutations().size();
+                    } else {
+                        count += stager.drain(tx, table, resolved, config.drainBatchSize(),
+                                batch -> applied.merge(table, applier.apply(tx, table, batch), ApplyResult::plus));
+                    }
                 } catch (SQLException | RuntimeException e) {
                     recorder.tableFailed(table, String.valueOf(e.getMessage()));
                     throw e;
@@ -207,6 +242,9 @@ public final class ResolverService implements AutoCloseable {
             applied.forEach((t, r) -> recorder.applied(t, ReplicationRecorder.Mode.CONSISTENT, r));
             recorder.resolved(schema, resolved);
             windowsApplied.labelValues(labels).inc();
+            if (ready.isPresent()) {
+                windowsReadAhead.labelValues(labels).inc();
+            }
             mutationsApplied.labelValues(labels).inc(count);
             applyDuration.labelValues(labels).observe((System.nanoTime() - start) / 1e9);
             lastResolved.labelValues(labels).set(seconds(resolved));
@@ -263,18 +301,24 @@ public final class ResolverService implements AutoCloseable {
         }
     }
 
-    private void updateLag(Connection tx, String timestamps, SchemaName schema, String[] labels) {
-        // A failed statement would abort the transaction, but this is the last one before rollback.
+    private Optional<Hlc> lastApplied(Connection tx, String timestamps, SchemaName schema) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement(sql.lastApplied(timestamps))) {
             ps.setString(1, schema.schema());
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    Hlc applied = new Hlc(rs.getLong(1), rs.getInt(2));
-                    // Possibly applied by another instance: still the schema's watermark.
-                    recorder.resolved(schema, applied);
-                    lastResolved.labelValues(labels).set(seconds(applied));
-                    lag.labelValues(labels).set(lagSeconds(applied));
-                }
+                return rs.next() ? Optional.of(new Hlc(rs.getLong(1), rs.getInt(2))) : Optional.empty();
+            }
+        }
+    }
+
+    private void updateLag(Connection tx, String timestamps, SchemaName schema, String[] labels) {
+        // A failed statement would abort the transaction, but this is the last one before rollback.
+        try {
+            Optional<Hlc> applied = lastApplied(tx, timestamps, schema);
+            if (applied.isPresent()) {
+                // Possibly applied by another instance: still the schema's watermark.
+                recorder.resolved(schema, applied.get());
+                lastResolved.labelValues(labels).set(seconds(applied.get()));
+                lag.labelValues(labels).set(lagSeconds(applied.get()));
             }
         } catch (SQLException e) {
             log.debug("could not read the last applied timestamp of {}", schema, e);
@@ -377,7 +421,7 @@ public final class ResolverService implements AutoCloseable {
                     if (conn == null) {
                         conn = pools.forDatabase(schema.database()).getConnection();
                     }
-                    Attempt attempt = attempt(conn, schema);
+                    Attempt attempt = attempt(conn, schema, true);
                     backoff = MIN_BACKOFF;
                     if (attempt.status() == Status.APPLIED) {
                         continue; // a backlog drains at full speed, empty windows included

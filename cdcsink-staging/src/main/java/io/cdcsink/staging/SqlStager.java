@@ -143,14 +143,80 @@ public final class SqlStager implements Stager {
         long count = sql.drainPagesByKey()
                 ? drainByPages(tx, stagingTable.get(), window, batchSize, handler)
                 : drainByCursor(tx, stagingTable.get(), window, batchSize, handler);
-        // The first drain of a table in this process also removes rows older than the window (the strays above).
-        Window removed = swept.add(stagingTable.get()) ? new Window(Optional.empty(), upTo) : window;
-        try (PreparedStatement ps = tx.prepareStatement(sql.deleteDrained(stagingTable.get()))) {
-            removed.bind(ps, 1);
-            ps.executeUpdate();
-        }
+        remove(tx, stagingTable.get(), window);
         drained.labelValues(labels(table)).inc(count);
         return count;
+    }
+
+    /**
+     * Reads ahead on PostgreSQL, where a drain is one query; CockroachDB's drains page by key and are not read ahead.
+     * {@code conn} must be in a transaction that sees one snapshot ({@code REPEATABLE READ}), so that the count of
+     * staged rows and the mutations read agree.
+     */
+    @Override
+    public Optional<Peeked> peek(Connection conn, TableName table, Optional<Hlc> after, Hlc upTo, int limit)
+            throws SQLException {
+        if (sql.drainPagesByKey()) {
+            return Optional.empty();
+        }
+        Optional<String> stagingTable = registeredStagingTable(conn, table);
+        if (stagingTable.isEmpty()) {
+            return Optional.of(new Peeked(after, upTo, List.of(), 0));
+        }
+        Window window = new Window(after, upTo);
+        long rows;
+        try (PreparedStatement ps = conn.prepareStatement(sql.countWindow(stagingTable.get()))) {
+            window.bind(ps, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                rows = rs.getLong(1);
+            }
+        }
+        if (rows > limit) {
+            return Optional.empty();
+        }
+        List<Mutation> mutations = new ArrayList<>((int) rows);
+        try (PreparedStatement ps = conn.prepareStatement(sql.drainSelect(stagingTable.get()))) {
+            window.bind(ps, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    mutations.add(mutation(rs));
+                }
+            }
+        }
+        return Optional.of(new Peeked(after, upTo, mutations, rows));
+    }
+
+    @Override
+    public void discard(Connection tx, TableName table, Peeked peeked) throws SQLException {
+        Optional<Hlc> applied = lastApplied(tx, table.schemaName());
+        if (!applied.equals(peeked.after())) {
+            throw new IllegalStateException("the last applied window of " + table.schemaName() + " is "
+                    + applied.map(Hlc::toString).orElse("none") + ", not the one " + table + " was read after");
+        }
+        Optional<String> stagingTable = registeredStagingTable(tx, table);
+        long removed = stagingTable.isEmpty() ? 0 : remove(tx, stagingTable.get(), new Window(applied, peeked.upTo()));
+        if (removed != peeked.stagedRows()) {
+            throw new IllegalStateException("the window up to " + peeked.upTo() + " of " + table + " held "
+                    + peeked.stagedRows() + " staged rows when it was read ahead and " + removed + " now");
+        }
+        drained.labelValues(labels(table)).inc(peeked.mutations().size());
+    }
+
+    /** Removes a drained window's rows; returns how many. */
+    private long remove(Connection tx, String stagingTable, Window window) throws SQLException {
+        // The first drain of a table in this process also removes rows older than the window (the strays above).
+        if (swept.add(stagingTable) && window.after().isPresent()) {
+            delete(tx, stagingTable, new Window(Optional.empty(), window.after().get()));
+        }
+        return delete(tx, stagingTable, window);
+    }
+
+    private long delete(Connection tx, String stagingTable, Window window) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(sql.deleteDrained(stagingTable))) {
+            window.bind(ps, 1);
+            return ps.executeUpdate();
+        }
     }
 
     private long drainByCursor(Connection tx, String stagingTable, Window window, int batchSize,

@@ -136,6 +136,11 @@ abstract class StagingSql {
                 + "ON CONFLICT (nanos, logical, key) DO UPDATE SET mut = excluded.mut";
     }
 
+    /** Counts a window's staged rows; parameters as {@link #deleteDrained}. */
+    String countWindow(String stagingTable) {
+        return "SELECT count(*) FROM " + stagingTable + " WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?)";
+    }
+
     /** Parameters: the nanos and logical after which, and the nanos and logical up to which rows go. */
     String deleteDrained(String stagingTable) {
         return "DELETE FROM " + stagingTable + " WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?)";
@@ -145,6 +150,12 @@ abstract class StagingSql {
     String newestPending(String pendingTable) {
         return "SELECT nanos, logical FROM " + pendingTable + " WHERE target_schema = ? "
                 + "ORDER BY nanos DESC, logical DESC LIMIT 1";
+    }
+
+    /** Selects (nanos, logical) of the oldest unapplied pending timestamp after one; parameters: schema, nanos, logical. */
+    String nextPending(String pendingTable) {
+        return "SELECT nanos, logical FROM " + pendingTable + " WHERE target_schema = ? AND applied_at IS NULL "
+                + "AND (nanos, logical) > (?, ?) ORDER BY nanos, logical LIMIT 1";
     }
 
     /** Parameters: target schema, nanos, logical. */

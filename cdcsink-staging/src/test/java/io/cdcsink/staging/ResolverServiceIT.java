@@ -136,6 +136,36 @@ class ResolverServiceIT {
     }
 
     @Test
+    void aBacklogOfWindowsIsReadAheadWhileTheWindowBeforeIsApplied() throws Exception {
+        db.exec("CREATE TABLE public.apply_log (tbl TEXT, key TEXT, nanos BIGINT, logical INT)");
+        applier.log = true;
+        applier.sleepMillis = 5; // the read ahead has time to finish while a window is applied
+        PrometheusRegistry registry = new PrometheusRegistry();
+        ResolverService service = resolver(registry);
+        SqlCheckpoints checkpoints = checkpoints(service);
+        int windows = 20;
+        for (int w = 1; w <= windows; w++) {
+            stageRange(w * 10 - 9, w * 10);
+            // A key of t1 rewritten in every window: each window must apply its own newest value, in order.
+            db.stage(stager, t1, List.of(upsert(w * 10L, w * 10 + 1, 1_000, "w" + w)));
+            checkpoints.mark(schema, new Hlc(w * 10L, w * 10 + 1));
+        }
+
+        service.start();
+        Db.await(Duration.ofSeconds(30), () -> checkpoints.lastApplied(schema)
+                .equals(Optional.of(new Hlc(windows * 10L, windows * 10 + 1))));
+
+        assertThat(Db.counter(registry, "resolve_windows_read_ahead_total", db.name, "app"))
+                .as("every window after the first").isEqualTo(windows - 1);
+        assertThat(targetRows()).isEqualTo(windows * 10L + 1);
+        assertThat(db.string("SELECT v FROM app.t1 WHERE id = 1000")).isEqualTo("w" + windows);
+        assertThat(db.count("SELECT count(*) FROM public.apply_log WHERE key = '[1000]'")).isEqualTo(windows);
+        assertThat(db.count("SELECT count(*) FROM public.apply_log")).isEqualTo(windows * 11L);
+        assertThat(db.stagedRows(t1) + db.stagedRows(t2)).isZero();
+        assertThat(Db.counter(registry, "resolve_mutations_applied_total", db.name, "app")).isEqualTo(windows * 11);
+    }
+
+    @Test
     void twoInstancesApplyEveryWindowExactlyOnceAndNeverConcurrently() throws Exception {
         db.exec("CREATE TABLE public.apply_log (tbl TEXT, key TEXT, nanos BIGINT, logical INT)");
         applier.log = true;
