@@ -12,7 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,6 +63,11 @@ final class ReadAhead implements AutoCloseable {
     /** A window read ahead: its bounds, the staged tables then, and per table what was read and prepared. */
     record Window(Optional<Hlc> after, Hlc upTo, List<TableName> tables, Map<TableName, Stager.Peeked> peeked,
                   Map<TableName, PreparedBatch> prepared) {
+        Window {
+            tables = List.copyOf(tables);
+            peeked = Map.copyOf(peeked);
+            prepared = Map.copyOf(prepared);
+        }
     }
 
     ReadAhead(TargetPools pools, Stager stager, Applier applier, StagingArea area, int limit) {
@@ -134,8 +139,8 @@ final class ReadAhead implements AutoCloseable {
             return Optional.empty();
         }
         List<TableName> tables = stager.stagedTables(conn, schema);
-        Map<TableName, Stager.Peeked> peeked = new LinkedHashMap<>();
-        Map<TableName, PreparedBatch> prepared = new LinkedHashMap<>();
+        Map<TableName, Stager.Peeked> peeked = new HashMap<>();
+        Map<TableName, PreparedBatch> prepared = new HashMap<>();
         long rows = 0;
         for (TableName table : tables) {
             Optional<Stager.Peeked> p = stager.peek(conn, table, Optional.of(after), upTo.get(), (int) (limit - rows));
