@@ -203,7 +203,7 @@ public final class ResolverService implements AutoCloseable {
         try {
             Claim claim = claimOldestWindow(tx, pending, schema);
             if (claim.blocked() || claim.window().isEmpty()) {
-                updateLag(tx, timestamps, schema, labels);
+                updateLag(tx, schema, labels);
                 tx.rollback();
                 return new Attempt(claim.blocked() ? Status.BLOCKED : Status.NO_WORK, Optional.empty());
             }
@@ -212,7 +212,7 @@ public final class ResolverService implements AutoCloseable {
             Optional<ReadAhead.Window> ready = Optional.empty();
             ReadAhead ahead = readAhead;
             if (readingAhead && ahead != null) {
-                ready = ahead.take(schema, lastApplied(tx, timestamps, schema), resolved)
+                ready = ahead.take(schema, area.lastApplied(tx, schema), resolved)
                         .filter(w -> w.tables().equals(tables));
                 ahead.start(schema, resolved);
             }
@@ -301,19 +301,10 @@ public final class ResolverService implements AutoCloseable {
         }
     }
 
-    private Optional<Hlc> lastApplied(Connection tx, String timestamps, SchemaName schema) throws SQLException {
-        try (PreparedStatement ps = tx.prepareStatement(sql.lastApplied(timestamps))) {
-            ps.setString(1, schema.schema());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Hlc(rs.getLong(1), rs.getInt(2))) : Optional.empty();
-            }
-        }
-    }
-
-    private void updateLag(Connection tx, String timestamps, SchemaName schema, String[] labels) {
+    private void updateLag(Connection tx, SchemaName schema, String[] labels) {
         // A failed statement would abort the transaction, but this is the last one before rollback.
         try {
-            Optional<Hlc> applied = lastApplied(tx, timestamps, schema);
+            Optional<Hlc> applied = area.lastApplied(tx, schema);
             if (applied.isPresent()) {
                 // Possibly applied by another instance: still the schema's watermark.
                 recorder.resolved(schema, applied.get());

@@ -100,13 +100,8 @@ public final class SqlCheckpoints implements Checkpoints {
     @Override
     public Optional<Hlc> lastApplied(SchemaName schema) {
         area.ensure(schema.database());
-        try (Connection conn = pools.forDatabase(schema.database()).getConnection();
-             PreparedStatement ps = conn.prepareStatement(
-                     sql.lastApplied(area.qualify(schema.database(), StagingArea.TIMESTAMPS)))) {
-            ps.setString(1, schema.schema());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Hlc(rs.getLong(1), rs.getInt(2))) : Optional.empty();
-            }
+        try (Connection conn = pools.forDatabase(schema.database()).getConnection()) {
+            return area.lastApplied(conn, schema);
         } catch (SQLException e) {
             throw new TargetUnavailableException("could not read the last applied resolved timestamp of " + schema
                     + ": " + e.getMessage(), e);

@@ -73,7 +73,7 @@ public final class SqlStager implements Stager {
         }
         long start = System.nanoTime();
         String stagingTable = stagingTable(table);
-        Optional<Hlc> applied = lastApplied(tx, table.schemaName());
+        Optional<Hlc> applied = area.lastApplied(tx, table.schemaName());
         Map<TimeKey, Mutation> unique = new LinkedHashMap<>();
         long late = 0;
         for (Mutation m : mutations) {
@@ -139,7 +139,7 @@ public final class SqlStager implements Stager {
         // primary key's bitmap scan visits every dead entry of the windows drained before, until a vacuum, so a
         // backlog of N staged rows cost O(N^2) (drain and delete of the 51st 10,000-row window of a million: 84 ms
         // against 29 ms).
-        Window window = new Window(lastApplied(tx, table.schemaName()), upTo);
+        Window window = new Window(area.lastApplied(tx, table.schemaName()), upTo);
         long count = sql.drainPagesByKey()
                 ? drainByPages(tx, stagingTable.get(), window, batchSize, handler)
                 : drainByCursor(tx, stagingTable.get(), window, batchSize, handler);
@@ -189,7 +189,7 @@ public final class SqlStager implements Stager {
 
     @Override
     public void discard(Connection tx, TableName table, Peeked peeked) throws SQLException {
-        Optional<Hlc> applied = lastApplied(tx, table.schemaName());
+        Optional<Hlc> applied = area.lastApplied(tx, table.schemaName());
         if (!applied.equals(peeked.after())) {
             throw new IllegalStateException("the last applied window of " + table.schemaName() + " is "
                     + applied.map(Hlc::toString).orElse("none") + ", not the one " + table + " was read after");
@@ -369,16 +369,6 @@ public final class SqlStager implements Stager {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
-            }
-        }
-    }
-
-    private Optional<Hlc> lastApplied(Connection tx, SchemaName schema) throws SQLException {
-        try (PreparedStatement ps = tx.prepareStatement(
-                sql.lastApplied(area.qualify(schema.database(), StagingArea.TIMESTAMPS)))) {
-            ps.setString(1, schema.schema());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Hlc(rs.getLong(1), rs.getInt(2))) : Optional.empty();
             }
         }
     }

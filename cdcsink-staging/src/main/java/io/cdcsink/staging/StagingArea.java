@@ -1,5 +1,7 @@
 package io.cdcsink.staging;
 
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.TargetDialect;
 import io.cdcsink.api.TargetPools;
@@ -11,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -142,6 +145,16 @@ public final class StagingArea {
             ps.setString(2, PENDING_TIMESTAMPS);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
+            }
+        }
+    }
+
+    /** The schema's last applied resolved timestamp, read on {@code conn}; empty before its first window. */
+    Optional<Hlc> lastApplied(Connection conn, SchemaName schema) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(sql.lastApplied(qualify(schema.database(), TIMESTAMPS)))) {
+            ps.setString(1, schema.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Hlc(rs.getLong(1), rs.getInt(2))) : Optional.empty();
             }
         }
     }
