@@ -170,12 +170,7 @@ final class FanApplier implements ApplyMode {
     }
 
     private boolean drained() {
-        for (Shard s : shards) {
-            if (s.headTxn != Long.MAX_VALUE) {
-                return false;
-            }
-        }
-        return true;
+        return oldestQueued() == Long.MAX_VALUE;
     }
 
     private void awaitDrained() throws SQLException, InterruptedException {
