@@ -194,6 +194,23 @@ public final class PgLogicalDialect implements LogicalDialect {
         PGProperty.REPLICATION.set(props, "database");
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
+        if (driverSees(GatheringSocketFactory.class)) {
+            PGProperty.SOCKET_FACTORY.set(props, GatheringSocketFactory.class.getName());
+        }
         return DriverManager.getConnection(config.sourceConn().jdbcUrl(config.sourceDatabase()), props);
+    }
+
+    /**
+     * PgJDBC loads a socket factory by name with its own class loader: where an application embeds cdc-sink beside
+     * a driver that cannot see cdc-sink's classes, the replication connection reads with plain sockets instead of
+     * failing.
+     */
+    private static boolean driverSees(Class<?> type) {
+        try {
+            return Class.forName(type.getName(), false, PGProperty.class.getClassLoader()) == type;
+        } catch (ClassNotFoundException e) {
+            log.debug("PgJDBC cannot load {}: the replication connection reads with plain sockets", type.getName());
+            return false;
+        }
     }
 }
