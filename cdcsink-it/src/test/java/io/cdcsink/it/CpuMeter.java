@@ -86,6 +86,11 @@ final class CpuMeter {
         return comm.replaceAll("[-#_ ]?[0-9]+$", "");
     }
 
+    /** CPU seconds so far of one process (a server's backend or walsender). */
+    static double process(int pid) {
+        return seconds(read(Path.of("/proc/" + pid + "/stat")));
+    }
+
     /** CPU seconds so far of the server's processes, by process id. */
     static Map<Integer, Double> server(EmbeddedPg pg) {
         long postmaster = postmaster(pg);

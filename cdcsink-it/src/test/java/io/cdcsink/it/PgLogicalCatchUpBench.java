@@ -6,6 +6,9 @@ import io.cdcsink.core.logical.LogicalConfig;
 import io.cdcsink.pg.PgLogical;
 import io.cdcsink.pg.PgLogicalConfig;
 import io.cdcsink.testing.EmbeddedPg;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,10 +102,11 @@ class PgLogicalCatchUpBench {
                 rows / immediate.seconds(), nativeRun.seconds() / immediate.seconds());
         for (Map.Entry<String, Run> run : List.of(Map.entry("native subscription", nativeRun),
                 Map.entry("cdc-sink consistent", consistent), Map.entry("cdc-sink immediate", immediate))) {
-            System.out.printf("BENCH   CPU per row, %,d-row transactions, %s: source server %.1f us, target"
-                            + " server %.1f us, test JVM (cdc-sink when embedded) %.1f us%n", perTransaction,
-                    run.getKey(), run.getValue().sourceCpu() * 1e6 / rows,
-                    run.getValue().targetCpu() * 1e6 / rows, run.getValue().jvmCpu() * 1e6 / rows);
+            System.out.printf("BENCH   CPU per row, %,d-row transactions, %s: source server %.1f us (its"
+                            + " walsender %.1f us), target server %.1f us, test JVM (cdc-sink when embedded) %.1f us%n",
+                    perTransaction, run.getKey(), run.getValue().sourceCpu() * 1e6 / rows,
+                    run.getValue().walsenderCpu() * 1e6 / rows, run.getValue().targetCpu() * 1e6 / rows,
+                    run.getValue().jvmCpu() * 1e6 / rows);
             System.out.printf("BENCH     JVM threads per row:%s%n", CpuMeter.perRow(run.getValue().jvmThreads(), rows));
         }
     }
@@ -125,31 +129,54 @@ class PgLogicalCatchUpBench {
     }
 
     /**
-     * One consumer's catch-up: its wall time, and the CPU seconds spent meanwhile by the source server, by the
-     * target server and by this JVM (which runs cdc-sink in the cdc-sink runs, and only the waiting otherwise).
+     * One consumer's catch-up: its wall time, and the CPU seconds spent meanwhile by the source server (and, of
+     * that, by the walsender serving the consumer's slot: it started with the run, so its whole CPU time is the
+     * run's), by the target server and by this JVM (which runs cdc-sink in the cdc-sink runs, and only the waiting
+     * otherwise).
      */
-    private record Run(double seconds, double sourceCpu, double targetCpu, double jvmCpu,
+    private record Run(double seconds, double sourceCpu, double walsenderCpu, double targetCpu, double jvmCpu,
                        Map<String, Double> jvmThreads) {
     }
 
     /** Reads the CPU meters when created and turns them into a {@link Run} when the target holds all rows. */
     private static final class Meters {
         private final EmbeddedPg targetServer;
+        private final String src;
+        private final String slot;
         private final Map<Integer, Double> source0;
         private final Map<Integer, Double> target0;
         private final double jvm0 = CpuMeter.self();
         private final Map<Integer, Map.Entry<String, Double>> threads0 = CpuMeter.threads();
 
-        Meters(EmbeddedPg targetServer) {
+        Meters(EmbeddedPg targetServer, String src, String slot) {
             this.targetServer = targetServer;
+            this.src = src;
+            this.slot = slot;
             this.source0 = CpuMeter.server(source);
             this.target0 = CpuMeter.server(targetServer);
         }
 
         Run done(double seconds) {
-            return new Run(seconds, CpuMeter.between(source0, CpuMeter.server(source)),
+            return new Run(seconds, CpuMeter.between(source0, CpuMeter.server(source)), walsenderCpu(),
                     CpuMeter.between(target0, CpuMeter.server(targetServer)), CpuMeter.self() - jvm0,
                     CpuMeter.groupsBetween(threads0, CpuMeter.threads()));
+        }
+
+        /** CPU seconds of the walsender still serving the slot (the consumer has not disconnected yet). */
+        private double walsenderCpu() {
+            try (Connection c = source.dataSource(src).getConnection();
+                 PreparedStatement ps = c.prepareStatement(
+                         "SELECT active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
+                ps.setString(1, slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getObject(1) == null) {
+                        throw new IllegalStateException("no walsender serves slot " + slot);
+                    }
+                    return CpuMeter.process(rs.getInt(1));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -183,7 +210,7 @@ class PgLogicalCatchUpBench {
         nativeTarget.exec(db, DDL, "CREATE SUBSCRIPTION s CONNECTION 'host=localhost port=" + source.port()
                 + " dbname=" + src + " user=postgres' PUBLICATION p WITH (create_slot = false, slot_name = '" + slot
                 + "', copy_data = false, enabled = false)");
-        Meters meters = new Meters(nativeTarget);
+        Meters meters = new Meters(nativeTarget, src, slot);
         long start = System.nanoTime();
         nativeTarget.exec(db, "ALTER SUBSCRIPTION s ENABLE");
         Run run = meters.done(TargetWriteReference.awaitRows(nativeTarget, db, rows, rows, start));
@@ -197,13 +224,15 @@ class PgLogicalCatchUpBench {
     private Run ours(String src, String slot, int rows, boolean immediate) throws Exception {
         String db = target.freshDatabase(immediate ? "bimm" : "bours");
         target.exec(db, DDL);
-        PgLogicalConfig pg = PgLogicalConfig.of("postgresql://postgres@localhost:" + source.port() + "/" + src
-                + "?sslmode=disable", "p", slot, db, Duration.ofSeconds(1));
+        // -Dbench.srcParams appends PgJDBC parameters to cdc-sink's source URL (e.g. &receiveBufferSize=32768).
+        String url = "postgresql://postgres@localhost:" + source.port() + "/" + src + "?sslmode=disable"
+                + System.getProperty("bench.srcParams", "");
+        PgLogicalConfig pg = PgLogicalConfig.of(url, "p", slot, db, Duration.ofSeconds(1));
         LogicalConfig loop = LogicalConfig.defaults("bench", db).withImmediate(immediate);
         if (Integer.getInteger("bench.fanShards") != null) {
             loop = loop.withFanShards(Integer.getInteger("bench.fanShards"));
         }
-        Meters meters = new Meters(target);
+        Meters meters = new Meters(target, src, slot);
         long start = System.nanoTime();
         Run run;
         try (Replicator replicator = Replicator.builder()
