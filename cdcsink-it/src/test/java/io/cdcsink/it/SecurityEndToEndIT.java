@@ -12,6 +12,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.webhook.PemFiles;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -208,6 +209,8 @@ class SecurityEndToEndIT {
             port = s.getLocalPort();
         }
         log = JarCommand.logs().resolve("security-" + port + ".log");
+        // Logs are appended to and ports come round again across builds: only this start's lines count.
+        long earlier = Files.exists(log) ? Files.size(log) : 0;
         List<String> args = new ArrayList<>(List.of("start", "--conn", pg.connectionString(), "--bindAddr",
                 "127.0.0.1:" + port, "-v"));
         args.addAll(List.of(flags));
@@ -216,12 +219,17 @@ class SecurityEndToEndIT {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         processes.add(p);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.readString(log).contains("Server listening on")) {
+        while (!since(log, earlier).contains("Server listening on")) {
             assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
             assertThat(System.nanoTime()).as("cdc-sink did not start: " + Files.readString(log)).isLessThan(deadline);
             Thread.sleep(100);
         }
         return p;
+    }
+
+    private static String since(Path file, long offset) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        return new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
     }
 
     /** {@code cdc-sink make-jwt -k ec.key ... -o out.jwt} through the jar; returns the token. */
