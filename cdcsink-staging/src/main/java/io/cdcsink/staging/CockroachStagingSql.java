@@ -60,7 +60,7 @@ final class CockroachStagingSql extends StagingSql {
     @Override
     String drainSelect(String stagingTable) {
         return "SELECT DISTINCT ON (key) nanos, logical, key, mut::TEXT FROM " + stagingTable
-                + " WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?) AND key > ?"
+                + " WHERE " + IN_WINDOW + " AND key > ?"
                 + " ORDER BY key, nanos DESC, logical DESC LIMIT ?";
     }
 

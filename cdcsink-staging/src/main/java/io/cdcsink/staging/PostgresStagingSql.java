@@ -61,8 +61,7 @@ final class PostgresStagingSql extends StagingSql {
     @Override
     String drainSelect(String stagingTable) {
         return "SELECT DISTINCT ON (key) nanos, logical, key, mut::TEXT FROM " + stagingTable
-                + " WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?)"
-                + " ORDER BY key, nanos DESC, logical DESC";
+                + " WHERE " + IN_WINDOW + " ORDER BY key, nanos DESC, logical DESC";
     }
 
     @Override

@@ -9,6 +9,13 @@ import java.util.Optional;
  * {@link CockroachStagingSql}). Every table argument is already quoted and qualified; values are always bound.
  */
 abstract class StagingSql {
+    /**
+     * The staged rows of a window: after the nanos and logical of the first two parameters, up to those of the next
+     * two. The drain, the count of a window read ahead and the delete must select the same rows ({@code
+     * SqlStager.discard} compares their counts), so they share this text.
+     */
+    static final String IN_WINDOW = "(nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?)";
+
     /** SQLSTATE lock_not_available: a {@code NOWAIT} lock is held by someone else. */
     static final String LOCK_NOT_AVAILABLE = "55P03";
 
@@ -138,12 +145,12 @@ abstract class StagingSql {
 
     /** Counts a window's staged rows; parameters as {@link #deleteDrained}. */
     String countWindow(String stagingTable) {
-        return "SELECT count(*) FROM " + stagingTable + " WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?)";
+        return "SELECT count(*) FROM " + stagingTable + " WHERE " + IN_WINDOW;
     }
 
     /** Parameters: the nanos and logical after which, and the nanos and logical up to which rows go. */
     String deleteDrained(String stagingTable) {
-        return "DELETE FROM " + stagingTable + " WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?)";
+        return "DELETE FROM " + stagingTable + " WHERE " + IN_WINDOW;
     }
 
     /** Parameter: target schema. */
