@@ -12,10 +12,22 @@ public interface Applier {
      * converts to its column's type. Used before staging, so that nothing staged can fail to apply later for
      * reasons visible now.
      *
+     * <p>The first call for a database may take a second connection of its own (to load the database's apply
+     * configuration); callers holding a pooled connection should {@link #prepare} first and call
+     * {@link #validatePrepared}.
+     *
      * @param tx a connection to the table's database; only read from
      * @throws BadInputException naming the table and the offending property or value
      */
     void validate(Connection tx, TableName table, List<Mutation> mutations) throws SQLException;
+
+    /**
+     * {@link #validate} for a batch from this applier's {@link #prepare}, which already did the part that needs no
+     * connection or a connection of its own; this part only reads through {@code tx}.
+     */
+    default void validatePrepared(Connection tx, PreparedBatch batch) throws SQLException {
+        validate(tx, batch.table(), batch.mutations());
+    }
 
     /**
      * Applies the mutations inside the caller's transaction. For equal keys the mutation with the greatest time wins;

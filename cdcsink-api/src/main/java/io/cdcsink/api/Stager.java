@@ -10,7 +10,18 @@ import java.util.Optional;
  * (time, key), so a redelivered mutation replaces itself.
  */
 public interface Stager {
-    /** Stores mutations in the caller's transaction; idempotent for redeliveries. */
+    /**
+     * Creates what staging the table needs (its staging table, on first use) on a connection of its own. Callers run
+     * it before they open the transaction that stages: a caller holding a pooled connection while it waits for
+     * another can starve the pool. The default needs nothing.
+     */
+    default void prepare(TableName table) throws SQLException {
+    }
+
+    /**
+     * Stores mutations in the caller's transaction; idempotent for redeliveries. Without a {@link #prepare} of the
+     * table first, the first call may take a second connection for its DDL.
+     */
     void stage(Connection tx, TableName table, List<Mutation> mutations) throws SQLException;
 
     /**

@@ -59,16 +59,23 @@ public final class JsonApplier implements Applier {
 
     @Override
     public void validate(Connection tx, TableName table, List<Mutation> mutations) throws SQLException {
-        if (mutations.isEmpty()) {
+        if (!mutations.isEmpty()) {
+            validatePrepared(tx, decode(table, mutations));
+        }
+    }
+
+    @Override
+    public void validatePrepared(Connection tx, PreparedBatch batch) throws SQLException {
+        if (batch.mutations().isEmpty()) {
             return;
         }
-        List<DecodedMutation> decoded = decoder.decode(table, mutations);
-        TableConfig config = configs.forTable(table);
-        TableInfo info = describe(table, config, decoded);
-        RowMapper mapper = new RowMapper(info, config);
+        Decoded prepared = batch instanceof Decoded mine ? mine : decode(batch.table(), batch.mutations());
+        TableName table = prepared.table();
+        TableInfo info = prepared.info();
+        RowMapper mapper = new RowMapper(info, prepared.config());
         List<ArrayNode> keys = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
-        for (DecodedMutation m : decoded) {
+        for (DecodedMutation m : prepared.decoded()) {
             if (m.isDelete()) {
                 keys.add(m.key());
             } else {

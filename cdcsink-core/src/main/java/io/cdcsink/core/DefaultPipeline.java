@@ -110,21 +110,34 @@ public final class DefaultPipeline implements Pipeline {
     private void write(String database, Map<TableName, List<Mutation>> group) {
         // Whatever needs no transaction happens here, on the caller's thread, before the batch waits for a writer.
         Map<TableName, PreparedBatch> prepared = new LinkedHashMap<>();
-        if (config.immediate()) {
-            group.forEach((table, mutations) -> prepared.put(table, applier.prepare(table, mutations)));
-        } else {
+        // Nothing here holds a pooled connection while it waits for another (first-use DDL, loading apply_config,
+        // describing a table): with every connection held by a caller so waiting, none would ever come free.
+        group.forEach((table, mutations) -> prepared.put(table, applier.prepare(table, mutations)));
+        if (!config.immediate()) {
             // Whatever is staged must be appliable later: bad input fails here, before anything is staged. Checking
             // only reads, so a batch that then shares a staging transaction with others is already known to be good.
             inTransaction(database, c -> {
-                for (Map.Entry<TableName, List<Mutation>> e : group.entrySet()) {
-                    applier.validate(c, e.getKey(), e.getValue());
+                for (PreparedBatch batch : prepared.values()) {
+                    applier.validatePrepared(c, batch);
                 }
                 return Map.of();
             });
-            group.forEach((table, mutations) -> prepared.put(table, PreparedBatch.of(table, mutations)));
+            // Staging needs the mutations only; the staging tables exist before a writer's transaction opens.
+            for (TableName table : group.keySet()) {
+                prepareStaging(table);
+                prepared.put(table, PreparedBatch.of(table, group.get(table)));
+            }
         }
         writers.computeIfAbsent(database, d -> new GroupCommit<>(config.writers(), DefaultPipeline::rows,
                 batches -> commit(d, batches))).write(prepared);
+    }
+
+    private void prepareStaging(TableName table) {
+        try {
+            stager.prepare(table);
+        } catch (SQLException e) {
+            throw SqlErrors.classify("could not prepare staging for " + table, e);
+        }
     }
 
     private static long rows(Map<TableName, PreparedBatch> batch) {

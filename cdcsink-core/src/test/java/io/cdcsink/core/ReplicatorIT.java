@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -166,6 +167,40 @@ class ReplicatorIT {
                 awaitCount(good);
             }
             assertThat(count()).as("every good batch whole, nothing of the bad one").isEqualTo(good);
+        }
+    }
+
+    /**
+     * A fresh database, a pool of two, and eight callers at once, as a changefeed's nodes deliver when cdc-sink starts:
+     * the first batch for a database loads its apply_config and creates the staging table, each on a connection of its
+     * own. Had a caller held a pooled connection while waiting for that one, every connection would have been held
+     * so, and each batch would have failed when the connect timeout ran out.
+     */
+    @Test
+    void firstBatchesOfAFreshDatabaseDoNotStarveASmallPool() throws Exception {
+        int callers = 8;
+        TargetConfig small = new TargetConfig(ConnectionString.parse("--conn", pg.connectionString()), 2, false,
+                TargetConfig.DEFAULT_STAGING, Duration.ofSeconds(3), 2);
+        TableName t = new TableName(db, "public", "t");
+        try (Replicator r = Replicator.builder().target(small).disableAuthentication().start()) {
+            ExecutorService pool = Executors.newFixedThreadPool(callers);
+            CyclicBarrier together = new CyclicBarrier(callers);
+            List<Future<?>> outcomes = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                int id = c;
+                outcomes.add(pool.submit(() -> {
+                    together.await();
+                    r.pipeline().accept(Map.of(t, List.of(Mutation.upsert(new Hlc(1, 0), "[" + id + "]",
+                            "{\"id\":" + id + ",\"v\":\"x\"}"))));
+                    return null;
+                }));
+            }
+            for (Future<?> f : outcomes) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            r.pipeline().resolved(new SchemaName(db, "public"), new Hlc(2, 0));
+            awaitCount(callers);
         }
     }
 

@@ -118,11 +118,12 @@ final class ReadAhead implements AutoCloseable {
     }
 
     private Optional<Window> read(SchemaName schema, Hlc after) {
+        Optional<Window> read;
         try (Connection conn = pools.forDatabase(schema.database()).getConnection()) {
             conn.setAutoCommit(false);
             conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
-                return read(conn, schema, after);
+                read = peek(conn, schema, after);
             } finally {
                 conn.rollback();
                 conn.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
@@ -131,16 +132,24 @@ final class ReadAhead implements AutoCloseable {
             log.debug("could not read the window after {} of {} ahead; it will be drained", after, schema, e);
             return Optional.empty();
         }
+        // Preparing may describe a table or load apply_config, each on a connection of its own: done once this read's
+        // connection is back in the pool, so the read never holds one connection while it waits for another.
+        try {
+            return read.map(this::prepare);
+        } catch (RuntimeException e) {
+            log.debug("could not prepare the window after {} of {} ahead; it will be drained", after, schema, e);
+            return Optional.empty();
+        }
     }
 
-    private Optional<Window> read(Connection conn, SchemaName schema, Hlc after) throws SQLException {
+    /** The window's staged mutations, newest per key, not yet prepared; empty unless every table fits the limit. */
+    private Optional<Window> peek(Connection conn, SchemaName schema, Hlc after) throws SQLException {
         Optional<Hlc> upTo = nextPending(conn, schema, after);
         if (upTo.isEmpty()) {
             return Optional.empty();
         }
         List<TableName> tables = stager.stagedTables(conn, schema);
         Map<TableName, Stager.Peeked> peeked = new HashMap<>();
-        Map<TableName, PreparedBatch> prepared = new HashMap<>();
         long rows = 0;
         for (TableName table : tables) {
             Optional<Stager.Peeked> p = stager.peek(conn, table, Optional.of(after), upTo.get(), (int) (limit - rows));
@@ -149,9 +158,14 @@ final class ReadAhead implements AutoCloseable {
             }
             rows += p.get().stagedRows();
             peeked.put(table, p.get());
-            prepared.put(table, applier.prepare(table, p.get().mutations()));
         }
-        return Optional.of(new Window(Optional.of(after), upTo.get(), tables, peeked, prepared));
+        return Optional.of(new Window(Optional.of(after), upTo.get(), tables, peeked, Map.of()));
+    }
+
+    private Window prepare(Window read) {
+        Map<TableName, PreparedBatch> prepared = new HashMap<>();
+        read.peeked().forEach((table, p) -> prepared.put(table, applier.prepare(table, p.mutations())));
+        return new Window(read.after(), read.upTo(), read.tables(), read.peeked(), prepared);
     }
 
     private Optional<Hlc> nextPending(Connection conn, SchemaName schema, Hlc after) throws SQLException {

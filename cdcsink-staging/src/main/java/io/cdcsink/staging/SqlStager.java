@@ -57,6 +57,12 @@ public final class SqlStager implements Stager {
                 .help("Time to stage one batch of mutations for a table").labelNames(labels).register(registry);
     }
 
+    /** Creates and registers the table's staging table unless this instance already knows it. */
+    @Override
+    public void prepare(TableName table) throws SQLException {
+        stagingTable(table);
+    }
+
     /**
      * Stores the mutations; duplicates of a (time, key) within the batch collapse to the last one. Mutations at or
      * before the schema's last applied resolved timestamp are skipped and counted: after a restart a changefeed
@@ -64,7 +70,7 @@ public final class SqlStager implements Stager {
      * rows no window ever drains (or, worse, replay an old value over a newer one in the next window).
      *
      * <p>The first time a table is seen, its staging table is created and registered on a second connection of the
-     * same pool (so the DDL commits even if the caller rolls back); the pool must allow two connections.
+     * same pool (so the DDL commits even if the caller rolls back), unless {@link #prepare} did it before.
      */
     @Override
     public void stage(Connection tx, TableName table, List<Mutation> mutations) throws SQLException {
