@@ -21,6 +21,8 @@ import java.util.Optional;
  * {@code {"payload":[{"after":{…},"key":[…],"topic":"t","updated":"<hlc>"}],"length":1}} or
  * {@code {"resolved":"<hlc>"}}. Fields it does not use ({@code before}, {@code mvcc_timestamp}, {@code length},
  * anything newer) are skipped, so changefeeds created {@code WITH diff} or {@code WITH mvcc_timestamp} work.
+ * Bodies written as CockroachDB writes them take {@link CompactWebhookBody}'s fast path; the rest, and every
+ * malformed body, Jackson's.
  */
 public final class WebhookBodyParser {
 
@@ -31,7 +33,15 @@ public final class WebhookBodyParser {
      * @throws IOException       when reading the body fails
      */
     public WebhookBody parse(SchemaName schema, InputStream body) throws IOException {
-        try (JsonParser p = Json.FACTORY.createParser(body)) {
+        // Bodies are bounded by the server's size limit: read whole, most take the fast path.
+        byte[] input = body.readAllBytes();
+        Optional<WebhookBody> compact = CompactWebhookBody.parse(schema, input);
+        return compact.isPresent() ? compact.get() : parseWithJackson(schema, input);
+    }
+
+    /** Every body, malformed ones with an error naming what is wrong: Jackson's tokens. */
+    WebhookBody parseWithJackson(SchemaName schema, byte[] input) throws IOException {
+        try (JsonParser p = Json.FACTORY.createParser(input)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 return WebhookBody.EMPTY;
