@@ -146,19 +146,13 @@ final class CompactWebhookBody {
                     }
                 }
                 case "topic" -> {
-                    if (topic != null) {
-                        return false;
-                    }
-                    topic = string();
+                    topic = topic == null ? string() : null; // null: given twice, or not a plain string
                     if (topic == null) {
                         return false;
                     }
                 }
                 case "updated" -> {
-                    if (updated != null) {
-                        return false;
-                    }
-                    updated = string();
+                    updated = updated == null ? string() : null;
                     if (updated == null) {
                         return false;
                     }
