@@ -42,7 +42,7 @@ final class FlatJson {
      * Scans a JSON object whose values are all scalars.
      *
      * @param previous the names of an earlier row, reused where they match so rows of one table share their name
-     *                 strings (may be empty)
+     *                 strings, and the array itself when all match (may be empty)
      * @return the names in order and the nulls, or null when the fast path does not vouch for the text
      */
     static Names row(String text, String[] previous) {
@@ -79,7 +79,20 @@ final class FlatJson {
                 return true;
             }
         });
-        return read ? new Names(names.toArray(String[]::new), nulls) : null;
+        return read ? new Names(same(names, previous) ? previous : names.toArray(String[]::new), nulls) : null;
+    }
+
+    /** Whether the names are the very strings of {@code previous}, in order: rows of one table then share one array. */
+    private static boolean same(List<String> names, String[] previous) {
+        if (names.size() != previous.length) {
+            return false;
+        }
+        for (int i = 0; i < previous.length; i++) {
+            if (names.get(i) != previous[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -281,7 +294,7 @@ final class FlatJson {
                 if (after == GIVE_UP) {
                     return null;
                 }
-                out.add(new BigInteger(text.substring(i, after)));
+                out.add(integerValue(text, i, after));
                 canonical &= !text.startsWith("-0", i);
                 i = after;
             }
@@ -397,6 +410,12 @@ final class FlatJson {
     }
 
     /** {@code -?(0|[1-9][0-9]*)}: a leading zero ends the integer, so {@code 01} fails at the caller's check. */
+    /** An integer's value; up to 18 digits through a long, which is cheaper than BigInteger's own parsing. */
+    private static BigInteger integerValue(String text, int from, int to) {
+        return to - from <= 18 ? BigInteger.valueOf(Long.parseLong(text, from, to, 10))
+                : new BigInteger(text.substring(from, to));
+    }
+
     private static int integer(String text, int from) {
         int i = from;
         if (i < text.length() && text.charAt(i) == '-') {

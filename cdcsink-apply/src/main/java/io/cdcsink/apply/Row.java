@@ -120,6 +120,14 @@ final class Row {
         return Arrays.asList(names);
     }
 
+    /**
+     * Whether this row's names are known to be the other's, in order, without comparing them: true when both rows
+     * share one array of names (rows of one table scanned one after the other do, see {@link FlatJson#row}).
+     */
+    boolean namedAs(Row other) {
+        return other != null && other.names == names;
+    }
+
     boolean has(String name) {
         return index(name) >= 0;
     }

@@ -7,6 +7,7 @@ import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +30,14 @@ final class RowMapper {
     private final boolean passThrough;
     /** The names of the columns that are not generated. */
     private final Set<String> writable = new HashSet<>();
+    /**
+     * The last row {@link #writesAll} and {@link #unknown} looked at, and their answers: the rows of a batch mostly
+     * share one array of names ({@link Row#namedAs}), so each set of names is looked up once.
+     */
+    private Row lastWritesAll;
+    private boolean lastWritesAllAnswer;
+    private Row lastUnknown;
+    private Set<String> lastUnknownAnswer;
     /** The lists {@link #written(ObjectNode)} returns, one per distinct set of columns. */
     private final Map<BitSet, List<ColumnInfo>> writtenSets = new HashMap<>();
 
@@ -90,6 +99,9 @@ final class RowMapper {
 
     /** The row's properties that neither map to a column nor are ignored, sorted. */
     Set<String> unknown(Row row) {
+        if (row.namedAs(lastUnknown)) {
+            return lastUnknownAnswer;
+        }
         Set<String> out = null;
         for (String name : row.names()) {
             if (!known.contains(name)) {
@@ -99,7 +111,9 @@ final class RowMapper {
                 out.add(name);
             }
         }
-        return out == null ? Set.of() : out;
+        lastUnknown = row;
+        lastUnknownAnswer = out == null ? Set.of() : Collections.unmodifiableSet(out);
+        return lastUnknownAnswer;
     }
 
     /** True when the row carries what feeds the column (or the column's value is a constant expression). */
@@ -145,12 +159,19 @@ final class RowMapper {
 
     /** True when every property of the row is a writable column (no generated column, nothing unknown). */
     private boolean writesAll(Row row) {
+        if (row.namedAs(lastWritesAll)) {
+            return lastWritesAllAnswer;
+        }
+        boolean all = true;
         for (String name : row.names()) {
             if (!writable.contains(name)) {
-                return false;
+                all = false;
+                break;
             }
         }
-        return true;
+        lastWritesAll = row;
+        lastWritesAllAnswer = all;
+        return all;
     }
 
     /**

@@ -42,6 +42,18 @@ class FlatJsonTest {
     }
 
     @Test
+    void rowsWithThePreviousRowsNamesShareItsArray() {
+        FlatJson.Names first = FlatJson.row("{\"id\":1,\"v\":\"a\"}", NONE);
+        assertThat(FlatJson.row("{\"id\":2,\"v\":null}", first.names()).names()).isSameAs(first.names());
+        assertThat(FlatJson.row("{\"id\":3}", first.names()).names()).isNotSameAs(first.names())
+                .containsExactly("id");
+        assertThat(FlatJson.row("{\"v\":3,\"id\":4}", first.names()).names()).isNotSameAs(first.names())
+                .containsExactly("v", "id");
+        assertThat(FlatJson.row("{\"id\":5,\"v\":6,\"w\":7}", first.names()).names())
+                .containsExactly("id", "v", "w");
+    }
+
+    @Test
     void malformedAndUnusualTextIsLeftToJackson() {
         for (String text : List.of("", " ", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{,\"a\":1}",
                 "{\"a\":1 \"b\":2}", "{\"a\":1}x", "{\"a\":1}{}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}",

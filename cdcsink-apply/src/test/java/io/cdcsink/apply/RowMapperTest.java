@@ -57,6 +57,25 @@ class RowMapperTest {
         assertThat(mapper.unknown(row("{\"pk\":3,\"gen\":4}"))).isEmpty();
     }
 
+    /** Rows scanned one after the other share their names; the answers for one set of names are not another's. */
+    @Test
+    void rowsSharingNamesShareAnswersAndOthersGetTheirOwn() throws JsonProcessingException {
+        RowMapper mapper = new RowMapper(TABLE, TableConfig.EMPTY);
+        Row first = Row.scan(json, "{\"pk\":1,\"v\":\"x\"}").orElseThrow();
+        Row same = Row.scan(json, "{\"pk\":2,\"v\":null}", first).orElseThrow();
+        Row unknown = Row.scan(json, "{\"pk\":3,\"zz\":1}", same).orElseThrow();
+        Row generated = Row.scan(json, "{\"pk\":4,\"gen\":1}", unknown).orElseThrow();
+        assertThat(same.namedAs(first)).isTrue();
+        assertThat(unknown.namedAs(same)).isFalse();
+        assertThat(mapper.map(first)).isSameAs(first);
+        assertThat(mapper.map(same)).isSameAs(same);
+        assertThat(mapper.unknown(same)).isEmpty();
+        assertThat(mapper.unknown(unknown)).containsExactly("zz");
+        assertThat(mapper.map(generated)).isNotSameAs(generated);
+        assertThat(mapper.unknown(generated)).isEmpty();
+        assertThat(mapper.map(Row.scan(json, "{\"pk\":5,\"gen\":2}", generated).orElseThrow()).text()).isEmpty();
+    }
+
     private Row row(String text) throws JsonProcessingException {
         return Row.scan(json, text).orElseThrow();
     }
