@@ -1,7 +1,8 @@
 package io.cdcsink.api;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -61,39 +62,48 @@ public final class CopyText {
     }
 
     /**
-     * The rows' lines as a reader for the driver's {@code CopyManager.copyIn(sql, reader)}, produced as the driver
-     * reads, so a large batch is never held as one text. When {@code lines} refuses a row the reader throws an
-     * IOException caused by {@link NotCopyable}, and the driver cancels the COPY.
+     * The rows' lines as UTF-8 bytes for the driver's {@code CopyManager.copyIn(sql, input)}, produced as the driver
+     * reads, so a large batch is never held as one text. When {@code lines} refuses a row the stream throws an
+     * IOException caused by {@link NotCopyable}, and the driver cancels the COPY. Bytes, not characters: given a
+     * {@link java.io.Reader} the driver copies the characters out, builds a string of them again and encodes that,
+     * which was a twentieth of the resolver thread's time.
      */
-    public static <T> Reader reader(List<T> rows, Lines<T> lines) {
-        return new Reader() {
+    public static <T> InputStream input(List<T> rows, Lines<T> lines) {
+        return new InputStream() {
             private final StringBuilder text = new StringBuilder(256);
+            private byte[] bytes = new byte[0];
             private int next;
             private int offset;
 
             @Override
-            public int read(char[] buffer, int from, int length) throws IOException {
-                while (offset == text.length()) {
+            public int read(byte[] buffer, int from, int length) throws IOException {
+                if (length == 0) {
+                    return 0;
+                }
+                while (offset == bytes.length) {
                     if (next == rows.size()) {
                         return -1;
                     }
                     text.setLength(0);
-                    offset = 0;
                     // Fill up to about the caller's buffer, so the driver sends large messages.
                     while (next < rows.size() && text.length() < length) {
                         if (!lines.append(text, rows.get(next++))) {
                             throw new IOException(new NotCopyable());
                         }
                     }
+                    bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+                    offset = 0;
                 }
-                int n = Math.min(length, text.length() - offset);
-                text.getChars(offset, offset + n, buffer, from);
+                int n = Math.min(length, bytes.length - offset);
+                System.arraycopy(bytes, offset, buffer, from, n);
                 offset += n;
                 return n;
             }
 
             @Override
-            public void close() {
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
             }
         };
     }

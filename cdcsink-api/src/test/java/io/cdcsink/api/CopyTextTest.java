@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringWriter;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -25,32 +26,37 @@ class CopyTextTest {
     }
 
     @Test
-    void theReaderProducesEveryLineInOrderWhateverTheBufferSize() throws IOException {
+    void theInputProducesEveryLineInOrderAsUtf8WhateverTheBufferSize() throws IOException {
         List<Integer> rows = IntStream.range(0, 20_000).boxed().toList();
         CopyText.Lines<Integer> lines = (text, row) -> {
-            text.append(row).append('\t').append("v").append(row).append('\n');
+            text.append(row).append('\t').append(row % 3 == 0 ? "caf\u00e9 \ud83d\ude00" : "v").append(row).append('\n');
             return true;
         };
         StringBuilder expected = new StringBuilder();
         rows.forEach(r -> lines.append(expected, r));
         for (int buffer : new int[] {1, 7, 4096, 65536}) {
-            StringWriter out = new StringWriter();
-            try (Reader reader = CopyText.reader(rows, lines)) {
-                char[] chars = new char[buffer];
-                for (int n = reader.read(chars); n >= 0; n = reader.read(chars)) {
-                    out.write(chars, 0, n);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (InputStream input = CopyText.input(rows, lines)) {
+                byte[] bytes = new byte[buffer];
+                for (int n = input.read(bytes); n >= 0; n = input.read(bytes)) {
+                    out.write(bytes, 0, n);
                 }
             }
-            assertThat(out.toString()).as("buffer " + buffer).isEqualTo(expected.toString());
+            assertThat(out.toString(StandardCharsets.UTF_8)).as("buffer " + buffer).isEqualTo(expected.toString());
+        }
+        try (InputStream input = CopyText.input(List.of(1), lines)) {
+            assertThat(input.read(new byte[4], 0, 0)).isZero();
+            assertThat(input.read()).isEqualTo('1');
         }
     }
 
     @Test
-    void aRefusedRowFailsTheReaderWithNotCopyable() {
-        Reader reader = CopyText.reader(List.of(1, 2, 3), (text, row) -> row != 2 && text.append(row).append('\n') != null);
-        char[] chars = new char[1];
+    void aRefusedRowFailsTheInputWithNotCopyable() {
+        InputStream input = CopyText.input(List.of(1, 2, 3),
+                (text, row) -> row != 2 && text.append(row).append('\n') != null);
+        byte[] bytes = new byte[1];
         assertThatThrownBy(() -> {
-            while (reader.read(chars) >= 0) {
+            while (input.read(bytes) >= 0) {
                 // drain
             }
         }).isInstanceOf(IOException.class).hasCauseInstanceOf(CopyText.NotCopyable.class);

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Writes the new rows of one apply call (one shape of one table) with a single {@code COPY ... FROM STDIN} when none
  * of their keys is in the table yet, the common case of a catch-up or a backfill: the server spends about 4 µs per row
  * on COPY against 10–12 µs on the {@code jsonb_populate_recordset} upsert (PostgreSQL 17, four scalar columns). The
- * rows are streamed ({@link CopyText#reader}), so their number is not limited as a statement's is.
+ * rows are streamed ({@link CopyText#input}), so their number is not limited as a statement's is.
  *
  * <p>COPY cannot update, so it runs in a savepoint: an existing key fails it with a unique violation (a row it cannot
  * write, see below, cancels it), the savepoint is rolled back and the caller upserts the rows. After a failure the
@@ -153,7 +153,7 @@ final class CopyInsert {
     private static void copyIn(Connection tx, String sql, List<ColumnInfo> columns, List<Row> rows)
             throws SQLException {
         try {
-            tx.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, CopyText.reader(rows, new RowLines(columns)));
+            tx.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, CopyText.input(rows, new RowLines(columns)));
         } catch (IOException e) {
             if (e.getCause() instanceof CopyText.NotCopyable refused) {
                 throw refused;

@@ -33,7 +33,7 @@ final class StageCopy {
 
     private static void copyIn(Connection tx, String sql, List<Mutation> rows) throws SQLException {
         try {
-            tx.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, CopyText.reader(rows, StageCopy::line));
+            tx.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, CopyText.input(rows, StageCopy::line));
         } catch (IOException e) {
             throw new IllegalStateException("every staged row has a line", e);
         }
