@@ -25,6 +25,13 @@ public interface Stager {
     void stage(Connection tx, TableName table, List<Mutation> mutations) throws SQLException;
 
     /**
+     * Tells the stager that a transaction in which it staged these mutations of the table committed. A stager may
+     * keep them to hand a window over without reading it back; the default keeps nothing. Must not fail.
+     */
+    default void committed(TableName table, List<Mutation> mutations) {
+    }
+
+    /**
      * Removes the staged mutations of the table with time after the schema's last applied window and at or before
      * {@code upTo}, and hands the newest one per key to the handler, in batches of at most {@code batchSize}, inside
      * the caller's transaction. Mutations at or before the last applied window are never handed over: they are older

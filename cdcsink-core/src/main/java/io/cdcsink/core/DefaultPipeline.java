@@ -156,6 +156,9 @@ public final class DefaultPipeline implements Pipeline {
         }
         Map<TableName, ApplyResult> applied = inTransaction(database,
                 c -> config.immediate() ? apply(c, byTable) : stage(c, byTable));
+        if (!config.immediate()) {
+            byTable.forEach((table, staged) -> stager.committed(table, PreparedBatch.mutationsOf(staged)));
+        }
         applied.forEach((t, r) -> recorder.applied(t, ReplicationRecorder.Mode.IMMEDIATE, r));
     }
 

@@ -30,15 +30,22 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SqlStager implements Stager {
     /** Rows per INSERT statement: keeps arrays and statement memory bounded for very large batches. */
     private static final int STAGE_CHUNK = 2000;
+    /**
+     * Memory for the mutations kept until their window is applied (see {@link StagedCache}): about 80,000 rows of
+     * 100 characters; a backlog beyond it is read from the staging tables.
+     */
+    static final long CACHED_BYTES = 16L << 20;
 
     private final StagingArea area;
     private final StagingSql sql;
     private final Map<TableName, String> stagingTables = new ConcurrentHashMap<>();
     /** Staging tables this process has drained once, removing rows older than the window too (the strays). */
     private final Set<String> swept = ConcurrentHashMap.newKeySet();
+    private final StagedCache cache = new StagedCache(CACHED_BYTES);
     private final Counter staged;
     private final Counter skipped;
     private final Counter drained;
+    private final Counter fromMemory;
     private final Histogram duration;
 
     @Inject
@@ -53,6 +60,9 @@ public final class SqlStager implements Stager {
                 .labelNames(labels).register(registry);
         drained = Counter.builder().withoutExemplars().name("stage_drained_mutations_total")
                 .help("Staged mutations handed to the applier").labelNames(labels).register(registry);
+        fromMemory = Counter.builder().withoutExemplars().name("stage_read_ahead_from_memory_total")
+                .help("Windows of a table read ahead from the mutations this process staged, without reading the"
+                        + " staging table").labelNames(labels).register(registry);
         duration = Histogram.builder().withoutExemplars().name("stage_duration_seconds")
                 .help("Time to stage one batch of mutations for a table").labelNames(labels).register(registry);
     }
@@ -104,6 +114,12 @@ public final class SqlStager implements Stager {
         duration.labelValues(labels).observe((System.nanoTime() - start) / 1e9);
     }
 
+    /** Keeps what a committed transaction staged, so that its window can be read ahead from memory. */
+    @Override
+    public void committed(TableName table, List<Mutation> mutations) {
+        cache.add(table, mutations);
+    }
+
     /** Stages with the INSERT statement, which replaces rows already staged at the same time and key. */
     private void insert(Connection tx, String stagingTable, List<Mutation> rows) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement(sql.stage(stagingTable))) {
@@ -150,6 +166,7 @@ public final class SqlStager implements Stager {
                 ? drainByPages(tx, stagingTable.get(), window, batchSize, handler)
                 : drainByCursor(tx, stagingTable.get(), window, batchSize, handler);
         remove(tx, stagingTable.get(), window);
+        cache.removeThrough(table, upTo);
         drained.labelValues(labels(table)).inc(count);
         return count;
     }
@@ -181,6 +198,11 @@ public final class SqlStager implements Stager {
         if (rows > limit) {
             return Optional.empty();
         }
+        StagedCache.Window kept = cache.window(table, after, upTo);
+        if (kept.entries() == rows) {
+            fromMemory.labelValues(labels(table)).inc();
+            return Optional.of(new Peeked(after, upTo, kept.newestPerKey(), rows));
+        }
         List<Mutation> mutations = new ArrayList<>((int) rows);
         try (PreparedStatement ps = conn.prepareStatement(sql.drainSelect(stagingTable.get()))) {
             window.bind(ps, 1);
@@ -206,6 +228,7 @@ public final class SqlStager implements Stager {
             throw new IllegalStateException("the window up to " + peeked.upTo() + " of " + table + " held "
                     + peeked.stagedRows() + " staged rows when it was read ahead and " + removed + " now");
         }
+        cache.removeThrough(table, peeked.upTo());
         drained.labelValues(labels(table)).inc(peeked.mutations().size());
     }
 

@@ -103,6 +103,61 @@ class SqlStagerIT {
                 .containsExactly("[1]");
     }
 
+    /** Stages as the pipeline does: a committed transaction, then the stager told so. */
+    private void stageCommitted(SqlStager into, List<Mutation> mutations) throws SQLException {
+        db.stage(into, table, mutations);
+        into.committed(table, mutations);
+    }
+
+    private Optional<Stager.Peeked> peekWith(SqlStager with, Optional<Hlc> after, Hlc upTo) throws SQLException {
+        try (Connection conn = db.connect()) {
+            conn.setAutoCommit(false);
+            conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                return with.peek(conn, table, after, upTo, 100);
+            } finally {
+                conn.rollback();
+            }
+        }
+    }
+
+    @Test
+    void aWindowThisProcessStagedIsReadAheadFromMemoryAsTheTableHoldsIt() throws Exception {
+        stageCommitted(stager, List.of(upsert(100, 0, 1, "old"), upsert(150, 0, 1, "a"), upsert(150, 0, 2, "b")));
+        stageCommitted(stager, List.of(upsert(160, 0, 2, "b2"), Mutation.delete(new Hlc(170, 0), "[3]"),
+                upsert(150, 0, 2, "b again"), upsert(250, 0, 1, "later")));
+        markApplied(100);
+
+        Stager.Peeked kept = peek(Optional.of(new Hlc(100, 0)), new Hlc(200, 0), 10).orElseThrow();
+        assertThat(Db.counter(registry, "stage_read_ahead_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
+        SqlStager fresh = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
+        Stager.Peeked read = peekWith(fresh, Optional.of(new Hlc(100, 0)), new Hlc(200, 0)).orElseThrow();
+        assertThat(kept.stagedRows()).isEqualTo(read.stagedRows()).isEqualTo(4);
+        assertThat(kept.mutations()).containsExactlyInAnyOrderElementsOf(read.mutations());
+        assertThat(kept.mutations()).extracting(m -> m.key() + "@" + m.time().nanos())
+                .containsExactlyInAnyOrder("[1]@150", "[2]@160", "[3]@170");
+
+        discard(kept);
+        assertThat(db.stagedRows(table)).isOne();
+        Stager.Peeked next = peek(Optional.of(new Hlc(200, 0)), new Hlc(300, 0), 10).orElseThrow();
+        assertThat(next.mutations()).containsExactly(upsert(250, 0, 1, "later"));
+        assertThat(Db.counter(registry, "stage_read_ahead_from_memory_total", db.name, "app", "t1")).isEqualTo(2);
+    }
+
+    /** Another instance staged part of the window, or a row was staged before this process started. */
+    @Test
+    void aWindowWithRowsThisProcessDidNotStageIsReadFromTheTable() throws Exception {
+        SqlStager other = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
+        stageCommitted(stager, List.of(upsert(150, 0, 1, "mine"), upsert(160, 0, 2, "mine too")));
+        stageCommitted(other, List.of(upsert(170, 0, 3, "theirs")));
+        markApplied(100);
+
+        Stager.Peeked peeked = peek(Optional.of(new Hlc(100, 0)), new Hlc(200, 0), 10).orElseThrow();
+        assertThat(Db.counter(registry, "stage_read_ahead_from_memory_total", db.name, "app", "t1")).isZero();
+        assertThat(peeked.stagedRows()).isEqualTo(3);
+        assertThat(peeked.mutations()).extracting(Mutation::key).containsExactly("[1]", "[2]", "[3]");
+    }
+
     @Test
     void windowsOfMoreStagedRowsThanTheLimitAreNotReadAhead() throws Exception {
         db.stage(stager, table, List.of(upsert(150, 0, 1, "a"), upsert(160, 0, 1, "b"), upsert(170, 0, 2, "c")));
