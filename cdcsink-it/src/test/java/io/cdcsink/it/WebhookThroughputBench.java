@@ -208,6 +208,8 @@ class WebhookThroughputBench {
         private final URI hook;
         /** The first timestamp of the next run: each run's are later than every earlier run's. */
         private long nextTime = 1_000;
+        /** Windows applied, read ahead, and read ahead from memory (per table) so far, from the metrics. */
+        private final double[] windows = new double[3];
 
         Sink(boolean immediate) throws Exception {
             this.immediate = immediate;
@@ -277,8 +279,31 @@ class WebhookThroughputBench {
                 // one connection, so one core, and shows here.
                 System.out.printf("BENCH   %s: the senders were done after %.1f s, the target had every row after"
                         + " %.1f s%n", immediate ? "immediate" : "consistent", sendersDone, seconds);
+                if (!immediate) {
+                    printWindows();
+                }
             }
             return rows / seconds;
+        }
+
+        /** How this run's windows were read: ahead or not, and from the rows this process staged or the table. */
+        private void printWindows() throws Exception {
+            String varz = http.get(URI.create("http://127.0.0.1:" + replicator.service(WebhookServer.class).port()
+                    + "/_/varz")).body();
+            String[] names = {"resolve_windows_applied_total", "resolve_windows_read_ahead_total",
+                    "stage_windows_from_memory_total"};
+            double[] now = new double[names.length];
+            for (String line : varz.split("\n")) {
+                for (int i = 0; i < names.length; i++) {
+                    if (line.startsWith(names[i] + "{")) {
+                        now[i] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    }
+                }
+            }
+            System.out.printf("BENCH   consistent windows: %.0f applied, %.0f read ahead, %.0f read from memory (ahead or"
+                    + " in their transaction)%n",
+                    now[0] - windows[0], now[1] - windows[1], now[2] - windows[2]);
+            System.arraycopy(now, 0, windows, 0, now.length);
         }
 
         @Override

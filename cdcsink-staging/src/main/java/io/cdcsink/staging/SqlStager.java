@@ -31,17 +31,19 @@ public final class SqlStager implements Stager {
     /** Rows per INSERT statement: keeps arrays and statement memory bounded for very large batches. */
     private static final int STAGE_CHUNK = 2000;
     /**
-     * Memory for the mutations kept until their window is applied (see {@link StagedCache}): about 80,000 rows of
-     * 100 characters; a backlog beyond it is read from the staging tables.
+     * At most this much memory for the mutations kept until their window is applied (see {@link StagedCache}), and at
+     * most an eighth of the heap: 64 MiB is about 250,000 rows of 100 characters; a backlog beyond it is read from
+     * the staging tables.
      */
-    static final long CACHED_BYTES = 16L << 20;
+    static final long MAX_CACHED_BYTES = 64L << 20;
 
     private final StagingArea area;
     private final StagingSql sql;
     private final Map<TableName, String> stagingTables = new ConcurrentHashMap<>();
     /** Staging tables this process has drained once, removing rows older than the window too (the strays). */
     private final Set<String> swept = ConcurrentHashMap.newKeySet();
-    private final StagedCache cache = new StagedCache(CACHED_BYTES);
+    private final StagedCache cache = new StagedCache(Math.min(MAX_CACHED_BYTES,
+            Runtime.getRuntime().maxMemory() / 8));
     private final Counter staged;
     private final Counter skipped;
     private final Counter drained;
@@ -60,9 +62,9 @@ public final class SqlStager implements Stager {
                 .labelNames(labels).register(registry);
         drained = Counter.builder().withoutExemplars().name("stage_drained_mutations_total")
                 .help("Staged mutations handed to the applier").labelNames(labels).register(registry);
-        fromMemory = Counter.builder().withoutExemplars().name("stage_read_ahead_from_memory_total")
-                .help("Windows of a table read ahead from the mutations this process staged, without reading the"
-                        + " staging table").labelNames(labels).register(registry);
+        fromMemory = Counter.builder().withoutExemplars().name("stage_windows_from_memory_total")
+                .help("Windows of a table read (ahead or in their transaction) from the mutations this process"
+                        + " staged, instead of from the staging table").labelNames(labels).register(registry);
         duration = Histogram.builder().withoutExemplars().name("stage_duration_seconds")
                 .help("Time to stage one batch of mutations for a table").labelNames(labels).register(registry);
     }
@@ -162,13 +164,58 @@ public final class SqlStager implements Stager {
         // backlog of N staged rows cost O(N^2) (drain and delete of the 51st 10,000-row window of a million: 84 ms
         // against 29 ms).
         Window window = new Window(area.lastApplied(tx, table.schemaName()), upTo);
-        long count = sql.drainPagesByKey()
-                ? drainByPages(tx, stagingTable.get(), window, batchSize, handler)
-                : drainByCursor(tx, stagingTable.get(), window, batchSize, handler);
-        remove(tx, stagingTable.get(), window);
+        Optional<StagedCache.Window> kept = kept(tx, table, stagingTable.get(), window);
+        long count;
+        if (kept.isPresent()) {
+            count = handOver(kept.get().newestPerKey(), batchSize, handler);
+        } else {
+            count = sql.drainPagesByKey()
+                    ? drainByPages(tx, stagingTable.get(), window, batchSize, handler)
+                    : drainByCursor(tx, stagingTable.get(), window, batchSize, handler);
+        }
+        long removed = remove(tx, stagingTable.get(), window);
+        if (kept.isPresent() && removed != kept.get().entries()) {
+            throw new IllegalStateException("the window up to " + upTo + " of " + table + " held "
+                    + kept.get().entries() + " staged rows when it was counted and " + removed + " when removed");
+        }
         cache.removeThrough(table, upTo);
         drained.labelValues(labels(table)).inc(count);
         return count;
+    }
+
+    /**
+     * The window from the mutations this process staged, if the staging table holds as many rows in it as they are
+     * (see {@link StagedCache}); PostgreSQL only (CockroachDB drains page by key). Empty when nothing is kept.
+     */
+    private Optional<StagedCache.Window> kept(Connection conn, TableName table, String stagingTable, Window window)
+            throws SQLException {
+        if (sql.drainPagesByKey()) {
+            return Optional.empty();
+        }
+        StagedCache.Window kept = cache.window(table, window.after(), window.upTo());
+        if (kept.entries() == 0 || kept.entries() != countWindow(conn, stagingTable, window)) {
+            return Optional.empty();
+        }
+        fromMemory.labelValues(labels(table)).inc();
+        return Optional.of(kept);
+    }
+
+    private static long handOver(List<Mutation> mutations, int batchSize, MutationHandler handler)
+            throws SQLException {
+        for (int from = 0; from < mutations.size(); from += batchSize) {
+            handler.accept(List.copyOf(mutations.subList(from, Math.min(mutations.size(), from + batchSize))));
+        }
+        return mutations.size();
+    }
+
+    private long countWindow(Connection conn, String stagingTable, Window window) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(sql.countWindow(stagingTable))) {
+            window.bind(ps, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /**
@@ -187,19 +234,12 @@ public final class SqlStager implements Stager {
             return Optional.of(new Peeked(after, upTo, List.of(), 0));
         }
         Window window = new Window(after, upTo);
-        long rows;
-        try (PreparedStatement ps = conn.prepareStatement(sql.countWindow(stagingTable.get()))) {
-            window.bind(ps, 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                rows = rs.getLong(1);
-            }
-        }
+        long rows = countWindow(conn, stagingTable.get(), window);
         if (rows > limit) {
             return Optional.empty();
         }
         StagedCache.Window kept = cache.window(table, after, upTo);
-        if (kept.entries() == rows) {
+        if (rows > 0 && kept.entries() == rows) {
             fromMemory.labelValues(labels(table)).inc();
             return Optional.of(new Peeked(after, upTo, kept.newestPerKey(), rows));
         }

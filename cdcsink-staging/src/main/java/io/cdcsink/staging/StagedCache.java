@@ -14,14 +14,16 @@ import java.util.TreeMap;
 
 /**
  * The mutations this process staged, per table, from the commit of their staging transaction until their window is
- * applied, within a memory budget. Reading a window ahead takes it from here instead of selecting it from the
- * staging table when the table holds exactly as many staged rows in the window as this cache does.
+ * applied, within a memory budget. A window, read ahead or drained in its own transaction, is taken from here
+ * instead of selected from the staging table when the table holds exactly as many staged rows in the window as this
+ * cache does.
  *
  * <p>Why that count is enough: an entry is added only after its transaction committed, and only the window's own
  * transaction removes staged rows of a window, so every cached mutation of a window is a staged row of it; equal
  * counts then mean the same rows. When the counts differ (another instance staged part of the window, rows staged
  * before this process started, a batch that did not fit the budget) the window is read from the table as before.
- * The window's transaction checks the count again when it removes the rows ({@link SqlStager#discard}).
+ * The window's transaction checks the count again when it removes the rows ({@link SqlStager#discard},
+ * {@link SqlStager#drain}).
  */
 final class StagedCache {
     /** What an entry costs beyond its key and data characters (objects, map nodes), roughly. */

@@ -129,7 +129,7 @@ class SqlStagerIT {
         markApplied(100);
 
         Stager.Peeked kept = peek(Optional.of(new Hlc(100, 0)), new Hlc(200, 0), 10).orElseThrow();
-        assertThat(Db.counter(registry, "stage_read_ahead_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
+        assertThat(Db.counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
         SqlStager fresh = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
         Stager.Peeked read = peekWith(fresh, Optional.of(new Hlc(100, 0)), new Hlc(200, 0)).orElseThrow();
         assertThat(kept.stagedRows()).isEqualTo(read.stagedRows()).isEqualTo(4);
@@ -141,7 +141,33 @@ class SqlStagerIT {
         assertThat(db.stagedRows(table)).isOne();
         Stager.Peeked next = peek(Optional.of(new Hlc(200, 0)), new Hlc(300, 0), 10).orElseThrow();
         assertThat(next.mutations()).containsExactly(upsert(250, 0, 1, "later"));
-        assertThat(Db.counter(registry, "stage_read_ahead_from_memory_total", db.name, "app", "t1")).isEqualTo(2);
+        assertThat(Db.counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(2);
+    }
+
+    @Test
+    void aDrainTakesAWindowThisProcessStagedFromMemoryAndRemovesItsRows() throws Exception {
+        stageCommitted(stager, List.of(upsert(150, 0, 1, "a"), upsert(160, 0, 1, "a2"), upsert(150, 0, 2, "b"),
+                Mutation.delete(new Hlc(170, 0), "[3]"), upsert(250, 0, 1, "later")));
+        markApplied(100);
+        List<Integer> batches = new ArrayList<>();
+        List<Mutation> drained = drain(table, new Hlc(200, 0), 2, batches);
+        assertThat(Db.counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
+        assertThat(drained).containsExactlyInAnyOrder(upsert(160, 0, 1, "a2"), upsert(150, 0, 2, "b"),
+                Mutation.delete(new Hlc(170, 0), "[3]"));
+        assertThat(batches).containsExactly(2, 1);
+        assertThat(db.stagedRows(table)).as("the row at 250 stays").isOne();
+    }
+
+    @Test
+    void aDrainOfAWindowWithAnotherInstancesRowsReadsTheTable() throws Exception {
+        SqlStager other = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
+        stageCommitted(stager, List.of(upsert(150, 0, 1, "mine")));
+        stageCommitted(other, List.of(upsert(160, 0, 2, "theirs")));
+        markApplied(100);
+        assertThat(drain(table, new Hlc(200, 0), 10, new ArrayList<>())).extracting(Mutation::key)
+                .containsExactly("[1]", "[2]");
+        assertThat(Db.counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isZero();
+        assertThat(db.stagedRows(table)).isZero();
     }
 
     /** Another instance staged part of the window, or a row was staged before this process started. */
@@ -153,7 +179,7 @@ class SqlStagerIT {
         markApplied(100);
 
         Stager.Peeked peeked = peek(Optional.of(new Hlc(100, 0)), new Hlc(200, 0), 10).orElseThrow();
-        assertThat(Db.counter(registry, "stage_read_ahead_from_memory_total", db.name, "app", "t1")).isZero();
+        assertThat(Db.counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isZero();
         assertThat(peeked.stagedRows()).isEqualTo(3);
         assertThat(peeked.mutations()).extracting(Mutation::key).containsExactly("[1]", "[2]", "[3]");
     }
