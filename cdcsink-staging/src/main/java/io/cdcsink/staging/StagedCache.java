@@ -65,26 +65,31 @@ final class StagedCache {
     }
 
     /**
-     * The kept mutations with time after {@code after} (every one when empty) and at or before {@code upTo}; nothing
-     * at or before {@code after} is kept any longer, as that window is applied.
+     * The kept mutations with time after {@code after} (every one when empty) and at or before {@code upTo}. Reading
+     * forgets nothing: a window read ahead is read while the one before it is still being applied, perhaps from here.
      */
     synchronized Window window(TableName table, Optional<Hlc> after, Hlc upTo) {
-        after.ifPresent(a -> removeThrough(table, a));
         NavigableMap<Hlc, Map<String, Mutation>> byTime = tables.get(table);
-        if (byTime == null) {
+        if (byTime == null || after.isPresent() && !upTo.isAfter(after.get())) {
             return new Window(List.of(), 0);
         }
+        NavigableMap<Hlc, Map<String, Mutation>> range = after.isPresent()
+                ? byTime.subMap(after.get(), false, upTo, true) : byTime.headMap(upTo, true);
         Map<String, Mutation> newest = new LinkedHashMap<>();
         long entries = 0;
         // Ascending time: a later mutation of a key replaces an earlier one.
-        for (Map<String, Mutation> atTime : byTime.headMap(upTo, true).values()) {
+        for (Map<String, Mutation> atTime : range.values()) {
             entries += atTime.size();
             newest.putAll(atTime);
         }
         return new Window(new ArrayList<>(newest.values()), entries);
     }
 
-    /** Forgets the table's mutations at or before {@code upTo}: their window is applied (or being applied). */
+    /**
+     * Forgets the table's mutations at or before {@code upTo}, and keeps none such from now on: their window was
+     * removed from the staging table in a transaction now committing (or, if that fails, drained again from the
+     * table). Windows another instance applies are forgotten with the next window this process applies.
+     */
     synchronized void removeThrough(TableName table, Hlc upTo) {
         appliedThrough.merge(table, upTo, (a, b) -> a.isAfter(b) ? a : b);
         NavigableMap<Hlc, Map<String, Mutation>> byTime = tables.get(table);

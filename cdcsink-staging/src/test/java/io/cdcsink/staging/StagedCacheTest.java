@@ -50,8 +50,11 @@ class StagedCacheTest {
         cache.add(T, List.of(upsert(90, 0, 3, "late")));
         assertThat(cache.window(T, Optional.empty(), new Hlc(300, 0)).newestPerKey())
                 .containsExactly(upsert(200, 0, 2, "b"));
-        // Reading the window after 200 forgets what is at or before it.
+        // Reading the window after 200 leaves out what is at or before it, and forgets nothing.
         assertThat(cache.window(T, Optional.of(new Hlc(200, 0)), new Hlc(300, 0)).entries()).isZero();
+        assertThat(cache.window(T, Optional.of(new Hlc(100, 0)), new Hlc(200, 0)).entries()).isOne();
+        assertThat(cache.window(T, Optional.of(new Hlc(200, 0)), new Hlc(100, 0)).entries()).isZero();
+        cache.removeThrough(T, new Hlc(200, 0));
         assertThat(cache.bytes()).isZero();
     }
 
