@@ -409,13 +409,13 @@ final class FlatJson {
         return i != GIVE_UP && i - from > MAX_NUMBER_LENGTH ? GIVE_UP : i;
     }
 
-    /** {@code -?(0|[1-9][0-9]*)}: a leading zero ends the integer, so {@code 01} fails at the caller's check. */
     /** An integer's value; up to 18 digits through a long, which is cheaper than BigInteger's own parsing. */
     private static BigInteger integerValue(String text, int from, int to) {
         return to - from <= 18 ? BigInteger.valueOf(Long.parseLong(text, from, to, 10))
                 : new BigInteger(text.substring(from, to));
     }
 
+    /** {@code -?(0|[1-9][0-9]*)}: a leading zero ends the integer, so {@code 01} fails at the caller's check. */
     private static int integer(String text, int from) {
         int i = from;
         if (i < text.length() && text.charAt(i) == '-') {

@@ -208,7 +208,7 @@ class WebhookThroughputBench {
         private final URI hook;
         /** The first timestamp of the next run: each run's are later than every earlier run's. */
         private long nextTime = 1_000;
-        /** Windows applied, read ahead, and read ahead from memory (per table) so far, from the metrics. */
+        /** Windows applied, read ahead, and read from memory (per table, ahead or drained) so far, from the metrics. */
         private final double[] windows = new double[3];
 
         Sink(boolean immediate) throws Exception {

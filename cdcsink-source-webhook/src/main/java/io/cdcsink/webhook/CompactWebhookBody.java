@@ -188,14 +188,20 @@ final class CompactWebhookBody {
 
     /** A string without escapes at the current position, its quotes dropped; null to give up. */
     private String string() {
+        int from = plainString();
+        return from == GIVE_UP ? null : text(from, at - 1);
+    }
+
+    /**
+     * Moves past a string without escapes of at most {@link #MAX_NAME_BYTES} at the current position (every name is
+     * read so); the index of its first byte, or GIVE_UP.
+     */
+    private int plainString() {
         if (!take('"')) {
-            return null;
+            return GIVE_UP;
         }
         int from = at;
-        if (stringEnd() == GIVE_UP || at - 1 - from > MAX_NAME_BYTES) {
-            return null;
-        }
-        return text(from, at - 1);
+        return stringEnd() == GIVE_UP || at - 1 - from > MAX_NAME_BYTES ? GIVE_UP : from;
     }
 
     /** Moves past the rest of a string whose opening quote was taken; GIVE_UP on an escape or control character. */
@@ -228,9 +234,7 @@ final class CompactWebhookBody {
                     return at;
                 }
                 do {
-                    int name = at + 1;
-                    if (!take('"') || stringEnd() == GIVE_UP || at - 1 - name > MAX_NAME_BYTES || !take(':')
-                            || skipValue(depth + 1) == GIVE_UP) {
+                    if (plainString() == GIVE_UP || !take(':') || skipValue(depth + 1) == GIVE_UP) {
                         return GIVE_UP;
                     }
                 } while (take(','));

@@ -164,7 +164,8 @@ public final class SqlStager implements Stager {
         // backlog of N staged rows cost O(N^2) (drain and delete of the 51st 10,000-row window of a million: 84 ms
         // against 29 ms).
         Window window = new Window(area.lastApplied(tx, table.schemaName()), upTo);
-        Optional<StagedCache.Window> kept = kept(tx, table, stagingTable.get(), window);
+        Optional<StagedCache.Window> kept = sql.drainPagesByKey() ? Optional.empty()
+                : kept(table, window, () -> countWindow(tx, stagingTable.get(), window));
         long count;
         if (kept.isPresent()) {
             count = handOver(kept.get().newestPerKey(), batchSize, handler);
@@ -183,17 +184,21 @@ public final class SqlStager implements Stager {
         return count;
     }
 
+    /** A count of staged rows, read only when needed. */
+    @FunctionalInterface
+    private interface StagedRows {
+        long count() throws SQLException;
+    }
+
     /**
      * The window from the mutations this process staged, if the staging table holds as many rows in it as they are
-     * (see {@link StagedCache}); PostgreSQL only (CockroachDB drains page by key). Empty when nothing is kept.
+     * (see {@link StagedCache}); empty when nothing is kept (the table's rows are then not counted). PostgreSQL only:
+     * CockroachDB drains page by key and does not read ahead.
      */
-    private Optional<StagedCache.Window> kept(Connection conn, TableName table, String stagingTable, Window window)
+    private Optional<StagedCache.Window> kept(TableName table, Window window, StagedRows stagedRows)
             throws SQLException {
-        if (sql.drainPagesByKey()) {
-            return Optional.empty();
-        }
         StagedCache.Window kept = cache.window(table, window.after(), window.upTo());
-        if (kept.entries() == 0 || kept.entries() != countWindow(conn, stagingTable, window)) {
+        if (kept.entries() == 0 || kept.entries() != stagedRows.count()) {
             return Optional.empty();
         }
         fromMemory.labelValues(labels(table)).inc();
@@ -238,10 +243,9 @@ public final class SqlStager implements Stager {
         if (rows > limit) {
             return Optional.empty();
         }
-        StagedCache.Window kept = cache.window(table, after, upTo);
-        if (rows > 0 && kept.entries() == rows) {
-            fromMemory.labelValues(labels(table)).inc();
-            return Optional.of(new Peeked(after, upTo, kept.newestPerKey(), rows));
+        Optional<StagedCache.Window> kept = kept(table, window, () -> rows);
+        if (kept.isPresent()) {
+            return Optional.of(new Peeked(after, upTo, kept.get().newestPerKey(), rows));
         }
         List<Mutation> mutations = new ArrayList<>((int) rows);
         try (PreparedStatement ps = conn.prepareStatement(sql.drainSelect(stagingTable.get()))) {
