@@ -117,13 +117,17 @@ class WebhookThroughputBench {
         Map<Integer, Double> server0 = CpuMeter.server(pg);
         Map<Integer, Map.Entry<String, Double>> threads0 = CpuMeter.threads();
         double jvm0 = CpuMeter.self();
+        long startMillis = System.currentTimeMillis();
         double rowsPerSecond = run.call();
+        long endMillis = System.currentTimeMillis();
         double server = CpuMeter.between(server0, CpuMeter.server(pg));
         double jvm = CpuMeter.self() - jvm0;
         String threads = CpuMeter.perRow(CpuMeter.groupsBetween(threads0, CpuMeter.threads()), ROWS);
         CpuMeter.settle(pg);
-        System.out.printf("BENCH   CPU per row, %s: target server %.1f us, test JVM (senders and cdc-sink) %.1f us;"
-                + " threads:%s%n", what, server * 1e6 / ROWS, jvm * 1e6 / ROWS, threads);
+        // The wall-clock span lets a profile of the run (JFR, perf) be cut to the measured part.
+        System.out.printf("BENCH   CPU per row, %s (%tT.%<tL to %tT.%<tL): target server %.1f us, test JVM (senders and"
+                + " cdc-sink) %.1f us; threads:%s%n", what, startMillis, endMillis, server * 1e6 / ROWS,
+                jvm * 1e6 / ROWS, threads);
         return rowsPerSecond;
     }
 

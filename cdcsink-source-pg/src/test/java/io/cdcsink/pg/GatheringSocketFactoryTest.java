@@ -7,9 +7,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,6 +105,59 @@ class GatheringSocketFactoryTest {
         sender.shutdownOutput();
 
         byte[] received = in.readAllBytes();
+
+        assertThat(received).isEqualTo(sent);
+    }
+
+    @Test
+    void aConnectionToThisHostGetsASmallReceiveBuffer() throws Exception {
+        int usual;
+        try (Socket plain = new Socket()) {
+            usual = plain.getReceiveBufferSize();
+        }
+
+        // Linux reports twice what was asked for (it counts its bookkeeping); the self-tuned default starts higher.
+        assertThat(client.getReceiveBufferSize()).isLessThanOrEqualTo(2 * GatheringSocketFactory.LOCAL_RECEIVE_BUFFER)
+                .isLessThan(usual);
+    }
+
+    @Test
+    void onlyAddressesOfThisHostAreOnThisHost() throws Exception {
+        assertThat(GatheringSocketFactory.onThisHost(new InetSocketAddress(InetAddress.getLoopbackAddress(), 5432)))
+                .isTrue();
+        assertThat(GatheringSocketFactory.onThisHost(new InetSocketAddress("localhost", 5432))).isTrue();
+        // An address of one of this host's interfaces, when it has one besides loopback.
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                assertThat(GatheringSocketFactory.onThisHost(new InetSocketAddress(address, 5432)))
+                        .as("%s of %s", address, nic.getName()).isTrue();
+            }
+        }
+        // TEST-NET-1 (RFC 5737), reserved for documentation: never an address of this host.
+        assertThat(GatheringSocketFactory.onThisHost(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 5432)))
+                .isFalse();
+        assertThat(GatheringSocketFactory.onThisHost(InetSocketAddress.createUnresolved("db.example", 5432)))
+                .isFalse();
+    }
+
+    @Test
+    void aLargeTransferPassesTheSmallBuffer() throws Exception {
+        byte[] sent = new byte[4 << 20];
+        for (int i = 0; i < sent.length; i++) {
+            sent[i] = (byte) (i * 7);
+        }
+        Thread writer = new Thread(() -> {
+            try {
+                out.write(sent);
+                sender.shutdownOutput();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        writer.start();
+
+        byte[] received = in.readAllBytes();
+        writer.join();
 
         assertThat(received).isEqualTo(sent);
     }
