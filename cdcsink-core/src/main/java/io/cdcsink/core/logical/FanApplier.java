@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,8 @@ final class FanApplier implements ApplyMode {
     private final List<Thread> workers = new ArrayList<>();
     private final AppliedCommits commits = new AppliedCommits();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    /** Shards take their connections from the pool one at a time ({@link HeldConnection}). */
+    private final Lock takingConnections = new ReentrantLock();
     /** Only the loop's thread dispatches rows, so a plain map. */
     private final Map<TableName, Integer> tableHashes = new HashMap<>();
     private final ReplicationRecorder.Mode mode;
@@ -216,7 +220,7 @@ final class FanApplier implements ApplyMode {
         private volatile long headTxn = Long.MAX_VALUE;
         /** The worker's target connection, kept from batch to batch while the shard has rows. */
         private final HeldConnection connection = new HeldConnection(ctx.pool(), ctx.config().applyTimeout(),
-                MAX_HOLD);
+                MAX_HOLD, takingConnections);
 
         synchronized void add(SourceEvent.Row row) {
             if (rows.isEmpty()) {

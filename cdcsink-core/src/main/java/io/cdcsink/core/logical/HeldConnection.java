@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Used by one thread at a time. A connection whose reset fails is evicted from the pool rather than returned with
  * the timeout still set.
+ *
+ * <p>Workers that share a {@code taking} lock take their connections from the pool one at a time. HikariCP adds
+ * connections on demand, and when many threads wait at once it can stop adding while one of them still waits; a pool
+ * whose other borrowers return their connections soon rescues that waiter, but held connections do not come back
+ * while their workers have rows, so the waiter's request timed out (the steady-state benchmark saw it once: sixteen
+ * fan shards starting together, "total=15" connections of 32 after 10 s, the loop restarting 10 s later). One
+ * waiter at a time is what the pool's adder serves without that race.
  */
 final class HeldConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeldConnection.class);
@@ -24,6 +33,7 @@ final class HeldConnection implements AutoCloseable {
     private final DataSource pool;
     private final Duration statementTimeout;
     private final long maxHoldNanos;
+    private final Lock taking;
     private Connection held;
     private long takenNanos;
 
@@ -32,9 +42,15 @@ final class HeldConnection implements AutoCloseable {
      *                still retire connections at the end of their lifetime
      */
     HeldConnection(DataSource pool, Duration statementTimeout, Duration maxHold) {
+        this(pool, statementTimeout, maxHold, new ReentrantLock());
+    }
+
+    /** @param taking held while a connection is taken from the pool; workers that share it take theirs in turn */
+    HeldConnection(DataSource pool, Duration statementTimeout, Duration maxHold, Lock taking) {
         this.pool = pool;
         this.statementTimeout = statementTimeout;
         this.maxHoldNanos = maxHold.toNanos();
+        this.taking = taking;
     }
 
     /** The held connection with auto-commit off, taken from the pool first if none is held. */
@@ -43,7 +59,13 @@ final class HeldConnection implements AutoCloseable {
             close();
         }
         if (held == null) {
-            Connection c = pool.getConnection();
+            Connection c;
+            taking.lock();
+            try {
+                c = pool.getConnection();
+            } finally {
+                taking.unlock();
+            }
             try {
                 // Outside a transaction: a session SET inside one would be undone by a rollback.
                 c.setAutoCommit(true);

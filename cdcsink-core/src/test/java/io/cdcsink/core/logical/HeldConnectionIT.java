@@ -10,7 +10,21 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +127,56 @@ class HeldConnectionIT {
             assertThat(text(second, "SHOW statement_timeout")).isEqualTo("1234ms");
             second.commit();
         }
+    }
+
+    @Test
+    void workersSharingALockTakeTheirConnectionsOneAtATime() throws Exception {
+        int workers = 8;
+        AtomicInteger taking = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(pg.jdbcUrl(pg.freshDatabase("held")));
+        hc.setMaximumPoolSize(workers);
+        hc.setConnectionTimeout(5_000);
+        try (HikariDataSource wide = new HikariDataSource(hc)) {
+            // Counts the threads inside getConnection at once; each stays a moment, so unserialized takes overlap.
+            DataSource counting = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                        if (!method.getName().equals("getConnection")) {
+                            return method.invoke(wide, args);
+                        }
+                        mostAtOnce.accumulateAndGet(taking.incrementAndGet(), Math::max);
+                        try {
+                            Thread.sleep(20);
+                            return method.invoke(wide, args);
+                        } finally {
+                            taking.decrementAndGet();
+                        }
+                    });
+            Lock shared = new ReentrantLock();
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(workers);
+            try {
+                List<Future<Integer>> pids = new ArrayList<>();
+                for (int i = 0; i < workers; i++) {
+                    pids.add(pool.submit(() -> {
+                        start.await();
+                        HeldConnection held = new HeldConnection(counting, TIMEOUT, Duration.ofMinutes(1), shared);
+                        // Keeps its connection: the workers hold theirs all at once, as fan shards do.
+                        return query(held.get(), "SELECT pg_backend_pid()");
+                    }));
+                }
+                start.countDown();
+                Set<Integer> distinct = new HashSet<>();
+                for (Future<Integer> pid : pids) {
+                    distinct.add(pid.get(30, TimeUnit.SECONDS));
+                }
+                assertThat(distinct).as("one session per worker").hasSize(workers);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(mostAtOnce.get()).as("workers inside the pool's getConnection at once").isEqualTo(1);
     }
 
     private static int query(Connection c, String sql) throws SQLException {
