@@ -45,10 +45,17 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
 
     /**
      * Fails unless a target pool of {@code maxConnections} can serve this loop: in immediate and backfill mode every
-     * fan shard holds a connection while it has rows, and the loop needs one more to store its position.
+     * fan shard holds a connection while it has rows, and the loop needs one more to store its position; in
+     * consistent mode the loop's open transaction holds one while a table's first batch reads the table's description
+     * and {@code apply_config} on another.
      */
     public void requirePool(int maxConnections) {
         boolean fans = immediate || !backfillWindow.isZero();
+        if (maxConnections < 2) {
+            throw new IllegalArgumentException("--targetDBConns (" + maxConnections + ") must be at least 2: the"
+                    + " loop keeps a target transaction open while it reads table descriptions and apply_config on"
+                    + " a second connection");
+        }
         if (fans && maxConnections <= fanShards) {
             throw new IllegalArgumentException("--targetDBConns (" + maxConnections + ") must be greater than"
                     + " --fanShards (" + fanShards + "): in immediate and backfill mode every shard holds a target"

@@ -104,6 +104,16 @@ class LogicalLoopIT {
     }
 
     @Test
+    void consistentModeRefusesAPoolOfOne() {
+        // With one connection the loop's open transaction holds it while the first batch of a table waits for a
+        // second to read the table's description: every attempt timed out and the loop retried forever.
+        ScriptedDialect dialect = new ScriptedDialect(10, fourTables(), LogicalLoopIT::now, 0, 3);
+        assertThatThrownBy(() -> start(dialect, config(), new PrometheusRegistry(), Optional.empty(), 1).close())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--targetDBConns (1) must be at least 2");
+    }
+
+    @Test
     void consistentModeDeliversEveryTransactionDespiteChaos() throws Exception {
         ScriptedDialect dialect = new ScriptedDialect(300, fourTables(), LogicalLoopIT::now, 0.01, 42);
         try (Replicator r = start(dialect, config(), new PrometheusRegistry(), Optional.of("127.0.0.1:0"))) {
