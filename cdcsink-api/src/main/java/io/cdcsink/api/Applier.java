@@ -4,8 +4,24 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
-/** Writes mutations into target tables as upserts and deletes. */
+/**
+ * Writes mutations into target tables as upserts and deletes. An applier reads values as
+ * {@link ValueFormat#CHANGEFEED_JSON}; {@link #forValues} gives one for another format.
+ */
 public interface Applier {
+    /**
+     * This applier for rows whose values are in {@code format}: the same tables, configuration and metrics. The
+     * default supports only {@link ValueFormat#CHANGEFEED_JSON}.
+     *
+     * @throws UnsupportedOperationException for a format the implementation cannot apply
+     */
+    default Applier forValues(ValueFormat format) {
+        if (format == ValueFormat.CHANGEFEED_JSON) {
+            return this;
+        }
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot apply " + format + " values");
+    }
+
     /**
      * Checks that the mutations fit the target table without writing anything: their shape (unknown table, unknown
      * column, missing key column, wrong key arity, malformed JSON) and, where the dialect can, that every value

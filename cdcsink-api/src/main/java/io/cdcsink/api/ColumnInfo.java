@@ -9,9 +9,10 @@ package io.cdcsink.api;
  * @param generated  computed by the target (generated/computed column): never written
  * @param hasDefault the column has a DEFAULT expression
  * @param nullable   the column accepts NULL
+ * @param json       the column holds JSON documents: {@code json}, {@code jsonb}, or a domain over one
  */
 public record ColumnInfo(String name, String type, int pkPosition, boolean generated, boolean hasDefault,
-                         boolean nullable) {
+                         boolean nullable, boolean json) {
     public ColumnInfo {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("empty column name");
@@ -22,6 +23,13 @@ public record ColumnInfo(String name, String type, int pkPosition, boolean gener
         if (pkPosition < 0) {
             throw new IllegalArgumentException("negative key position for column " + name);
         }
+    }
+
+    /** A column whose type text alone says whether it holds JSON ({@code json}, {@code jsonb}, any case). */
+    public ColumnInfo(String name, String type, int pkPosition, boolean generated, boolean hasDefault,
+                      boolean nullable) {
+        this(name, type, pkPosition, generated, hasDefault, nullable,
+                "json".equalsIgnoreCase(type) || "jsonb".equalsIgnoreCase(type));
     }
 
     public boolean primaryKey() {

@@ -7,9 +7,11 @@ import java.util.Optional;
  * may block (backpressure) and throws {@link InterruptedException} when the replication loop stops the stream.
  *
  * <p>Between {@link #begin()} and {@link #commit(LogicalPosition)} come the changes of one source transaction. Keys
- * are JSON arrays of the primary-key values in key order; rows are JSON objects keyed by column name. A property
- * missing from a row leaves the target column's value alone (used for unchanged TOAST values); a JSON null writes
- * NULL.
+ * are JSON arrays of the primary-key values in key order; rows are JSON objects keyed by column name. Values are in
+ * {@link ValueFormat#TEXT}: each is a JSON string (or a number or boolean) whose text the target column type's input
+ * function reads, as PostgreSQL's own text output ({@code '{1,2}'} for an array, {@code '\x00ff'} for bytea, the JSON
+ * text for json and jsonb), or JSON null for NULL. A property missing from a row leaves the target column's value
+ * alone (used for unchanged TOAST values).
  */
 public interface LogicalEvents {
     /** A source transaction starts. */
@@ -17,6 +19,13 @@ public interface LogicalEvents {
 
     /** The row with this key now has these values (insert or update). */
     void upsert(TableName table, String keyJson, String rowJson) throws InterruptedException;
+
+    /**
+     * The row with key {@code oldKeyJson} now has key {@code newKeyJson} and these values. Properties the row leaves
+     * out keep the values the row had under its old key. A change of key whose row carries every column may be
+     * reported as a delete and an upsert instead.
+     */
+    void move(TableName table, String oldKeyJson, String newKeyJson, String rowJson) throws InterruptedException;
 
     /** The row with this key is gone. */
     void delete(TableName table, String keyJson) throws InterruptedException;

@@ -1,14 +1,20 @@
 package io.cdcsink.apply;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
+import io.cdcsink.api.ValueFormat;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 
 /** The statements of one target product. Implementations only build and run SQL; callers validate and chunk. */
 interface ApplySql {
@@ -54,6 +60,19 @@ interface ApplySql {
     long delete(Connection tx, TableInfo table, TableConfig config, List<ArrayNode> keys) throws SQLException;
 
     /**
+     * Reads rows by key: for each key the target holds a row under, that row's values of {@code columns}, as values of
+     * this applier's format (text under {@link io.cdcsink.api.ValueFormat#TEXT}, JSON under
+     * {@link io.cdcsink.api.ValueFormat#CHANGEFEED_JSON}; SQL NULL as a JSON null). Key columns with an expression are
+     * matched on the expression's value, as {@link #delete} matches them.
+     *
+     * @param keys key values in primary-key order
+     * @return by the position of the key in {@code keys}, the values in {@code columns} order; keys the target has no
+     *         row under are left out
+     */
+    Map<Integer, List<JsonNode>> readRows(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
+                                          List<DecodedMutation.Key> keys) throws SQLException;
+
+    /**
      * Converts every value to its column's type without writing, so a value the target cannot take is reported
      * before it is staged. Rows may carry any subset of the columns.
      *
@@ -62,6 +81,21 @@ interface ApplySql {
      */
     void checkValues(Connection tx, TableInfo table, List<Row> rows, List<ArrayNode> keys)
             throws SQLException;
+
+    /** A value {@link #readRows} read as text: a text node or parsed JSON, by the format; SQL NULL as JSON null. */
+    static JsonNode readValue(JsonCodec json, ValueFormat format, String text) throws SQLException {
+        if (text == null) {
+            return NullNode.getInstance();
+        }
+        if (format == ValueFormat.TEXT) {
+            return TextNode.valueOf(text);
+        }
+        try {
+            return json.parse(text);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("the target returned malformed JSON", e);
+        }
+    }
 
     /**
      * Binds the deadline parameters of a conditional upsert from {@code firstDeadlineParam} on, runs it and reads its

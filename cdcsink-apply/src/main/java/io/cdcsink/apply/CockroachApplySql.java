@@ -7,13 +7,16 @@ import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
 import io.cdcsink.api.TargetDialect;
+import io.cdcsink.api.ValueFormat;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -40,9 +43,15 @@ final class CockroachApplySql implements ApplySql {
 
     private final TargetDialect dialect = TargetDialect.of(TargetDialect.Product.COCKROACHDB);
     private final JsonCodec json;
+    private final ValueFormat format;
 
     CockroachApplySql(JsonCodec json) {
+        this(json, ValueFormat.CHANGEFEED_JSON);
+    }
+
+    CockroachApplySql(JsonCodec json, ValueFormat format) {
         this.json = json;
+        this.format = format;
     }
 
     @Override
@@ -162,6 +171,54 @@ final class CockroachApplySql implements ApplySql {
         }
     }
 
+    @Override
+    public Map<Integer, List<JsonNode>> readRows(Connection tx, TableInfo table, TableConfig config,
+                                                 List<ColumnInfo> columns, List<DecodedMutation.Key> keys)
+            throws SQLException {
+        List<ColumnInfo> key = table.primaryKey();
+        Map<Integer, List<JsonNode>> out = new HashMap<>();
+        try (PreparedStatement ps = tx.prepareStatement(readSql(table, config, columns, keys.size()))) {
+            int i = 1;
+            for (int k = 0; k < keys.size(); k++) {
+                ps.setInt(i++, k);
+                for (int c = 0; c < key.size(); c++) {
+                    bind(ps, i++, key.get(c), keys.get(k).values().get(c));
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<JsonNode> values = new ArrayList<>(columns.size());
+                    for (int c = 0; c < columns.size(); c++) {
+                        values.add(ApplySql.readValue(json, format, rs.getString(c + 2)));
+                    }
+                    out.put(rs.getInt(1), values);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The rows under {@code rows} keys bound as {@code (position, key values...)} tuples: the columns as text under
+     * {@link ValueFormat#TEXT}, as JSON under {@link ValueFormat#CHANGEFEED_JSON}.
+     */
+    String readSql(TableInfo table, TableConfig config, List<ColumnInfo> columns, int rows) {
+        List<ColumnInfo> key = table.primaryKey();
+        String tuple = key.stream().map(c -> "?::" + c.type()).collect(Collectors.joining(",", "(?::INT8,", ")"));
+        String keyValues = key.stream().map(c -> {
+            String value = "d." + dialect.quote(c.name());
+            return config.expr(c.name()).map(e -> "(" + e.replace(TableConfig.PLACEHOLDER, value) + ")::" + c.type())
+                    .orElse(value);
+        }).collect(Collectors.joining(","));
+        return "SELECT d.i, " + columns.stream().map(c -> format == ValueFormat.TEXT
+                        ? "t." + dialect.quote(c.name()) + "::STRING"
+                        : "to_jsonb(t." + dialect.quote(c.name()) + ")::STRING").collect(Collectors.joining(","))
+                + " FROM (VALUES " + String.join(",", java.util.Collections.nCopies(rows, tuple)) + ") AS d (i,"
+                + list(key) + ") JOIN " + dialect.qualify(table.name()) + " AS t ON (" + key.stream()
+                .map(c -> "t." + dialect.quote(c.name())).collect(Collectors.joining(",")) + ") = (" + keyValues + ")";
+    }
+
+
     /** The columns that take a placeholder: all but constant expressions. */
     private static List<ColumnInfo> bound(TableConfig config, List<ColumnInfo> columns) {
         return columns.stream().filter(c -> !config.constant(c.name())).toList();
@@ -191,10 +248,17 @@ final class CockroachApplySql implements ApplySql {
         }
     }
 
-    /** The text a cast to the column's type accepts; null for SQL NULL. */
+    /**
+     * The text a cast to the column's type accepts; null for SQL NULL. A JSON column takes the value's JSON text
+     * under {@link ValueFormat#CHANGEFEED_JSON} (a string value is a JSON string) and the value's text under
+     * {@link ValueFormat#TEXT} (the text is the JSON document).
+     */
     String text(ColumnInfo column, JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             return null;
+        }
+        if (column.json() && format == ValueFormat.CHANGEFEED_JSON) {
+            return json.write(value);
         }
         if (value.isArray() && column.type().endsWith("[]")) {
             return SqlArrayLiteral.of(value, json);

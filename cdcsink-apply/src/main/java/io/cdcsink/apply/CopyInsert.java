@@ -6,6 +6,7 @@ import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.TargetDialect;
+import io.cdcsink.api.ValueFormat;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -35,10 +36,12 @@ import org.slf4j.LoggerFactory;
  * {@value SavepointBudget#PER_TRANSACTION} COPY savepoints ({@link SavepointBudget}).
  *
  * <p>Only rows that reach the target unchanged are copied: the row's received JSON text, no expressions, no
- * compare-and-set or deadlines, every column of a built-in scalar type, and a text {@link FlatJson#values} reads
- * (an object of strings, plain numbers, booleans and nulls). Those are the rows for which COPY hands each column's
- * input function the same text {@code jsonb_populate_recordset} does, so both paths store the same values; anything
- * else is upserted.
+ * compare-and-set or deadlines, and a text {@link FlatJson#values} reads (an object of strings, plain numbers,
+ * booleans and nulls). Under {@link ValueFormat#CHANGEFEED_JSON} every column must also be of a built-in scalar type:
+ * those are the rows for which COPY hands each column's input function the same text
+ * {@code jsonb_populate_recordset} does. Under {@link ValueFormat#TEXT} every value is its column's input text
+ * whatever the type, which is exactly what COPY reads, so columns of every type qualify. Both paths store the same
+ * values; anything else is upserted.
  * COPY fires triggers and checks constraints as INSERT does, and sets identity columns as
  * {@code OVERRIDING SYSTEM VALUE} does; unlike INSERT it does not run rules.
  */
@@ -62,6 +65,11 @@ final class CopyInsert {
     /** Per table: how many chunks still skip COPY, and how many the next failure makes skip. */
     private final Map<TableName, Backoff> backoff = new ConcurrentHashMap<>();
     private final SavepointBudget savepoints = new SavepointBudget();
+    private final ValueFormat format;
+
+    CopyInsert(ValueFormat format) {
+        this.format = format;
+    }
 
     /**
      * Copies the rows if they qualify and none of their keys exists.
@@ -70,7 +78,7 @@ final class CopyInsert {
      */
     boolean write(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns, List<Row> rows)
             throws SQLException {
-        if (rows.size() < MIN_ROWS || !copyable(config, columns) || tx.getAutoCommit()
+        if (rows.size() < MIN_ROWS || !copyable(format, config, columns) || tx.getAutoCommit()
                 || !tx.isWrapperFor(PGConnection.class) || skip(table.name())) {
             return false;
         }
@@ -88,12 +96,13 @@ final class CopyInsert {
         return failed.isEmpty();
     }
 
-    static boolean copyable(TableConfig config, List<ColumnInfo> columns) {
+    static boolean copyable(ValueFormat format, TableConfig config, List<ColumnInfo> columns) {
         if (config.conditional()) {
             return false;
         }
         for (ColumnInfo c : columns) {
-            if (config.expr(c.name()).isPresent() || !SCALAR_TYPES.contains(baseType(c.type()))) {
+            if (config.expr(c.name()).isPresent()
+                    || (format == ValueFormat.CHANGEFEED_JSON && !SCALAR_TYPES.contains(baseType(c.type())))) {
                 return false;
             }
         }

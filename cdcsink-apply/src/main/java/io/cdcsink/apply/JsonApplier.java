@@ -1,6 +1,8 @@
 package io.cdcsink.apply;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.Applier;
 import io.cdcsink.api.ApplyConfigs;
 import io.cdcsink.api.ApplyResult;
@@ -14,11 +16,13 @@ import io.cdcsink.api.TableInfo;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.TargetDialect;
 import io.cdcsink.api.TargetPools;
+import io.cdcsink.api.ValueFormat;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,19 +46,44 @@ import java.util.Optional;
 public final class JsonApplier implements Applier {
     private final SchemaCatalog catalog;
     private final ApplyConfigs configs;
+    private final TargetDialect.Product product;
+    private final JsonCodec json;
     private final ApplySql sql;
     private final MutationDecoder decoder;
     private final ApplyMetrics metrics;
+    private final ValueFormat format;
 
     @Inject
     public JsonApplier(TargetPools pools, SchemaCatalog catalog, ApplyConfigs configs, PrometheusRegistry registry) {
         this.catalog = catalog;
         this.configs = configs;
-        JsonCodec json = new JsonCodec();
-        this.sql = pools.dialect().product() == TargetDialect.Product.COCKROACHDB
-                ? new CockroachApplySql(json) : new PostgresApplySql(json);
+        this.product = pools.dialect().product();
+        this.json = new JsonCodec();
+        this.format = ValueFormat.CHANGEFEED_JSON;
+        this.sql = sql(product, json, format);
         this.decoder = new MutationDecoder(json);
         this.metrics = new ApplyMetrics(registry);
+    }
+
+    private JsonApplier(JsonApplier other, ValueFormat format) {
+        this.catalog = other.catalog;
+        this.configs = other.configs;
+        this.product = other.product;
+        this.json = other.json;
+        this.format = format;
+        this.sql = sql(product, json, format);
+        this.decoder = other.decoder;
+        this.metrics = other.metrics;
+    }
+
+    private static ApplySql sql(TargetDialect.Product product, JsonCodec json, ValueFormat format) {
+        return product == TargetDialect.Product.COCKROACHDB
+                ? new CockroachApplySql(json, format) : new PostgresApplySql(json, format);
+    }
+
+    @Override
+    public Applier forValues(ValueFormat format) {
+        return format == this.format ? this : new JsonApplier(this, format);
     }
 
     @Override
@@ -154,7 +183,7 @@ public final class JsonApplier implements Applier {
                 }
                 all.addAll(d.decoded());
             }
-            return write(tx, newest.info(), newest.config(), MutationDecoder.lastWins(all), start);
+            return write(tx, newest.info(), newest.config(), MutationDecoder.fold(all), start);
         } catch (SQLException e) {
             metrics.failure(table);
             throw translate(table, e);
@@ -190,15 +219,31 @@ public final class JsonApplier implements Applier {
                               long start) throws SQLException {
         RowMapper mapper = new RowMapper(info, config);
         List<ArrayNode> deletes = new ArrayList<>();
-        // Rows that carry the same columns share a statement; LinkedHashMap keeps the batch order stable.
-        Map<List<ColumnInfo>, List<Row>> upsertGroups = new LinkedHashMap<>();
+        List<Row> upserts = new ArrayList<>(winners.size());
+        List<DecodedMutation> moved = null;
         for (DecodedMutation m : winners) {
             if (m.isDelete()) {
                 deletes.add(m.key());
-            } else {
-                Row row = mapper.map(m.after().orElseThrow());
-                upsertGroups.computeIfAbsent(mapper.written(row), k -> new ArrayList<>()).add(row);
+                continue;
             }
+            Row row = mapper.map(m.after().orElseThrow());
+            if (m.origin().isPresent() && !fillable(info, config, row).isEmpty()) {
+                if (moved == null) {
+                    moved = new ArrayList<>();
+                }
+                moved.add(new DecodedMutation(m.time(), m.keyText(), m.key(), Optional.of(row), m.origin()));
+                continue;
+            }
+            upserts.add(row);
+        }
+        if (moved != null) {
+            // Before anything is deleted: the origins are rows this batch may delete.
+            upserts.addAll(fillFromOrigins(tx, info, config, moved));
+        }
+        // Rows that carry the same columns share a statement; LinkedHashMap keeps the batch order stable.
+        Map<List<ColumnInfo>, List<Row>> upsertGroups = new LinkedHashMap<>();
+        for (Row row : upserts) {
+            upsertGroups.computeIfAbsent(mapper.written(row), k -> new ArrayList<>()).add(row);
         }
         long deleted = 0;
         int keyChunk = sql.maxRowsPerStatement(info.primaryKey().size());
@@ -228,6 +273,56 @@ public final class JsonApplier implements Applier {
         metrics.success(info.name(), upserted, copied, deleted, System.nanoTime() - start);
         metrics.discarded(info.name(), casDiscarded, deadlineDiscarded);
         return new ApplyResult(upserted, deleted);
+    }
+
+    /**
+     * The columns a mapped row leaves out that it could take from another row of the table: written ones (not
+     * generated), not computed by an expression (the stored value is the expression's result already) and not part
+     * of the key.
+     */
+    private static List<ColumnInfo> fillable(TableInfo info, TableConfig config, Row mapped) {
+        List<ColumnInfo> out = new ArrayList<>();
+        for (ColumnInfo c : info.columns()) {
+            if (!c.generated() && !c.primaryKey() && config.expr(c.name()).isEmpty() && !mapped.has(c.name())) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Moved rows (their {@code after} already mapped to target columns) completed with the values their origin rows
+     * hold in the target for the columns they leave out. A row whose origin the target does not hold stays as it is.
+     */
+    private List<Row> fillFromOrigins(Connection tx, TableInfo info, TableConfig config, List<DecodedMutation> moved)
+            throws SQLException {
+        List<ColumnInfo> columns = info.columns().stream()
+                .filter(c -> !c.generated() && !c.primaryKey() && config.expr(c.name()).isEmpty()).toList();
+        List<DecodedMutation.Key> origins = moved.stream().map(m -> m.origin().orElseThrow()).toList();
+        Map<Integer, List<JsonNode>> found = new HashMap<>();
+        int chunk = sql.maxRowsPerStatement(info.primaryKey().size() + 1);
+        for (int i = 0; i < origins.size(); i += chunk) {
+            int from = i;
+            sql.readRows(tx, info, config, columns, origins.subList(i, Math.min(origins.size(), i + chunk)))
+                    .forEach((index, values) -> found.put(from + index, values));
+        }
+        List<Row> out = new ArrayList<>(moved.size());
+        for (int i = 0; i < moved.size(); i++) {
+            Row row = moved.get(i).after().orElseThrow();
+            List<JsonNode> values = found.get(i);
+            if (values == null) {
+                out.add(row);
+                continue;
+            }
+            ObjectNode filled = row.tree().deepCopy();
+            for (int c = 0; c < columns.size(); c++) {
+                if (!row.has(columns.get(c).name())) {
+                    filled.set(columns.get(c).name(), values.get(c));
+                }
+            }
+            out.add(Row.of(filled));
+        }
+        return out;
     }
 
     private SQLException translate(TableName table, SQLException e) {

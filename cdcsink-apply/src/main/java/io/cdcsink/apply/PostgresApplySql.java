@@ -8,21 +8,30 @@ import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
 import io.cdcsink.api.TargetDialect;
+import io.cdcsink.api.ValueFormat;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * PostgreSQL statements. A whole chunk of rows is bound as ONE jsonb array parameter and expanded by
- * {@code jsonb_populate_recordset(NULL::<table>, ?)}, which converts every value with the column's own input
- * function, so the statement text depends only on the column set (one cached plan per shape, no placeholder
- * limit) and JSON arrays reach array columns, JSON values reach json/jsonb columns unchanged.
+ * PostgreSQL statements. A whole chunk of rows is bound as ONE JSON array parameter and expanded into records whose
+ * every value goes through its column's own input function, so the statement text depends only on the column set
+ * (one cached plan per shape, no placeholder limit):
+ * <ul>
+ *   <li>{@link ValueFormat#CHANGEFEED_JSON}: {@code jsonb_populate_recordset(NULL::<table>, ?::jsonb)}, under which
+ *       JSON arrays reach array columns and JSON values reach json/jsonb columns unchanged;</li>
+ *   <li>{@link ValueFormat#TEXT}: {@code json_to_recordset(?::json) AS d(<column> <type>, ...)}, under which every
+ *       value's text reaches its column's input function as written (a {@code json} value keeps its whitespace, key
+ *       order and duplicate keys, a number its exact spelling): json and jsonb columns are read as text and cast.</li>
+ * </ul>
  *
  * <p>{@code OVERRIDING SYSTEM VALUE} lets rows carry the source's values for {@code GENERATED ALWAYS AS IDENTITY}
  * columns; it is harmless for tables without one.
@@ -32,12 +41,18 @@ final class PostgresApplySql implements ApplySql {
 
     private final TargetDialect dialect = TargetDialect.of(TargetDialect.Product.POSTGRESQL);
     private final JsonCodec json;
+    private final ValueFormat format;
     private final CopyInsert copy;
     private final ValueCheck values = new ValueCheck();
 
     PostgresApplySql(JsonCodec json) {
+        this(json, ValueFormat.CHANGEFEED_JSON);
+    }
+
+    PostgresApplySql(JsonCodec json, ValueFormat format) {
         this.json = json;
-        this.copy = new CopyInsert();
+        this.format = format;
+        this.copy = new CopyInsert(format);
     }
 
     @Override
@@ -59,14 +74,15 @@ final class PostgresApplySql implements ApplySql {
     String upsertSql(TableInfo table, TableConfig config, List<ColumnInfo> columns) {
         String target = dialect.qualify(table.name());
         String names = list(columns);
-        boolean exprs = columns.stream().anyMatch(c -> config.expr(c.name()).isPresent());
-        String from = " FROM jsonb_populate_recordset(NULL::" + target + ", ?::jsonb)" + (exprs ? " AS d" : "");
+        boolean computed = columns.stream().anyMatch(c -> config.expr(c.name()).isPresent() || converted(c));
+        String from = " FROM " + recordset(table, bound(config, columns), computed);
         if (!config.conditional()) {
             return "INSERT INTO " + target + " (" + names + ") OVERRIDING SYSTEM VALUE SELECT "
-                    + (exprs ? selectList(config, columns, false) : names) + from + onConflict(table, config, columns);
+                    + (computed ? selectList(config, columns, false) : names) + from
+                    + onConflict(table, config, columns);
         }
         StringBuilder sql = new StringBuilder("WITH src AS (SELECT ")
-                .append(exprs ? selectList(config, columns, true) : names).append(from).append("), live AS (")
+                .append(computed ? selectList(config, columns, true) : names).append(from).append("), live AS (")
                 .append("SELECT * FROM src");
         List<String> conditions = new ArrayList<>();
         for (String c : config.deadlines().keySet()) {
@@ -130,14 +146,47 @@ final class PostgresApplySql implements ApplySql {
      */
     private String selectList(TableConfig config, List<ColumnInfo> columns, boolean named) {
         return columns.stream().map(c -> {
-            String value = "d." + dialect.quote(c.name());
+            String value = value(c);
             Optional<String> expr = config.expr(c.name());
-            if (expr.isEmpty()) {
-                return value;
-            }
-            String out = "(" + expr.get().replace(TableConfig.PLACEHOLDER, value) + ")::" + c.type();
-            return named ? out + " AS " + dialect.quote(c.name()) : out;
+            String out = expr.isEmpty() ? value
+                    : "(" + expr.get().replace(TableConfig.PLACEHOLDER, value) + ")::" + c.type();
+            return named && (expr.isPresent() || converted(c)) ? out + " AS " + dialect.quote(c.name()) : out;
         }).collect(Collectors.joining(","));
+    }
+
+    /** A column's typed value in the recordset aliased {@code d}. */
+    private String value(ColumnInfo c) {
+        String value = "d." + dialect.quote(c.name());
+        return converted(c) ? "CAST(" + value + " AS " + c.type() + ")" : value;
+    }
+
+    /** A column whose value the recordset holds as text, cast to the column's type in the select list. */
+    private boolean converted(ColumnInfo c) {
+        return format == ValueFormat.TEXT && c.json();
+    }
+
+    /**
+     * The recordset of the bound rows, the statement's one parameter: every column of the table under
+     * {@link ValueFormat#CHANGEFEED_JSON} (aliased {@code d} when {@code alias}), the {@code bound} columns, always
+     * aliased {@code d}, under {@link ValueFormat#TEXT}.
+     */
+    private String recordset(TableInfo table, List<ColumnInfo> bound, boolean alias) {
+        if (format == ValueFormat.CHANGEFEED_JSON) {
+            return "jsonb_populate_recordset(NULL::" + dialect.qualify(table.name()) + ", ?::jsonb)"
+                    + (alias ? " AS d" : "");
+        }
+        return "json_to_recordset(?::json) AS d(" + definitions(bound) + ")";
+    }
+
+    /** The column definitions of a {@link ValueFormat#TEXT} record: json and jsonb columns as text. */
+    private String definitions(List<ColumnInfo> columns) {
+        return columns.stream().map(c -> dialect.quote(c.name()) + " " + (c.json() ? "text" : c.type()))
+                .collect(Collectors.joining(","));
+    }
+
+    /** The columns whose values the rows carry: all but constant expressions. */
+    private static List<ColumnInfo> bound(TableConfig config, List<ColumnInfo> columns) {
+        return columns.stream().filter(c -> !config.constant(c.name())).toList();
     }
 
     String deleteSql(TableInfo table) {
@@ -146,11 +195,11 @@ final class PostgresApplySql implements ApplySql {
 
     String deleteSql(TableInfo table, TableConfig config) {
         String target = dialect.qualify(table.name());
-        String key = list(table.primaryKey());
-        boolean exprs = table.primaryKey().stream().anyMatch(c -> config.expr(c.name()).isPresent());
-        return "DELETE FROM " + target + " WHERE (" + key + ") IN (SELECT "
-                + (exprs ? selectList(config, table.primaryKey(), false) : key)
-                + " FROM jsonb_populate_recordset(NULL::" + target + ", ?::jsonb)" + (exprs ? " AS d" : "") + ")";
+        List<ColumnInfo> key = table.primaryKey();
+        boolean computed = key.stream().anyMatch(c -> config.expr(c.name()).isPresent() || converted(c));
+        return "DELETE FROM " + target + " WHERE (" + list(key) + ") IN (SELECT "
+                + (computed ? selectList(config, key, false) : list(key)) + " FROM "
+                + recordset(table, key, computed) + ")";
     }
 
     /** COPY, for rows none of whose keys exist yet ({@link CopyInsert}). */
@@ -164,7 +213,7 @@ final class PostgresApplySql implements ApplySql {
     public Upserted upsert(Connection tx, TableInfo table, TableConfig config, List<ColumnInfo> columns,
                            List<Row> rows) throws SQLException {
         // Only the written columns: a value for a skipped (generated) column must not fail the conversion.
-        List<ColumnInfo> bound = columns.stream().filter(c -> !config.constant(c.name())).toList();
+        List<ColumnInfo> bound = bound(config, columns);
         String param = json.write(sizeHint(rows, bound.size()), g -> {
             g.writeStartArray();
             for (Row row : rows) {
@@ -216,7 +265,7 @@ final class PostgresApplySql implements ApplySql {
         g.writeEndObject();
     }
 
-    /** Key arrays as objects keyed by the primary-key column names, the shape jsonb_populate_recordset reads. */
+    /** Key arrays as objects keyed by the primary-key column names, the shape the recordsets read. */
     private void writeKeyObjects(JsonGenerator g, TableInfo table, List<ArrayNode> keys) throws IOException {
         List<ColumnInfo> key = table.primaryKey();
         for (ArrayNode values : keys) {
@@ -240,8 +289,65 @@ final class PostgresApplySql implements ApplySql {
         return run(tx, deleteSql(table, config), param);
     }
 
+    @Override
+    public Map<Integer, List<JsonNode>> readRows(Connection tx, TableInfo table, TableConfig config,
+                                                 List<ColumnInfo> columns, List<DecodedMutation.Key> keys)
+            throws SQLException {
+        String param = json.write(keys.size() * 16 * (table.primaryKey().size() + 1), g -> {
+            g.writeStartArray();
+            writeKeyObjects(g, table, keys.stream().map(DecodedMutation.Key::values).toList());
+            g.writeEndArray();
+        });
+        Map<Integer, List<JsonNode>> out = new HashMap<>();
+        try (PreparedStatement ps = tx.prepareStatement(readSql(table, config, columns))) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<JsonNode> values = new ArrayList<>(columns.size());
+                    for (int c = 0; c < columns.size(); c++) {
+                        values.add(ApplySql.readValue(json, format, rs.getString(c + 2)));
+                    }
+                    out.put(rs.getInt(1) - 1, values);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The rows under the keys of the one parameter (an array of key objects, as {@link #delete} binds), each with the
+     * 1-based position of its key: the columns as text under {@link ValueFormat#TEXT} (each type's output function,
+     * which its input function reads back exactly), as JSON under {@link ValueFormat#CHANGEFEED_JSON}.
+     */
+    String readSql(TableInfo table, TableConfig config, List<ColumnInfo> columns) {
+        String target = dialect.qualify(table.name());
+        List<ColumnInfo> key = table.primaryKey();
+        String record = format == ValueFormat.CHANGEFEED_JSON
+                ? "jsonb_populate_record(NULL::" + target + ", e.v::jsonb) AS d"
+                : "json_to_record(e.v) AS d(" + definitions(key) + ")";
+        return "SELECT e.i, " + columns.stream().map(c -> format == ValueFormat.TEXT
+                        ? "t." + dialect.quote(c.name()) + "::text"
+                        : "to_jsonb(t." + dialect.quote(c.name()) + ")::text").collect(Collectors.joining(","))
+                + " FROM json_array_elements(?::json) WITH ORDINALITY AS e(v, i) CROSS JOIN LATERAL " + record
+                + " JOIN " + target + " AS t ON (" + key.stream().map(c -> "t." + dialect.quote(c.name()))
+                .collect(Collectors.joining(",")) + ") = (" + selectList(config, key, false) + ")";
+    }
+
+
     String checkSql(TableInfo table) {
-        return "SELECT count(*) FROM jsonb_populate_recordset(NULL::" + dialect.qualify(table.name()) + ", ?::jsonb)";
+        if (format == ValueFormat.CHANGEFEED_JSON) {
+            return "SELECT count(*) FROM jsonb_populate_recordset(NULL::" + dialect.qualify(table.name())
+                    + ", ?::jsonb)";
+        }
+        // count(ROW(...)) evaluates every cast; a count(*) would let the planner skip them.
+        List<ColumnInfo> writable = writable(table);
+        return "SELECT count(ROW(" + writable.stream().map(this::value).collect(Collectors.joining(",")) + ")) FROM "
+                + recordset(table, writable, true);
+    }
+
+    /** Generated columns are never written, so their values need not convert. */
+    private static List<ColumnInfo> writable(TableInfo table) {
+        return table.columns().stream().filter(c -> !c.generated()).toList();
     }
 
     @Override
@@ -263,8 +369,7 @@ final class PostgresApplySql implements ApplySql {
         }
         String param = json.write(sizeHint(rows, table.columns().size()) + keys.size() * 16, g -> {
             g.writeStartArray();
-            // Generated columns are never written, so their values need not convert.
-            List<ColumnInfo> writable = table.columns().stream().filter(c -> !c.generated()).toList();
+            List<ColumnInfo> writable = writable(table);
             for (Row row : rows) {
                 writeRow(g, row, writable);
             }

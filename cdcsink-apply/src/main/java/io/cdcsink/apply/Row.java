@@ -115,6 +115,29 @@ final class Row {
         return new Row(null, null, names.toArray(String[]::new), nulls, tree);
     }
 
+    /**
+     * The row {@code older} followed by {@code newer} leaves: {@code newer}'s properties, and those of {@code older}
+     * that {@code newer} leaves out. {@code newer} itself when it carries every property of {@code older}, the
+     * common case, which keeps its received text.
+     */
+    static Row merge(Row older, Row newer) {
+        if (newer.namedAs(older) || newer.hasAll(older)) {
+            return newer;
+        }
+        ObjectNode merged = older.tree().deepCopy();
+        merged.setAll(newer.tree());
+        return of(merged);
+    }
+
+    private boolean hasAll(Row other) {
+        for (String name : other.names) {
+            if (!has(name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The property names, in the order they arrived. */
     List<String> names() {
         return Arrays.asList(names);

@@ -33,13 +33,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class TargetSchemaCatalog implements SchemaCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(TargetSchemaCatalog.class);
+    private static final long JSON_OID = 114;
+    private static final long JSONB_OID = 3802;
 
     // One row per live column; a single row of NULLs when the table exists without columns; no row when it is absent.
     private static final String COLUMNS_SQL = """
             SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS formatted,
-                   tn.nspname AS type_schema, t.typname AS type_name,
+                   t.oid AS type_oid, tn.nspname AS type_schema, t.typname AS type_name,
                    et.oid IS NOT NULL AS is_array, etn.nspname AS elem_schema, et.typname AS elem_name,
-                   a.attgenerated, a.attidentity, a.atthasdef, a.attnotnull
+                   a.attgenerated, a.attidentity, a.atthasdef, a.attnotnull, t.typtype, t.typbasetype
               FROM pg_catalog.pg_class c
               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
               LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -123,7 +125,7 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
             List<ColumnInfo> columns = new ArrayList<>(raw.size());
             for (RawColumn r : raw) {
                 columns.add(new ColumnInfo(r.name, r.castType(dialect), keyPositions.getOrDefault(r.name, 0),
-                        r.generated, r.hasDefault, r.nullable));
+                        r.generated, r.hasDefault, r.nullable, isJson(c, r)));
             }
             TableInfo info = new TableInfo(table, columns);
             LOG.debug("loaded {} columns of {}", columns.size(), table);
@@ -131,6 +133,36 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
         } catch (SQLException e) {
             throw failure(table.database(), "could not read the schema of table " + table, e);
         }
+    }
+
+    /**
+     * Whether the column's type is json or jsonb, after following domains down to their base type (rows in
+     * {@link io.cdcsink.api.ValueFormat#TEXT} carry such values as text the apply layer must parse, not as JSON
+     * strings).
+     */
+    private static boolean isJson(Connection c, RawColumn r) throws SQLException {
+        if (r.array) {
+            return false;
+        }
+        long oid = r.typeOid;
+        String typtype = r.typtype;
+        long base = r.baseOid;
+        // Domains over domains are rare; each level is one lookup, a handful at most.
+        for (int depth = 0; "d".equals(typtype) && depth < 16; depth++) {
+            oid = base;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT typtype, typbasetype FROM pg_catalog.pg_type WHERE oid = CAST(? AS oid)")) {
+                ps.setLong(1, oid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    typtype = rs.getString(1);
+                    base = rs.getLong(2);
+                }
+            }
+        }
+        return oid == JSON_OID || oid == JSONB_OID;
     }
 
     /**
@@ -167,7 +199,8 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
                             array ? rs.getString("elem_schema") : rs.getString("type_schema"),
                             array ? rs.getString("elem_name") : rs.getString("type_name"), array,
                             generated != null && !generated.isEmpty(),
-                            rs.getBoolean("atthasdef") || isIdentity, !rs.getBoolean("attnotnull")));
+                            rs.getBoolean("atthasdef") || isIdentity, !rs.getBoolean("attnotnull"),
+                            rs.getLong("type_oid"), rs.getString("typtype"), rs.getLong("typbasetype")));
                 }
                 return out;
             }
@@ -210,7 +243,8 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
     }
 
     private record RawColumn(String name, String formatted, String typeSchema, String typeName, boolean array,
-                             boolean generated, boolean hasDefault, boolean nullable) {
+                             boolean generated, boolean hasDefault, boolean nullable, long typeOid, String typtype,
+                             long baseOid) {
         /**
          * Built-in types keep format_type's text, which carries the modifiers ({@code numeric(10,2)}). User types
          * (enums, domains) are qualified by their schema, because format_type leaves the schema out when it is on

@@ -6,6 +6,7 @@ import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableName;
+import io.cdcsink.api.ValueFormat;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.testing.TestTargetPools;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -76,10 +77,15 @@ final class ApplyFixture {
 
     /** Applies in one transaction and commits it. */
     ApplyResult apply(TableName table, List<Mutation> mutations) throws SQLException {
+        return apply(table, mutations, ValueFormat.CHANGEFEED_JSON);
+    }
+
+    /** Applies rows whose values are in {@code format}, in one transaction, and commits it. */
+    ApplyResult apply(TableName table, List<Mutation> mutations, ValueFormat format) throws SQLException {
         try (Connection c = connect()) {
             c.setAutoCommit(false);
             try {
-                ApplyResult r = applier.apply(c, table, mutations);
+                ApplyResult r = applier.forValues(format).apply(c, table, mutations);
                 c.commit();
                 return r;
             } catch (SQLException | RuntimeException e) {

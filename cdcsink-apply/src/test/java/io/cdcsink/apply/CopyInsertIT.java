@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
+import io.cdcsink.api.ValueFormat;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -36,7 +37,7 @@ class CopyInsertIT {
     @BeforeEach
     void setUp() {
         fx = new ApplyFixture("copyins");
-        copy = new CopyInsert();
+        copy = new CopyInsert(ValueFormat.CHANGEFEED_JSON);
     }
 
     @Test
@@ -138,7 +139,7 @@ class CopyInsertIT {
             assertThat(copy.write(tx, a, TableConfig.EMPTY, a.columns(), many("{\"id\":%d,\"xs\":\"{1,2}\"}")))
                     .isFalse();
             // Refused rows back off like conflicts (they cost a savepoint and a cancelled COPY): a fresh writer.
-            copy = new CopyInsert();
+            copy = new CopyInsert(ValueFormat.CHANGEFEED_JSON);
             assertThat(writeWith(tx, t, "{\"d\":-0.5,\"n\":-10.250,\"id\":1}")).as("any order, plain numbers")
                     .isTrue();
             tx.commit();

@@ -29,10 +29,77 @@ class MutationDecoderTest {
                 Mutation.upsert(new Hlc(1, 5), "[1]", "{\"v\":\"older\"}"),
                 Mutation.upsert(new Hlc(3, 0), "[2]", "{\"v\":\"first\"}"),
                 Mutation.delete(new Hlc(3, 0), "[ 2 ]")));
-        List<DecodedMutation> winners = MutationDecoder.lastWins(d);
+        List<DecodedMutation> winners = MutationDecoder.fold(d);
         assertThat(winners).hasSize(2);
         assertThat(winners.get(0).after().orElseThrow().get("v").asText()).isEqualTo("t2");
         assertThat(winners.get(1).isDelete()).isTrue();
+    }
+
+    private static String text(DecodedMutation m) {
+        return m.after().map(r -> r.tree().toString()).orElse("deleted") + m.origin().map(o -> " from " + o.text())
+                .orElse("");
+    }
+
+    private List<String> folded(Mutation... mutations) {
+        return MutationDecoder.fold(decoder.decode(T, List.of(mutations))).stream()
+                .map(m -> m.keyText() + " " + text(m)).toList();
+    }
+
+    @Test
+    void anUpdateThatLeavesAColumnOutKeepsTheInsertedValue() {
+        // An insert and an update in one transaction, the update leaving an unchanged TOAST value out.
+        assertThat(folded(
+                Mutation.upsert(new Hlc(1, 0), "[1]", "{\"k\":1,\"big\":\"x\",\"v\":\"a\"}"),
+                Mutation.upsert(new Hlc(1, 0), "[1]", "{\"k\":1,\"v\":\"b\"}"),
+                Mutation.upsert(new Hlc(2, 0), "[1]", "{\"k\":1,\"v\":\"c\"}")))
+                .containsExactly("[1] {\"k\":1,\"big\":\"x\",\"v\":\"c\"}");
+    }
+
+    @Test
+    void anOlderChangeArrivingLateOnlyFillsIn() {
+        assertThat(folded(
+                Mutation.upsert(new Hlc(2, 0), "[1]", "{\"k\":1,\"v\":\"new\"}"),
+                Mutation.upsert(new Hlc(1, 0), "[1]", "{\"k\":1,\"v\":\"old\",\"w\":\"w1\"}")))
+                .containsExactly("[1] {\"k\":1,\"v\":\"new\",\"w\":\"w1\"}");
+    }
+
+    @Test
+    void aMovedRowTakesWhatItLeavesOutFromTheTargetUnderItsOldKey() {
+        assertThat(folded(Mutation.move(new Hlc(1, 0), "[2]", "[3]", "{\"k\":3,\"v\":\"a\"}")))
+                .containsExactly("[3] {\"k\":3,\"v\":\"a\"} from [2]", "[2] deleted");
+    }
+
+    @Test
+    void aMovedRowTakesWhatItLeavesOutFromThePendingRowOfItsOldKey() {
+        assertThat(folded(
+                Mutation.upsert(new Hlc(1, 0), "[2]", "{\"k\":2,\"big\":\"x\",\"v\":\"a\"}"),
+                Mutation.move(new Hlc(1, 0), "[2]", "[3]", "{\"k\":3,\"v\":\"b\"}"),
+                Mutation.upsert(new Hlc(2, 0), "[3]", "{\"k\":3,\"v\":\"c\"}")))
+                .containsExactly("[2] deleted", "[3] {\"k\":3,\"big\":\"x\",\"v\":\"c\"} from [2]");
+    }
+
+    @Test
+    void aChainOfMovesTakesFromTheFirstKeyInTheTarget() {
+        // k 1 -> 2 in one transaction, then 2 -> 3 in the next, applied together: the target only has key 1.
+        assertThat(folded(
+                Mutation.upsert(new Hlc(1, 0), "[1]", "{\"k\":1,\"v\":\"a\"}"),
+                Mutation.move(new Hlc(2, 0), "[1]", "[2]", "{\"k\":2,\"v\":\"b\"}"),
+                Mutation.move(new Hlc(3, 0), "[2]", "[3]", "{\"k\":3}")))
+                .containsExactly("[1] deleted", "[2] deleted", "[3] {\"k\":3,\"v\":\"b\"} from [1]");
+    }
+
+    @Test
+    void aMoveToItsOwnKeyIsAnUpdate() {
+        assertThat(folded(Mutation.move(new Hlc(1, 0), "[ 2 ]", "[2]", "{\"k\":2}")))
+                .containsExactly("[2] {\"k\":2}");
+    }
+
+    @Test
+    void aKeyReusedAfterAMoveIsANewRow() {
+        assertThat(folded(
+                Mutation.move(new Hlc(1, 0), "[1]", "[2]", "{\"k\":2}"),
+                Mutation.upsert(new Hlc(2, 0), "[1]", "{\"k\":1,\"v\":\"new\"}")))
+                .containsExactly("[2] {\"k\":2} from [1]", "[1] {\"k\":1,\"v\":\"new\"}");
     }
 
     @Test

@@ -23,6 +23,11 @@ final class RecordingEvents implements LogicalEvents {
     }
 
     @Override
+    public synchronized void move(TableName table, String oldKeyJson, String newKeyJson, String rowJson) {
+        lines.add("move " + table + " " + oldKeyJson + " " + newKeyJson + " " + rowJson);
+    }
+
+    @Override
     public synchronized void delete(TableName table, String keyJson) {
         lines.add("delete " + table + " " + keyJson);
     }

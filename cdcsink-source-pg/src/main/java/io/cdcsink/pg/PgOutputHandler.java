@@ -11,6 +11,7 @@ import io.cdcsink.pg.PgOutputMessage.Message;
 import io.cdcsink.pg.PgOutputMessage.Origin;
 import io.cdcsink.pg.PgOutputMessage.Relation;
 import io.cdcsink.pg.PgOutputMessage.Truncate;
+import io.cdcsink.pg.PgOutputMessage.TupleData;
 import io.cdcsink.pg.PgOutputMessage.Type;
 import io.cdcsink.pg.PgOutputMessage.Update;
 import java.sql.SQLException;
@@ -140,15 +141,26 @@ final class PgOutputHandler {
     private void update(Update u) throws InterruptedException {
         RelationInfo rel = relation(u.relationId());
         rel.requireKey();
-        String newKey = TupleJson.key(rel, u.newTuple());
+        TupleData newTuple = u.newTuple();
+        if (u.oldTuple().isPresent() && u.oldKind().orElse('K') == 'O') {
+            // REPLICA IDENTITY FULL: the old row arrives whole (detoasted), so it supplies every unchanged TOAST value.
+            newTuple = TupleJson.withUnchangedFrom(newTuple, u.oldTuple().get());
+        }
+        String newKey = TupleJson.key(rel, newTuple);
         if (u.oldTuple().isPresent()) {
             // 'K' comes only when the key changed; 'O' (REPLICA IDENTITY FULL) with every update.
             String oldKey = TupleJson.key(rel, u.oldTuple().get());
             if (!oldKey.equals(newKey)) {
-                events.delete(rel.table(), oldKey);
+                if (TupleJson.complete(newTuple)) {
+                    events.delete(rel.table(), oldKey);
+                } else {
+                    // An unchanged TOAST value is not sent: the row under the old key holds it.
+                    events.move(rel.table(), oldKey, newKey, TupleJson.row(rel, newTuple));
+                    return;
+                }
             }
         }
-        events.upsert(rel.table(), newKey, TupleJson.row(rel, u.newTuple()));
+        events.upsert(rel.table(), newKey, TupleJson.row(rel, newTuple));
     }
 
     /** Whether a row change is to be reported: it must come inside a transaction that is not being skipped. */

@@ -7,6 +7,8 @@ import io.cdcsink.pg.PgOutputMessage.Text;
 import io.cdcsink.pg.PgOutputMessage.TupleData;
 import io.cdcsink.pg.PgOutputMessage.UnchangedToast;
 import io.cdcsink.pg.PgOutputMessage.Value;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns pgoutput tuples into the key and row JSON of {@link io.cdcsink.api.LogicalEvents}. Values stay in
@@ -53,6 +55,31 @@ final class TupleJson {
             write(out, relation, i, v);
         }
         return out.append('}').toString();
+    }
+
+    /** True when the tuple carries every value: no unchanged TOAST value is left out. */
+    static boolean complete(TupleData tuple) {
+        for (Value v : tuple.values()) {
+            if (v instanceof UnchangedToast) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The new tuple with each unchanged TOAST value replaced by the old tuple's value where that one was sent. */
+    static TupleData withUnchangedFrom(TupleData newTuple, TupleData oldTuple) {
+        if (complete(newTuple) || oldTuple.values().size() != newTuple.values().size()) {
+            return newTuple;
+        }
+        List<Value> values = new ArrayList<>(newTuple.values());
+        for (int i = 0; i < values.size(); i++) {
+            Value old = oldTuple.values().get(i);
+            if (values.get(i) instanceof UnchangedToast && !(old instanceof UnchangedToast)) {
+                values.set(i, old);
+            }
+        }
+        return new TupleData(values);
     }
 
     private static void write(StringBuilder out, RelationInfo relation, int index, Value v) {

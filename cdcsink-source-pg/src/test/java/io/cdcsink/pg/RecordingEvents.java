@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Records what a dialect reports, one line per call ({@code begin}, {@code upsert t k row}, {@code delete t k},
+ * Records what a dialect reports, one line per call ({@code begin}, {@code upsert t k row}, {@code move t old new row},
+ * {@code delete t k},
  * {@code truncate t}, {@code commit}, {@code rollback}). Every committed position counts as durable at once unless
  * {@link #holdDurable} is set. Lines are read from other threads, so access is synchronized.
  */
@@ -25,6 +26,12 @@ final class RecordingEvents implements LogicalEvents {
     @Override
     public synchronized void upsert(TableName table, String keyJson, String rowJson) {
         lines.add("upsert " + table.schema() + "." + table.table() + " " + keyJson + " " + rowJson);
+    }
+
+    @Override
+    public synchronized void move(TableName table, String oldKeyJson, String newKeyJson, String rowJson) {
+        lines.add("move " + table.schema() + "." + table.table() + " " + oldKeyJson + " " + newKeyJson + " "
+                + rowJson);
     }
 
     @Override

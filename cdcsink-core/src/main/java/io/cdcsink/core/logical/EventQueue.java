@@ -72,6 +72,13 @@ final class EventQueue implements LogicalEvents {
     }
 
     @Override
+    public void move(TableName table, String oldKeyJson, String newKeyJson, String rowJson)
+            throws InterruptedException {
+        put(table, Mutation.move(new Hlc(txn, 0), oldKeyJson, newKeyJson, rowJson),
+                oldKeyJson.length() + newKeyJson.length() + rowJson.length());
+    }
+
+    @Override
     public void delete(TableName table, String keyJson) throws InterruptedException {
         put(table, Mutation.delete(new Hlc(txn, 0), keyJson), keyJson.length());
     }

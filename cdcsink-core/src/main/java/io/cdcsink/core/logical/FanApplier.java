@@ -93,9 +93,29 @@ final class FanApplier implements ApplyMode {
     }
 
     @Override
-    public void row(SourceEvent.Row row) throws SQLException {
+    public void row(SourceEvent.Row row) throws SQLException, InterruptedException {
         checkFailure();
+        if (row.mutation().isMove()) {
+            move(row);
+            return;
+        }
         shards[shardOf(row.table(), row.mutation().key())].add(row);
+    }
+
+    /**
+     * A row given a new key touches two keys, so two shards, and takes the values it leaves out from the target's
+     * row under the old key: it is applied on its own once every earlier row is, before any later one.
+     */
+    private void move(SourceEvent.Row row) throws SQLException, InterruptedException {
+        awaitDrained();
+        Map<TableName, ApplyResult> applied = new HashMap<>();
+        try (Connection c = ctx.pool().getConnection()) {
+            TargetTx.begin(c, ctx.config().applyTimeout());
+            TargetTx.apply(c, ctx.applier(), Map.of(row.table(), List.of(row.mutation())), applied);
+            c.commit();
+        }
+        ctx.queue().releaseBytes(row.bytes());
+        ctx.metrics().applied(1, applied, mode);
     }
 
     @Override

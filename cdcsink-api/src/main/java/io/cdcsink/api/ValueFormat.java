@@ -1,0 +1,22 @@
+package io.cdcsink.api;
+
+/**
+ * What the values in a row's JSON are, and so how an {@link Applier} hands them to the target's columns. Keys and
+ * rows are JSON in both formats; they differ in what a value of a {@code json} or {@code jsonb} column (or a domain
+ * over one) means.
+ */
+public enum ValueFormat {
+    /**
+     * CockroachDB changefeed JSON (the webhook and the file sinks): a {@code json} or {@code jsonb} column takes the
+     * JSON value itself (a string value is a JSON string), an array column a JSON array or the array's text, and
+     * every other column the text of the value (a string's contents, a number's or a boolean's literal), which the
+     * column type's input function reads.
+     */
+    CHANGEFEED_JSON,
+    /**
+     * Values in the source's text form (the logical sources, {@link LogicalEvents}): every value is a JSON string,
+     * number or boolean whose text the column type's input function reads, for every column type. A {@code json}
+     * column keeps that text exactly (whitespace, key order, duplicate keys), a {@code jsonb} column parses it.
+     */
+    TEXT
+}

@@ -1,0 +1,226 @@
+package io.cdcsink.pg;
+
+import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.core.Replicator;
+import io.cdcsink.core.TargetConfig;
+import io.cdcsink.core.logical.LogicalConfig;
+import io.cdcsink.core.logical.LogicalLoop;
+import io.cdcsink.core.logical.LogicalModule;
+import io.cdcsink.testing.EmbeddedPg;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.postgresql.replication.LogSequenceNumber;
+
+/**
+ * {@code pglogical} in this JVM between a fresh source and a fresh target database of one PostgreSQL server: the
+ * same DDL on both, a publication for all tables and a slot, and the real dialect and loop. {@link #compare} reads
+ * both sides through each column's output function ({@code ::text}): the source is the oracle.
+ */
+final class PgReplication implements AutoCloseable {
+    /** How the loop applies. */
+    enum Mode {
+        CONSISTENT, IMMEDIATE, BACKFILL;
+
+        LogicalConfig configure(LogicalConfig config) {
+            return switch (this) {
+                case CONSISTENT -> config;
+                case IMMEDIATE -> config.withImmediate(true);
+                // A window shorter than any transaction's age: fan mode throughout.
+                case BACKFILL -> config.withBackfillWindow(Duration.ofNanos(1));
+            };
+        }
+    }
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    final EmbeddedPg pg;
+    final String source;
+    final String target;
+    private final Mode mode;
+    private final String slot;
+    private Replicator replicator;
+
+    PgReplication(EmbeddedPg pg, Mode mode, String... ddl) throws SQLException {
+        this.pg = pg;
+        this.mode = mode;
+        this.source = pg.freshDatabase("src");
+        this.target = pg.freshDatabase("dst");
+        this.slot = source;
+        List<String> both = new ArrayList<>(ddl.length + 1);
+        both.add("CREATE TABLE cdc_sink_marker (k int PRIMARY KEY)");
+        both.addAll(List.of(ddl));
+        pg.exec(source, both.toArray(String[]::new));
+        pg.exec(target, both.toArray(String[]::new));
+        pg.exec(source, "CREATE PUBLICATION pub FOR ALL TABLES",
+                "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+    }
+
+    /** Starts the loop; what the source wrote since the slot was made is its backlog. */
+    PgReplication start() throws Exception {
+        PgLogicalConfig dialect = PgLogicalConfig.of("postgresql://postgres@localhost:" + pg.port() + "/" + source
+                + "?sslmode=disable", "pub", slot, target, Duration.ofMillis(200));
+        LogicalConfig config = mode.configure(LogicalConfig.defaults("matrix", target)
+                .withRetryDelay(Duration.ofMillis(200)).withStandbyTimeout(Duration.ofMillis(100)).withFanShards(4));
+        replicator = Replicator.builder().target(TargetConfig.of(pg.connectionString()).withMaxPoolSize(8))
+                .registry(new PrometheusRegistry()).disableAuthentication().withoutStaging()
+                .module(new LogicalModule(new PgLogicalDialect(dialect), config, Optional.empty())).start();
+        return this;
+    }
+
+    Connection source() throws SQLException {
+        return DriverManager.getConnection(pg.jdbcUrl(source));
+    }
+
+    /** Runs the statements in one source transaction. */
+    void inSource(String... statements) throws SQLException {
+        try (Connection c = source(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+            c.commit();
+        }
+    }
+
+    /**
+     * Waits until the loop has applied every source transaction committed so far: a marker transaction notes the
+     * source's WAL position before it commits, and the loop's durable position must pass it. Durable positions only
+     * advance over applied prefixes of the stream, in every mode.
+     */
+    void awaitApplied() throws Exception {
+        LogSequenceNumber before;
+        try (Connection c = source(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO cdc_sink_marker VALUES (1) ON CONFLICT (k) DO UPDATE SET k = 1");
+            try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
+                rs.next();
+                before = LogSequenceNumber.valueOf(rs.getString(1));
+            }
+            c.commit();
+        }
+        LogicalLoop loop = replicator.service(LogicalLoop.class);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            Optional<LogicalPosition> durable = loop.durablePosition();
+            if (durable.isPresent() && LogSequenceNumber.valueOf(durable.get().text()).asLong() > before.asLong()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the loop did not apply the source's transactions within " + WAIT
+                        + " (durable: " + durable + ", waiting for > " + before + "; problem: "
+                        + loop.problem().orElse("none") + ")");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Every cell that differs between source and target, read through each column's output function: rows keyed by
+     * the text of {@code keyColumns}, each difference named by table, key, column and both values.
+     */
+    List<String> differences(String table, List<String> keyColumns, List<String> columns) throws SQLException {
+        Map<String, List<String>> want = read(source, table, keyColumns, columns);
+        Map<String, List<String>> got = read(target, table, keyColumns, columns);
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, List<String>> row : want.entrySet()) {
+            List<String> other = got.get(row.getKey());
+            if (other == null) {
+                out.add(table + " " + row.getKey() + ": missing in the target");
+                continue;
+            }
+            for (int i = 0; i < columns.size(); i++) {
+                if (!Objects.equals(row.getValue().get(i), other.get(i))) {
+                    out.add(table + " " + row.getKey() + " " + columns.get(i) + ": source "
+                            + shown(row.getValue().get(i)) + ", target " + shown(other.get(i)));
+                }
+            }
+        }
+        for (String key : got.keySet()) {
+            if (!want.containsKey(key)) {
+                out.add(table + " " + key + ": in the target only");
+            }
+        }
+        return out;
+    }
+
+    /** The number of rows of a table in a database. */
+    long count(String database, String table) throws SQLException {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database)); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private Map<String, List<String>> read(String database, String table, List<String> keyColumns,
+                                           List<String> columns) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        List<String> all = new ArrayList<>(keyColumns);
+        all.addAll(columns);
+        for (int i = 0; i < all.size(); i++) {
+            // No cast: the simple query protocol returns every value as its type's output function prints it
+            // (a ::text cast is not always that: xml's is a binary coercion that keeps a declaration xml_out drops).
+            sql.append(i == 0 ? "" : ", ").append(all.get(i));
+        }
+        sql.append(" FROM ").append(table);
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database) + "&preferQueryMode=simple");
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
+            while (rs.next()) {
+                List<String> key = new ArrayList<>();
+                for (int i = 0; i < keyColumns.size(); i++) {
+                    key.add(rs.getString(i + 1));
+                }
+                List<String> values = new ArrayList<>();
+                for (int i = 0; i < columns.size(); i++) {
+                    values.add(rs.getString(keyColumns.size() + i + 1));
+                }
+                out.put(String.join("|", key), values);
+            }
+        }
+        return out;
+    }
+
+    /** A value as a message shows it: long ones by length and hash. */
+    private static String shown(String value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value.length() > 120) {
+            return "<" + value.length() + " chars, hash " + Integer.toHexString(value.hashCode()) + ", starting "
+                    + value.substring(0, 40) + ">";
+        }
+        return "'" + value + "'";
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (replicator != null) {
+            replicator.close();
+        }
+        // The walsender may take a moment to let go of the slot.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                pg.exec(source, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                        + " WHERE slot_name = '" + slot + "'");
+                return;
+            } catch (SQLException e) {
+                if (attempt == 50) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}
