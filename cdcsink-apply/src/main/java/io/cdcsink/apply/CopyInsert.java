@@ -13,9 +13,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -37,11 +35,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only rows that reach the target unchanged are copied: the row's received JSON text, no expressions, no
  * compare-and-set or deadlines, and a text {@link FlatJson#values} reads (an object of strings, plain numbers,
- * booleans and nulls). Under {@link ValueFormat#CHANGEFEED_JSON} every column must also be of a built-in scalar type:
- * those are the rows for which COPY hands each column's input function the same text
- * {@code jsonb_populate_recordset} does. Under {@link ValueFormat#TEXT} every value is its column's input text
- * whatever the type, which is exactly what COPY reads, so columns of every type qualify. Both paths store the same
- * values; anything else is upserted.
+ * booleans and nulls). For those COPY hands each column's input function the same text the upsert's recordset does
+ * (a string's contents, a number's or a literal's spelling), with one exception: under
+ * {@link ValueFormat#CHANGEFEED_JSON} a string for a json or jsonb column is a JSON string, so such columns are
+ * upserted. Under {@link ValueFormat#TEXT} every value is its column's input text whatever the type. Both paths store
+ * the same values; anything else is upserted.
  * COPY fires triggers and checks constraints as INSERT does, and sets identity columns as
  * {@code OVERRIDING SYSTEM VALUE} does; unlike INSERT it does not run rules.
  */
@@ -53,13 +51,6 @@ final class CopyInsert {
      */
     static final int MIN_ROWS = 50;
     private static final Logger LOG = LoggerFactory.getLogger(CopyInsert.class);
-    /** Built-in types (modifiers removed) whose input function reads a JSON scalar's text as populate does. */
-    private static final Set<String> SCALAR_TYPES = Set.of("smallint", "integer", "bigint", "numeric", "real",
-            "double precision", "text", "character varying", "character", "boolean", "date", "uuid", "bytea",
-            "interval", "timestamp without time zone", "timestamp with time zone", "time without time zone",
-            "time with time zone");
-
-    private static final Pattern TYPE_MODIFIERS = Pattern.compile("\\(\\d+(,\\d+)?\\)");
 
     private final TargetDialect dialect = TargetDialect.of(TargetDialect.Product.POSTGRESQL);
     /** Per table: how many chunks still skip COPY, and how many the next failure makes skip. */
@@ -101,17 +92,11 @@ final class CopyInsert {
             return false;
         }
         for (ColumnInfo c : columns) {
-            if (config.expr(c.name()).isPresent()
-                    || (format == ValueFormat.CHANGEFEED_JSON && !SCALAR_TYPES.contains(baseType(c.type())))) {
+            if (config.expr(c.name()).isPresent() || (format == ValueFormat.CHANGEFEED_JSON && c.json())) {
                 return false;
             }
         }
         return true;
-    }
-
-    /** {@code numeric(18,4)} → {@code numeric}, {@code timestamp(3) with time zone} → {@code timestamp with time zone}. */
-    static String baseType(String type) {
-        return TYPE_MODIFIERS.matcher(type).replaceAll("");
     }
 
     private boolean skip(TableName table) {

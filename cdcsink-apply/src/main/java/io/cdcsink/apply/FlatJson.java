@@ -34,8 +34,11 @@ final class FlatJson {
     private FlatJson() {
     }
 
-    /** The property names of a row and which are null; see {@link #row(String, String[])}. */
-    record Names(String[] names, BitSet nulls) {
+    /**
+     * The property names of a row, which are null, and whether a number is written with an exponent; see
+     * {@link #row(String, String[])}.
+     */
+    record Names(String[] names, BitSet nulls, boolean exponent) {
     }
 
     /**
@@ -48,6 +51,7 @@ final class FlatJson {
     static Names row(String text, String[] previous) {
         List<String> names = new ArrayList<>(previous.length == 0 ? 8 : previous.length);
         BitSet nulls = new BitSet();
+        boolean[] exponent = {false};
         boolean read = object(text, new Properties() {
             private Set<String> seen;
 
@@ -73,13 +77,17 @@ final class FlatJson {
 
             @Override
             public boolean value(String t, int from, int to) {
-                if (t.charAt(from) == 'n') {
+                char first = t.charAt(from);
+                if (first == 'n') {
                     nulls.set(names.size() - 1);
+                } else if (first != '"' && first != 't' && first != 'f') {
+                    exponent[0] |= hasExponent(t, from, to);
                 }
                 return true;
             }
         });
-        return read ? new Names(same(names, previous) ? previous : names.toArray(String[]::new), nulls) : null;
+        return read ? new Names(same(names, previous) ? previous : names.toArray(String[]::new), nulls, exponent[0])
+                : null;
     }
 
     /** Whether the names are the very strings of {@code previous}, in order: rows of one table then share one array. */
@@ -96,15 +104,15 @@ final class FlatJson {
     }
 
     /**
-     * The values of a row that is an object of scalars, as the text {@code jsonb_populate_recordset} hands each
+     * The values of a row that is an object of scalars, as the text {@code json_populate_recordset} hands each
      * column's input function: a string's decoded characters, a number's or a literal's text as written. Each goes to
      * the position of its name in {@code names} ({@code positions} maps each name to it); a JSON null sets
      * {@code nulls} there instead.
      *
      * @return false when the fast path does not vouch for the text, a name has no position or comes twice, a string
      *         escapes a surrogate or NUL (which Java and PostgreSQL would not read alike), or a number has an
-     *         exponent or is a negative zero (populate reads numbers as {@code numeric} and prints them again, which
-     *         writes the exponent out and drops the sign)
+     *         exponent (such rows are written out in plain notation before they reach the target, see
+     *         {@link Row#text()})
      */
     static boolean values(String text, String[] names, Map<String, Integer> positions, String[] values,
                           boolean[] nulls) {
@@ -209,17 +217,20 @@ final class FlatJson {
         }
     }
 
-    /** A number's text, or null when it has an exponent or is a negative zero. */
+    /** A number's text, or null when it has an exponent. */
     private static String plainNumber(String text, int from, int to) {
-        boolean zero = true;
+        return hasExponent(text, from, to) ? null : text.substring(from, to);
+    }
+
+    /** Whether the number {@code text[from, to)} is written with an exponent. */
+    static boolean hasExponent(String text, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c == 'e' || c == 'E') {
-                return null;
+                return true;
             }
-            zero &= c == '-' || c == '0' || c == '.';
         }
-        return zero && text.charAt(from) == '-' ? null : text.substring(from, to);
+        return false;
     }
 
     /** The characters of a string checked by {@link #stringEnd}; null for an escaped surrogate or NUL. */

@@ -3,6 +3,7 @@ package io.cdcsink.apply;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cdcsink.api.JsonText;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.StringWriter;
 
 /**
@@ -20,6 +22,9 @@ import java.io.StringWriter;
  * and integer type accepts, instead of being rounded through a double.
  */
 final class JsonCodec {
+    /** Far beyond any number type's range (numeric: 131,072 digits before the point, 16,383 after). */
+    static final int MAX_PLAIN_DIGITS = 150_000;
+
     private final JsonMapper mapper = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
@@ -72,6 +77,41 @@ final class JsonCodec {
             }
         }
         return out.append(']').toString();
+    }
+
+    /**
+     * The JSON text with every number in exponent form written out in plain notation ({@code 4E+2} as {@code 400});
+     * everything else keeps its value, numbers their spelling (so {@code -0} stays negative).
+     *
+     * @param text well-formed JSON, as this codec reads it
+     */
+    String plainNumbers(String text) {
+        StringWriter out = new StringWriter(text.length() + 16);
+        try (JsonParser p = mapper.createParser(text); JsonGenerator g = mapper.createGenerator(out)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                switch (t) {
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> g.writeNumber(plain(p.getText()));
+                    default -> g.copyCurrentEvent(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write numbers out in " + text, e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * A number's text in plain notation when it has an exponent; as it is when it has none, or when written out it
+     * would be longer than {@value #MAX_PLAIN_DIGITS} digits (the target's input function then reads the exponent
+     * form, or says the value is out of range).
+     */
+    static String plain(String number) {
+        if (!FlatJson.hasExponent(number, 0, number.length())) {
+            return number;
+        }
+        BigDecimal value = new BigDecimal(number);
+        long digits = Math.abs((long) value.scale()) + value.precision();
+        return digits > MAX_PLAIN_DIGITS ? number : value.toPlainString();
     }
 
     /** Writes the body's output, normally one JSON array, as compact text with this codec's number rules. */

@@ -22,15 +22,17 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * PostgreSQL statements. A whole chunk of rows is bound as ONE JSON array parameter and expanded into records whose
- * every value goes through its column's own input function, so the statement text depends only on the column set
- * (one cached plan per shape, no placeholder limit):
+ * PostgreSQL statements. A whole chunk of rows is bound as ONE json array parameter and expanded into records whose
+ * every value's text reaches its column's input function as written (a string's contents, a number's exact spelling,
+ * so a float keeps a negative zero), so the statement text depends only on the column set (one cached plan per
+ * shape, no placeholder limit). The {@code json} parameter is read once, faster than {@code jsonb}, which would also
+ * print numbers again as {@code numeric} does.
  * <ul>
- *   <li>{@link ValueFormat#CHANGEFEED_JSON}: {@code jsonb_populate_recordset(NULL::<table>, ?::jsonb)}, under which
+ *   <li>{@link ValueFormat#CHANGEFEED_JSON}: {@code json_populate_recordset(NULL::<table>, ?::json)}, under which
  *       JSON arrays reach array columns and JSON values reach json/jsonb columns unchanged;</li>
- *   <li>{@link ValueFormat#TEXT}: {@code json_to_recordset(?::json) AS d(<column> <type>, ...)}, under which every
- *       value's text reaches its column's input function as written (a {@code json} value keeps its whitespace, key
- *       order and duplicate keys, a number its exact spelling): json and jsonb columns are read as text and cast.</li>
+ *   <li>{@link ValueFormat#TEXT}: {@code json_to_recordset(?::json) AS d(<column> <type>, ...)}, under which json and
+ *       jsonb columns are read as text and cast, so a {@code json} column keeps the source's text exactly
+ *       (whitespace, key order, duplicate keys) and a {@code jsonb} column parses it.</li>
  * </ul>
  *
  * <p>{@code OVERRIDING SYSTEM VALUE} lets rows carry the source's values for {@code GENERATED ALWAYS AS IDENTITY}
@@ -68,7 +70,7 @@ final class PostgresApplySql implements ApplySql {
      * The upsert. Without CAS or deadlines it is one {@code INSERT ... SELECT ... ON CONFLICT}; with them it is a
      * statement of CTEs that also counts what it discarded: {@code src} (the rows, expressions applied),
      * {@code live} (rows within every deadline), {@code ins} (the write, whose {@code DO UPDATE} only fires when the
-     * CAS tuple grows) and a final {@code SELECT} of the three counts. Parameters: the rows as a jsonb array, then
+     * CAS tuple grows) and a final {@code SELECT} of the three counts. Parameters: the rows as a json array, then
      * one deadline in microseconds per written deadline column, in column-name order.
      */
     String upsertSql(TableInfo table, TableConfig config, List<ColumnInfo> columns) {
@@ -172,7 +174,7 @@ final class PostgresApplySql implements ApplySql {
      */
     private String recordset(TableInfo table, List<ColumnInfo> bound, boolean alias) {
         if (format == ValueFormat.CHANGEFEED_JSON) {
-            return "jsonb_populate_recordset(NULL::" + dialect.qualify(table.name()) + ", ?::jsonb)"
+            return "json_populate_recordset(NULL::" + dialect.qualify(table.name()) + ", ?::json)"
                     + (alias ? " AS d" : "");
         }
         return "json_to_recordset(?::json) AS d(" + definitions(bound) + ")";
@@ -244,7 +246,7 @@ final class PostgresApplySql implements ApplySql {
     }
 
     /**
-     * One row as the object jsonb_populate_recordset reads: a received row that needed no reshaping as its text (it
+     * One row as the object the recordset reads: a received row that needed no reshaping as its text (it
      * carries writable columns only, and jsonb reads the same values from it), any other row as its values of
      * {@code columns}.
      */
@@ -323,7 +325,7 @@ final class PostgresApplySql implements ApplySql {
         String target = dialect.qualify(table.name());
         List<ColumnInfo> key = table.primaryKey();
         String record = format == ValueFormat.CHANGEFEED_JSON
-                ? "jsonb_populate_record(NULL::" + target + ", e.v::jsonb) AS d"
+                ? "json_populate_record(NULL::" + target + ", e.v) AS d"
                 : "json_to_record(e.v) AS d(" + definitions(key) + ")";
         return "SELECT e.i, " + columns.stream().map(c -> format == ValueFormat.TEXT
                         ? "t." + dialect.quote(c.name()) + "::text"
@@ -336,8 +338,8 @@ final class PostgresApplySql implements ApplySql {
 
     String checkSql(TableInfo table) {
         if (format == ValueFormat.CHANGEFEED_JSON) {
-            return "SELECT count(*) FROM jsonb_populate_recordset(NULL::" + dialect.qualify(table.name())
-                    + ", ?::jsonb)";
+            return "SELECT count(*) FROM json_populate_recordset(NULL::" + dialect.qualify(table.name())
+                    + ", ?::json)";
         }
         // count(ROW(...)) evaluates every cast; a count(*) would let the planner skip them.
         List<ColumnInfo> writable = writable(table);
@@ -376,7 +378,7 @@ final class PostgresApplySql implements ApplySql {
             writeKeyObjects(g, table, keys);
             g.writeEndArray();
         });
-        // jsonb_populate_recordset runs every value through its column's input function: a bad value fails here.
+        // The recordset runs every value through its column's input function: a bad value fails here.
         try (PreparedStatement ps = tx.prepareStatement(checkSql(table))) {
             ps.setString(1, param);
             ps.executeQuery().close();

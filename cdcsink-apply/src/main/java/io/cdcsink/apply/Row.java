@@ -24,7 +24,9 @@ import java.util.Optional;
  * common row, an object of scalars; a streaming Jackson parser everything else.
  * When the row needs no reshaping its text goes into the statement verbatim, so the common row is never parsed into
  * a tree nor written again; the tree is built on first use, for rows that are renamed, filtered or bound value by
- * value.
+ * value. A row with a number in exponent form ({@code 4E+2}) is offered with such numbers written out in plain
+ * notation ({@code 400}), which integer columns accept too (the target reads numbers' text as written), and
+ * everything else as it arrived.
  */
 final class Row {
     /** Above this many properties, a name is looked up in a map of positions instead of compared one by one. */
@@ -34,14 +36,19 @@ final class Row {
     /** Parses {@link #text} when the tree is first needed; null for a built row, which has its tree. */
     private final JsonCodec json;
     private final String text;
+    /** Whether {@link #text} may reach the target as it is. */
+    private final boolean verbatim;
+    /** {@link #text} with exponents written out, made on first use for a row that is not {@link #verbatim}. */
+    private String plain;
     private final String[] names;
     private final BitSet nulls;
     private ObjectNode tree;
     private Map<String, Integer> indexes;
 
-    private Row(JsonCodec json, String text, String[] names, BitSet nulls, ObjectNode tree) {
+    private Row(JsonCodec json, String text, boolean verbatim, String[] names, BitSet nulls, ObjectNode tree) {
         this.json = json;
         this.text = text;
+        this.verbatim = verbatim;
         this.names = names;
         this.nulls = nulls;
         this.tree = tree;
@@ -63,7 +70,7 @@ final class Row {
         FlatJson.Names flat = FlatJson.row(text, previous == null || previous.names == null ? NO_NAMES
                 : previous.names);
         if (flat != null) {
-            return Optional.of(new Row(json, text, flat.names(), flat.nulls(), null));
+            return Optional.of(new Row(json, text, !flat.exponent(), flat.names(), flat.nulls(), null));
         }
         // Nested values, escaped names, and whatever is malformed: the streaming parser decides.
         return streamingScan(json, text);
@@ -79,6 +86,7 @@ final class Row {
             }
             List<String> names = new ArrayList<>();
             BitSet nulls = new BitSet();
+            boolean exponent = false;
             for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
                 // Only property names can appear here: the parser rejects anything else.
                 names.add(p.currentName());
@@ -86,19 +94,45 @@ final class Row {
                 if (value == JsonToken.VALUE_NULL) {
                     nulls.set(names.size() - 1);
                 } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    p.skipChildren();
+                    exponent |= skipValue(p);
+                } else {
+                    exponent |= exponent(p, value);
                 }
             }
             if (p.nextToken() != null) {
                 json.parse(text);
             }
-            return Optional.of(new Row(json, text, names.toArray(String[]::new), nulls, null));
+            return Optional.of(new Row(json, text, !exponent, names.toArray(String[]::new), nulls, null));
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {
             // Reading from a String fails only for malformed input, reported above as JsonProcessingException.
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Skips the object or array just started; whether a number in it has an exponent. */
+    private static boolean skipValue(JsonParser p) throws IOException {
+        boolean exponent = false;
+        for (int depth = 1; depth > 0; ) {
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                depth++;
+            } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                depth--;
+            } else {
+                exponent |= exponent(p, t);
+            }
+        }
+        return exponent;
+    }
+
+    private static boolean exponent(JsonParser p, JsonToken t) throws IOException {
+        if (t != JsonToken.VALUE_NUMBER_FLOAT) {
+            return false;
+        }
+        String number = p.getText();
+        return FlatJson.hasExponent(number, 0, number.length());
     }
 
     /** A row built by the apply layer: it has no received text and is written from its tree. */
@@ -112,7 +146,7 @@ final class Row {
             }
             names.add(name);
         }
-        return new Row(null, null, names.toArray(String[]::new), nulls, tree);
+        return new Row(null, null, false, names.toArray(String[]::new), nulls, tree);
     }
 
     /**
@@ -178,9 +212,18 @@ final class Row {
         return tree;
     }
 
-    /** The JSON text as received, for a row that reaches the statement unchanged; empty for a built row. */
+    /**
+     * The JSON text as received (numbers in exponent form written out), for a row that reaches the statement
+     * unchanged; empty for a built row.
+     */
     Optional<String> text() {
-        return Optional.ofNullable(text);
+        if (text == null || verbatim) {
+            return Optional.ofNullable(text);
+        }
+        if (plain == null) {
+            plain = json.plainNumbers(text);
+        }
+        return Optional.of(plain);
     }
 
     private int index(String name) {

@@ -28,7 +28,7 @@ class ConfiguredSqlTest {
         PostgresApplySql sql = new PostgresApplySql(new JsonCodec());
         assertThat(sql.upsertSql(TABLE, CONFIG, List.of(PK, VER, TS, FIXED))).isEqualTo(
                 "WITH src AS (SELECT (2 * d.\"pk\")::INT8 AS \"pk\",d.\"ver\",d.\"ts\",('c')::STRING AS \"fixed\""
-                        + " FROM jsonb_populate_recordset(NULL::\"s\".\"t\", ?::jsonb) AS d), live AS (SELECT * FROM"
+                        + " FROM json_populate_recordset(NULL::\"s\".\"t\", ?::json) AS d), live AS (SELECT * FROM"
                         + " src WHERE src.\"ts\" > now() - ?::bigint * INTERVAL '1 microsecond'), ins AS (INSERT"
                         + " INTO \"s\".\"t\" AS cur (\"pk\",\"ver\",\"ts\",\"fixed\") OVERRIDING SYSTEM VALUE SELECT"
                         + " \"pk\",\"ver\",\"ts\",\"fixed\" FROM live ON CONFLICT (\"pk\") DO UPDATE SET"
@@ -40,7 +40,7 @@ class ConfiguredSqlTest {
         assertThat(sql.upsertSql(TABLE, CONFIG, List.of(PK, FIXED))).contains("WHERE FALSE")
                 .contains("DO UPDATE SET (\"fixed\") = ROW(excluded.\"fixed\") WHERE ROW(NULL) > ROW(cur.\"ver\")");
         assertThat(sql.deleteSql(TABLE, CONFIG)).isEqualTo("DELETE FROM \"s\".\"t\" WHERE (\"pk\") IN (SELECT"
-                + " (2 * d.\"pk\")::INT8 FROM jsonb_populate_recordset(NULL::\"s\".\"t\", ?::jsonb) AS d)");
+                + " (2 * d.\"pk\")::INT8 FROM json_populate_recordset(NULL::\"s\".\"t\", ?::json) AS d)");
     }
 
     @Test
@@ -50,7 +50,7 @@ class ConfiguredSqlTest {
                 Set.of(), Map.of());
         assertThat(sql.upsertSql(TABLE, exprs, List.of(PK, VER))).isEqualTo(
                 "INSERT INTO \"s\".\"t\" (\"pk\",\"ver\") OVERRIDING SYSTEM VALUE SELECT d.\"pk\","
-                        + "(d.\"ver\" + d.\"ver\")::INT8 FROM jsonb_populate_recordset(NULL::\"s\".\"t\", ?::jsonb)"
+                        + "(d.\"ver\" + d.\"ver\")::INT8 FROM json_populate_recordset(NULL::\"s\".\"t\", ?::json)"
                         + " AS d ON CONFLICT (\"pk\") DO UPDATE SET (\"ver\") = ROW(excluded.\"ver\")");
     }
 

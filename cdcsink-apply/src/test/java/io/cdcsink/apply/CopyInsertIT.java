@@ -119,9 +119,6 @@ class CopyInsertIT {
         TableInfo t = fx.catalog.table(fx.table("t")).orElseThrow();
         try (Connection tx = fx.connect()) {
             tx.setAutoCommit(false);
-            // populate reads numbers as numeric and prints them again: 1E+2 becomes 100, -0.0 becomes 0
-            assertThat(writeWith(tx, t, "{\"id\":1,\"n\":1E+2,\"d\":1}")).isFalse();
-            assertThat(writeWith(tx, t, "{\"id\":1,\"n\":1,\"d\":-0.0}")).isFalse();
             assertThat(writeWith(tx, t, "{\"id\":1,\"n\":{\"x\":1},\"d\":1}")).isFalse();
             assertThat(writeWith(tx, t, "{\"id\":1,\"n\":1}")).as("a column missing").isFalse();
             assertThat(writeWith(tx, t, "{\"id\":1,\"n\":1,\"d\":2.5,\"other\":1}")).as("an unknown column")
@@ -135,26 +132,23 @@ class CopyInsertIT {
             TableInfo j = fx.catalog.table(fx.table("j")).orElseThrow();
             assertThat(copy.write(tx, j, TableConfig.EMPTY, j.columns(), many("{\"id\":%d,\"doc\":\"{}\"}")))
                     .isFalse();
+            // An array's text is what both read; a JSON array is not a scalar FlatJson reads.
             TableInfo a = fx.catalog.table(fx.table("a")).orElseThrow();
             assertThat(copy.write(tx, a, TableConfig.EMPTY, a.columns(), many("{\"id\":%d,\"xs\":\"{1,2}\"}")))
+                    .isTrue();
+            assertThat(copy.write(tx, a, TableConfig.EMPTY, a.columns(), many("{\"id\":%d,\"xs\":[1,2]}")))
                     .isFalse();
             // Refused rows back off like conflicts (they cost a savepoint and a cancelled COPY): a fresh writer.
             copy = new CopyInsert(ValueFormat.CHANGEFEED_JSON);
-            assertThat(writeWith(tx, t, "{\"d\":-0.5,\"n\":-10.250,\"id\":1}")).as("any order, plain numbers")
+            assertThat(writeWith(tx, t, "{\"d\":-0.0,\"n\":-10.250,\"id\":1}")).as("any order, plain numbers")
                     .isTrue();
             tx.commit();
         }
-        assertThat(texts("SELECT id || ' ' || n || ' ' || d FROM t WHERE id = 1")).containsExactly("1 -10.250 -0.5");
+        // A float keeps its negative zero: both paths hand the number's text to the input function.
+        assertThat(texts("SELECT id || ' ' || n || ' ' || d FROM t WHERE id = 1")).containsExactly("1 -10.250 -0");
         assertThat(texts("SELECT count(*)::text FROM t")).containsExactly(String.valueOf(CopyInsert.MIN_ROWS));
-        assertThat(texts("SELECT id::text FROM j UNION ALL SELECT id::text FROM a")).isEmpty();
-    }
-
-    @Test
-    void baseTypesDropModifiers() {
-        assertThat(CopyInsert.baseType("numeric(18,4)")).isEqualTo("numeric");
-        assertThat(CopyInsert.baseType("timestamp(3) with time zone")).isEqualTo("timestamp with time zone");
-        assertThat(CopyInsert.baseType("character varying(20)")).isEqualTo("character varying");
-        assertThat(CopyInsert.baseType("integer[]")).isEqualTo("integer[]");
+        assertThat(texts("SELECT id::text FROM j")).isEmpty();
+        assertThat(texts("SELECT xs::text FROM a GROUP BY xs")).containsExactly("{1,2}");
     }
 
     private static ObjectNode row(Random random, int id) {

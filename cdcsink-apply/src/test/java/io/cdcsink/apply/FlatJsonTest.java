@@ -118,7 +118,10 @@ class FlatJsonTest {
         assertThat(FlatJson.values("{\"id\":1,\"s\":null,\"n\":true}", names, positions, values, nulls)).isTrue();
         assertThat(values).containsExactly("1", null, "true");
         assertThat(nulls).containsExactly(false, true, false);
-        for (String refused : List.of("{\"id\":1e3}", "{\"id\":-0}", "{\"id\":-0.0}", "{\"s\":\"\\u0000\"}",
+        // A negative zero is read as written, as the recordset reads it: a float keeps its sign.
+        assertThat(FlatJson.values("{\"id\":-0.0}", names, positions, values, nulls)).isTrue();
+        assertThat(values[0]).isEqualTo("-0.0");
+        for (String refused : List.of("{\"id\":1e3}", "{\"s\":\"\\u0000\"}",
                 "{\"s\":\"\\ud83d\\ude00\"}", "{\"id\":1,\"id\":2}", "{\"other\":1}", "{\"id\":[1]}",
                 "{\"i\\u0064\":1}", "{\"id\":1")) {
             assertThat(FlatJson.values(refused, names, positions, values, nulls)).as(refused).isFalse();
@@ -189,8 +192,7 @@ class FlatJsonTest {
                 JsonToken t = p.nextToken();
                 String expected = t == JsonToken.VALUE_NULL ? null : p.getText();
                 if (t.isNumeric()) {
-                    plain &= !expected.contains("e") && !expected.contains("E")
-                            && !expected.matches("-0(\\.0*)?");
+                    plain &= !expected.contains("e") && !expected.contains("E");
                 } else if (t == JsonToken.VALUE_STRING) {
                     // The random texts carry NUL and surrogates only as escapes, which values() refuses.
                     plain &= expected.chars().noneMatch(c -> c == 0 || Character.isSurrogate((char) c));

@@ -46,4 +46,15 @@ class JsonCodecTest {
             assertThat(json.writeKey(tree)).as(key).isEqualTo(json.write(tree));
         }
     }
+
+    @Test
+    void exponentsAreWrittenOutAndEverythingElseKeepsItsSpelling() {
+        JsonCodec json = new JsonCodec();
+        assertThat(json.plainNumbers("{\"a\":4E+2,\"b\":-0,\"c\":-0.0,\"d\":1.50,\"e\":[1e-3,{\"f\":2E0}],"
+                + "\"g\":\"4E+2\",\"h\":true,\"i\":null}"))
+                .isEqualTo("{\"a\":400,\"b\":-0,\"c\":-0.0,\"d\":1.50,\"e\":[0.001,{\"f\":2}],\"g\":\"4E+2\","
+                        + "\"h\":true,\"i\":null}");
+        // Written out, this would be a billion digits: left for the target to read or refuse.
+        assertThat(JsonCodec.plain("1e999999999")).isEqualTo("1e999999999");
+    }
 }

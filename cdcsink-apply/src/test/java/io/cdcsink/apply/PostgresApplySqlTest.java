@@ -17,10 +17,10 @@ class PostgresApplySqlTest {
     private static final TableInfo TABLE = new TableInfo(new TableName("db", "s", "t"), List.of(PK, A, B));
 
     @Test
-    void upsertBindsOneJsonbArray() {
+    void upsertBindsOneJsonArray() {
         assertThat(sql.upsertSql(TABLE, List.of(PK, A, B))).isEqualTo(
                 "INSERT INTO \"s\".\"t\" (\"pk\",\"a\",\"b\") OVERRIDING SYSTEM VALUE SELECT \"pk\",\"a\",\"b\" "
-                        + "FROM jsonb_populate_recordset(NULL::\"s\".\"t\", ?::jsonb) "
+                        + "FROM json_populate_recordset(NULL::\"s\".\"t\", ?::json) "
                         + "ON CONFLICT (\"pk\") DO UPDATE SET (\"a\",\"b\") = ROW(excluded.\"a\",excluded.\"b\")");
     }
 
@@ -28,12 +28,12 @@ class PostgresApplySqlTest {
     void keyOnlyUpsertDoesNothingOnConflict() {
         assertThat(sql.upsertSql(TABLE, List.of(PK))).isEqualTo(
                 "INSERT INTO \"s\".\"t\" (\"pk\") OVERRIDING SYSTEM VALUE SELECT \"pk\" "
-                        + "FROM jsonb_populate_recordset(NULL::\"s\".\"t\", ?::jsonb) ON CONFLICT (\"pk\") DO NOTHING");
+                        + "FROM json_populate_recordset(NULL::\"s\".\"t\", ?::json) ON CONFLICT (\"pk\") DO NOTHING");
     }
 
     @Test
-    void deleteSelectsKeysFromTheJsonbArray() {
+    void deleteSelectsKeysFromTheJsonArray() {
         assertThat(sql.deleteSql(TABLE)).isEqualTo("DELETE FROM \"s\".\"t\" WHERE (\"pk\") IN (SELECT \"pk\" "
-                + "FROM jsonb_populate_recordset(NULL::\"s\".\"t\", ?::jsonb))");
+                + "FROM json_populate_recordset(NULL::\"s\".\"t\", ?::json))");
     }
 }

@@ -62,7 +62,8 @@ class TypeRoundTripIT {
                     "{\"a\": [1, {\"b\": null, \"c\": [true, \"x\"]}], \"d\": 1.50, \"e\": {\"f\": {}}}"),
             new Case("jb_array", "jsonb", "[1,\"two\",[3]]", "[1, \"two\", [3]]"),
             new Case("jb_string", "jsonb", "\"just a string\"", "\"just a string\""),
-            new Case("js", "json", "{\"k\":[1,2,{\"n\":\"v\"}]}", "{\"k\": [1, 2, {\"n\": \"v\"}]}"),
+            // A json column keeps the text as it arrived, not a normalised form.
+            new Case("js", "json", "{\"k\":[1,2,{\"n\":\"v\"}]}", "{\"k\":[1,2,{\"n\":\"v\"}]}"),
             new Case("txt_arr", "text[]", "[\"a\",\"b,c\",\"with \\\"quote\\\"\",null,\"NULL\",\"{}\"]",
                     "{a,\"b,c\",\"with \\\"quote\\\"\",NULL,\"NULL\",\"{}\"}"),
             new Case("int_arr", "integer[]", "[1,-2,3]", "{1,-2,3}"),

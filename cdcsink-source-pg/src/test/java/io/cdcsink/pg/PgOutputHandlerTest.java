@@ -138,6 +138,27 @@ class PgOutputHandlerTest {
     }
 
     @Test
+    void aKeyChangeThatLeavesAToastValueOutIsAMoveAndTheFullOldRowFillsItIn() throws Exception {
+        PgOutputHandler h = handler((id, identity) -> List.of("id"), 0);
+        h.handle(new Begin(1, T, 1));
+        h.handle(rel(1, 'd', key("id"), col("big"), col("n")));
+        // The old key tuple carries the key only: the target's row under it holds the value.
+        h.handle(new Update(1, Optional.of('K'), Optional.of(tuple("1", new Null(), new Null())),
+                tuple("2", new UnchangedToast(), "5")));
+        // REPLICA IDENTITY FULL: the old row arrives whole and fills in the new one.
+        h.handle(rel(2, 'f', key("id"), key("big"), key("n")));
+        h.handle(new Update(2, Optional.of('O'), Optional.of(tuple("1", "large", "4")),
+                tuple("2", new UnchangedToast(), "5")));
+        h.handle(new Update(2, Optional.of('O'), Optional.of(tuple("2", "large", "5")),
+                tuple("2", new UnchangedToast(), "6")));
+        assertThat(events.lines()).containsExactly("begin",
+                "move public.t1 [\"1\"] [\"2\"] {\"id\":\"2\",\"n\":\"5\"}",
+                "delete public.t2 [\"1\"]",
+                "upsert public.t2 [\"2\"] {\"id\":\"2\",\"big\":\"large\",\"n\":\"5\"}",
+                "upsert public.t2 [\"2\"] {\"id\":\"2\",\"big\":\"large\",\"n\":\"6\"}");
+    }
+
+    @Test
     void tablesWithoutKeyAreRejectedByName() throws Exception {
         PgOutputHandler h = handler(SourceCatalog.NONE, 0);
         h.handle(new Begin(1, T, 1));

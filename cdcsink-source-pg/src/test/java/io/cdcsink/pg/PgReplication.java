@@ -7,6 +7,7 @@ import io.cdcsink.core.logical.LogicalConfig;
 import io.cdcsink.core.logical.LogicalLoop;
 import io.cdcsink.core.logical.LogicalModule;
 import io.cdcsink.testing.EmbeddedPg;
+import io.cdcsink.testing.TableDiff;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,10 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.postgresql.replication.LogSequenceNumber;
 
@@ -126,32 +124,11 @@ final class PgReplication implements AutoCloseable {
     }
 
     /**
-     * Every cell that differs between source and target, read through each column's output function: rows keyed by
-     * the text of {@code keyColumns}, each difference named by table, key, column and both values.
+     * Every cell that differs between source and target, read through each column's output function
+     * ({@link TableDiff}).
      */
     List<String> differences(String table, List<String> keyColumns, List<String> columns) throws SQLException {
-        Map<String, List<String>> want = read(source, table, keyColumns, columns);
-        Map<String, List<String>> got = read(target, table, keyColumns, columns);
-        List<String> out = new ArrayList<>();
-        for (Map.Entry<String, List<String>> row : want.entrySet()) {
-            List<String> other = got.get(row.getKey());
-            if (other == null) {
-                out.add(table + " " + row.getKey() + ": missing in the target");
-                continue;
-            }
-            for (int i = 0; i < columns.size(); i++) {
-                if (!Objects.equals(row.getValue().get(i), other.get(i))) {
-                    out.add(table + " " + row.getKey() + " " + columns.get(i) + ": source "
-                            + shown(row.getValue().get(i)) + ", target " + shown(other.get(i)));
-                }
-            }
-        }
-        for (String key : got.keySet()) {
-            if (!want.containsKey(key)) {
-                out.add(table + " " + key + ": in the target only");
-            }
-        }
-        return out;
+        return TableDiff.differences(pg.jdbcUrl(source), pg.jdbcUrl(target), table, keyColumns, columns);
     }
 
     /** The number of rows of a table in a database. */
@@ -161,47 +138,6 @@ final class PgReplication implements AutoCloseable {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private Map<String, List<String>> read(String database, String table, List<String> keyColumns,
-                                           List<String> columns) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ");
-        List<String> all = new ArrayList<>(keyColumns);
-        all.addAll(columns);
-        for (int i = 0; i < all.size(); i++) {
-            // No cast: the simple query protocol returns every value as its type's output function prints it
-            // (a ::text cast is not always that: xml's is a binary coercion that keeps a declaration xml_out drops).
-            sql.append(i == 0 ? "" : ", ").append(all.get(i));
-        }
-        sql.append(" FROM ").append(table);
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database) + "&preferQueryMode=simple");
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
-            while (rs.next()) {
-                List<String> key = new ArrayList<>();
-                for (int i = 0; i < keyColumns.size(); i++) {
-                    key.add(rs.getString(i + 1));
-                }
-                List<String> values = new ArrayList<>();
-                for (int i = 0; i < columns.size(); i++) {
-                    values.add(rs.getString(keyColumns.size() + i + 1));
-                }
-                out.put(String.join("|", key), values);
-            }
-        }
-        return out;
-    }
-
-    /** A value as a message shows it: long ones by length and hash. */
-    private static String shown(String value) {
-        if (value == null) {
-            return "NULL";
-        }
-        if (value.length() > 120) {
-            return "<" + value.length() + " chars, hash " + Integer.toHexString(value.hashCode()) + ", starting "
-                    + value.substring(0, 40) + ">";
-        }
-        return "'" + value + "'";
     }
 
     @Override
