@@ -59,15 +59,12 @@ final class BinlogEventHandler {
         return executed;
     }
 
-    /** Whether a transaction has begun and not yet ended. */
-    boolean inTransaction() {
-        return inTransaction && !skipping;
-    }
-
     void handle(Event event) throws InterruptedException, IOException {
         EventType type = event.getHeader().getEventType();
         switch (type) {
-            case GTID, GTID_TAGGED -> startGroup(((GtidEventData) event.getData()).getMySqlGtid().toString());
+            case GTID -> startGroup(((GtidEventData) event.getData()).getMySqlGtid().toString());
+            case GTID_TAGGED -> throw new IllegalStateException("the source logs tagged GTIDs (MySQL 8.4 "
+                    + "gtid_next with a tag), which mylogical does not support");
             case ANONYMOUS_GTID -> throw new IllegalStateException("the source logs transactions without GTIDs: set "
                     + "gtid_mode=ON and enforce_gtid_consistency=ON (--gtid-mode=ON --enforce-gtid-consistency=ON)");
             case MARIADB_GTID -> mariaDbGtid((MariadbGtidEventData) event.getData());

@@ -1,15 +1,18 @@
 package io.cdcsink.mysql;
 
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
-import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
-import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer.CompatibilityMode;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,10 +32,13 @@ public final class MyLogicalDialect implements LogicalDialect {
 
     private final MyLogicalConfig config;
     private final SourceConnector connector;
+    /** Conversion tables read from the source once, kept across reconnects. */
+    private final SourceCharsets charsets;
 
     public MyLogicalDialect(MyLogicalConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.connector = new SourceConnector(config.sourceConn());
+        this.charsets = SourceCharsets.fromServer(connector::sql);
     }
 
     @Override
@@ -60,7 +66,7 @@ public final class MyLogicalDialect implements LogicalDialect {
         Collations collations;
         try (Connection conn = connector.sql()) {
             flavor = SourceServer.flavor(conn);
-            collations = Collations.load(conn);
+            collations = Collations.load(conn, charsets);
         }
         GtidSet start = from.map(p -> GtidPositions.parse(p.text())).orElse(GtidSet.empty(flavor));
         if (start.flavor() != flavor) {
@@ -77,10 +83,7 @@ public final class MyLogicalDialect implements LogicalDialect {
         client.setKeepAlive(false); // the replication loop owns retries
         client.setHeartbeatInterval(HEARTBEAT_MILLIS);
         client.setGtidSet(start.toString());
-        EventDeserializer deserializer = new EventDeserializer();
-        deserializer.setCompatibilityMode(CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
-                CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY);
-        client.setEventDeserializer(deserializer);
+        client.setEventDeserializer(BinlogDecoding.deserializer(this::temporalPrecisions, config::replicates));
 
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicBoolean interrupted = new AtomicBoolean();
@@ -119,13 +122,33 @@ public final class MyLogicalDialect implements LogicalDialect {
             throw cause instanceof InterruptedException stopped ? stopped
                     : new InterruptedException("replication stopped");
         }
-        if (handler.inTransaction()) {
-            events.rollback();
-        }
+        // No rollback() for a transaction the failure cut short: the loop takes a rollback for a transaction the
+        // source abandoned and starts over at once, so a failure that repeats would spin unreported. The failure
+        // itself makes the loop drop what was not committed, report the problem and back off.
         if (cause != null) {
             throw cause;
         }
         throw new IOException("the source closed the binlog stream");
+    }
+
+    /** The fractional digits of a table's temporal columns, for the old formats whose binlog metadata lacks them. */
+    private Map<String, Integer> temporalPrecisions(String database, String table) throws IOException {
+        Map<String, Integer> digits = new HashMap<>();
+        try (Connection conn = connector.sql(); PreparedStatement ps = conn.prepareStatement(
+                "SELECT COLUMN_NAME, DATETIME_PRECISION FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
+                        + " AND TABLE_NAME = ? AND DATA_TYPE IN ('time', 'datetime', 'timestamp')")) {
+            ps.setString(1, database);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    digits.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot read the temporal columns of " + database + "." + table
+                    + " from the source: " + e.getMessage(), e);
+        }
+        return digits;
     }
 
     /**

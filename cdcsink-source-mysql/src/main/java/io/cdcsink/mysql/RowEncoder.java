@@ -43,9 +43,19 @@ final class RowEncoder {
             if (out.length() > 1) {
                 out.append(',');
             }
-            ValueWriter.write(out, column, values[index]);
+            write(out, table, column, values[index]);
         }
         return out.append(']').toString();
+    }
+
+    /** Writes one value; a value that cannot be written fails naming its table too. */
+    private static void write(StringBuilder out, SourceTable table, SourceColumn column, Serializable value)
+            throws IOException {
+        try {
+            ValueWriter.write(out, column, value);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("source table " + table.qualifiedName() + ": " + e.getMessage(), e);
+        }
     }
 
     private String row(SourceTable table, Serializable[] values, boolean[] present) throws IOException {
@@ -57,7 +67,7 @@ final class RowEncoder {
                     out.append(',');
                 }
                 JsonText.appendString(out, column.name()).append(':');
-                ValueWriter.write(out, column, values[i]);
+                write(out, table, column, values[i]);
             }
         }
         rowLengthHint = out.length();

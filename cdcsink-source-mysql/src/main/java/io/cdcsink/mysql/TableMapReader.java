@@ -5,6 +5,7 @@ import com.github.shyiko.mysql.binlog.event.TableMapEventMetadata;
 import com.github.shyiko.mysql.binlog.event.deserialization.ColumnType;
 import io.cdcsink.api.TableName;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -40,6 +41,7 @@ final class TableMapReader {
             resolveType(rawTypes[i] & 0xFF, rawMeta[i], i, types, lengths);
         }
         List<Integer> charColumnCollations = characterCollations(metadata, types, false);
+        List<Integer> enumSetCollations = characterCollations(metadata, types, true);
         BitSet unsignedBits = metadata.getSignedness() == null ? new BitSet() : metadata.getSignedness();
         List<SourceColumn> columns = new ArrayList<>();
         int charIndex = 0;
@@ -55,10 +57,13 @@ final class TableMapReader {
                         : Collations.BINARY;
                 charIndex++;
                 charset = collations.charset(collation, label);
-            } else if (types[i] == ColumnType.ENUM) {
-                labels = values(metadata.getEnumStrValues(), enumIndex++, label);
-            } else if (types[i] == ColumnType.SET) {
-                labels = values(metadata.getSetStrValues(), setIndex++, label);
+            } else if (types[i] == ColumnType.ENUM || types[i] == ColumnType.SET) {
+                int index = enumIndex + setIndex;
+                Optional<Charset> labelCharset = index < enumSetCollations.size()
+                        ? collations.charset(enumSetCollations.get(index), label) : Optional.empty();
+                labels = types[i] == ColumnType.ENUM
+                        ? labels(map, true, metadata.getEnumStrValues(), enumIndex++, labelCharset, label)
+                        : labels(map, false, metadata.getSetStrValues(), setIndex++, labelCharset, label);
             }
             columns.add(new SourceColumn(name, types[i], rawMeta[i], lengths[i], unsignedBits.get(i), charset,
                     labels));
@@ -93,7 +98,6 @@ final class TableMapReader {
     private static List<Integer> characterCollations(TableMapEventMetadata metadata, ColumnType[] types,
                                                      boolean enumAndSet) {
         List<Integer> perColumn = enumAndSet ? metadata.getEnumAndSetColumnCharsets() : metadata.getColumnCharsets();
-        // ENUM/SET labels arrive already decoded, so only character columns are asked for today.
         if (perColumn != null) {
             return perColumn;
         }
@@ -117,12 +121,32 @@ final class TableMapReader {
         return out;
     }
 
-    private static List<String> values(List<String[]> all, int index, String column) {
+    /**
+     * The labels of the {@code index}-th ENUM (or SET) column: from the bytes the binlog carries, decoded with the
+     * column's charset, when {@link TableMapDecoder} read the event; else as the connector decoded them.
+     */
+    private static List<String> labels(TableMapEventData map, boolean isEnum, List<String[]> decoded, int index,
+                                       Optional<Charset> charset, String column) {
+        if (map instanceof TableMapDecoder.BinlogTableMap raw) {
+            List<List<byte[]>> all = isEnum ? raw.enumLabels() : raw.setLabels();
+            requireLabels(all, index, column);
+            // A binary ENUM/SET has no charset; its labels are written as UTF-8 in the DDL, so read them so.
+            Charset labelCharset = charset.orElse(StandardCharsets.UTF_8);
+            List<String> labels = new ArrayList<>();
+            for (byte[] bytes : all.get(index)) {
+                labels.add(new String(bytes, labelCharset));
+            }
+            return List.copyOf(labels);
+        }
+        requireLabels(decoded, index, column);
+        return List.of(decoded.get(index));
+    }
+
+    private static void requireLabels(List<?> all, int index, String column) {
         if (all == null || index >= all.size()) {
             throw new IllegalStateException("the binlog does not carry the ENUM/SET values of " + column
                     + ": set binlog_row_metadata=FULL on the source");
         }
-        return List.of(all.get(index));
     }
 
     private static List<Integer> keyColumns(TableMapEventMetadata metadata) {

@@ -2,75 +2,70 @@ package io.cdcsink.mysql;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.Calendar;
-import java.util.GregorianCalendar;
-import java.util.TimeZone;
 
 /**
- * Formats the binlog connector's temporal values (microseconds since 1970-01-01 UTC, computed from the stored
- * fields without any time zone) as PostgreSQL input text, keeping exactly the column's fractional digits.
+ * Writes temporal values as PostgreSQL input text with exactly the column's fractional digits. DATE, DATETIME and
+ * TIME are written from the fields the binlog stores, without any calendar arithmetic: a date before the Gregorian
+ * reform keeps its fields (both databases use the proleptic Gregorian calendar), and MySQL's zero and partial dates
+ * ({@code 0000-00-00}, {@code 2020-00-15}) keep the text MySQL shows, which a {@code text} column takes as it is and
+ * a {@code date} column refuses. TIMESTAMP is an instant and is written in UTC.
  */
 final class TemporalText {
     private static final long MICROS = 1_000_000L;
-    /** 1582-10-15T00:00Z: before it the connector computes instants with the Julian calendar. */
-    private static final long GREGORIAN_CUTOVER_MICROS = -12_219_292_800L * MICROS;
 
     private TemporalText() {
     }
 
-    static String date(long micros) {
-        return appendDate(new StringBuilder(10), fields(micros)).toString();
+    /** DATE: {@code YYYY-MM-DD}. */
+    static String date(int year, int month, int day) {
+        return appendDate(new StringBuilder(10), year, month, day).toString();
     }
 
-    /** DATETIME: wall-clock time without zone. */
-    static String datetime(long micros, int fsp) {
-        return appendDatetime(new StringBuilder(26), micros, fsp).toString();
+    /** DATETIME: wall-clock fields without zone, {@code fsp} fractional digits of {@code micros}. */
+    static String datetime(int year, int month, int day, int hour, int minute, int second, int micros, int fsp) {
+        StringBuilder out = appendDate(new StringBuilder(26), year, month, day).append(' ');
+        return appendClock(out, hour, minute, second, micros, fsp).toString();
     }
 
-    /** TIMESTAMP: an instant, always written in UTC. */
+    /**
+     * TIMESTAMP, {@code micros} after 1970-01-01 UTC, written in UTC ({@code +00}). MySQL stores its zero value
+     * {@code 0000-00-00 00:00:00} as 0, an instant no TIMESTAMP can otherwise hold (they start one second later),
+     * and it is written as MySQL shows it.
+     */
     static String timestamp(long micros, int fsp) {
-        return appendDatetime(new StringBuilder(29), micros, fsp).append("+00").toString();
-    }
-
-    /** TIME: a duration of up to 838 hours. */
-    static String time(long micros, int fsp) {
-        long seconds = Math.floorDiv(micros, MICROS);
-        return appendClock(new StringBuilder(15), seconds / 3600, seconds / 60 % 60, seconds % 60,
-                Math.floorMod(micros, MICROS), fsp).toString();
-    }
-
-    private static StringBuilder appendDatetime(StringBuilder out, long micros, int fsp) {
-        LocalDateTime t = fields(micros);
-        appendDate(out, t).append(' ');
-        return appendClock(out, t.getHour(), t.getMinute(), t.getSecond(), Math.floorMod(micros, MICROS), fsp);
-    }
-
-    private static LocalDateTime fields(long micros) {
-        long seconds = Math.floorDiv(micros, MICROS);
-        if (micros >= GREGORIAN_CUTOVER_MICROS) {
-            return LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
+        if (micros == 0) {
+            return datetime(0, 0, 0, 0, 0, 0, 0, fsp);
         }
-        GregorianCalendar calendar = new GregorianCalendar(TimeZone.getTimeZone("GMT"));
-        calendar.setTimeInMillis(seconds * 1000);
-        return LocalDateTime.of(calendar.get(Calendar.YEAR), calendar.get(Calendar.MONTH) + 1,
-                calendar.get(Calendar.DAY_OF_MONTH), calendar.get(Calendar.HOUR_OF_DAY), calendar.get(Calendar.MINUTE),
-                calendar.get(Calendar.SECOND));
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, MICROS), 0, ZoneOffset.UTC);
+        StringBuilder out = appendDate(new StringBuilder(29), t.getYear(), t.getMonthValue(), t.getDayOfMonth())
+                .append(' ');
+        return appendClock(out, t.getHour(), t.getMinute(), t.getSecond(), (int) Math.floorMod(micros, MICROS), fsp)
+                .append("+00").toString();
     }
 
-    private static StringBuilder appendDate(StringBuilder out, LocalDateTime t) {
-        padded(out, t.getYear(), 4).append('-');
-        padded(out, t.getMonthValue(), 2).append('-');
-        return padded(out, t.getDayOfMonth(), 2);
+    /** TIME: a signed duration of up to 838 hours, as {@code interval} input ({@code -838:59:59}). */
+    static String time(boolean negative, int hours, int minutes, int seconds, int micros, int fsp) {
+        StringBuilder out = new StringBuilder(17);
+        if (negative) {
+            out.append('-');
+        }
+        return appendClock(out, hours, minutes, seconds, micros, fsp).toString();
     }
 
-    private static StringBuilder appendClock(StringBuilder out, long hours, long minutes, long seconds, long fraction,
+    private static StringBuilder appendDate(StringBuilder out, int year, int month, int day) {
+        padded(out, year, 4).append('-');
+        padded(out, month, 2).append('-');
+        return padded(out, day, 2);
+    }
+
+    private static StringBuilder appendClock(StringBuilder out, long hours, long minutes, long seconds, long micros,
                                              int fsp) {
         padded(out, hours, 2).append(':');
         padded(out, minutes, 2).append(':');
         padded(out, seconds, 2);
         if (fsp > 0) {
             int from = out.append('.').length();
-            padded(out, fraction, 6).setLength(from + Math.min(fsp, 6));
+            padded(out, micros, 6).setLength(from + Math.min(fsp, 6));
         }
         return out;
     }

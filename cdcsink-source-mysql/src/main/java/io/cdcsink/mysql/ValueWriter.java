@@ -1,21 +1,24 @@
 package io.cdcsink.mysql;
 
 import com.github.shyiko.mysql.binlog.event.deserialization.ColumnType;
-import com.github.shyiko.mysql.binlog.event.deserialization.json.JsonBinary;
 import io.cdcsink.api.JsonText;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.StringJoiner;
 
 /**
- * Writes one binlog cell as the JSON value the target applies: exact numbers, text decoded with the column's
- * charset, bytes as PostgreSQL {@code bytea} hex ({@code \x0a1b}), BIT as a bit string, ENUM/SET as their labels,
- * temporal values as PostgreSQL input text (TIMESTAMP in UTC), MySQL JSON as nested JSON.
+ * Writes one binlog cell as the JSON value the target applies ({@code ValueFormat.TEXT}: the text the target column
+ * type's input function reads): exact numbers, text decoded as the source converts its charset, bytes as PostgreSQL
+ * {@code bytea} hex ({@code \x0a1b}), BIT as a bit string, ENUM/SET as their labels, temporal values as PostgreSQL
+ * input text (TIMESTAMP in UTC; zero dates as MySQL shows them), MySQL JSON as a string holding its JSON text.
  */
 final class ValueWriter {
     private static final HexFormat HEX = HexFormat.of();
@@ -46,27 +49,19 @@ final class ValueWriter {
             case DOUBLE -> floating(out, Double.toString((Double) value), Double.isFinite((Double) value));
             // A string keeps every digit even if a reader parses JSON numbers as doubles.
             case NEWDECIMAL, DECIMAL -> JsonText.appendString(out, ((BigDecimal) value).toPlainString());
-            case YEAR -> {
-                int year = ((Number) value).intValue();
-                out.append(year == 1900 ? 0 : year); // YEAR 0000 is stored as 0, which the connector adds 1900 to
-            }
-            case DATE, NEWDATE -> JsonText.appendString(out, TemporalText.date((Long) value));
-            case DATETIME -> JsonText.appendString(out, TemporalText.datetime((Long) value, 0));
-            case DATETIME_V2 -> JsonText.appendString(out, TemporalText.datetime((Long) value, column.meta()));
-            case TIMESTAMP -> JsonText.appendString(out, TemporalText.timestamp((Long) value, 0));
-            case TIMESTAMP_V2 -> JsonText.appendString(out, TemporalText.timestamp((Long) value, column.meta()));
-            case TIME -> JsonText.appendString(out, TemporalText.time((Long) value, 0));
-            case TIME_V2 -> JsonText.appendString(out, TemporalText.time((Long) value, column.meta()));
+            case YEAR -> out.append((Integer) value);
+            // BinlogCells decoded these into their text.
+            case DATE, NEWDATE, DATETIME, DATETIME_V2, TIME, TIME_V2 -> JsonText.appendString(out, (String) value);
+            // ... and TIMESTAMP, an instant, into microseconds; old-format columns carry their digits as metadata.
+            case TIMESTAMP, TIMESTAMP_V2 -> JsonText.appendString(out, TemporalText.timestamp((Long) value,
+                    column.meta()));
             case BIT -> JsonText.appendString(out, bits((BitSet) value,
                     (column.meta() >> 8) * 8 + (column.meta() & 0xFF)));
             case ENUM -> JsonText.appendString(out, enumLabel(column, ((Number) value).intValue()));
             case SET -> JsonText.appendString(out, setLabels(column, ((Number) value).longValue()));
             case STRING, VARCHAR, VAR_STRING, BLOB, TINY_BLOB, MEDIUM_BLOB, LONG_BLOB -> writeChars(out, column,
                     bytes(value));
-            case JSON -> {
-                byte[] binary = bytes(value);
-                out.append(binary.length == 0 ? "null" : JsonBinary.parseAsString(binary));
-            }
+            case JSON -> JsonText.appendString(out, MySqlJson.text(bytes(value)));
             case GEOMETRY, VECTOR -> JsonText.appendString(out, byteaHex(bytes(value)));
             default -> throw new IllegalStateException("column " + column.name() + " has binlog type "
                     + column.type() + " which mylogical does not support");
@@ -87,7 +82,7 @@ final class ValueWriter {
 
     private static void writeChars(StringBuilder out, SourceColumn column, byte[] bytes) {
         if (column.charset().isPresent()) {
-            JsonText.appendString(out, new String(bytes, column.charset().get()));
+            JsonText.appendString(out, text(column, bytes));
             return;
         }
         if (column.type() == ColumnType.STRING && bytes.length < column.length()) {
@@ -99,12 +94,32 @@ final class ValueWriter {
         JsonText.appendString(out, byteaHex(bytes));
     }
 
+    /**
+     * The column's bytes as text. Java's Unicode decoders replace what is not valid (a lone surrogate in a ucs2
+     * column, which MariaDB stores) with U+FFFD, which would change the value without a word: such bytes fail here,
+     * named, instead. The conversion tables of other charsets hold only what the server itself converts to.
+     */
+    private static String text(SourceColumn column, byte[] bytes) {
+        Charset charset = column.charset().orElseThrow();
+        if (charset instanceof ConversionTableCharset table) {
+            return table.decode(bytes);
+        }
+        String text = new String(bytes, charset);
+        if (text.indexOf('\uFFFD') >= 0) {
+            try {
+                charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            } catch (CharacterCodingException e) {
+                throw new IllegalStateException("column " + column.name() + " holds bytes that are not "
+                        + charset.name() + " text, which the target cannot hold either: " + byteaHex(bytes), e);
+            }
+        }
+        return text;
+    }
+
     private static byte[] bytes(Serializable value) {
         if (value instanceof byte[] b) {
             return b;
-        }
-        if (value instanceof String s) {
-            return s.getBytes(StandardCharsets.UTF_8);
         }
         throw new IllegalStateException("expected bytes from the binlog, got " + value.getClass().getName());
     }

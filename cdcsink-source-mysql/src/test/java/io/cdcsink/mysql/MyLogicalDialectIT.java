@@ -181,7 +181,8 @@ class MyLogicalDialectIT {
         Throwable failure = run.awaitFailure(WAIT_SECONDS);
         assertThat(failure).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("source table " + db + ".loose has no primary key");
-        assertThat(events.lines()).containsExactly("begin", "rollback");
+        // No rollback: the loop would take it for an abandoned transaction and retry at once, hiding the failure.
+        assertThat(events.lines()).containsExactly("begin");
     }
 
     @Test

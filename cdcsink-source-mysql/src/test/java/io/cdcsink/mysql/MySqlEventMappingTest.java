@@ -3,6 +3,9 @@ package io.cdcsink.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.Zstd;
 import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventData;
@@ -17,17 +20,18 @@ import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.XidEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.ColumnType;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
+import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Calendar;
-import java.util.GregorianCalendar;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TimeZone;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -234,24 +238,110 @@ class MySqlEventMappingTest {
         feed(handler(""), gtid(1), query("BEGIN"), event(EventType.TABLE_MAP, map), insert(row), xid());
         assertThat(events.lines().get(1)).isEqualTo("upsert target.public.kinds [4294967295] {\"id\":4294967295,"
                 + "\"big\":18446744073709551615,\"dec\":\"12345678.90\",\"e\":\"b\",\"s\":\"x,z\",\"b\":\"00000101\","
-                + "\"name\":\"h\u00e9llo\",\"latin\":\"caf\u00e9\",\"blob\":\"\\\\x00ff\",\"j\":true,"
+                + "\"name\":\"h\u00e9llo\",\"latin\":\"caf\u00e9\",\"blob\":\"\\\\x00ff\",\"j\":\"true\","
                 + "\"ts\":\"2024-01-02 03:04:05.000006+00\",\"t\":-5}");
     }
 
     @Test
-    void temporalTextKeepsTheColumnsDigits() {
-        long micros = Instant.parse("2024-02-29T23:59:59.123456Z").getEpochSecond() * 1_000_000 + 123_456;
-        assertThat(TemporalText.datetime(micros, 6)).isEqualTo("2024-02-29 23:59:59.123456");
-        assertThat(TemporalText.datetime(micros, 3)).isEqualTo("2024-02-29 23:59:59.123");
-        assertThat(TemporalText.datetime(micros, 0)).isEqualTo("2024-02-29 23:59:59");
-        assertThat(TemporalText.time((838L * 3600 + 59 * 60 + 59) * 1_000_000, 0))
-                .isEqualTo("838:59:59");
-        // Before 1582-10-15 the connector computes Julian-calendar instants; the fields must come back unchanged.
-        GregorianCalendar calendar = new GregorianCalendar(TimeZone.getTimeZone("GMT"));
-        calendar.clear();
-        calendar.set(1000, Calendar.JANUARY, 1);
-        long julian = calendar.getTimeInMillis() * 1000;
-        assertThat(TemporalText.date(julian)).isEqualTo("1000-01-01");
+    void mysqlJsonBecomesTextForJsonColumns() throws Exception {
+        // The logical sources report values as text (ValueFormat.TEXT): a JSON value is a JSON string holding the
+        // JSON text, which a json column keeps as it is and a jsonb column parses.
+        TableMapEventData map = new TableMapEventData();
+        map.setTableId(7);
+        map.setDatabase("shop");
+        map.setTable("docs");
+        map.setColumnTypes(new byte[] {(byte) ColumnType.LONG.getCode(), (byte) ColumnType.JSON.getCode(),
+                (byte) ColumnType.JSON.getCode(), (byte) ColumnType.JSON.getCode()});
+        map.setColumnMetadata(new int[] {0, 4, 4, 4});
+        TableMapEventMetadata meta = new TableMapEventMetadata();
+        meta.setColumnNames(List.of("id", "doc", "scalar", "empty"));
+        meta.setSimplePrimaryKeys(List.of(0));
+        meta.setSignedness(new BitSet());
+        map.setEventMetadata(meta);
+        byte[] doc = MySqlJsonBytes.of(MySqlJsonBytes.object("a", List.of((short) 1, 2.5, "x\"y"), "b", null,
+                "big", new MySqlJsonBytes.Unsigned(-1, 8)), false);
+        byte[] scalar = MySqlJsonBytes.of("text", false);
+        feed(handler(""), gtid(1), query("BEGIN"), event(EventType.TABLE_MAP, map),
+                insert(new Serializable[] {1, doc, scalar, new byte[0]}), xid());
+        String line = events.lines().get(1);
+        assertThat(line).startsWith("upsert target.public.docs [1] ");
+        JsonNode row = new ObjectMapper().readTree(line.substring("upsert target.public.docs [1] ".length()));
+        assertThat(row.get("doc").isTextual()).isTrue();
+        assertThat(row.get("doc").textValue())
+                .isEqualTo("{\"a\": [1, 2.5, \"x\\\"y\"], \"b\": null, \"big\": 18446744073709551615}");
+        assertThat(row.get("scalar").textValue()).isEqualTo("\"text\"");
+        // MySQL reads an empty JSON value (rows older than an added JSON column) as the JSON null literal.
+        assertThat(row.get("empty").textValue()).isEqualTo("null");
+    }
+
+    /** A table whose names, labels and bytes are outside ASCII, with a MariaDB old-format TIME(3) column. */
+    private static byte[] exoticTableMap() {
+        return BinlogEventBytes.event(EventType.TABLE_MAP, BinlogEventBytes.tableMap("l\u00e4den", "caf\u00e9",
+                List.of(new BinlogEventBytes.Column(ColumnType.LONG, 0, "id"),
+                        new BinlogEventBytes.Column(ColumnType.ENUM, 1, "gr\u00f6\u00dfe"),
+                        new BinlogEventBytes.Column(ColumnType.VARCHAR, 20, "name"),
+                        new BinlogEventBytes.Column(ColumnType.TIME, 0, "t")),
+                8, 8, StandardCharsets.ISO_8859_1, List.of(List.of("s\u00fc\u00df", "gro\u00df"))));
+    }
+
+    /** Row 1 of {@link #exoticTableMap()}: ENUM index 1, latin1 bytes 0x81 'é', TIME(3) -00:00:00.001. */
+    private static byte[] exoticRow() {
+        return BinlogEventBytes.concat(new byte[] {1, 0, 0, 0}, new byte[] {1}, new byte[] {2, (byte) 0x81,
+                (byte) 0xE9}, HexFormat.of().parseHex("00b407a57f"));
+    }
+
+    private static final String EXOTIC_UPSERT = "upsert target.public.caf\u00e9 [1] {\"id\":1,"
+            + "\"gr\u00f6\u00dfe\":\"s\u00fc\u00df\",\"name\":\"\u0081\u00e9\",\"t\":\"-00:00:00.001\"}";
+
+    private EventDeserializer deserializer(List<String> lookedUp) {
+        return BinlogDecoding.deserializer((db, table) -> {
+            lookedUp.add(db + "." + table);
+            return Map.of("t", 3);
+        }, db -> true);
+    }
+
+    private static Event next(EventDeserializer deserializer, byte[] bytes) throws Exception {
+        return deserializer.nextEvent(new ByteArrayInputStream(bytes));
+    }
+
+    @Test
+    void binlogBytesAreReadWithExactNamesLabelsTextAndOldTemporals() throws Exception {
+        List<String> lookedUp = new ArrayList<>();
+        EventDeserializer deserializer = deserializer(lookedUp);
+        BinlogEventHandler handler = handler("");
+        feed(handler, gtid(1), query("BEGIN"), next(deserializer, exoticTableMap()),
+                next(deserializer, BinlogEventBytes.event(EventType.WRITE_ROWS,
+                        BinlogEventBytes.writeRows(false, 4, BinlogEventBytes.rows(exoticRow())))),
+                next(deserializer, exoticTableMap()),
+                next(deserializer, BinlogEventBytes.event(EventType.EXT_WRITE_ROWS,
+                        BinlogEventBytes.writeRows(true, 4, BinlogEventBytes.rows(exoticRow())))), xid());
+        assertThat(events.lines()).containsExactly("begin", EXOTIC_UPSERT, EXOTIC_UPSERT, "commit mysql:" + UUID1 + ":1");
+        assertThat(lookedUp).as("the old-format column's digits are looked up once").containsExactly(
+                "l\u00e4den.caf\u00e9");
+    }
+
+    @Test
+    void compressedTransactionsAreReadExactlyToo() throws Exception {
+        byte[] inner = BinlogEventBytes.concat(exoticTableMap(), BinlogEventBytes.event(EventType.EXT_WRITE_ROWS,
+                BinlogEventBytes.writeRows(true, 4, BinlogEventBytes.rows(exoticRow()))));
+        byte[] payload = BinlogEventBytes.event(EventType.TRANSACTION_PAYLOAD,
+                BinlogEventBytes.payload(Zstd.compress(inner), inner.length));
+        feed(handler(""), gtid(1), query("BEGIN"), next(deserializer(new ArrayList<>()), payload), xid());
+        assertThat(events.lines()).containsExactly("begin", EXOTIC_UPSERT, "commit mysql:" + UUID1 + ":1");
+    }
+
+    @Test
+    void taggedGtidsAreRefusedByName() {
+        assertThatThrownBy(() -> feed(handler(""), event(EventType.GTID_TAGGED, null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("tagged GTIDs");
+    }
+
+    @Test
+    void bitStringsKeepEveryBit() {
         assertThat(ValueWriter.bits(new BitSet(), 3)).isEqualTo("000");
+        BitSet bits = new BitSet();
+        bits.set(0);
+        bits.set(63);
+        assertThat(ValueWriter.bits(bits, 64)).isEqualTo("1" + "0".repeat(62) + "1");
     }
 }
