@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogicalLoop implements Source, HealthIndicator {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalLoop.class);
+    /** How long the loop waits for a reader that abandoned a transaction to end and say why. */
+    private static final long READER_STOP_MILLIS = 5_000;
 
     private final LogicalDialect dialect;
     private final LogicalConfig config;
@@ -197,6 +199,13 @@ public final class LogicalLoop implements Source, HealthIndicator {
             } else {
                 // Committed transactions before the abandoned one are complete: keep them, then start over.
                 mode.finish();
+                // A dialect abandons a transaction when its stream failed in the middle of one: that failure is the
+                // attempt's, so it is reported and retried after the usual delay, not at once and unseen.
+                reader.join(READER_STOP_MILLIS);
+                Throwable t = readerError.get();
+                if (t instanceof Exception ex && !(t instanceof InterruptedException)) {
+                    throw ex;
+                }
                 LOG.info("loop {}: the source abandoned a transaction; restarting from {}", config.loopName(),
                         durability.position().map(LogicalPosition::toString).orElse("the source's start"));
                 return;

@@ -114,6 +114,20 @@ class LogicalLoopIT {
     }
 
     @Test
+    void aReaderThatFailsInTheMiddleOfATransactionIsReportedAndRetriedAfterTheDelay() throws Exception {
+        // Every attempt fails in the middle of the first transaction, after the dialect abandoned it: the failure
+        // is the attempt's, not a quiet restart at once (which spun without a word).
+        ScriptedDialect dialect = new ScriptedDialect(10, fourTables(), LogicalLoopIT::now, 1.0, 5);
+        LogicalConfig config = config().withRetryDelay(Duration.ofMillis(300));
+        try (Replicator r = start(dialect, config, new PrometheusRegistry())) {
+            Thread.sleep(1_500);
+            assertThat(r.service(LogicalLoop.class).problem()).hasValueSatisfying(p -> assertThat(p)
+                    .contains("chaos"));
+            assertThat(dialect.streams.get()).as("attempts in 1.5 s with a 300 ms delay, growing").isBetween(1, 6);
+        }
+    }
+
+    @Test
     void consistentModeDeliversEveryTransactionDespiteChaos() throws Exception {
         ScriptedDialect dialect = new ScriptedDialect(300, fourTables(), LogicalLoopIT::now, 0.01, 42);
         try (Replicator r = start(dialect, config(), new PrometheusRegistry(), Optional.of("127.0.0.1:0"))) {
