@@ -54,6 +54,16 @@ public interface Applier {
     ApplyResult apply(Connection tx, TableName table, List<Mutation> mutations) throws SQLException;
 
     /**
+     * Applies changes of a log-based source inside the caller's transaction, as {@link #apply} applies mutations
+     * (values in {@link ValueFormat#TEXT}, whatever this applier's format). The changes never become JSON on the way.
+     *
+     * @param tx a connection to the table's database, with auto-commit off
+     */
+    default ApplyResult applyChanges(Connection tx, TableName table, List<RowChange> changes) throws SQLException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot apply row changes");
+    }
+
+    /**
      * Does the part of applying that needs no transaction (decoding the mutations, checking their shape against the
      * table) ahead of the transaction that applies them, so that callers combining several batches in one
      * transaction do it concurrently. The default does nothing ahead.

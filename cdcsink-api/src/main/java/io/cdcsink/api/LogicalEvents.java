@@ -6,29 +6,34 @@ import java.util.Optional;
  * What a {@link LogicalDialect} reports while it reads the source's log, in log order, from one thread. Every method
  * may block (backpressure) and throws {@link InterruptedException} when the replication loop stops the stream.
  *
- * <p>Between {@link #begin()} and {@link #commit(LogicalPosition)} come the changes of one source transaction. Keys
- * are JSON arrays of the primary-key values in key order; rows are JSON objects keyed by column name. Values are in
- * {@link ValueFormat#TEXT}: each is a JSON string (or a number or boolean) whose text the target column type's input
- * function reads, as PostgreSQL's own text output ({@code '{1,2}'} for an array, {@code '\x00ff'} for bytea, the JSON
- * text for json and jsonb), or JSON null for NULL. A property missing from a row leaves the target column's value
- * alone (used for unchanged TOAST values).
+ * <p>Between {@link #begin()} and {@link #commit(LogicalPosition)} come the changes of one source transaction. Rows
+ * are {@link SourceRow}s: values aligned with the table's {@link RowShape}, in {@link ValueFormat#TEXT} (each the text
+ * the target column type's input function reads, as PostgreSQL's own text output: {@code {1,2}} for an array,
+ * {@code \x00ff} for bytea, the document for json and jsonb), {@code null} for NULL. A column a row leaves out keeps
+ * the target's value (used for unchanged TOAST values). They reach the target without ever becoming JSON.
  */
 public interface LogicalEvents {
     /** A source transaction starts. */
     void begin() throws InterruptedException;
 
-    /** The row with this key now has these values (insert or update). */
-    void upsert(TableName table, String keyJson, String rowJson) throws InterruptedException;
+    /** The row with this row's key now has these values (insert or update). */
+    void upsert(TableName table, SourceRow row) throws InterruptedException;
 
     /**
-     * The row with key {@code oldKeyJson} now has key {@code newKeyJson} and these values. Properties the row leaves
-     * out keep the values the row had under its old key. A change of key whose row carries every column may be
-     * reported as a delete and an upsert instead.
+     * The row with {@code oldKey}'s key now has {@code row}'s key and values. Columns {@code row} leaves out keep the
+     * values the row had under its old key. A change of key whose row carries every column may be reported as a
+     * delete and an upsert instead.
+     *
+     * @param oldKey a row of the same table whose key columns hold the old key (other columns are not read)
      */
-    void move(TableName table, String oldKeyJson, String newKeyJson, String rowJson) throws InterruptedException;
+    void move(TableName table, SourceRow oldKey, SourceRow row) throws InterruptedException;
 
-    /** The row with this key is gone. */
-    void delete(TableName table, String keyJson) throws InterruptedException;
+    /**
+     * The row with this key is gone.
+     *
+     * @param key a row whose key columns hold the key (other columns are not read)
+     */
+    void delete(TableName table, SourceRow key) throws InterruptedException;
 
     /** Every row of the table is gone. */
     void truncate(TableName table) throws InterruptedException;

@@ -10,6 +10,7 @@ import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.ColumnInfo;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.PreparedBatch;
+import io.cdcsink.api.RowChange;
 import io.cdcsink.api.SchemaCatalog;
 import io.cdcsink.api.TableConfig;
 import io.cdcsink.api.TableInfo;
@@ -52,6 +53,8 @@ public final class JsonApplier implements Applier {
     private final MutationDecoder decoder;
     private final ApplyMetrics metrics;
     private final ValueFormat format;
+    /** {@link #textTwin()}: a benign race may make two, which are alike. */
+    private volatile JsonApplier text;
 
     @Inject
     public JsonApplier(TargetPools pools, SchemaCatalog catalog, ApplyConfigs configs, PrometheusRegistry registry) {
@@ -84,6 +87,51 @@ public final class JsonApplier implements Applier {
     @Override
     public Applier forValues(ValueFormat format) {
         return format == this.format ? this : new JsonApplier(this, format);
+    }
+
+    @Override
+    public ApplyResult applyChanges(Connection tx, TableName table, List<RowChange> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return ApplyResult.EMPTY;
+        }
+        if (format != ValueFormat.TEXT) {
+            return textTwin().applyChanges(tx, table, changes);
+        }
+        long start = System.nanoTime();
+        return counted(table, () -> {
+            List<DecodedMutation> decoded = MutationDecoder.decode(changes);
+            TableConfig config = configs.forTable(table);
+            TableInfo info = describe(table, config, decoded);
+            return write(tx, info, config, MutationDecoder.fold(decoded), start);
+        });
+    }
+
+    /** Runs an apply, counting a failure and saying whose fault it is ({@link #translate}). */
+    private ApplyResult counted(TableName table, ApplyBody body) throws SQLException {
+        try {
+            return body.apply();
+        } catch (SQLException e) {
+            metrics.failure(table);
+            throw translate(table, e);
+        } catch (RuntimeException e) {
+            metrics.failure(table);
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface ApplyBody {
+        ApplyResult apply() throws SQLException;
+    }
+
+    /** This applier for {@link ValueFormat#TEXT} values, made once. */
+    private JsonApplier textTwin() {
+        JsonApplier twin = text;
+        if (twin == null) {
+            twin = new JsonApplier(this, ValueFormat.TEXT);
+            text = twin;
+        }
+        return twin;
     }
 
     @Override
@@ -157,8 +205,9 @@ public final class JsonApplier implements Applier {
     @Override
     public ApplyResult applyPrepared(Connection tx, TableName table, List<PreparedBatch> batches)
             throws SQLException {
-        long start = System.nanoTime();
-        try {
+        long called = System.nanoTime();
+        return counted(table, () -> {
+            long start = called; // less the time its batches spent being decoded ahead
             List<Decoded> ready = new ArrayList<>(batches.size());
             int rows = 0;
             for (PreparedBatch b : batches) {
@@ -184,13 +233,7 @@ public final class JsonApplier implements Applier {
                 all.addAll(d.decoded());
             }
             return write(tx, newest.info(), newest.config(), MutationDecoder.fold(all), start);
-        } catch (SQLException e) {
-            metrics.failure(table);
-            throw translate(table, e);
-        } catch (RuntimeException e) {
-            metrics.failure(table);
-            throw e;
-        }
+        });
     }
 
     /** What {@link #prepare} works out: the decoded mutations and the table they were checked against. */

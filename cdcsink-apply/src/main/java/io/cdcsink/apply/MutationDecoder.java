@@ -3,11 +3,18 @@ package io.cdcsink.apply;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
+import io.cdcsink.api.RowChange;
+import io.cdcsink.api.RowShape;
+import io.cdcsink.api.SourceRow;
 import io.cdcsink.api.TableName;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +32,7 @@ final class MutationDecoder {
     }
 
     /**
-     * Decodes the mutations in order. A move ({@link Mutation#move}) becomes two: the row under its new key, whose
-     * origin is the old key, then the delete of the old key.
+     * Decodes the mutations in order.
      *
      * @throws BadInputException naming the table when a key is not a JSON array or a row not a JSON object
      */
@@ -45,18 +51,45 @@ final class MutationDecoder {
                             + m.time() + " is not a JSON object");
                 }
             }
-            Optional<DecodedMutation.Key> from = Optional.empty();
-            if (m.movedFrom().isPresent()) {
-                DecodedMutation.Key old = key(table, m, m.movedFrom().get(), "previous key");
-                // A "move" to the key it already has is an ordinary update.
-                from = old.text().equals(key.text()) ? Optional.empty() : Optional.of(old);
+            out.add(new DecodedMutation(m.time(), key.text(), key.values(), after));
+        }
+        return out;
+    }
+
+    /**
+     * Decodes a log-based source's changes, in order, without any JSON: rows keep their values. A row given a new
+     * key becomes two: the row under its new key, whose origin is the old key, then the delete of the old key.
+     */
+    static List<DecodedMutation> decode(List<RowChange> changes) {
+        List<DecodedMutation> out = new ArrayList<>(changes.size() + 1);
+        // One array of names per shape, so that rows of one shape are namedAs each other.
+        Map<RowShape, String[]> names = new IdentityHashMap<>();
+        for (RowChange c : changes) {
+            DecodedMutation.Key key = key(c.row());
+            if (c.delete()) {
+                out.add(new DecodedMutation(c.time(), key.text(), key.values(), Optional.empty()));
+                continue;
             }
-            out.add(new DecodedMutation(m.time(), key.text(), key.values(), after, from));
+            Row row = Row.typed(names.computeIfAbsent(c.row().shape(),
+                    s -> s.columns().toArray(String[]::new)), c.row());
+            Optional<DecodedMutation.Key> from = c.movedFrom().map(MutationDecoder::key)
+                    .filter(old -> !old.text().equals(key.text()));
+            out.add(new DecodedMutation(c.time(), key.text(), key.values(), Optional.of(row), from));
             if (from.isPresent()) {
-                out.add(new DecodedMutation(m.time(), from.get().text(), from.get().values(), Optional.empty()));
+                out.add(new DecodedMutation(c.time(), from.get().text(), from.get().values(), Optional.empty()));
             }
         }
         return out;
+    }
+
+    /** A source row's key: its values as JSON strings (nulls as null), the text a key of the same values has. */
+    private static DecodedMutation.Key key(SourceRow row) {
+        ArrayNode values = JsonNodeFactory.instance.arrayNode(row.shape().keySize());
+        for (int i = 0; i < row.shape().keySize(); i++) {
+            String v = row.keyValue(i);
+            values.add(v == null ? NullNode.getInstance() : TextNode.valueOf(v));
+        }
+        return new DecodedMutation.Key(row.keyJson(), values);
     }
 
     private DecodedMutation.Key key(TableName table, Mutation m, String text, String what) {

@@ -242,6 +242,7 @@ final class PostgresApplySql implements ApplySql {
         for (Row row : rows) {
             chars += 1 + (row.text().isPresent() ? row.text().get().length() : 32L * (columns + 1));
         }
+        // A guess: typed rows are written value by value, like built ones.
         return (int) Math.min(chars, Integer.MAX_VALUE - 16);
     }
 
@@ -255,13 +256,26 @@ final class PostgresApplySql implements ApplySql {
             g.writeRawValue(row.text().get());
             return;
         }
-        ObjectNode tree = row.tree();
         g.writeStartObject();
-        for (ColumnInfo c : columns) {
-            JsonNode value = tree.get(c.name());
-            if (value != null) {
-                g.writeFieldName(c.name());
-                json.writeValue(g, value);
+        if (row.typed()) {
+            // A log-based source's row carries writable columns only (or it would have been mapped into a tree).
+            for (int i = 0; i < row.size(); i++) {
+                g.writeFieldName(row.name(i));
+                String value = row.value(i);
+                if (value == null) {
+                    g.writeNull();
+                } else {
+                    g.writeString(value);
+                }
+            }
+        } else {
+            ObjectNode tree = row.tree();
+            for (ColumnInfo c : columns) {
+                JsonNode value = tree.get(c.name());
+                if (value != null) {
+                    g.writeFieldName(c.name());
+                    json.writeValue(g, value);
+                }
             }
         }
         g.writeEndObject();

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.cdcsink.api.SourceRow;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,16 +46,62 @@ final class Row {
     private String plain;
     private final String[] names;
     private final BitSet nulls;
+    /** A typed row's values (a log-based source's row, never JSON); null for a JSON row. */
+    private final SourceRow source;
+    /** For a typed row that leaves columns out, each name's position in {@link #source}; null when they align. */
+    private final int[] positions;
     private ObjectNode tree;
     private Map<String, Integer> indexes;
 
     private Row(JsonCodec json, String text, boolean verbatim, String[] names, BitSet nulls, ObjectNode tree) {
+        this(json, text, verbatim, names, nulls, tree, null, null);
+    }
+
+    private Row(JsonCodec json, String text, boolean verbatim, String[] names, BitSet nulls, ObjectNode tree,
+                SourceRow source, int[] positions) {
         this.json = json;
         this.text = text;
         this.verbatim = verbatim;
         this.names = names;
         this.nulls = nulls;
         this.tree = tree;
+        this.source = source;
+        this.positions = positions;
+    }
+
+    /**
+     * A log-based source's row: its values as they are, in {@link io.cdcsink.api.ValueFormat#TEXT}.
+     *
+     * @param names the shape's column names (one array per shape, so rows of one shape are {@link #namedAs} each
+     *              other); a row that leaves columns out gets names of its own
+     */
+    static Row typed(String[] names, SourceRow source) {
+        if (source.complete()) {
+            return new Row(null, null, false, names, null, null, source, null);
+        }
+        int present = 0;
+        for (int i = 0; i < names.length; i++) {
+            present += source.absent(i) ? 0 : 1;
+        }
+        String[] kept = new String[present];
+        int[] positions = new int[present];
+        for (int i = 0, k = 0; i < names.length; i++) {
+            if (!source.absent(i)) {
+                kept[k] = names[i];
+                positions[k++] = i;
+            }
+        }
+        return new Row(null, null, false, kept, null, null, source, positions);
+    }
+
+    /** Whether the row holds a log-based source's values ({@link #value}) rather than JSON. */
+    boolean typed() {
+        return source != null;
+    }
+
+    /** A typed row's value of its {@code i}-th name: the text, or null for SQL NULL. */
+    String value(int i) {
+        return source.value(positions == null ? i : positions[i]);
     }
 
     /** As {@link #scan(JsonCodec, String, Row)} without an earlier row. */
@@ -177,6 +227,16 @@ final class Row {
         return Arrays.asList(names);
     }
 
+    /** The number of properties. */
+    int size() {
+        return names.length;
+    }
+
+    /** The {@code i}-th property's name. */
+    String name(int i) {
+        return names[i];
+    }
+
     /**
      * Whether this row's names are known to be the other's, in order, without comparing them: true when both rows
      * share one array of names (rows of one table scanned one after the other do, see {@link FlatJson#row}).
@@ -192,16 +252,31 @@ final class Row {
     /** True when the row carries the property with a JSON null (false when it does not carry it). */
     boolean isNull(String name) {
         int i = index(name);
-        return i >= 0 && nulls.get(i);
+        return i >= 0 && (source != null ? value(i) == null : nulls.get(i));
     }
 
     /** The value of a property, or null when the row does not carry it. */
     JsonNode get(String name) {
+        if (source != null) {
+            int i = index(name);
+            return i < 0 ? null : node(value(i));
+        }
         return has(name) ? tree().get(name) : null;
+    }
+
+    private static JsonNode node(String value) {
+        return value == null ? NullNode.getInstance() : TextNode.valueOf(value);
     }
 
     /** The row as a tree; parsed on first use for a received row. */
     ObjectNode tree() {
+        if (tree == null && source != null) {
+            ObjectNode built = JsonNodeFactory.instance.objectNode();
+            for (int i = 0; i < names.length; i++) {
+                built.set(names[i], node(value(i)));
+            }
+            tree = built;
+        }
         if (tree == null) {
             try {
                 tree = (ObjectNode) json.parse(text);

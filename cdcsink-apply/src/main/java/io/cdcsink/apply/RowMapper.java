@@ -38,7 +38,9 @@ final class RowMapper {
     private boolean lastWritesAllAnswer;
     private Row lastUnknown;
     private Set<String> lastUnknownAnswer;
-    /** The lists {@link #written(ObjectNode)} returns, one per distinct set of columns. */
+    private Row lastWritten;
+    private List<ColumnInfo> lastWrittenAnswer;
+    /** The lists {@link #written(Row)} returns, one per distinct set of columns. */
     private final Map<BitSet, List<ColumnInfo>> writtenSets = new HashMap<>();
 
     RowMapper(TableInfo table, TableConfig config) {
@@ -179,6 +181,9 @@ final class RowMapper {
      * the same columns get the same list instance.
      */
     List<ColumnInfo> written(Row mapped) {
+        if (mapped.namedAs(lastWritten)) {
+            return lastWrittenAnswer;
+        }
         List<ColumnInfo> columns = table.columns();
         BitSet set = new BitSet(columns.size());
         for (int i = 0; i < columns.size(); i++) {
@@ -187,6 +192,8 @@ final class RowMapper {
                 set.set(i);
             }
         }
-        return writtenSets.computeIfAbsent(set, s -> s.stream().mapToObj(columns::get).toList());
+        lastWritten = mapped;
+        lastWrittenAnswer = writtenSets.computeIfAbsent(set, s -> s.stream().mapToObj(columns::get).toList());
+        return lastWrittenAnswer;
     }
 }

@@ -1,6 +1,7 @@
 package io.cdcsink.apply;
 
 import io.cdcsink.api.ColumnInfo;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,41 @@ final class RowValues {
         nulls = new boolean[columns.size()];
     }
 
-    /** Reads a row; false when it has no received text or the fast path does not vouch for it. */
+    /** The last typed row read, and where each of its values goes: rows of one shape share their names. */
+    private Row lastTyped;
+    private int[] lastPositions;
+
+    /**
+     * Reads a row; false when it is neither typed nor has received text, or the fast path does not vouch for its
+     * text, or it names a column this reader does not know.
+     */
     boolean read(Row row) {
+        if (row.typed()) {
+            return readTyped(row);
+        }
         return row.text().isPresent() && FlatJson.values(row.text().get(), names, positions, values, nulls);
+    }
+
+    private boolean readTyped(Row row) {
+        if (!row.namedAs(lastTyped)) {
+            int[] at = new int[row.size()];
+            for (int i = 0; i < at.length; i++) {
+                Integer p = positions.get(row.name(i));
+                if (p == null) {
+                    return false;
+                }
+                at[i] = p;
+            }
+            lastTyped = row;
+            lastPositions = at;
+        }
+        Arrays.fill(values, null);
+        Arrays.fill(nulls, false);
+        for (int i = 0; i < lastPositions.length; i++) {
+            String v = row.value(i);
+            values[lastPositions[i]] = v;
+            nulls[lastPositions[i]] = v == null;
+        }
+        return true;
     }
 }

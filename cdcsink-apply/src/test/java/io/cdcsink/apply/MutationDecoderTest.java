@@ -1,11 +1,14 @@
 package io.cdcsink.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.cdcsink.apply.SourceRows.ABSENT;
+import static io.cdcsink.apply.SourceRows.row;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
+import io.cdcsink.api.RowChange;
 import io.cdcsink.api.TableName;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -63,43 +66,59 @@ class MutationDecoderTest {
                 .containsExactly("[1] {\"k\":1,\"v\":\"new\",\"w\":\"w1\"}");
     }
 
+    private static List<String> foldedChanges(RowChange... changes) {
+        return MutationDecoder.fold(MutationDecoder.decode(List.of(changes))).stream()
+                .map(m -> m.keyText() + " " + text(m)).toList();
+    }
+
     @Test
     void aMovedRowTakesWhatItLeavesOutFromTheTargetUnderItsOldKey() {
-        assertThat(folded(Mutation.move(new Hlc(1, 0), "[2]", "[3]", "{\"k\":3,\"v\":\"a\"}")))
-                .containsExactly("[3] {\"k\":3,\"v\":\"a\"} from [2]", "[2] deleted");
+        assertThat(foldedChanges(RowChange.move(new Hlc(1, 0), row("2", null, null), row("3", ABSENT, "a"))))
+                .containsExactly("[\"3\"] {\"k\":\"3\",\"v\":\"a\"} from [\"2\"]", "[\"2\"] deleted");
     }
 
     @Test
     void aMovedRowTakesWhatItLeavesOutFromThePendingRowOfItsOldKey() {
-        assertThat(folded(
-                Mutation.upsert(new Hlc(1, 0), "[2]", "{\"k\":2,\"big\":\"x\",\"v\":\"a\"}"),
-                Mutation.move(new Hlc(1, 0), "[2]", "[3]", "{\"k\":3,\"v\":\"b\"}"),
-                Mutation.upsert(new Hlc(2, 0), "[3]", "{\"k\":3,\"v\":\"c\"}")))
-                .containsExactly("[2] deleted", "[3] {\"k\":3,\"big\":\"x\",\"v\":\"c\"} from [2]");
+        assertThat(foldedChanges(
+                RowChange.upsert(new Hlc(1, 0), row("2", "x", "a")),
+                RowChange.move(new Hlc(1, 0), row("2", null, null), row("3", ABSENT, "b")),
+                RowChange.upsert(new Hlc(2, 0), row("3", ABSENT, "c"))))
+                .containsExactly("[\"2\"] deleted",
+                        "[\"3\"] {\"k\":\"3\",\"big\":\"x\",\"v\":\"c\"} from [\"2\"]");
+    }
+
+    @Test
+    void anInsertAndAnUpdateThatLeavesAValueOutFoldIntoTheWholeRow() {
+        assertThat(foldedChanges(
+                RowChange.upsert(new Hlc(1, 0), row("1", "x", "a")),
+                RowChange.upsert(new Hlc(1, 0), row("1", ABSENT, "b"))))
+                .containsExactly("[\"1\"] {\"k\":\"1\",\"big\":\"x\",\"v\":\"b\"}");
     }
 
     @Test
     void aChainOfMovesTakesFromTheFirstKeyInTheTarget() {
         // k 1 -> 2 in one transaction, then 2 -> 3 in the next, applied together: the target only has key 1.
-        assertThat(folded(
-                Mutation.upsert(new Hlc(1, 0), "[1]", "{\"k\":1,\"v\":\"a\"}"),
-                Mutation.move(new Hlc(2, 0), "[1]", "[2]", "{\"k\":2,\"v\":\"b\"}"),
-                Mutation.move(new Hlc(3, 0), "[2]", "[3]", "{\"k\":3}")))
-                .containsExactly("[1] deleted", "[2] deleted", "[3] {\"k\":3,\"v\":\"b\"} from [1]");
+        assertThat(foldedChanges(
+                RowChange.upsert(new Hlc(1, 0), row("1", ABSENT, "a")),
+                RowChange.move(new Hlc(2, 0), row("1", null, null), row("2", ABSENT, "b")),
+                RowChange.move(new Hlc(3, 0), row("2", null, null), row("3", ABSENT, ABSENT))))
+                .containsExactly("[\"1\"] deleted", "[\"2\"] deleted",
+                        "[\"3\"] {\"k\":\"3\",\"v\":\"b\"} from [\"1\"]");
     }
 
     @Test
     void aMoveToItsOwnKeyIsAnUpdate() {
-        assertThat(folded(Mutation.move(new Hlc(1, 0), "[ 2 ]", "[2]", "{\"k\":2}")))
-                .containsExactly("[2] {\"k\":2}");
+        assertThat(foldedChanges(RowChange.move(new Hlc(1, 0), row("2", null, null), row("2", ABSENT, "v"))))
+                .containsExactly("[\"2\"] {\"k\":\"2\",\"v\":\"v\"}");
     }
 
     @Test
     void aKeyReusedAfterAMoveIsANewRow() {
-        assertThat(folded(
-                Mutation.move(new Hlc(1, 0), "[1]", "[2]", "{\"k\":2}"),
-                Mutation.upsert(new Hlc(2, 0), "[1]", "{\"k\":1,\"v\":\"new\"}")))
-                .containsExactly("[2] {\"k\":2} from [1]", "[1] {\"k\":1,\"v\":\"new\"}");
+        assertThat(foldedChanges(
+                RowChange.move(new Hlc(1, 0), row("1", null, null), row("2", ABSENT, ABSENT)),
+                RowChange.upsert(new Hlc(2, 0), row("1", "new", "n"))))
+                .containsExactly("[\"2\"] {\"k\":\"2\"} from [\"1\"]",
+                        "[\"1\"] {\"k\":\"1\",\"big\":\"new\",\"v\":\"n\"}");
     }
 
     @Test

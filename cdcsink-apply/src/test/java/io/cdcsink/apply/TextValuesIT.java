@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.api.JsonText;
 import io.cdcsink.api.Mutation;
+import io.cdcsink.api.RowChange;
+import io.cdcsink.api.RowShape;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.ValueFormat;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,10 +98,17 @@ class TextValuesIT {
         String big = "x".repeat(70_000);
         fx.exec("INSERT INTO docs (k, j, big) VALUES (2, '{\"keep\": true}', '" + big + "'), (5, null, 'five')");
         TableName table = fx.table("docs");
-        fx.apply(table, List.of(
-                Mutation.move(at(1), "[\"2\"]", "[\"3\"]", "{\"k\":\"3\",\"jb\":\"[3]\"}"),
-                // The old key of this one is not in the target: the row is written as it is.
-                Mutation.move(at(1), "[\"9\"]", "[\"10\"]", "{\"k\":\"10\",\"big\":\"ten\"}")), ValueFormat.TEXT);
+        RowShape shape = new RowShape(List.of("k", "j", "jb", "big"), List.of(0));
+        try (Connection c = fx.connect()) {
+            c.setAutoCommit(false);
+            fx.applier.applyChanges(c, table, List.of(
+                    RowChange.move(at(1), SourceRows.row(shape, "2", null, null, null),
+                            SourceRows.row(shape, "3", SourceRows.ABSENT, "[3]", SourceRows.ABSENT)),
+                    // The old key of this one is not in the target: the row is written as it is.
+                    RowChange.move(at(1), SourceRows.row(shape, "9", null, null, null),
+                            SourceRows.row(shape, "10", SourceRows.ABSENT, SourceRows.ABSENT, "ten"))));
+            c.commit();
+        }
         assertThat(fx.rows("SELECT k, j::text, jb::text, length(big) FROM docs ORDER BY k")).containsExactly(
                 Arrays.asList("3", "{\"keep\": true}", "[3]", "70000"),
                 Arrays.asList("5", null, null, "4"),

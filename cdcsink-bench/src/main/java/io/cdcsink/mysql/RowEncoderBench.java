@@ -1,6 +1,7 @@
 package io.cdcsink.mysql;
 
 import com.github.shyiko.mysql.binlog.event.deserialization.ColumnType;
+import io.cdcsink.api.SourceRow;
 import io.cdcsink.bench.BenchTable;
 import java.io.IOException;
 import java.io.Serializable;
@@ -58,11 +59,11 @@ public class RowEncoderBench {
                 r.amount(), r.atMicros()}).toArray(Serializable[][]::new);
         for (int i = 0; i < rows.size(); i++) {
             BenchTable.Row r = rows.get(i);
-            RowEncoder.Encoded e = encoder.encode(table, included, images[i]);
-            BenchTable.check(e.keyJson().equals(r.keyJson()), "key " + e.keyJson());
-            String expected = "{\"id\":" + r.id() + ",\"name\":\"" + r.name() + "\",\"amount\":\""
+            SourceRow e = encoder.encode(table, included, images[i]);
+            BenchTable.check(e.keyJson().equals("[\"" + r.id() + "\"]"), "key " + e.keyJson());
+            String expected = "{\"id\":\"" + r.id() + "\",\"name\":\"" + r.name() + "\",\"amount\":\""
                     + r.amount().toPlainString() + "\",\"at\":\"" + r.pgAt() + "\"}";
-            BenchTable.check(e.rowJson().equals(expected), "row " + e.rowJson() + " != " + expected);
+            BenchTable.check(e.toString().equals(expected), "row " + e + " != " + expected);
         }
     }
 

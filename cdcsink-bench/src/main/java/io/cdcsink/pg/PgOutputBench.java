@@ -1,5 +1,6 @@
 package io.cdcsink.pg;
 
+import io.cdcsink.api.SourceRow;
 import io.cdcsink.bench.BenchTable;
 import io.cdcsink.pg.PgOutputMessage.Column;
 import io.cdcsink.pg.PgOutputMessage.Insert;
@@ -53,14 +54,15 @@ public class PgOutputBench {
                 new Column(0, "name", TEXT, -1),
                 new Column(0, "amount", NUMERIC, ((18 << 16) | 4) + 4),
                 new Column(0, "at", TIMESTAMPTZ, -1)));
-        relation = new RelationInfo(BenchTable.TABLE, r, List.of(0));
+        relation = RelationInfo.of(BenchTable.TABLE, r, List.of(0));
         List<BenchTable.Row> rows = BenchTable.rows(BenchTable.BATCH);
         messages = rows.stream().map(PgOutputBench::insertMessage).toArray(byte[][]::new);
         for (int i = 0; i < rows.size(); i++) {
             BenchTable.Row row = rows.get(i);
             Insert insert = (Insert) PgOutputDecoder.decode(ByteBuffer.wrap(messages[i]));
-            String key = TupleJson.key(relation, insert.newTuple());
-            String json = TupleJson.row(relation, insert.newTuple());
+            SourceRow source = TupleRows.row(relation, insert.newTuple());
+            String key = source.keyJson();
+            String json = source.toString();
             BenchTable.check(key.equals("[\"" + row.id() + "\"]"), "key " + key);
             String expected = "{\"id\":\"" + row.id() + "\",\"name\":\"" + row.name() + "\",\"amount\":\""
                     + row.amount().toPlainString() + "\",\"at\":\"" + row.pgAt() + "\"}";
@@ -98,11 +100,10 @@ public class PgOutputBench {
     }
 
     @Benchmark
-    public void decodeToKeyAndRowJson1000(Blackhole bh) {
+    public void decodeToRows1000(Blackhole bh) {
         for (byte[] m : messages) {
             Insert insert = (Insert) PgOutputDecoder.decode(ByteBuffer.wrap(m));
-            bh.consume(TupleJson.key(relation, insert.newTuple()));
-            bh.consume(TupleJson.row(relation, insert.newTuple()));
+            bh.consume(TupleRows.row(relation, insert.newTuple()));
         }
     }
 }

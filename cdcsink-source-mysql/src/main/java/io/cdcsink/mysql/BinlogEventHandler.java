@@ -12,6 +12,7 @@ import com.github.shyiko.mysql.binlog.event.TransactionPayloadEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import io.cdcsink.api.LogicalEvents;
+import io.cdcsink.api.SourceRow;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Instant;
@@ -206,13 +207,12 @@ final class BinlogEventHandler {
             Optional<SourceTable> table = table(data.getTableId());
             if (table.isPresent()) {
                 for (Map.Entry<Serializable[], Serializable[]> pair : data.getRows()) {
-                    RowEncoder.Encoded before = rows.encode(table.get(), data.getIncludedColumnsBeforeUpdate(),
-                            pair.getKey());
-                    RowEncoder.Encoded after = rows.encode(table.get(), data.getIncludedColumns(), pair.getValue());
-                    if (!before.keyJson().equals(after.keyJson())) {
-                        events.delete(table.get().target(), before.keyJson());
+                    SourceRow before = rows.encode(table.get(), data.getIncludedColumnsBeforeUpdate(), pair.getKey());
+                    SourceRow after = rows.encode(table.get(), data.getIncludedColumns(), pair.getValue());
+                    if (!before.sameKey(after)) {
+                        events.delete(table.get().target(), before);
                     }
-                    events.upsert(table.get().target(), after.keyJson(), after.rowJson());
+                    events.upsert(table.get().target(), after);
                 }
             }
         } else {
@@ -220,8 +220,7 @@ final class BinlogEventHandler {
             Optional<SourceTable> table = table(data.getTableId());
             if (table.isPresent()) {
                 for (Serializable[] row : data.getRows()) {
-                    events.delete(table.get().target(),
-                            rows.encode(table.get(), data.getIncludedColumns(), row).keyJson());
+                    events.delete(table.get().target(), rows.encode(table.get(), data.getIncludedColumns(), row));
                 }
             }
         }
@@ -229,8 +228,7 @@ final class BinlogEventHandler {
 
     private void upsert(SourceTable table, BitSet included, Serializable[] row)
             throws InterruptedException, IOException {
-        RowEncoder.Encoded encoded = rows.encode(table, included, row);
-        events.upsert(table.target(), encoded.keyJson(), encoded.rowJson());
+        events.upsert(table.target(), rows.encode(table, included, row));
     }
 
     private Optional<SourceTable> table(long tableId) {

@@ -1,76 +1,65 @@
 package io.cdcsink.mysql;
 
-import io.cdcsink.api.JsonText;
+import io.cdcsink.api.RowShape;
+import io.cdcsink.api.SourceRow;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.BitSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
- * Builds the key array and row object JSON of one binlog row image, straight into a {@link StringBuilder} (no JSON
- * library objects per row: this is the reader's hottest loop). One encoder per reader thread.
+ * Turns one binlog row image into a {@link SourceRow}: each cell as the text the target's input function reads
+ * ({@link ValueWriter}), aligned with the table's columns. Nothing here is JSON: this is the reader's hottest loop.
+ * One encoder per reader thread.
  */
 final class RowEncoder {
-    /** The length of the last row's JSON, to size the next row's builder. */
-    private int rowLengthHint = 64;
+    /** Every row of one table map shares one shape. */
+    private final Map<SourceTable, RowShape> shapes = new IdentityHashMap<>();
 
-    /** One row image: its key and row JSON. */
-    record Encoded(String keyJson, String rowJson) {
-    }
-
-    Encoded encode(SourceTable table, BitSet included, Serializable[] image) throws IOException {
+    SourceRow encode(SourceTable table, BitSet included, Serializable[] image) throws IOException {
         table.requireKey();
         int n = table.columns().size();
-        Serializable[] values = new Serializable[n];
-        boolean[] present = new boolean[n];
+        String[] values = new String[n];
+        BitSet absent = null;
         int next = 0;
         for (int i = 0; i < n; i++) {
-            if (included.get(i)) {
-                present[i] = true;
-                values[i] = image[next++];
+            SourceColumn column = table.columns().get(i);
+            if (!included.get(i)) {
+                if (table.keyColumns().contains(i)) {
+                    throw new IllegalStateException("the binlog row of " + table.qualifiedName() + " lacks key column "
+                            + column.name() + ": set binlog_row_image=FULL on the source");
+                }
+                if (absent == null) {
+                    absent = new BitSet(n);
+                }
+                absent.set(i);
+                continue;
             }
+            values[i] = text(table, column, image[next++]);
         }
-        return new Encoded(key(table, values, present), row(table, values, present));
+        RowShape shape = shape(table);
+        return absent == null ? SourceRow.of(shape, values) : SourceRow.of(shape, values, absent);
     }
 
-    private static String key(SourceTable table, Serializable[] values, boolean[] present) throws IOException {
-        StringBuilder out = new StringBuilder(24).append('[');
-        for (int index : table.keyColumns()) {
-            SourceColumn column = table.columns().get(index);
-            if (!present[index]) {
-                throw new IllegalStateException("the binlog row of " + table.qualifiedName() + " lacks key column "
-                        + column.name() + ": set binlog_row_image=FULL on the source");
+    private RowShape shape(SourceTable table) {
+        RowShape shape = shapes.get(table);
+        if (shape == null) {
+            if (shapes.size() > 1_000) {
+                shapes.clear(); // table maps come and go with DDL: keep only the recent ones
             }
-            if (out.length() > 1) {
-                out.append(',');
-            }
-            write(out, table, column, values[index]);
+            shape = new RowShape(table.columns().stream().map(SourceColumn::name).toList(), table.keyColumns());
+            shapes.put(table, shape);
         }
-        return out.append(']').toString();
+        return shape;
     }
 
-    /** Writes one value; a value that cannot be written fails naming its table too. */
-    private static void write(StringBuilder out, SourceTable table, SourceColumn column, Serializable value)
-            throws IOException {
+    /** One value's text; a value that cannot be written fails naming its table too. */
+    private static String text(SourceTable table, SourceColumn column, Serializable value) throws IOException {
         try {
-            ValueWriter.write(out, column, value);
+            return ValueWriter.text(column, value);
         } catch (IllegalStateException e) {
             throw new IllegalStateException("source table " + table.qualifiedName() + ": " + e.getMessage(), e);
         }
-    }
-
-    private String row(SourceTable table, Serializable[] values, boolean[] present) throws IOException {
-        StringBuilder out = new StringBuilder(rowLengthHint + 16).append('{');
-        for (int i = 0; i < values.length; i++) {
-            if (present[i]) {
-                SourceColumn column = table.columns().get(i);
-                if (out.length() > 1) {
-                    out.append(',');
-                }
-                JsonText.appendString(out, column.name()).append(':');
-                write(out, table, column, values[i]);
-            }
-        }
-        rowLengthHint = out.length();
-        return out.append('}').toString();
     }
 }

@@ -1,7 +1,6 @@
 package io.cdcsink.mysql;
 
 import com.github.shyiko.mysql.binlog.event.deserialization.ColumnType;
-import io.cdcsink.api.JsonText;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -15,10 +14,10 @@ import java.util.List;
 import java.util.StringJoiner;
 
 /**
- * Writes one binlog cell as the JSON value the target applies ({@code ValueFormat.TEXT}: the text the target column
- * type's input function reads): exact numbers, text decoded as the source converts its charset, bytes as PostgreSQL
- * {@code bytea} hex ({@code \x0a1b}), BIT as a bit string, ENUM/SET as their labels, temporal values as PostgreSQL
- * input text (TIMESTAMP in UTC; zero dates as MySQL shows them), MySQL JSON as a string holding its JSON text.
+ * Writes one binlog cell as the text the target column type's input function reads ({@code ValueFormat.TEXT}): exact
+ * numbers, text decoded as the source converts its charset, bytes as PostgreSQL {@code bytea} hex ({@code \x0a1b}),
+ * BIT as a bit string, ENUM/SET as their labels, temporal values as PostgreSQL input text (TIMESTAMP in UTC; zero
+ * dates as MySQL shows them), MySQL JSON as its JSON text.
  */
 final class ValueWriter {
     private static final HexFormat HEX = HexFormat.of();
@@ -26,64 +25,41 @@ final class ValueWriter {
     private ValueWriter() {
     }
 
-    /** Appends {@code value}, a cell of {@code column} as the binlog connector decoded it, as a JSON value. */
-    static void write(StringBuilder out, SourceColumn column, Serializable value) throws IOException {
+    /** The text of {@code value}, a cell of {@code column} as the binlog connector decoded it; null for NULL. */
+    static String text(SourceColumn column, Serializable value) throws IOException {
         if (value == null) {
-            out.append("null");
-            return;
+            return null;
         }
-        switch (column.type()) {
-            case TINY -> out.append(column.unsigned() ? ((Integer) value) & 0xFF : (Integer) value);
-            case SHORT -> out.append(column.unsigned() ? ((Integer) value) & 0xFFFF : (Integer) value);
-            case INT24 -> out.append(column.unsigned() ? ((Integer) value) & 0xFFFFFF : (Integer) value);
-            case LONG -> out.append(column.unsigned() ? Integer.toUnsignedLong((Integer) value) : (Integer) value);
-            case LONGLONG -> {
-                long v = (Long) value;
-                if (column.unsigned() && v < 0) {
-                    out.append(Long.toUnsignedString(v));
-                } else {
-                    out.append(v);
-                }
-            }
-            case FLOAT -> floating(out, Float.toString((Float) value), Float.isFinite((Float) value));
-            case DOUBLE -> floating(out, Double.toString((Double) value), Double.isFinite((Double) value));
-            // A string keeps every digit even if a reader parses JSON numbers as doubles.
-            case NEWDECIMAL, DECIMAL -> JsonText.appendString(out, ((BigDecimal) value).toPlainString());
-            case YEAR -> out.append((Integer) value);
+        return switch (column.type()) {
+            case TINY -> Integer.toString(column.unsigned() ? ((Integer) value) & 0xFF : (Integer) value);
+            case SHORT -> Integer.toString(column.unsigned() ? ((Integer) value) & 0xFFFF : (Integer) value);
+            case INT24 -> Integer.toString(column.unsigned() ? ((Integer) value) & 0xFFFFFF : (Integer) value);
+            case LONG -> column.unsigned() ? Long.toString(Integer.toUnsignedLong((Integer) value))
+                    : Integer.toString((Integer) value);
+            case LONGLONG -> column.unsigned() ? Long.toUnsignedString((Long) value) : Long.toString((Long) value);
+            // The shortest decimal that reads back as the same value; -0 keeps its sign.
+            case FLOAT -> Float.toString((Float) value);
+            case DOUBLE -> Double.toString((Double) value);
+            case NEWDECIMAL, DECIMAL -> ((BigDecimal) value).toPlainString();
+            case YEAR -> Integer.toString((Integer) value);
             // BinlogCells decoded these into their text.
-            case DATE, NEWDATE, DATETIME, DATETIME_V2, TIME, TIME_V2 -> JsonText.appendString(out, (String) value);
+            case DATE, NEWDATE, DATETIME, DATETIME_V2, TIME, TIME_V2 -> (String) value;
             // ... and TIMESTAMP, an instant, into microseconds; old-format columns carry their digits as metadata.
-            case TIMESTAMP, TIMESTAMP_V2 -> JsonText.appendString(out, TemporalText.timestamp((Long) value,
-                    column.meta()));
-            case BIT -> JsonText.appendString(out, bits((BitSet) value,
-                    (column.meta() >> 8) * 8 + (column.meta() & 0xFF)));
-            case ENUM -> JsonText.appendString(out, enumLabel(column, ((Number) value).intValue()));
-            case SET -> JsonText.appendString(out, setLabels(column, ((Number) value).longValue()));
-            case STRING, VARCHAR, VAR_STRING, BLOB, TINY_BLOB, MEDIUM_BLOB, LONG_BLOB -> writeChars(out, column,
-                    bytes(value));
-            case JSON -> JsonText.appendString(out, MySqlJson.text(bytes(value)));
-            case GEOMETRY, VECTOR -> JsonText.appendString(out, byteaHex(bytes(value)));
+            case TIMESTAMP, TIMESTAMP_V2 -> TemporalText.timestamp((Long) value, column.meta());
+            case BIT -> bits((BitSet) value, (column.meta() >> 8) * 8 + (column.meta() & 0xFF));
+            case ENUM -> enumLabel(column, ((Number) value).intValue());
+            case SET -> setLabels(column, ((Number) value).longValue());
+            case STRING, VARCHAR, VAR_STRING, BLOB, TINY_BLOB, MEDIUM_BLOB, LONG_BLOB -> chars(column, bytes(value));
+            case JSON -> MySqlJson.text(bytes(value));
+            case GEOMETRY, VECTOR -> byteaHex(bytes(value));
             default -> throw new IllegalStateException("column " + column.name() + " has binlog type "
                     + column.type() + " which mylogical does not support");
-        }
+        };
     }
 
-    /**
-     * A FLOAT or DOUBLE as the shortest decimal that reads back as it ({@code Float/Double.toString}); the
-     * non-numbers, which MySQL cannot store anyway, as strings.
-     */
-    private static void floating(StringBuilder out, String text, boolean finite) {
-        if (finite) {
-            out.append(text);
-        } else {
-            JsonText.appendString(out, text);
-        }
-    }
-
-    private static void writeChars(StringBuilder out, SourceColumn column, byte[] bytes) {
+    private static String chars(SourceColumn column, byte[] bytes) {
         if (column.charset().isPresent()) {
-            JsonText.appendString(out, text(column, bytes));
-            return;
+            return text(column, bytes);
         }
         if (column.type() == ColumnType.STRING && bytes.length < column.length()) {
             // BINARY(n) is padded with zero bytes, which the binlog leaves out.
@@ -91,7 +67,7 @@ final class ValueWriter {
             System.arraycopy(bytes, 0, padded, 0, bytes.length);
             bytes = padded;
         }
-        JsonText.appendString(out, byteaHex(bytes));
+        return byteaHex(bytes);
     }
 
     /**

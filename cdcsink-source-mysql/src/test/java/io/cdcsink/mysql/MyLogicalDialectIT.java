@@ -83,15 +83,15 @@ class MyLogicalDialectIT {
         List<String> lines = events.lines();
         assertThat(lines).hasSize(3 * 2 + 1024 + 1024 + 50);
         assertThat(lines.get(0)).isEqualTo("begin");
-        assertThat(lines.get(1)).isEqualTo("upsert " + table("t") + " [0] {\"k\":0,\"v\":\"v0\"}");
-        assertThat(lines.get(1024)).isEqualTo("upsert " + table("t") + " [1023] {\"k\":1023,\"v\":\"v1023\"}");
+        assertThat(lines.get(1)).isEqualTo("upsert " + table("t") + " [\"0\"] {\"k\":\"0\",\"v\":\"v0\"}");
+        assertThat(lines.get(1024)).isEqualTo("upsert " + table("t") + " [\"1023\"] {\"k\":\"1023\",\"v\":\"v1023\"}");
         assertThat(lines.get(1025)).startsWith("commit mariadb:0-1-");
         assertThat(lines.get(1026)).isEqualTo("begin");
-        assertThat(lines.get(1027)).isEqualTo("upsert " + table("t") + " [0] {\"k\":0,\"v\":\"v0!\"}");
+        assertThat(lines.get(1027)).isEqualTo("upsert " + table("t") + " [\"0\"] {\"k\":\"0\",\"v\":\"v0!\"}");
         assertThat(lines.get(2051)).startsWith("commit ");
         assertThat(lines.get(2052)).isEqualTo("begin");
-        assertThat(lines.get(2053)).isEqualTo("delete " + table("t") + " [0]");
-        assertThat(lines.get(2102)).isEqualTo("delete " + table("t") + " [49]");
+        assertThat(lines.get(2053)).isEqualTo("delete " + table("t") + " [\"0\"]");
+        assertThat(lines.get(2102)).isEqualTo("delete " + table("t") + " [\"49\"]");
         assertThat(lines.get(2103)).startsWith("commit ");
         List<LogicalPosition> commits = events.commits();
         assertThat(commits.get(2).text()).isEqualTo("mariadb:" + server.gtidBinlogPos());
@@ -115,12 +115,12 @@ class MyLogicalDialectIT {
         }
         List<String> lines = events.lines();
         assertThat(lines.subList(0, 4)).containsExactly("begin",
-                "delete " + table("t") + " [\"x\",1]",
-                "upsert " + table("t") + " [\"x\",2] {\"a\":2,\"b\":\"x\",\"v\":10}",
+                "delete " + table("t") + " [\"x\",\"1\"]",
+                "upsert " + table("t") + " [\"x\",\"2\"] {\"a\":\"2\",\"b\":\"x\",\"v\":\"10\"}",
                 lines.get(3));
         assertThat(lines.get(3)).startsWith("commit ");
         assertThat(lines.subList(4, 7)).containsExactly("begin",
-                "upsert " + table("t") + " [\"x\",2] {\"a\":2,\"b\":\"x\",\"v\":11}", lines.get(6));
+                "upsert " + table("t") + " [\"x\",\"2\"] {\"a\":\"2\",\"b\":\"x\",\"v\":\"11\"}", lines.get(6));
     }
 
     @Test
@@ -136,10 +136,10 @@ class MyLogicalDialectIT {
         }
         List<String> lines = events.lines();
         assertThat(lines).hasSize(8);
-        assertThat(lines.get(1)).isEqualTo("upsert " + table("t") + " [1] {\"k\":1,\"v\":1}");
+        assertThat(lines.get(1)).isEqualTo("upsert " + table("t") + " [\"1\"] {\"k\":\"1\",\"v\":\"1\"}");
         assertThat(lines.subList(3, 5)).containsExactly("begin", lines.get(4));
         assertThat(lines.get(4)).startsWith("commit mariadb:");
-        assertThat(lines.get(6)).isEqualTo("upsert " + table("t") + " [2] {\"k\":2,\"v\":2,\"w\":\"y\"}");
+        assertThat(lines.get(6)).isEqualTo("upsert " + table("t") + " [\"2\"] {\"k\":\"2\",\"v\":\"2\",\"w\":\"y\"}");
         assertThat(events.commits().get(2).text()).isEqualTo("mariadb:" + server.gtidBinlogPos());
     }
 
@@ -165,8 +165,8 @@ class MyLogicalDialectIT {
                 upserts.add(line);
             }
         }
-        assertThat(upserts).containsExactly("upsert " + table("t") + " [3] {\"k\":3}",
-                "upsert " + table("t") + " [4] {\"k\":4}");
+        assertThat(upserts).containsExactly("upsert " + table("t") + " [\"3\"] {\"k\":\"3\"}",
+                "upsert " + table("t") + " [\"4\"] {\"k\":\"4\"}");
         assertThat(again.commits().get(0)).isEqualTo(first.commits().get(2));
     }
 
@@ -199,7 +199,7 @@ class MyLogicalDialectIT {
             run.awaitCommits(events, 2, WAIT_SECONDS);
         }
         assertThat(events.lines()).filteredOn(l -> l.startsWith("upsert"))
-                .containsExactly("upsert " + table("t") + " [8] {\"k\":8}");
+                .containsExactly("upsert " + table("t") + " [\"8\"] {\"k\":\"8\"}");
     }
 
     @Test
@@ -227,16 +227,17 @@ class MyLogicalDialectIT {
             run.awaitCommits(events, 2, WAIT_SECONDS);
         }
         List<String> lines = events.lines();
-        assertThat(lines.get(1)).isEqualTo("upsert " + table("types") + " [1] {\"id\":1,"
+        assertThat(lines.get(1)).isEqualTo("upsert " + table("types") + " [\"1\"] {\"id\":\"1\","
                 + "\"d\":\"99999999999999999999999999999999999.999999999999999999999999999999\","
                 + "\"e\":\"medium\",\"s\":\"a,c\",\"b\":\"00000101\",\"bin\":\"\\\\x00ff8000\","
                 + "\"vb\":\"\\\\xc328ff\",\"bl\":\"\\\\xfffe00\",\"dt\":\"2024-02-29 23:59:59.123456\","
-                + "\"ts\":\"2024-02-29 12:00:00.654321+00\",\"tm\":\"123:45:06.500000\",\"y\":2155,"
+                + "\"ts\":\"2024-02-29 12:00:00.654321+00\",\"tm\":\"123:45:06.500000\",\"y\":\"2155\","
                 + "\"j\":\"{\\\"a\\\": [1, 2.5, \\\"x\\\"], \\\"b\\\": null}\","
-                + "\"ub\":18446744073709551615,\"tu\":255,\"ti\":-128,"
+                + "\"ub\":\"18446744073709551615\",\"tu\":\"255\",\"ti\":\"-128\","
                 + "\"txt\":\"h\u00e9llo \uD83C\uDF89\",\"lt\":\"line1\\nline2\\t\\\"q\\\"\",\"l1\":\"caf\u00e9\","
-                + "\"f\":1.5,\"db\":2.25,\"dte\":\"1000-01-01\",\"ch\":\"ab\",\"dt0\":\"9999-12-31 23:59:59\"}");
-        assertThat(lines.get(4)).isEqualTo("upsert " + table("types") + " [2] {\"id\":2,"
+                + "\"f\":\"1.5\",\"db\":\"2.25\",\"dte\":\"1000-01-01\",\"ch\":\"ab\","
+                + "\"dt0\":\"9999-12-31 23:59:59\"}");
+        assertThat(lines.get(4)).isEqualTo("upsert " + table("types") + " [\"2\"] {\"id\":\"2\","
                 + "\"d\":\"-0.000000000000000000000000000001\",\"e\":null,\"s\":null,\"b\":null,\"bin\":null,"
                 + "\"vb\":null,\"bl\":null,\"dt\":null,\"ts\":null,\"tm\":null,\"y\":null,\"j\":null,\"ub\":null,"
                 + "\"tu\":null,\"ti\":null,\"txt\":null,\"lt\":null,\"l1\":null,\"f\":null,\"db\":null,\"dte\":null,"

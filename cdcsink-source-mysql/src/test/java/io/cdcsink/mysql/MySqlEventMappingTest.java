@@ -121,8 +121,8 @@ class MySqlEventMappingTest {
         feed(handler, gtid(6), query("BEGIN"), simpleMap("shop", true, true), insert(item(1, "a"), item(2, "b")),
                 xid());
         assertThat(events.lines()).containsExactly("begin",
-                "upsert target.public.items [1] {\"id\":1,\"name\":\"a\"}",
-                "upsert target.public.items [2] {\"id\":2,\"name\":\"b\"}",
+                "upsert target.public.items [\"1\"] {\"id\":\"1\",\"name\":\"a\"}",
+                "upsert target.public.items [\"2\"] {\"id\":\"2\",\"name\":\"b\"}",
                 "commit mysql:" + UUID1 + ":1-6");
         assertThat(events.commits().get(0).commitTime()).isEqualTo(Instant.ofEpochMilli(TS));
         assertThat(handler.executed().toString()).isEqualTo(UUID1 + ":1-6");
@@ -133,7 +133,8 @@ class MySqlEventMappingTest {
         BinlogEventHandler handler = handler(UUID1 + ":1-5");
         feed(handler, gtid(5), query("BEGIN"), simpleMap("shop", true, true), insert(item(1, "a")), xid(),
                 gtid(6), query("BEGIN"), simpleMap("shop", true, true), insert(item(2, "b")), xid());
-        assertThat(events.lines()).containsExactly("begin", "upsert target.public.items [2] {\"id\":2,\"name\":\"b\"}",
+        assertThat(events.lines()).containsExactly("begin",
+                "upsert target.public.items [\"2\"] {\"id\":\"2\",\"name\":\"b\"}",
                 "commit mysql:" + UUID1 + ":1-6");
     }
 
@@ -143,14 +144,15 @@ class MySqlEventMappingTest {
         feed(handler, gtid(6), query("ALTER TABLE items ADD COLUMN x INT"), gtid(7), query("BEGIN"),
                 simpleMap("shop", true, true), insert(item(3, "c")), xid());
         assertThat(events.lines()).containsExactly("begin", "commit mysql:" + UUID1 + ":1-6", "begin",
-                "upsert target.public.items [3] {\"id\":3,\"name\":\"c\"}", "commit mysql:" + UUID1 + ":1-7");
+                "upsert target.public.items [\"3\"] {\"id\":\"3\",\"name\":\"c\"}", "commit mysql:" + UUID1 + ":1-7");
     }
 
     @Test
     void nonTransactionalTablesEndAtACommitQuery() throws Exception {
         feed(handler(""), gtid(1), query("BEGIN"), simpleMap("shop", true, true), insert(item(1, "a")),
                 query("COMMIT"));
-        assertThat(events.lines()).containsExactly("begin", "upsert target.public.items [1] {\"id\":1,\"name\":\"a\"}",
+        assertThat(events.lines()).containsExactly("begin",
+                "upsert target.public.items [\"1\"] {\"id\":\"1\",\"name\":\"a\"}",
                 "commit mysql:" + UUID1 + ":1");
     }
 
@@ -168,10 +170,10 @@ class MySqlEventMappingTest {
         delete.setRows(List.<Serializable[]>of(item(2, "B")));
         feed(handler(""), gtid(1), query("BEGIN"), simpleMap("shop", true, true),
                 event(EventType.EXT_UPDATE_ROWS, update), event(EventType.EXT_DELETE_ROWS, delete), xid());
-        assertThat(events.lines()).containsExactly("begin", "delete target.public.items [1]",
-                "upsert target.public.items [9] {\"id\":9,\"name\":\"a\"}",
-                "upsert target.public.items [2] {\"id\":2,\"name\":\"B\"}",
-                "delete target.public.items [2]", "commit mysql:" + UUID1 + ":1");
+        assertThat(events.lines()).containsExactly("begin", "delete target.public.items [\"1\"]",
+                "upsert target.public.items [\"9\"] {\"id\":\"9\",\"name\":\"a\"}",
+                "upsert target.public.items [\"2\"] {\"id\":\"2\",\"name\":\"B\"}",
+                "delete target.public.items [\"2\"]", "commit mysql:" + UUID1 + ":1");
     }
 
     @Test
@@ -236,10 +238,11 @@ class MySqlEventMappingTest {
                 "h\u00e9llo".getBytes(StandardCharsets.UTF_8), "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1),
                 new byte[] {0, (byte) 0xff}, new byte[] {4, 1}, micros, -5};
         feed(handler(""), gtid(1), query("BEGIN"), event(EventType.TABLE_MAP, map), insert(row), xid());
-        assertThat(events.lines().get(1)).isEqualTo("upsert target.public.kinds [4294967295] {\"id\":4294967295,"
-                + "\"big\":18446744073709551615,\"dec\":\"12345678.90\",\"e\":\"b\",\"s\":\"x,z\",\"b\":\"00000101\","
+        assertThat(events.lines().get(1)).isEqualTo("upsert target.public.kinds [\"4294967295\"] "
+                + "{\"id\":\"4294967295\","
+                + "\"big\":\"18446744073709551615\",\"dec\":\"12345678.90\",\"e\":\"b\",\"s\":\"x,z\",\"b\":\"00000101\","
                 + "\"name\":\"h\u00e9llo\",\"latin\":\"caf\u00e9\",\"blob\":\"\\\\x00ff\",\"j\":\"true\","
-                + "\"ts\":\"2024-01-02 03:04:05.000006+00\",\"t\":-5}");
+                + "\"ts\":\"2024-01-02 03:04:05.000006+00\",\"t\":\"-5\"}");
     }
 
     @Test
@@ -264,8 +267,8 @@ class MySqlEventMappingTest {
         feed(handler(""), gtid(1), query("BEGIN"), event(EventType.TABLE_MAP, map),
                 insert(new Serializable[] {1, doc, scalar, new byte[0]}), xid());
         String line = events.lines().get(1);
-        assertThat(line).startsWith("upsert target.public.docs [1] ");
-        JsonNode row = new ObjectMapper().readTree(line.substring("upsert target.public.docs [1] ".length()));
+        assertThat(line).startsWith("upsert target.public.docs [\"1\"] ");
+        JsonNode row = new ObjectMapper().readTree(line.substring("upsert target.public.docs [\"1\"] ".length()));
         assertThat(row.get("doc").isTextual()).isTrue();
         assertThat(row.get("doc").textValue())
                 .isEqualTo("{\"a\": [1, 2.5, \"x\\\"y\"], \"b\": null, \"big\": 18446744073709551615}");
@@ -290,7 +293,7 @@ class MySqlEventMappingTest {
                 (byte) 0xE9}, HexFormat.of().parseHex("00b407a57f"));
     }
 
-    private static final String EXOTIC_UPSERT = "upsert target.public.caf\u00e9 [1] {\"id\":1,"
+    private static final String EXOTIC_UPSERT = "upsert target.public.caf\u00e9 [\"1\"] {\"id\":\"1\","
             + "\"gr\u00f6\u00dfe\":\"s\u00fc\u00df\",\"name\":\"\u0081\u00e9\",\"t\":\"-00:00:00.001\"}";
 
     private EventDeserializer deserializer(List<String> lookedUp) {

@@ -2,12 +2,13 @@ package io.cdcsink.mysql;
 
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.api.SourceRow;
 import io.cdcsink.api.TableName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Records what a dialect reports, as text lines. */
+/** Records what a dialect reports, as text lines: keys and rows as JSON of their values' text. */
 final class RecordingEvents implements LogicalEvents {
     private final List<String> lines = new ArrayList<>();
     private final List<LogicalPosition> commits = new ArrayList<>();
@@ -18,18 +19,18 @@ final class RecordingEvents implements LogicalEvents {
     }
 
     @Override
-    public synchronized void upsert(TableName table, String keyJson, String rowJson) {
-        lines.add("upsert " + table + " " + keyJson + " " + rowJson);
+    public synchronized void upsert(TableName table, SourceRow row) {
+        lines.add("upsert " + table + " " + row.keyJson() + " " + row);
     }
 
     @Override
-    public synchronized void move(TableName table, String oldKeyJson, String newKeyJson, String rowJson) {
-        lines.add("move " + table + " " + oldKeyJson + " " + newKeyJson + " " + rowJson);
+    public synchronized void move(TableName table, SourceRow oldKey, SourceRow row) {
+        lines.add("move " + table + " " + oldKey.keyJson() + " " + row.keyJson() + " " + row);
     }
 
     @Override
-    public synchronized void delete(TableName table, String keyJson) {
-        lines.add("delete " + table + " " + keyJson);
+    public synchronized void delete(TableName table, SourceRow key) {
+        lines.add("delete " + table + " " + key.keyJson());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.cdcsink.pg;
 
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.api.SourceRow;
 import io.cdcsink.api.TableName;
 import io.cdcsink.pg.PgOutputMessage.Begin;
 import io.cdcsink.pg.PgOutputMessage.Commit;
@@ -69,7 +70,7 @@ final class PgOutputHandler {
             if (change("Insert")) {
                 RelationInfo rel = relation(i.relationId());
                 rel.requireKey();
-                events.upsert(rel.table(), TupleJson.key(rel, i.newTuple()), TupleJson.row(rel, i.newTuple()));
+                events.upsert(rel.table(), TupleRows.row(rel, i.newTuple()));
             }
         } else if (message instanceof Update u) {
             if (change("Update")) {
@@ -79,7 +80,7 @@ final class PgOutputHandler {
             if (change("Delete")) {
                 RelationInfo rel = relation(d.relationId());
                 rel.requireKey();
-                events.delete(rel.table(), TupleJson.key(rel, d.oldTuple()));
+                events.delete(rel.table(), TupleRows.row(rel, d.oldTuple()));
             }
         } else if (message instanceof Truncate t) {
             if (change("Truncate")) {
@@ -132,7 +133,7 @@ final class PgOutputHandler {
 
     private void relation(Relation r) throws SQLException {
         TableName table = new TableName(targetDatabase, r.namespace(), r.name());
-        RelationInfo info = new RelationInfo(table, r,
+        RelationInfo info = RelationInfo.of(table, r,
                 RelationKeys.keyIndexes(r, catalog.keyColumns(r.id(), r.replicaIdentity())));
         relations.put(r.id(), info);
         log.debug("relation {} = {} with key columns {}", Integer.toUnsignedLong(r.id()), table, info.keyIndexes());
@@ -144,23 +145,23 @@ final class PgOutputHandler {
         TupleData newTuple = u.newTuple();
         if (u.oldTuple().isPresent() && u.oldKind().orElse('K') == 'O') {
             // REPLICA IDENTITY FULL: the old row arrives whole (detoasted), so it supplies every unchanged TOAST value.
-            newTuple = TupleJson.withUnchangedFrom(newTuple, u.oldTuple().get());
+            newTuple = TupleRows.withUnchangedFrom(newTuple, u.oldTuple().get());
         }
-        String newKey = TupleJson.key(rel, newTuple);
+        SourceRow row = TupleRows.row(rel, newTuple);
         if (u.oldTuple().isPresent()) {
             // 'K' comes only when the key changed; 'O' (REPLICA IDENTITY FULL) with every update.
-            String oldKey = TupleJson.key(rel, u.oldTuple().get());
-            if (!oldKey.equals(newKey)) {
-                if (TupleJson.complete(newTuple)) {
-                    events.delete(rel.table(), oldKey);
+            SourceRow old = TupleRows.row(rel, u.oldTuple().get());
+            if (!old.sameKey(row)) {
+                if (row.complete()) {
+                    events.delete(rel.table(), old);
                 } else {
                     // An unchanged TOAST value is not sent: the row under the old key holds it.
-                    events.move(rel.table(), oldKey, newKey, TupleJson.row(rel, newTuple));
+                    events.move(rel.table(), old, row);
                     return;
                 }
             }
         }
-        events.upsert(rel.table(), newKey, TupleJson.row(rel, newTuple));
+        events.upsert(rel.table(), row);
     }
 
     /** Whether a row change is to be reported: it must come inside a transaction that is not being skipped. */

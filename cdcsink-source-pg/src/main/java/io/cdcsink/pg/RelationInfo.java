@@ -1,6 +1,8 @@
 package io.cdcsink.pg;
 
+import io.cdcsink.api.RowShape;
 import io.cdcsink.api.TableName;
+import io.cdcsink.pg.PgOutputMessage.Column;
 import io.cdcsink.pg.PgOutputMessage.Relation;
 import java.util.List;
 import java.util.Objects;
@@ -11,15 +13,26 @@ import java.util.Objects;
  * @param keyIndexes positions of the key columns in {@code relation.columns()}, in key order; empty when the table
  *                   has no usable key
  */
-record RelationInfo(TableName table, Relation relation, List<Integer> keyIndexes) {
+record RelationInfo(TableName table, Relation relation, List<Integer> keyIndexes, RowShape shape) {
     RelationInfo {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(relation, "relation");
         keyIndexes = List.copyOf(keyIndexes);
     }
 
+    /** The relation with its rows' shape (none without a key: such a table's rows are refused). */
+    static RelationInfo of(TableName table, Relation relation, List<Integer> keyIndexes) {
+        RowShape shape = keyIndexes.isEmpty() ? null
+                : new RowShape(relation.columns().stream().map(Column::name).toList(), keyIndexes);
+        return new RelationInfo(table, relation, keyIndexes, shape);
+    }
+
     String columnName(int index) {
         return relation.columns().get(index).name();
+    }
+
+    boolean isKey(int index) {
+        return keyIndexes.contains(index);
     }
 
     /** Fails with a message naming the table when it has no key: rows cannot be matched without one. */

@@ -85,8 +85,9 @@ class PgLogicalGeneratedValuesIT {
     private int nextKey;
 
     private static Arbitrary<String> numerics() {
-        Arbitrary<String> finite = Combinators.combine(Arbitraries.bigIntegers().between(
-                        BigInteger.TEN.pow(40).negate(), BigInteger.TEN.pow(40)), Arbitraries.integers().between(-20, 40))
+        Arbitrary<String> finite = Combinators.combine(Arbitraries.bigIntegers()
+                        .between(BigInteger.TEN.pow(40).negate(), BigInteger.TEN.pow(40)),
+                        Arbitraries.integers().between(-20, 40))
                 .as((unscaled, scale) -> new BigDecimal(unscaled, scale).toString());
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(20, finite),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of("NaN")));

@@ -2,6 +2,7 @@ package io.cdcsink.pg;
 
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.api.SourceRow;
 import io.cdcsink.api.TableName;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,19 +25,19 @@ final class RecordingEvents implements LogicalEvents {
     }
 
     @Override
-    public synchronized void upsert(TableName table, String keyJson, String rowJson) {
-        lines.add("upsert " + table.schema() + "." + table.table() + " " + keyJson + " " + rowJson);
+    public synchronized void upsert(TableName table, SourceRow row) {
+        lines.add("upsert " + table.schema() + "." + table.table() + " " + row.keyJson() + " " + row);
     }
 
     @Override
-    public synchronized void move(TableName table, String oldKeyJson, String newKeyJson, String rowJson) {
-        lines.add("move " + table.schema() + "." + table.table() + " " + oldKeyJson + " " + newKeyJson + " "
-                + rowJson);
+    public synchronized void move(TableName table, SourceRow oldKey, SourceRow row) {
+        lines.add("move " + table.schema() + "." + table.table() + " " + oldKey.keyJson() + " " + row.keyJson() + " "
+                + row);
     }
 
     @Override
-    public synchronized void delete(TableName table, String keyJson) {
-        lines.add("delete " + table.schema() + "." + table.table() + " " + keyJson);
+    public synchronized void delete(TableName table, SourceRow key) {
+        lines.add("delete " + table.schema() + "." + table.table() + " " + key.keyJson());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.cdcsink.staging;
 
-import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.MutationHandler;
@@ -89,14 +88,6 @@ public final class SqlStager implements Stager {
     public void stage(Connection tx, TableName table, List<Mutation> mutations) throws SQLException {
         if (mutations.isEmpty()) {
             return;
-        }
-        for (Mutation m : mutations) {
-            if (m.isMove()) {
-                // A staged row is keyed by its own key alone: the old key, and the values the row leaves out for
-                // it to supply, would be lost.
-                throw new BadInputException("table " + table + ": the change of key " + m.movedFrom().get()
-                        + " to " + m.key() + " cannot be staged; send it as a delete and an upsert of the whole row");
-            }
         }
         long start = System.nanoTime();
         String stagingTable = stagingTable(table);

@@ -3,7 +3,8 @@ package io.cdcsink.core.logical;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
-import io.cdcsink.api.Mutation;
+import io.cdcsink.api.RowChange;
+import io.cdcsink.api.SourceRow;
 import io.cdcsink.api.TableName;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The hand-off between a dialect's reader thread and the loop's apply thread: the reader side implements
- * {@link LogicalEvents}, numbering transactions and turning rows into {@link Mutation}s whose time is the
+ * {@link LogicalEvents}, numbering transactions and turning rows into {@link RowChange}s whose time is the
  * transaction number (so later transactions win when rows of several are applied together); the apply side polls.
  * Memory is bounded by {@link InFlight}.
  *
@@ -67,26 +68,25 @@ final class EventQueue implements LogicalEvents {
     }
 
     @Override
-    public void upsert(TableName table, String keyJson, String rowJson) throws InterruptedException {
-        put(table, Mutation.upsert(new Hlc(txn, 0), keyJson, rowJson), keyJson.length() + rowJson.length());
+    public void upsert(TableName table, SourceRow row) throws InterruptedException {
+        put(table, RowChange.upsert(new Hlc(txn, 0), row));
     }
 
     @Override
-    public void move(TableName table, String oldKeyJson, String newKeyJson, String rowJson)
-            throws InterruptedException {
-        put(table, Mutation.move(new Hlc(txn, 0), oldKeyJson, newKeyJson, rowJson),
-                oldKeyJson.length() + newKeyJson.length() + rowJson.length());
+    public void move(TableName table, SourceRow oldKey, SourceRow row) throws InterruptedException {
+        put(table, RowChange.move(new Hlc(txn, 0), oldKey, row));
     }
 
     @Override
-    public void delete(TableName table, String keyJson) throws InterruptedException {
-        put(table, Mutation.delete(new Hlc(txn, 0), keyJson), keyJson.length());
+    public void delete(TableName table, SourceRow key) throws InterruptedException {
+        put(table, RowChange.delete(new Hlc(txn, 0), key));
     }
 
-    private void put(TableName table, Mutation m, long bytes) throws InterruptedException {
+    private void put(TableName table, RowChange change) throws InterruptedException {
         requireOpen();
+        long bytes = change.bytes();
         inFlight.acquire(bytes);
-        hand(new SourceEvent.Row(txn, table, m, bytes));
+        hand(new SourceEvent.Row(txn, table, change, bytes));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.cdcsink.core.logical;
 
 import io.cdcsink.api.ApplyResult;
-import io.cdcsink.api.Mutation;
+import io.cdcsink.api.RowChange;
 import io.cdcsink.api.ReplicationRecorder;
 import io.cdcsink.api.TableName;
 import io.cdcsink.core.SqlErrors;
@@ -84,22 +84,23 @@ final class FanApplier implements ApplyMode {
     }
 
     /**
-     * The shard of a row: stable for a table and key, whatever the process ({@code Objects.hash(table.toString(),
-     * key)} modulo the shard count). The table's part is computed once per table, not once per row.
+     * The shard of a row: stable for a table and key, whatever the process (the hashes of the table's name and of
+     * the key's values, {@link io.cdcsink.api.SourceRow#keyHash}, modulo the shard count). The table's part is
+     * computed once per table, not once per row.
      */
-    private int shardOf(TableName table, String key) {
+    private int shardOf(TableName table, io.cdcsink.api.SourceRow row) {
         int tableHash = tableHashes.computeIfAbsent(table, t -> t.toString().hashCode());
-        return Math.floorMod(31 * (31 + tableHash) + key.hashCode(), shards.length);
+        return Math.floorMod(31 * (31 + tableHash) + row.keyHash(), shards.length);
     }
 
     @Override
     public void row(SourceEvent.Row row) throws SQLException, InterruptedException {
         checkFailure();
-        if (row.mutation().isMove()) {
+        if (row.change().movedFrom().isPresent()) {
             move(row);
             return;
         }
-        shards[shardOf(row.table(), row.mutation().key())].add(row);
+        shards[shardOf(row.table(), row.change().row())].add(row);
     }
 
     /**
@@ -111,7 +112,7 @@ final class FanApplier implements ApplyMode {
         Map<TableName, ApplyResult> applied = new HashMap<>();
         try (Connection c = ctx.pool().getConnection()) {
             TargetTx.begin(c, ctx.config().applyTimeout());
-            TargetTx.apply(c, ctx.applier(), Map.of(row.table(), List.of(row.mutation())), applied);
+            TargetTx.apply(c, ctx.applier(), Map.of(row.table(), List.of(row.change())), applied);
             c.commit();
         }
         ctx.queue().releaseBytes(row.bytes());
@@ -322,9 +323,9 @@ final class FanApplier implements ApplyMode {
         /** Applies the batch in one target transaction; returns what each table got. */
         private Map<TableName, ApplyResult> applyWithRetry(List<SourceEvent.Row> batch)
                 throws SQLException, InterruptedException {
-            Map<TableName, List<Mutation>> byTable = new LinkedHashMap<>();
+            Map<TableName, List<RowChange>> byTable = new LinkedHashMap<>();
             for (SourceEvent.Row r : batch) {
-                byTable.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r.mutation());
+                byTable.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r.change());
             }
             for (int attempt = 1; ; attempt++) {
                 try {

@@ -5,7 +5,6 @@ import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.api.Source;
 import io.cdcsink.api.TargetPools;
-import io.cdcsink.api.ValueFormat;
 import io.cdcsink.core.HealthIndicator;
 import io.cdcsink.core.Reloader;
 import io.cdcsink.core.status.ReplicationStatus;
@@ -55,8 +54,7 @@ public final class LogicalLoop implements Source, HealthIndicator {
         this.dialect = dialect;
         this.config = config;
         this.pools = pools;
-        // Dialects report values as the source's text (LogicalEvents).
-        this.applier = applier.forValues(ValueFormat.TEXT);
+        this.applier = applier;
         this.area = area;
         this.reloader = reloader;
         this.metrics = new LogicalMetrics(registry, config.loopName(), status, config.immediate());

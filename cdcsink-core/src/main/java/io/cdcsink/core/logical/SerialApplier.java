@@ -1,7 +1,7 @@
 package io.cdcsink.core.logical;
 
 import io.cdcsink.api.ApplyResult;
-import io.cdcsink.api.Mutation;
+import io.cdcsink.api.RowChange;
 import io.cdcsink.api.ReplicationRecorder;
 import io.cdcsink.api.TableName;
 import java.sql.Connection;
@@ -45,7 +45,7 @@ final class SerialApplier implements ApplyMode {
     private final ApplyContext ctx;
     private final long flushBytes;
 
-    private final Map<TableName, List<Mutation>> buffer = new LinkedHashMap<>();
+    private final Map<TableName, List<RowChange>> buffer = new LinkedHashMap<>();
     /** What the open target transaction applied per table, reported once it commits. */
     private final Map<TableName, ApplyResult> appliedInTx = new HashMap<>();
     private int bufferedRows;
@@ -72,7 +72,7 @@ final class SerialApplier implements ApplyMode {
         if (pending != null) {
             rowsAfterPending = true;
         }
-        buffer.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row.mutation());
+        buffer.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row.change());
         bufferedRows++;
         bufferedBytes += row.bytes();
         if (bufferedRows >= FLUSH_ROWS || bufferedBytes >= flushBytes) {

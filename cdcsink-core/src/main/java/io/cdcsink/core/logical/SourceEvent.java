@@ -1,7 +1,7 @@
 package io.cdcsink.core.logical;
 
 import io.cdcsink.api.LogicalPosition;
-import io.cdcsink.api.Mutation;
+import io.cdcsink.api.RowChange;
 import io.cdcsink.api.TableName;
 
 /** What the reader thread hands the apply thread, in source order. {@code bytes} is its share of the budget. */
@@ -9,7 +9,7 @@ sealed interface SourceEvent {
     long bytes();
 
     /** A row change of transaction {@code txn}. */
-    record Row(long txn, TableName table, Mutation mutation, long bytes) implements SourceEvent {
+    record Row(long txn, TableName table, RowChange change, long bytes) implements SourceEvent {
     }
 
     /** Every row of the table is gone. */

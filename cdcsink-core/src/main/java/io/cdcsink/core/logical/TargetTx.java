@@ -2,7 +2,7 @@ package io.cdcsink.core.logical;
 
 import io.cdcsink.api.Applier;
 import io.cdcsink.api.ApplyResult;
-import io.cdcsink.api.Mutation;
+import io.cdcsink.api.RowChange;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.TargetDialect;
 import java.sql.Connection;
@@ -34,11 +34,11 @@ final class TargetTx {
      * Applies buffered rows table by table, adding what each table got to {@code tally}; returns how many mutations
      * were applied.
      */
-    static long apply(Connection tx, Applier applier, Map<TableName, List<Mutation>> rows,
+    static long apply(Connection tx, Applier applier, Map<TableName, List<RowChange>> rows,
                       Map<TableName, ApplyResult> tally) throws SQLException {
         long n = 0;
-        for (Map.Entry<TableName, List<Mutation>> e : rows.entrySet()) {
-            tally.merge(e.getKey(), applier.apply(tx, e.getKey(), e.getValue()), ApplyResult::plus);
+        for (Map.Entry<TableName, List<RowChange>> e : rows.entrySet()) {
+            tally.merge(e.getKey(), applier.applyChanges(tx, e.getKey(), e.getValue()), ApplyResult::plus);
             n += e.getValue().size();
         }
         return n;

@@ -3,6 +3,8 @@ package io.cdcsink.core.logical;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.api.RowShape;
+import io.cdcsink.api.SourceRow;
 import io.cdcsink.api.TableName;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +17,11 @@ import org.junit.jupiter.api.Test;
 
 class EventQueueTest {
     private static final TableName TABLE = new TableName("db", "public", "t");
+    private static final RowShape ID = new RowShape(List.of("id"), List.of(0));
+
+    private static SourceRow id(int id) {
+        return SourceRow.of(ID, new String[] {Integer.toString(id)});
+    }
 
     private final InFlight budget = new InFlight(1 << 20, () -> { });
     private final EventQueue queue = new EventQueue(budget, new AtomicReference<>(), new AtomicLong(), 10);
@@ -26,7 +33,7 @@ class EventQueueTest {
             try {
                 for (int t = 0; t < transactions; t++) {
                     queue.begin();
-                    queue.upsert(TABLE, "[" + t + "]", "{\"id\":" + t + "}");
+                    queue.upsert(TABLE, id(t));
                     queue.commit(new LogicalPosition("0/" + Integer.toHexString(t + 1), Instant.EPOCH));
                 }
             } catch (InterruptedException e) {
@@ -47,7 +54,7 @@ class EventQueueTest {
             SourceEvent commit = seen.get(2 * t + 1);
             assertThat(row).isInstanceOfSatisfying(SourceEvent.Row.class, r -> {
                 assertThat(r.txn()).isEqualTo(11 + t);
-                assertThat(r.mutation().key()).isEqualTo("[" + t + "]");
+                assertThat(r.change().row().keyJson()).isEqualTo("[\"" + t + "\"]");
             });
             assertThat(commit).isInstanceOfSatisfying(SourceEvent.Commit.class, c -> {
                 assertThat(c.txn()).isEqualTo(11 + t);
@@ -72,7 +79,7 @@ class EventQueueTest {
         });
         Thread.sleep(200); // the apply side is past its nap and asleep
         queue.begin();
-        queue.upsert(TABLE, "[1]", "{\"id\":1}");
+        queue.upsert(TABLE, id(1));
         assertThat(waited.get(30, TimeUnit.SECONDS)).as("ms waited of the 60,000 allowed").isLessThan(30_000);
     }
 
@@ -88,13 +95,13 @@ class EventQueueTest {
     @Test
     void deletesAndRollbacksComeOutAsHanded() throws InterruptedException {
         queue.begin();
-        queue.upsert(TABLE, "[1]", "{\"id\":1}");
-        queue.delete(TABLE, "[2]");
+        queue.upsert(TABLE, id(1));
+        queue.delete(TABLE, id(2));
         queue.rollback();
         assertThat(queue.isEmpty()).isFalse();
         assertThat(queue.poll(60_000)).isInstanceOf(SourceEvent.Row.class);
         assertThat(queue.poll(60_000)).isInstanceOfSatisfying(SourceEvent.Row.class,
-                r -> assertThat(r.mutation().isDelete()).isTrue());
+                r -> assertThat(r.change().delete()).isTrue());
         assertThat(queue.poll(60_000)).isInstanceOf(SourceEvent.Rollback.class);
         assertThat(queue.isEmpty()).isTrue();
     }

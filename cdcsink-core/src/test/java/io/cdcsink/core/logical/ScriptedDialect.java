@@ -1,8 +1,12 @@
 package io.cdcsink.core.logical;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.api.RowShape;
+import io.cdcsink.api.SourceRow;
 import io.cdcsink.api.TableName;
 import java.time.Instant;
 import java.util.List;
@@ -60,9 +64,9 @@ final class ScriptedDialect implements LogicalDialect {
                 for (Op op : script.apply(i)) {
                     maybeFail();
                     if (op instanceof Op.Upsert u) {
-                        events.upsert(u.table(), u.key(), u.row());
+                        events.upsert(u.table(), row(u.row()));
                     } else if (op instanceof Op.Delete d) {
-                        events.delete(d.table(), d.key());
+                        events.delete(d.table(), SourceRow.of(K_V, new String[] {key(d.key()), null}));
                     } else if (op instanceof Op.Truncate t) {
                         events.truncate(t.table());
                     }
@@ -76,6 +80,29 @@ final class ScriptedDialect implements LogicalDialect {
         }
         while (true) {
             Thread.sleep(20);
+        }
+    }
+
+    /** Every scripted table is (k, v), keyed by k. */
+    private static final RowShape K_V = new RowShape(List.of("k", "v"), List.of(0));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A row given as a JSON object of k and v, as the source's text of each value. */
+    private static SourceRow row(String json) {
+        try {
+            JsonNode row = JSON.readTree(json);
+            return SourceRow.of(K_V, new String[] {row.get("k").asText(), row.get("v").asText()});
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(json, e);
+        }
+    }
+
+    /** The one value of a key given as a JSON array. */
+    private static String key(String json) {
+        try {
+            return JSON.readTree(json).get(0).asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(json, e);
         }
     }
 
