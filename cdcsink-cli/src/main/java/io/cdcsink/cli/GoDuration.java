@@ -8,9 +8,9 @@ import picocli.CommandLine;
 /**
  * Parses durations the way the original tool's flags take them: a sequence of decimal numbers with units
  * {@code ns}, {@code us} ({@code µs}), {@code ms}, {@code s}, {@code m}, {@code h}, e.g. {@code 30s}, {@code 1m30s},
- * {@code 1.5h}; a bare {@code 0} is zero.
+ * {@code 1.5h}; a bare {@code 0} is zero. Public for the flags of the demo jar's commands.
  */
-final class GoDuration implements CommandLine.ITypeConverter<Duration> {
+public final class GoDuration implements CommandLine.ITypeConverter<Duration> {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
 
     @Override

@@ -65,7 +65,7 @@ final class LogSetup {
         ctx.getLogger("org.eclipse.jetty").setLevel(libraries);
         ctx.getLogger("com.zaxxer.hikari").setLevel(libraries);
         ctx.getLogger("org.postgresql").setLevel(libraries);
-        // The embedded target (--conn embedded) relays every line of initdb and the server at INFO.
+        // The demo jar's embedded servers (demo, --conn embedded) relay every line of initdb and the server at INFO.
         ctx.getLogger("io.zonky").setLevel(libraries);
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 /** The {@code cdc-sink} command. */
 @Command(name = "cdc-sink", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = "Replicates row changes into a SQL target database.",
-        subcommands = {DemoCommand.class, StartCommand.class, PgLogicalCommand.class, MyLogicalCommand.class,
+        subcommands = {StartCommand.class, PgLogicalCommand.class, MyLogicalCommand.class,
             MakeJwtCommand.class, PreflightCommand.class, VersionCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -25,6 +25,7 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         Main main = new Main();
         CommandLine cli = new CommandLine(main);
+        DemoNotIncluded.addTo(cli);
         cli.setExecutionStrategy(parsed -> {
             LogSetup.apply(main.global);
             return new CommandLine.RunLast().execute(parsed);

@@ -78,7 +78,7 @@ final class PreflightCommand implements Runnable {
         @Override
         public Integer call() {
             PreflightReport report = new PreflightReport();
-            if (EmbeddedTarget.KEYWORD.equals(flags.conn)) {
+            if (DemoExtension.EMBEDDED.equals(flags.conn)) {
                 report.warn("target embedded", "a throwaway server created at start-up: nothing to check");
                 return finish(report, System.out);
             }

@@ -29,7 +29,7 @@ final class StartCommand implements Callable<Integer> {
 
     @Option(names = "--conn", defaultValue = "postgresql://root@localhost:26257/?sslmode=disable",
             description = "the target's connection string (default \"${DEFAULT-VALUE}\");"
-                    + " \"embedded\" starts a throwaway PostgreSQL to try cdc-sink with")
+                    + " \"embedded\" starts a throwaway PostgreSQL to try cdc-sink with (demo jar only)")
     String conn;
 
     @Option(names = "--disableAuthentication",
@@ -72,10 +72,16 @@ final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         WebhookConfig webhook = new WebhookConfig(BindAddress.parse(bindAddr), maxBodyBytes,
                 Optional.ofNullable(tlsCertificate), Optional.ofNullable(tlsPrivateKey), tlsSelfSigned);
-        EmbeddedTarget embedded = null;
+        DemoExtension.EmbeddedServer embedded = null;
         String connection = conn;
-        if (EmbeddedTarget.KEYWORD.equals(conn)) {
-            embedded = new EmbeddedTarget();
+        if (DemoExtension.EMBEDDED.equals(conn)) {
+            Optional<DemoExtension> demo = DemoExtension.find();
+            if (demo.isEmpty()) {
+                System.err.println(DemoNotIncluded.message("--conn embedded",
+                        "start --conn embedded --disableAuthentication"));
+                return DemoNotIncluded.EXIT;
+            }
+            embedded = demo.get().startEmbeddedTarget();
             connection = embedded.connectionString();
             LOG.info("started an embedded PostgreSQL target: {} (deleted at exit)", connection);
         }
@@ -85,7 +91,7 @@ final class StartCommand implements Callable<Integer> {
         if (disableAuthentication) {
             builder.disableAuthentication();
         }
-        EmbeddedTarget toStop = embedded;
+        DemoExtension.EmbeddedServer toStop = embedded;
         try (Replicator replicator = builder.start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("shutting down");

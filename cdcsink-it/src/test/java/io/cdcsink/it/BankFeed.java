@@ -1,8 +1,8 @@
 package io.cdcsink.it;
 
 import io.cdcsink.api.Hlc;
-import io.cdcsink.webhook.emulator.RowChange;
-import io.cdcsink.webhook.emulator.SourceTransaction;
+import io.cdcsink.demo.emulator.RowChange;
+import io.cdcsink.demo.emulator.SourceTransaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -74,6 +74,19 @@ class CliIT {
     }
 
     @Test
+    void theProductionJarHasNoDemoAndSaysWhereItIs() throws Exception {
+        assertThat(run("--help").output()).contains("start").doesNotContainPattern("(?m)^ +demo ");
+        Run demo = run("demo", "--duration", "5s");
+        assertThat(demo.exit()).isEqualTo(2);
+        assertThat(demo.output().strip()).as("one line, no stack trace").doesNotContain("\n")
+                .startsWith("cdc-sink: demo is not in this jar").contains("./cdc-sink demo");
+        Run embedded = run("start", "--conn", "embedded", "--disableAuthentication");
+        assertThat(embedded.exit()).isEqualTo(2);
+        assertThat(embedded.output().strip()).as("one line, no stack trace").doesNotContain("\n")
+                .startsWith("cdc-sink: --conn embedded is not in this jar").contains("cdc-sink-demo.jar");
+    }
+
+    @Test
     void fluentLogsAreJsonLinesInTheDestinationFile(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("cdc-sink.log");
         Run r = run("--logFormat", "fluent", "--logDestination", log.toString(), "start", "--disableAuthentication",

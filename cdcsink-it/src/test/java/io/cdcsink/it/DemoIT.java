@@ -1,10 +1,16 @@
 package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,15 +19,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** {@code cdc-sink demo} as the README's first command: the real jar, its exit code, its output, its clean-up. */
+/**
+ * {@code cdc-sink demo} as the README's first command and {@code start --conn embedded} as its way to try the real
+ * endpoint: the real demo jar, its exit code, its output, its clean-up.
+ */
 class DemoIT {
     private static final Pattern DATA_DIR = Pattern.compile("data directory (\\S+) \\(deleted at exit\\)");
+    private static final Pattern EMBEDDED_PORT =
+            Pattern.compile("started an embedded PostgreSQL target: postgresql://postgres@127\\.0\\.0\\.1:(\\d+)/");
 
     private static Process launch(Path log, String... args) throws IOException {
         Files.createDirectories(log.getParent());
         List<String> demo = new ArrayList<>(List.of("demo"));
         demo.addAll(List.of(args));
-        List<String> cmd = JarCommand.of("384m", demo);
+        List<String> cmd = JarCommand.ofDemo("384m", demo);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
@@ -63,6 +74,40 @@ class DemoIT {
         assertThat(text(log)).contains("interrupted: stopping").contains("removed " + dir);
         assertThat(postgresProcessesUsing(dir)).isEmpty();
         assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void startWithAnEmbeddedTargetAppliesWhatIsPostedAndStopsTheServerWithIt() throws Exception {
+        String jdbc;
+        try (CdcSinkProcess p = CdcSinkProcess.startWith(JarCommand.ofDemo("256m", List.of()), "embedded")) {
+            Matcher m = EMBEDDED_PORT.matcher(p.logText());
+            assertThat(m.find()).as("connection string logged: %s", p.logText()).isTrue();
+            jdbc = "jdbc:postgresql://127.0.0.1:" + m.group(1) + "/postgres?user=postgres";
+            try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE public.usertable (ycsb_key TEXT PRIMARY KEY, field0 TEXT)");
+            }
+            Http http = new Http();
+            assertThat(http.post(p.uri("/postgres/public"), "{\"payload\":[{\"after\":{\"ycsb_key\":\"k1\","
+                    + "\"field0\":\"a\"},\"key\":[\"k1\"],\"topic\":\"usertable\","
+                    + "\"updated\":\"1700000000000000000.0000000000\"}],\"length\":1}").status()).isEqualTo(200);
+            assertThat(http.post(p.uri("/postgres/public"), "{\"resolved\":\"1700000001000000000.0000000000\"}")
+                    .status()).isEqualTo(200);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!"a".equals(field0OfK1(jdbc))) {
+                assertThat(System.nanoTime()).as("row applied: %s", p.logText()).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            p.stop();
+        }
+        assertThatThrownBy(() -> DriverManager.getConnection(jdbc).close()).as("the embedded target stopped")
+                .isInstanceOf(SQLException.class);
+    }
+
+    private static String field0OfK1(String jdbc) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT field0 FROM public.usertable WHERE ycsb_key = 'k1'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     private static Path dataDirectory(String out) {

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * Three JVM options keep start-up cheap: the client JIT, the serial collector and an application class-data archive
  * (AppCDS). The archive is dumped once per test JVM by a cdc-sink that starts against the shared PostgreSQL, becomes
  * healthy and stops gracefully; every later launch maps the classes it loaded instead of reading and verifying them
- * from the 48 MB jar again (about 3.5 s to 1.2 s for {@code --help} on this machine). If the archive cannot be made
- * or mapped the tests run without it, only slower.
+ * from the jar again (about 3.5 s to 1.2 s for {@code --help} on this machine, with the 48 MB jar of the time). If
+ * the archive cannot be made or mapped the tests run without it, only slower.
  */
 final class JarCommand {
     private static Optional<Path> archive;
@@ -27,7 +27,16 @@ final class JarCommand {
 
     /** The executable jar under test. */
     static Path jar() {
-        Path jar = Path.of(System.getProperty("cdcsink.jar", "../cdcsink-cli/target/cdc-sink.jar"));
+        return existing(System.getProperty("cdcsink.jar", "../cdcsink-cli/target/cdc-sink.jar"));
+    }
+
+    /** The demo jar: the same command line plus {@code demo}, {@code --conn embedded} and a PostgreSQL server. */
+    static Path demoJar() {
+        return existing(System.getProperty("cdcsink.demo.jar", "../cdcsink-demo/target/cdc-sink-demo.jar"));
+    }
+
+    private static Path existing(String path) {
+        Path jar = Path.of(path);
         if (!Files.exists(jar)) {
             throw new IllegalStateException("the executable jar " + jar + " is missing: run mvn package first");
         }
@@ -53,6 +62,15 @@ final class JarCommand {
 
     static List<String> of(String heap, String... args) {
         return of(heap, List.of(args));
+    }
+
+    /** {@code java -Xmx<heap> <start-up options> -jar cdc-sink-demo.jar <args>}: no archive, it maps the other jar. */
+    static List<String> ofDemo(String heap, List<String> args) {
+        List<String> cmd = base(heap);
+        cmd.add("-jar");
+        cmd.add(demoJar().toString());
+        cmd.addAll(args);
+        return cmd;
     }
 
     private static List<String> base(String heap) {

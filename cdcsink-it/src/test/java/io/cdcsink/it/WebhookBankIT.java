@@ -2,10 +2,10 @@ package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.demo.emulator.ChangefeedEmulator;
+import io.cdcsink.demo.emulator.EmulatorConfig;
+import io.cdcsink.demo.emulator.EmulatorStats;
 import io.cdcsink.testing.EmbeddedPg;
-import io.cdcsink.webhook.emulator.ChangefeedEmulator;
-import io.cdcsink.webhook.emulator.EmulatorConfig;
-import io.cdcsink.webhook.emulator.EmulatorStats;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

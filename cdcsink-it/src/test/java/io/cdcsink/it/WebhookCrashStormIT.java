@@ -2,9 +2,9 @@ package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.demo.emulator.ChangefeedEmulator;
+import io.cdcsink.demo.emulator.EmulatorConfig;
 import io.cdcsink.testing.EmbeddedPg;
-import io.cdcsink.webhook.emulator.ChangefeedEmulator;
-import io.cdcsink.webhook.emulator.EmulatorConfig;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.Statement;

@@ -3,12 +3,12 @@ package io.cdcsink.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.api.Hlc;
+import io.cdcsink.demo.emulator.ChangefeedEmulator;
+import io.cdcsink.demo.emulator.EmulatorConfig;
+import io.cdcsink.demo.emulator.EmulatorStats;
+import io.cdcsink.demo.emulator.RowChange;
+import io.cdcsink.demo.emulator.SourceTransaction;
 import io.cdcsink.testing.EmbeddedPg;
-import io.cdcsink.webhook.emulator.ChangefeedEmulator;
-import io.cdcsink.webhook.emulator.EmulatorConfig;
-import io.cdcsink.webhook.emulator.EmulatorStats;
-import io.cdcsink.webhook.emulator.RowChange;
-import io.cdcsink.webhook.emulator.SourceTransaction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

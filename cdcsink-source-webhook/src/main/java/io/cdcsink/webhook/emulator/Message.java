@@ -1,7 +1,0 @@
-package io.cdcsink.webhook.emulator;
-
-import io.cdcsink.api.Hlc;
-
-/** One row change on the wire: the change with its transaction's commit timestamp as {@code updated}. */
-record Message(RowChange change, Hlc updated) {
-}
