@@ -59,7 +59,9 @@ final class LogicalOptions {
         if (targetConn == null || targetConn.isBlank()) {
             throw new IllegalArgumentException("no target connection string specified: set --targetConn");
         }
-        return new TargetConfig(ConnectionString.parse("--targetConn", targetConn), targetDBConns, immediate,
+        // --immediate is the loop's (loop(...)): the loop writes to the target itself, and the changefeed
+        // pipeline, which TargetConfig's mode is for, receives nothing in these commands.
+        return new TargetConfig(ConnectionString.parse("--targetConn", targetConn), targetDBConns, false,
                 stagingDB, Duration.ofSeconds(10), TargetConfig.DEFAULT_WRITERS);
     }
 

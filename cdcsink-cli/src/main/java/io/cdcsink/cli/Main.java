@@ -30,11 +30,8 @@ public final class Main implements Runnable {
             LogSetup.apply(main.global);
             return new CommandLine.RunLast().execute(parsed);
         });
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            org.slf4j.LoggerFactory.getLogger(Main.class).error("exited: {}", e.getMessage(), e);
-            cmd.getErr().println("cdc-sink: " + e.getMessage());
-            return 1;
-        });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) ->
+                CommandFailure.report(e, cmd.getErr(), main.global.verbosity.length > 0));
         return cli.execute(args);
     }
 

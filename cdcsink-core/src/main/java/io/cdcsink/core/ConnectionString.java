@@ -14,13 +14,15 @@ import java.util.Optional;
  * ({@code postgresql://user:pass@host:port/db?sslmode=disable}, also {@code postgres://}) or as a JDBC URL
  * ({@code jdbc:postgresql://host:port/db?user=...}). Turns into a JDBC URL for any database on the same server.
  *
+ * @param flag       the flag or setting the string came from ({@code --conn}, {@code --targetConn}), named in error
+ *                   messages long after parsing, such as the start-up check's
  * @param hosts      {@code host:port} list as written (PgJDBC accepts a comma-separated list)
  * @param database   the database named in the string, if any
  * @param user       the user, if any
  * @param password   the password, if any
  * @param parameters remaining query parameters, passed to the driver
  */
-public record ConnectionString(String hosts, Optional<String> database, Optional<String> user,
+public record ConnectionString(String flag, String hosts, Optional<String> database, Optional<String> user,
                                Optional<String> password, Map<String, String> parameters) {
     private static final int DEFAULT_PORT = 5432;
 
@@ -113,13 +115,18 @@ public record ConnectionString(String hosts, Optional<String> database, Optional
             }
         }
         String db = decode(path);
-        return new ConnectionString(hosts.toString(), db.isEmpty() ? Optional.empty() : Optional.of(db), user,
+        return new ConnectionString(flag, hosts.toString(), db.isEmpty() ? Optional.empty() : Optional.of(db), user,
                 password, params);
     }
 
     /** The database to use when none is asked for: the one named, else the user's, as libpq does. */
     public String defaultDatabase() {
         return database.orElse(user.orElse("postgres"));
+    }
+
+    /** The server and database as a person names them, {@code user@host:port/database}; never the password. */
+    public String describe() {
+        return user.map(u -> u + "@").orElse("") + hosts + "/" + defaultDatabase();
     }
 
     /** A JDBC URL for the given database on this server; credentials go in the URL as parameters. */

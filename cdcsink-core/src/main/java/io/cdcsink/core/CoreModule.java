@@ -1,35 +1,45 @@
 package io.cdcsink.core;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import io.cdcsink.api.Pipeline;
 import io.cdcsink.api.Reloadable;
 import io.cdcsink.api.ReplicationRecorder;
 import io.cdcsink.api.Source;
+import io.cdcsink.api.TargetDialect;
 import io.cdcsink.api.TargetPools;
 import io.cdcsink.core.status.ReplicationStatus;
 import io.cdcsink.core.status.StatusReporter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * Binds the core's own parts: target pools, the pipeline, the metrics registry, the replication status and the set
- * of sources.
+ * Binds the core's own parts: target pools, the pipeline and its mode, the metrics registry, the replication status
+ * and the set of sources. Nothing it binds connects while it is constructed: the target's dialect is handed in from
+ * the start-up check, and whatever needs the network starts in {@code Source.start()}.
  */
 public final class CoreModule extends AbstractModule {
     private final TargetConfig config;
+    private final TargetDialect dialect;
     private final PrometheusRegistry registry;
 
-    public CoreModule(TargetConfig config, PrometheusRegistry registry) {
+    /** @param dialect what the start-up check ({@link TargetServer#check}) found the target to be */
+    public CoreModule(TargetConfig config, TargetDialect dialect, PrometheusRegistry registry) {
         this.config = config;
+        this.dialect = dialect;
         this.registry = registry;
     }
 
     @Override
     protected void configure() {
         bind(TargetConfig.class).toInstance(config);
+        bind(TargetDialect.class).toInstance(dialect);
         bind(PrometheusRegistry.class).toInstance(registry);
         bind(TargetPools.class).to(HikariTargetPools.class).asEagerSingleton();
+        // The one place --immediate is read: each mode's path then runs without asking which mode it is in.
+        bind(PipelineMode.class).to(config.immediate() ? ImmediateMode.class : ConsistentMode.class)
+                .in(Singleton.class);
         bind(Pipeline.class).to(DefaultPipeline.class).asEagerSingleton();
         bind(ReplicationStatus.class).asEagerSingleton();
         // Staging declares a no-op default; the replicator's status replaces it.

@@ -31,7 +31,10 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One HikariCP pool per target database, opened on first use; the dialect is detected once at startup. */
+/**
+ * One HikariCP pool per target database, opened on first use. Constructing it connects to nothing: the dialect comes
+ * from the start-up check ({@link TargetServer#check}), which has already talked to the server.
+ */
 public final class HikariTargetPools implements TargetPools {
     private static final Logger LOG = LoggerFactory.getLogger(HikariTargetPools.class);
     private static final Duration PING_BUDGET = Duration.ofSeconds(3);
@@ -46,16 +49,10 @@ public final class HikariTargetPools implements TargetPools {
     private CompletableFuture<Boolean> pingInFlight;
     private final TargetDialect dialect;
 
-    /**
-     * Connects to the target's default database and detects its dialect.
-     *
-     * @throws TargetUnavailableException when the target cannot be reached
-     */
     @Inject
-    public HikariTargetPools(TargetConfig config, PrometheusRegistry registry) {
+    public HikariTargetPools(TargetConfig config, TargetDialect dialect, PrometheusRegistry registry) {
         this.config = config;
-        this.dialect = detect(forDatabase(config.connection().defaultDatabase()));
-        LOG.info("target {} is {}", config.connection(), dialect.product());
+        this.dialect = dialect;
         GaugeWithCallback.builder().name("pool_connections").help("Target pool connections by state")
                 .labelNames("database", "state").callback(cb -> pools.forEach((db, ds) -> {
                     var mx = ds.getHikariPoolMXBean();
@@ -66,18 +63,6 @@ public final class HikariTargetPools implements TargetPools {
                         cb.call(ds.getMaximumPoolSize(), db, "max");
                     }
                 })).register(registry);
-    }
-
-    private static TargetDialect detect(DataSource ds) {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version()")) {
-            rs.next();
-            String version = rs.getString(1);
-            return TargetDialect.of(version.contains("CockroachDB")
-                    ? TargetDialect.Product.COCKROACHDB : TargetDialect.Product.POSTGRESQL);
-        } catch (SQLException e) {
-            throw new TargetUnavailableException("could not query the target's version: " + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -102,13 +87,19 @@ public final class HikariTargetPools implements TargetPools {
             ps.setString(1, database);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new BadInputException("unknown target database \"" + database + "\"");
+                    throw new BadInputException(unknownDatabase(database));
                 }
             }
         } catch (SQLException e) {
             throw new TargetUnavailableException("could not look up target database \"" + database + "\": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Read by a changefeed (400) and by an operator whose --targetDB is wrong: both get the fix. */
+    private String unknownDatabase(String database) {
+        return "unknown target database \"" + database + "\"; create it (CREATE DATABASE " + dialect.quote(database)
+                + ") or name an existing one";
     }
 
     private HikariDataSource open(String database) {
@@ -127,7 +118,7 @@ public final class HikariTargetPools implements TargetPools {
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException sql && "3D000".equals(sql.getSQLState())) {
-                throw new BadInputException("unknown target database \"" + database + "\"", sql);
+                throw new BadInputException(unknownDatabase(database), sql);
             }
             throw new TargetUnavailableException("could not connect to the target database \"" + database + "\": "
                     + (cause == null ? e.getMessage() : cause.getMessage()), e);

@@ -10,6 +10,7 @@ import io.cdcsink.api.Pipeline;
 import io.cdcsink.api.Source;
 import io.cdcsink.api.SourceContext;
 import io.cdcsink.api.SourceProvider;
+import io.cdcsink.api.TargetDialect;
 import io.cdcsink.api.TargetPools;
 import io.cdcsink.apply.ApplyModule;
 import io.cdcsink.auth.AuthConfig;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedding API: assembles the pipeline (target pools, apply, staging, resolver, authentication) with one or
- * more sources and runs them.
+ * more sources and runs them. {@link Builder#start()} goes in three steps: one look at the target
+ * ({@link TargetServer#check}, bounded by seconds, failing with one clear {@link TargetCheckException}), wiring, which
+ * connects to nothing, and starting, where sources bind ports and connect.
  *
  * <pre>{@code
  * try (Replicator r = Replicator.builder()
@@ -96,6 +99,7 @@ public final class Replicator implements AutoCloseable {
         injector.getInstance(Reloader.class).reloadAll();
     }
 
+    /** Everything that touches the network or the target's tables happens here, after wiring. */
     private Replicator startAll(boolean handleSignals, TargetConfig target) throws Exception {
         Reloader reloader = injector.getInstance(Reloader.class);
         target.connection().database().ifPresent(reloader::prepare);
@@ -107,8 +111,13 @@ public final class Replicator implements AutoCloseable {
         for (Source s : sources) {
             s.start();
         }
-        LOG.info("replicator started with {} source(s), {} mode", sources.size(), target.immediate() ? "immediate"
-                : "consistent");
+        if (runResolver || pipeline().immediate()) {
+            LOG.info("replicator started with {} source(s), {} mode", sources.size(),
+                    runResolver ? "consistent" : "immediate");
+        } else {
+            // The logical loops apply transactions themselves and say which mode they are in.
+            LOG.info("replicator started with {} source(s)", sources.size());
+        }
         return this;
     }
 
@@ -199,11 +208,33 @@ public final class Replicator implements AutoCloseable {
             return this;
         }
 
-        /** Builds and starts everything; on failure, whatever started is stopped again. */
+        /**
+         * Checks the target, builds everything and starts it; on failure, whatever started is stopped again.
+         *
+         * @throws TargetCheckException when the target cannot be used (unreachable, no answer within
+         *                              {@link StartupCheck#TIMEOUT}, login refused, no such database); its
+         *                              message is one line saying what is wrong and what to do
+         */
         public Replicator start() throws Exception {
             if (target == null) {
                 throw new IllegalStateException("no target configured: call target(...) or targetConnection(...)");
             }
+            TargetServer server = TargetServer.check(target);
+            LOG.info("target {} is {}", target.connection().describe(), server.version());
+            Replicator r = wire(server.dialect());
+            try {
+                return r.startAll(handleSignals, target);
+            } catch (Exception e) {
+                r.close();
+                throw e;
+            }
+        }
+
+        /**
+         * Builds the replicator for a target of the given dialect without connecting to anything, binding any port
+         * or starting a thread: all of that waits for {@link #startAll}.
+         */
+        Replicator wire(TargetDialect dialect) {
             PrometheusRegistry reg = registry;
             if (reg == null) {
                 reg = new PrometheusRegistry();
@@ -211,7 +242,7 @@ public final class Replicator implements AutoCloseable {
             }
             StagingConfig d = StagingConfig.defaults();
             List<Module> all = new ArrayList<>();
-            all.add(new CoreModule(target, reg));
+            all.add(new CoreModule(target, dialect, reg));
             all.add(new ApplyModule());
             all.add(new StagingModule(new StagingConfig(target.stagingSchema(), d.drainBatchSize(), d.idleWait(),
                     d.scanInterval())));
@@ -223,13 +254,7 @@ public final class Replicator implements AutoCloseable {
             for (Map.Entry<String, Map<String, String>> e : providerSources) {
                 sources.add(provider(e.getKey()).create(new Context(injector, e.getValue())));
             }
-            Replicator r = new Replicator(injector, sources, staging && !target.immediate());
-            try {
-                return r.startAll(handleSignals, target);
-            } catch (Exception e) {
-                r.close();
-                throw e;
-            }
+            return new Replicator(injector, sources, staging && !injector.getInstance(Pipeline.class).immediate());
         }
 
         private static SourceProvider provider(String name) {

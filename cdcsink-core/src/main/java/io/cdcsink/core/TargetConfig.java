@@ -7,9 +7,12 @@ import java.time.Duration;
  *
  * @param connection    the target server ({@code --conn} / {@code --targetConn})
  * @param maxPoolSize   connections per target database ({@code --targetDBConns})
- * @param immediate     apply without staging ({@code --immediate})
+ * @param immediate     the pipeline applies batches as they arrive instead of staging them for the resolver
+ *                      ({@code start --immediate}); read once, when the pipeline's mode is wired. The logical loops
+ *                      write to the target themselves and take their mode from their own {@code LogicalConfig}
  * @param stagingSchema the schema holding cdc-sink's own tables in each target database ({@code --stagingDB})
- * @param connectTimeout how long to wait for a connection before reporting the target unavailable
+ * @param connectTimeout how long a pool waits for a connection before reporting the target unavailable (start-up's
+ *                      one check of the target waits at most {@link StartupCheck#TIMEOUT})
  * @param writers       concurrent write transactions per target database for batches handed to the pipeline
  *                      ({@code --targetWriters}); batches arriving while all are busy are combined
  */

@@ -4,11 +4,13 @@ import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.core.StartupCheck;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +45,16 @@ public final class MyLogicalDialect implements LogicalDialect {
 
     @Override
     public void preflight() throws Exception {
-        try (Connection conn = connector.sql()) {
+        long started = System.nanoTime();
+        Connection checked;
+        try {
+            checked = connector.sql();
+        } catch (SQLException e) {
+            MySqlConn source = config.sourceConn();
+            throw new IllegalStateException(StartupCheck.failure("source", source.user() + "@" + source.host() + ":"
+                    + source.port(), "", "--sourceConn", e, Duration.ofNanos(System.nanoTime() - started)).line(), e);
+        }
+        try (Connection conn = checked) {
             Flavor flavor = SourceServer.flavor(conn);
             List<String> problems = SourceServer.problems(conn, flavor);
             if (!problems.isEmpty()) {

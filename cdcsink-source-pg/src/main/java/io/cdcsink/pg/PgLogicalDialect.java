@@ -3,10 +3,12 @@ package io.cdcsink.pg;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.core.StartupCheck;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +34,18 @@ public final class PgLogicalDialect implements LogicalDialect {
         this.config = config;
     }
 
+    /** Checks the source with a connection that gives up after seconds: start-up fails fast on a silent server. */
     @Override
     public void preflight() throws SQLException {
-        try (Connection conn = openNormal()) {
+        long started = System.nanoTime();
+        Connection checked;
+        try {
+            checked = StartupCheck.connect(config.sourceConn(), config.sourceDatabase());
+        } catch (SQLException e) {
+            throw new IllegalStateException(StartupCheck.failure("source", config.sourceConn(),
+                    config.sourceDatabase(), e, Duration.ofNanos(System.nanoTime() - started)).line(), e);
+        }
+        try (Connection conn = checked) {
             new PgPreflight(config).check(conn);
         }
     }

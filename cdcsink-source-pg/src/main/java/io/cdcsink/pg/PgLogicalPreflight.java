@@ -1,13 +1,14 @@
 package io.cdcsink.pg;
 
+import io.cdcsink.core.StartupCheck;
 import io.cdcsink.core.preflight.PreflightReport;
 import io.cdcsink.core.preflight.SourcePreflight;
 import io.cdcsink.core.preflight.SourceTable;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -25,11 +26,13 @@ public final class PgLogicalPreflight implements SourcePreflight {
     public List<SourceTable> check(PreflightReport report) {
         String source = "source " + config.sourceConn();
         Connection conn;
+        long started = System.nanoTime();
         try {
-            conn = DriverManager.getConnection(config.sourceConn().jdbcUrl(config.sourceDatabase()));
+            conn = StartupCheck.connect(config.sourceConn(), config.sourceDatabase());
         } catch (SQLException e) {
-            report.error(source, "cannot connect: " + e.getMessage(),
-                    "check --sourceConn, that the server runs and accepts this user");
+            StartupCheck.Failure failure = StartupCheck.failure("source", config.sourceConn(),
+                    config.sourceDatabase(), e, Duration.ofNanos(System.nanoTime() - started));
+            report.error(source, failure.problem(), failure.fix());
             return List.of();
         }
         try (conn) {

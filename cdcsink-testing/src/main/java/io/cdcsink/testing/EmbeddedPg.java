@@ -3,7 +3,11 @@ package io.cdcsink.testing;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,6 +92,44 @@ public final class EmbeddedPg implements AutoCloseable {
         try (Connection c = dataSource(database).getConnection(); Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
+            }
+        }
+    }
+
+    /**
+     * Creates a login role that must give its password (scram-sha-256), where the server trusts every other user: for
+     * tests of a refused login. Returns once the server refuses a wrong password for it.
+     */
+    public void createPasswordRole(String role, String password) throws SQLException {
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET password_encryption = 'scram-sha-256'");
+            s.execute("CREATE ROLE \"" + role + "\" LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+            String hbaFile;
+            try (ResultSet rs = s.executeQuery("SHOW hba_file")) {
+                rs.next();
+                hbaFile = rs.getString(1);
+            }
+            // The first matching line wins: this one, above the trusting ones, concerns only the new role.
+            Path hba = Path.of(hbaFile);
+            Files.writeString(hba, "host all \"" + role + "\" all scram-sha-256\n" + Files.readString(hba));
+            s.execute("SELECT pg_reload_conf()");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not edit pg_hba.conf", e);
+        }
+        // The postmaster reloads when it gets to the signal; new connections see the rule after that.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try (Connection ignored = DriverManager.getConnection(jdbcUrl("postgres").replace("user=postgres",
+                    "user=" + role + "&password=not-" + password))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the server still lets " + role + " in without its password");
+                }
+                Thread.sleep(50);
+            } catch (SQLException refused) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
     }

@@ -8,7 +8,9 @@ import io.cdcsink.api.TargetDialect;
 import io.cdcsink.api.TargetPools;
 import io.cdcsink.apply.TargetSchemaCatalog;
 import io.cdcsink.core.HikariTargetPools;
+import io.cdcsink.core.TargetCheckException;
 import io.cdcsink.core.TargetConfig;
+import io.cdcsink.core.TargetServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -100,29 +102,20 @@ public final class TargetPreflight {
     }
 
     private void withPools(PoolsTask task) {
-        TargetConfig small = config.withMaxPoolSize(2);
-        TargetPools pools;
+        TargetServer server;
         try {
-            pools = new HikariTargetPools(small, new PrometheusRegistry());
-        } catch (RuntimeException e) {
-            report.error("target " + config.connection(), "cannot connect: " + e.getMessage(),
-                    "check the connection string, that the server runs and accepts this user");
+            server = TargetServer.check(config);
+        } catch (TargetCheckException e) {
+            report.error("target " + config.connection(), e.problem(), e.fix());
             return;
         }
-        try (pools) {
-            report.ok("target " + config.connection(), "connected: " + version(pools));
+        try (TargetPools pools = new HikariTargetPools(config.withMaxPoolSize(2), server.dialect(),
+                new PrometheusRegistry())) {
+            report.ok("target " + config.connection(), "connected: " + server.version());
             task.run(pools);
         } catch (SQLException | RuntimeException e) {
             report.error("target " + config.connection(), "could not read the target's catalog: " + e.getMessage(),
                     "check that the user may read the target database's catalog");
-        }
-    }
-
-    private String version(TargetPools pools) throws SQLException {
-        try (Connection c = pools.forDatabase(config.connection().defaultDatabase()).getConnection();
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version()")) {
-            rs.next();
-            return rs.getString(1);
         }
     }
 
