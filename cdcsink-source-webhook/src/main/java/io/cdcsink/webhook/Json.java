@@ -1,14 +1,23 @@
 package io.cdcsink.webhook;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.cdcsink.api.BadInputException;
-import io.cdcsink.api.JsonText;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
-/** Streaming JSON helpers shared by the body parsers. */
+/**
+ * The one JSON reader of request bodies: Jackson's streaming parser, tuned for them. Rows and keys are taken from the
+ * body as the changefeed wrote them (the text between their first and last token), after Jackson has checked their
+ * grammar, so their values are neither decoded nor written again here: the apply layer reads them once, when it
+ * needs them.
+ */
 final class Json {
     /**
      * Bodies are already bounded by the server's size limit, so Jackson's own per-token limits (20 MB strings,
@@ -24,106 +33,93 @@ final class Json {
     private Json() {
     }
 
+    /** The body a parser reads, to take values' text from: the bytes of a request, or the characters of a line. */
+    interface Input {
+        /** The text from the start of the token at {@code start} to the parser's position, checked. */
+        String slice(JsonLocation start, JsonLocation end, String what);
+    }
+
+    /** A request body of UTF-8 bytes; a value's bytes must be strict UTF-8 (a changed byte would be a changed row). */
+    static Input bytes(byte[] body) {
+        return (start, end, what) -> {
+            int from = (int) start.getByteOffset();
+            int to = (int) end.getByteOffset();
+            String text;
+            if (ascii(body, from, to)) {
+                text = new String(body, from, to - from, StandardCharsets.ISO_8859_1);
+            } else {
+                try {
+                    text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(body, from, to - from)).toString();
+                } catch (CharacterCodingException e) {
+                    throw new BadInputException(what + " is not valid UTF-8", e);
+                }
+            }
+            return checked(text, what);
+        };
+    }
+
+    /** A line already decoded from strict UTF-8. */
+    static Input chars(String line) {
+        return (start, end, what) -> checked(line.substring((int) start.getCharOffset(), (int) end.getCharOffset()),
+                what);
+    }
+
+    private static boolean ascii(byte[] body, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (body[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
-     * Copies the value at the parser's current token as compact JSON text. Numbers are copied as written, never
-     * through a double, so {@code 1.000000000000000000001} and {@code 4E+2} reach the target unchanged; strings and
-     * names are escaped as {@link JsonText} does (quotes, backslashes, control characters). Written straight into a
-     * StringBuilder: a JSON generator per value was the largest cost of parsing a webhook body.
+     * The object or array at the current token, as the body has it; null for JSON null.
      *
-     * @throws BadInputException naming {@code what} and the JSON pointer of a string or name that escapes a lone
+     * @param object whether an object is wanted (else an array)
+     * @throws BadInputException naming {@code what} when the value is of another kind, malformed, or escapes a lone
      *         UTF-16 surrogate ({@code "\\ud800"}): no database text holds one, and the UTF-8 encoder on the way to
      *         the target would quietly turn it into {@code ?}
      */
-    static String copyValue(JsonParser p, String what) throws IOException {
-        StringBuilder out = new StringBuilder(128);
-        int depth = 0;
-        boolean comma = false; // whether the next value or name needs a comma before it
-        do {
-            JsonToken t = p.currentToken();
-            if (t == null) {
-                throw new IOException("unexpected end of JSON input");
-            }
-            if (comma && t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) {
-                out.append(',');
-            }
-            comma = true;
-            switch (t) {
-                case START_OBJECT -> {
-                    out.append('{');
-                    depth++;
-                    comma = false;
-                }
-                case START_ARRAY -> {
-                    out.append('[');
-                    depth++;
-                    comma = false;
-                }
-                case END_OBJECT -> {
-                    out.append('}');
-                    depth--;
-                }
-                case END_ARRAY -> {
-                    out.append(']');
-                    depth--;
-                }
-                case FIELD_NAME -> {
-                    JsonText.appendString(out, text(p, p.currentName(), what)).append(':');
-                    comma = false;
-                }
-                case VALUE_STRING -> JsonText.appendString(out, text(p, p.getText(), what));
-                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> out.append(p.getText());
-                case VALUE_TRUE -> out.append("true");
-                case VALUE_FALSE -> out.append("false");
-                case VALUE_NULL -> out.append("null");
-                default -> throw new IOException("unexpected JSON token " + t);
-            }
-            if (depth > 0) {
-                p.nextToken();
-            }
-        } while (depth > 0);
-        return out.toString();
-    }
-
-    /** A string or name of the current token, checked for lone surrogates. */
-    private static String text(JsonParser p, String value, String what) {
-        int n = value.length();
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (!Character.isSurrogate(c)) {
-                continue;
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-                continue;
-            }
-            throw new BadInputException(what + ": " + p.getParsingContext().pathAsPointer() + " holds a lone UTF-16"
-                    + " surrogate (\\u" + Integer.toHexString(c) + "), which is not a character");
-        }
-        return value;
-    }
-
-    /** The JSON object at the current token as text, or null for JSON null (a deletion). */
-    static String object(JsonParser p, String what) throws IOException {
+    static String raw(JsonParser p, Input input, boolean object, String what) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (t != JsonToken.START_OBJECT) {
-            throw new BadInputException(what + " must be a JSON object or null");
+        if (t != (object ? JsonToken.START_OBJECT : JsonToken.START_ARRAY)) {
+            throw new BadInputException(what + (object ? " must be a JSON object or null" : " must be a JSON array"));
         }
-        return copyValue(p, what);
+        JsonLocation start = p.currentTokenLocation();
+        p.skipChildren();
+        return input.slice(start, p.currentLocation(), what);
     }
 
-    /** The JSON array at the current token as text, or null for JSON null. */
-    static String array(JsonParser p, String what) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
+    /** The text, unless an escape in it stands for half a surrogate pair. */
+    private static String checked(String text, String what) {
+        for (int i = text.indexOf("\\u"); i >= 0; i = text.indexOf("\\u", i + 2)) {
+            if (escapes(text, i) && i + 6 <= text.length()) {
+                char c = (char) Integer.parseInt(text, i + 2, i + 6, 16);
+                boolean paired = Character.isHighSurrogate(c) && text.startsWith("\\u", i + 6) && i + 12 <= text.length()
+                        && Character.isLowSurrogate((char) Integer.parseInt(text, i + 8, i + 12, 16));
+                if (Character.isSurrogate(c) && !paired) {
+                    throw new BadInputException(what + " holds a lone UTF-16 surrogate (\\u"
+                            + Integer.toHexString(c) + "), which is not a character");
+                }
+                i += paired ? 6 : 0;
+            }
         }
-        if (t != JsonToken.START_ARRAY) {
-            throw new BadInputException(what + " must be a JSON array");
+        return text;
+    }
+
+    /** Whether the backslash at {@code at} starts an escape, i.e. is not itself escaped. */
+    private static boolean escapes(String text, int at) {
+        int backslashes = 0;
+        for (int i = at - 1; i >= 0 && text.charAt(i) == '\\'; i--) {
+            backslashes++;
         }
-        return copyValue(p, what);
+        return backslashes % 2 == 0;
     }
 
     /** The string value at the current token, or null when the token is JSON null. */

@@ -62,6 +62,7 @@ public final class NdjsonBodyParser {
     }
 
     private static Mutation line(String line, String where) throws IOException {
+        Json.Input source = Json.chars(line);
         try (JsonParser p = Json.FACTORY.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadInputException(where + ": must be a JSON object");
@@ -73,8 +74,8 @@ public final class NdjsonBodyParser {
                 String field = p.currentName();
                 p.nextToken();
                 switch (field) {
-                    case "after" -> after = Json.object(p, where + " field \"after\"");
-                    case "key" -> key = Json.array(p, where + " field \"key\"");
+                    case "after" -> after = Json.raw(p, source, true, where + " field \"after\"");
+                    case "key" -> key = Json.raw(p, source, false, where + " field \"key\"");
                     case "updated" -> updated = Json.stringOrNull(p, where + " field \"updated\"");
                     default -> p.skipChildren();
                 }

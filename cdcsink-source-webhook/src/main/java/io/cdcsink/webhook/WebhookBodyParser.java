@@ -20,9 +20,8 @@ import java.util.Optional;
  * Decodes the body of a CockroachDB {@code webhook-https://} sink:
  * {@code {"payload":[{"after":{…},"key":[…],"topic":"t","updated":"<hlc>"}],"length":1}} or
  * {@code {"resolved":"<hlc>"}}. Fields it does not use ({@code before}, {@code mvcc_timestamp}, {@code length},
- * anything newer) are skipped, so changefeeds created {@code WITH diff} or {@code WITH mvcc_timestamp} work.
- * Bodies written as CockroachDB writes them take {@link CompactWebhookBody}'s fast path; the rest, and every
- * malformed body, Jackson's.
+ * anything newer) are skipped, so changefeeds created {@code WITH diff} or {@code WITH mvcc_timestamp} work. Rows
+ * and keys are taken as the body has them ({@link Json}).
  */
 public final class WebhookBodyParser {
 
@@ -33,14 +32,9 @@ public final class WebhookBodyParser {
      * @throws IOException       when reading the body fails
      */
     public WebhookBody parse(SchemaName schema, InputStream body) throws IOException {
-        // Bodies are bounded by the server's size limit: read whole, most take the fast path.
+        // Bodies are bounded by the server's size limit: read whole, so rows are taken from the bytes.
         byte[] input = body.readAllBytes();
-        Optional<WebhookBody> compact = CompactWebhookBody.parse(schema, input);
-        return compact.isPresent() ? compact.get() : parseWithJackson(schema, input);
-    }
-
-    /** Every body, malformed ones with an error naming what is wrong: Jackson's tokens. */
-    WebhookBody parseWithJackson(SchemaName schema, byte[] input) throws IOException {
+        Json.Input source = Json.bytes(input);
         try (JsonParser p = Json.FACTORY.createParser(input)) {
             JsonToken first = p.nextToken();
             if (first == null) {
@@ -55,7 +49,7 @@ public final class WebhookBodyParser {
                 String field = p.currentName();
                 p.nextToken();
                 switch (field) {
-                    case "payload" -> readPayload(p, schema, mutations);
+                    case "payload" -> readPayload(p, source, schema, mutations);
                     case "resolved" -> resolved = Json.stringOrNull(p, "field \"resolved\"");
                     default -> p.skipChildren();
                 }
@@ -73,8 +67,8 @@ public final class WebhookBodyParser {
         }
     }
 
-    private static void readPayload(JsonParser p, SchemaName schema, Map<TableName, List<Mutation>> out)
-            throws IOException {
+    private static void readPayload(JsonParser p, Json.Input source, SchemaName schema,
+                                    Map<TableName, List<Mutation>> out) throws IOException {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return;
         }
@@ -82,25 +76,32 @@ public final class WebhookBodyParser {
             throw new BadInputException("field \"payload\" must be an array");
         }
         int index = 0;
+        Element previous = null;
+        TableName table = null;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), index++) {
             if (t != JsonToken.START_OBJECT) {
                 throw new BadInputException("payload[" + index + "] must be a JSON object");
             }
-            Element e = readElement(p, index);
-            TableName table;
-            try {
-                table = Topics.table(schema, e.topic);
-            } catch (BadInputException ex) {
-                throw new BadInputException("payload[" + index + "] field \"topic\": " + ex.getMessage());
+            Element e = readElement(p, source, index, previous);
+            // The rows of a batch mostly share a topic: its table is looked up when it changes.
+            if (previous == null || !e.topic.equals(previous.topic)) {
+                try {
+                    table = Topics.table(schema, e.topic);
+                } catch (BadInputException ex) {
+                    throw new BadInputException("payload[" + index + "] field \"topic\": " + ex.getMessage());
+                }
             }
             out.computeIfAbsent(table, k -> new ArrayList<>()).add(new Mutation(e.time, e.key, e.after));
+            previous = e;
         }
     }
 
-    private record Element(String key, Optional<String> after, String topic, Hlc time) {
+    private record Element(String key, Optional<String> after, String topic, String updated, Hlc time) {
     }
 
-    private static Element readElement(JsonParser p, int index) throws IOException {
+    /** One element; {@code previous}, the one before it, lends its timestamp when the text is the same. */
+    private static Element readElement(JsonParser p, Json.Input source, int index, Element previous)
+            throws IOException {
         String where = "payload[" + index + "]";
         String key = null;
         String after = null;
@@ -110,8 +111,8 @@ public final class WebhookBodyParser {
             String field = p.currentName();
             p.nextToken();
             switch (field) {
-                case "after" -> after = Json.object(p, where + " field \"after\"");
-                case "key" -> key = Json.array(p, where + " field \"key\"");
+                case "after" -> after = Json.raw(p, source, true, where + " field \"after\"");
+                case "key" -> key = Json.raw(p, source, false, where + " field \"key\"");
                 case "topic" -> topic = Json.stringOrNull(p, where + " field \"topic\"");
                 case "updated" -> updated = Json.stringOrNull(p, where + " field \"updated\"");
                 default -> p.skipChildren();
@@ -127,7 +128,9 @@ public final class WebhookBodyParser {
             throw new BadInputException(where + ": missing field \"updated\"");
         }
         Optional<String> data = Optional.ofNullable(after);
-        return new Element(key, data, topic, timestamp(where + " field \"updated\"", updated));
+        Hlc time = previous != null && previous.updated.equals(updated) ? previous.time
+                : timestamp(where + " field \"updated\"", updated);
+        return new Element(key, data, topic, updated, time);
     }
 
     static Hlc timestamp(String where, String text) {
