@@ -1,7 +1,7 @@
 package io.cdcsink.api;
 
 /**
- * What the values in a row's JSON are, and so how an {@link Applier} hands them to the target's columns. Keys and
+ * What the values in a row's JSON are, and so how they reach the target's columns. Keys and
  * rows are JSON in both formats; they differ in what a value of a {@code json} or {@code jsonb} column (or a domain
  * over one) means.
  */

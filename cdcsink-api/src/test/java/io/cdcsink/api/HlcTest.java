@@ -44,12 +44,4 @@ class HlcTest {
         assertThat(Mutation.upsert(new Hlc(1, 0), "[1]", "{\"a\":1}").isDelete()).isFalse();
         assertThatThrownBy(() -> Mutation.delete(new Hlc(1, 0), "")).isInstanceOf(BadInputException.class);
     }
-
-    @Test
-    void qualifiesPerProduct() {
-        TableName t = new TableName("db", "sch", "t\"x");
-        assertThat(TargetDialect.of(TargetDialect.Product.POSTGRESQL).qualify(t)).isEqualTo("\"sch\".\"t\"\"x\"");
-        assertThat(TargetDialect.of(TargetDialect.Product.COCKROACHDB).qualify(t))
-                .isEqualTo("\"db\".\"sch\".\"t\"\"x\"");
-    }
 }

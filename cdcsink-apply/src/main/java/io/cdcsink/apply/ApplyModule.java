@@ -2,8 +2,8 @@ package io.cdcsink.apply;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Singleton;
-import io.cdcsink.api.Applier;
-import io.cdcsink.api.SchemaCatalog;
+import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.SchemaCatalog;
 
 /** Binds the apply layer: schema discovery and the JSON applier. */
 public final class ApplyModule extends AbstractModule {

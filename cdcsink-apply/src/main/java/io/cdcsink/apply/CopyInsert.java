@@ -1,11 +1,11 @@
 package io.cdcsink.apply;
 
-import io.cdcsink.api.ColumnInfo;
-import io.cdcsink.api.CopyText;
-import io.cdcsink.api.TableConfig;
-import io.cdcsink.api.TableInfo;
+import io.cdcsink.engine.ColumnInfo;
+import io.cdcsink.engine.CopyText;
+import io.cdcsink.engine.TableConfig;
+import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetDialect;
+import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.api.ValueFormat;
 import java.io.IOException;
 import java.sql.Connection;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.api.RowChange;
+import io.cdcsink.engine.RowChange;
 import io.cdcsink.api.RowShape;
 import io.cdcsink.api.SourceRow;
 import io.cdcsink.api.TableName;

@@ -1,6 +1,6 @@
 package io.cdcsink.apply;
 
-import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.engine.ColumnInfo;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.cdcsink.apply;
 
-import io.cdcsink.api.ColumnInfo;
-import io.cdcsink.api.TableConfig;
-import io.cdcsink.api.TableInfo;
+import io.cdcsink.engine.ColumnInfo;
+import io.cdcsink.engine.TableConfig;
+import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
 import java.util.ArrayList;
 import java.util.List;

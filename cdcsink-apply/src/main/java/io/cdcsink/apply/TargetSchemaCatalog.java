@@ -1,13 +1,13 @@
 package io.cdcsink.apply;
 
 import io.cdcsink.api.BadInputException;
-import io.cdcsink.api.ColumnInfo;
-import io.cdcsink.api.SchemaCatalog;
+import io.cdcsink.engine.ColumnInfo;
+import io.cdcsink.engine.SchemaCatalog;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.api.TableInfo;
+import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetDialect;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetDialect;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.api.TargetUnavailableException;
 import jakarta.inject.Inject;
 import java.sql.Connection;

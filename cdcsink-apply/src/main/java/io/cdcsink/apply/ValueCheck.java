@@ -1,6 +1,6 @@
 package io.cdcsink.apply;
 
-import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.engine.ColumnInfo;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;

@@ -4,10 +4,10 @@ import static io.cdcsink.apply.ApplyFixture.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cdcsink.api.ApplyResult;
+import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.api.TableConfig;
+import io.cdcsink.engine.TableConfig;
 import io.cdcsink.api.TableName;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.sql.SQLException;

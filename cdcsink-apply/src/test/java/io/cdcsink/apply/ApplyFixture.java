@@ -1,10 +1,10 @@
 package io.cdcsink.apply;
 
-import io.cdcsink.api.ApplyConfigs;
-import io.cdcsink.api.ApplyResult;
+import io.cdcsink.engine.ApplyConfigs;
+import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.api.TableConfig;
+import io.cdcsink.engine.TableConfig;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.ValueFormat;
 import io.cdcsink.testing.EmbeddedPg;

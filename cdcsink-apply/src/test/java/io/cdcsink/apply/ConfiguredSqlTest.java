@@ -2,9 +2,9 @@ package io.cdcsink.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcsink.api.ColumnInfo;
-import io.cdcsink.api.TableConfig;
-import io.cdcsink.api.TableInfo;
+import io.cdcsink.engine.ColumnInfo;
+import io.cdcsink.engine.TableConfig;
+import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
 import java.time.Duration;
 import java.util.List;

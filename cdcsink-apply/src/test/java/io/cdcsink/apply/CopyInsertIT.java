@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cdcsink.api.ColumnInfo;
-import io.cdcsink.api.TableConfig;
-import io.cdcsink.api.TableInfo;
+import io.cdcsink.engine.ColumnInfo;
+import io.cdcsink.engine.TableConfig;
+import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.ValueFormat;
 import java.math.BigDecimal;
 import java.sql.Connection;

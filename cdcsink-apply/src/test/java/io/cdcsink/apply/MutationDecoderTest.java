@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.api.RowChange;
+import io.cdcsink.engine.RowChange;
 import io.cdcsink.api.TableName;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package io.cdcsink.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcsink.api.ColumnInfo;
-import io.cdcsink.api.TableInfo;
+import io.cdcsink.engine.ColumnInfo;
+import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
 import java.util.List;
 import org.junit.jupiter.api.Test;

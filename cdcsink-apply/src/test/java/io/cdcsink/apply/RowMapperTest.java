@@ -3,9 +3,9 @@ package io.cdcsink.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.cdcsink.api.ColumnInfo;
-import io.cdcsink.api.TableConfig;
-import io.cdcsink.api.TableInfo;
+import io.cdcsink.engine.ColumnInfo;
+import io.cdcsink.engine.TableConfig;
+import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
 import java.util.List;
 import java.util.Map;

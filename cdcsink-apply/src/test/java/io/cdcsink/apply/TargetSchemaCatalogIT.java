@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdcsink.api.BadInputException;
-import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.engine.ColumnInfo;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.api.TableInfo;
+import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
 import java.sql.SQLException;
 import org.junit.jupiter.api.BeforeEach;

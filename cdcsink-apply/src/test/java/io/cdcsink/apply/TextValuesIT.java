@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.api.JsonText;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.api.RowChange;
+import io.cdcsink.engine.RowChange;
 import io.cdcsink.api.RowShape;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.ValueFormat;

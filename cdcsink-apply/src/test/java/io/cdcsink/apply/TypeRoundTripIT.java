@@ -3,7 +3,7 @@ package io.cdcsink.apply;
 import static io.cdcsink.apply.ApplyFixture.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.engine.ColumnInfo;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.TableName;
 import java.sql.SQLException;

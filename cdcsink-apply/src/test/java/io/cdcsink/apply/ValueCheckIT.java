@@ -2,7 +2,7 @@ package io.cdcsink.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.engine.ColumnInfo;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

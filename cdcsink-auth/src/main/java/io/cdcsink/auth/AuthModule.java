@@ -4,7 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import io.cdcsink.api.Authenticator;
-import io.cdcsink.api.Reloadable;
+import io.cdcsink.engine.Reloadable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package io.cdcsink.auth;
 
 import io.cdcsink.api.Authenticator;
 import io.cdcsink.api.BadInputException;
-import io.cdcsink.api.Reloadable;
+import io.cdcsink.engine.Reloadable;
 import io.cdcsink.api.SchemaName;
 import jakarta.inject.Inject;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package io.cdcsink.bench;
 
-import io.cdcsink.api.Applier;
-import io.cdcsink.api.ApplyConfigs;
-import io.cdcsink.api.ApplyResult;
+import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.ApplyConfigs;
+import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.api.TargetDialect;
+import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.apply.JsonApplier;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;

@@ -1,8 +1,8 @@
 package io.cdcsink.bench;
 
-import io.cdcsink.api.ColumnInfo;
+import io.cdcsink.engine.ColumnInfo;
 import io.cdcsink.api.Hlc;
-import io.cdcsink.api.TableInfo;
+import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.cdcsink.bench;
 
-import io.cdcsink.api.SchemaCatalog;
+import io.cdcsink.engine.SchemaCatalog;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.api.TableInfo;
+import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.cdcsink.bench;
 
-import io.cdcsink.api.TargetDialect;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetDialect;
+import io.cdcsink.engine.TargetPools;
 import java.util.List;
 import javax.sql.DataSource;
 

@@ -1,14 +1,14 @@
 package io.cdcsink.core;
 
-import io.cdcsink.api.Applier;
-import io.cdcsink.api.ApplyResult;
-import io.cdcsink.api.Checkpoints;
+import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.ApplyResult;
+import io.cdcsink.engine.Checkpoints;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.api.PreparedBatch;
-import io.cdcsink.api.ReplicationRecorder;
+import io.cdcsink.engine.PreparedBatch;
+import io.cdcsink.engine.ReplicationRecorder;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.api.Stager;
+import io.cdcsink.engine.Stager;
 import io.cdcsink.api.TableName;
 import jakarta.inject.Inject;
 import java.sql.Connection;

@@ -1,15 +1,15 @@
 package io.cdcsink.core;
 
-import io.cdcsink.api.Applier;
-import io.cdcsink.api.ApplyResult;
+import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.Pipeline;
-import io.cdcsink.api.PreparedBatch;
-import io.cdcsink.api.ReplicationRecorder;
+import io.cdcsink.engine.PreparedBatch;
+import io.cdcsink.engine.ReplicationRecorder;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.api.TargetUnavailableException;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -3,7 +3,7 @@ package io.cdcsink.core;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cdcsink.api.Source;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.core.status.StatusPages;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;

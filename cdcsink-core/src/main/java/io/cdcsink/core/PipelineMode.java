@@ -1,10 +1,10 @@
 package io.cdcsink.core;
 
-import io.cdcsink.api.ApplyResult;
+import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.api.PreparedBatch;
-import io.cdcsink.api.ReplicationRecorder;
+import io.cdcsink.engine.PreparedBatch;
+import io.cdcsink.engine.ReplicationRecorder;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package io.cdcsink.core;
 
-import io.cdcsink.api.Reloadable;
+import io.cdcsink.engine.Reloadable;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;

@@ -10,8 +10,8 @@ import io.cdcsink.api.Pipeline;
 import io.cdcsink.api.Source;
 import io.cdcsink.api.SourceContext;
 import io.cdcsink.api.SourceProvider;
-import io.cdcsink.api.TargetDialect;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetDialect;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.apply.ApplyModule;
 import io.cdcsink.auth.AuthConfig;
 import io.cdcsink.auth.AuthModule;
@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -276,8 +277,8 @@ public final class Replicator implements AutoCloseable {
         }
 
         @Override
-        public TargetPools targetPools() {
-            return injector.getInstance(TargetPools.class);
+        public DataSource targetDatabase(String database) {
+            return injector.getInstance(TargetPools.class).forDatabase(database);
         }
 
         @Override

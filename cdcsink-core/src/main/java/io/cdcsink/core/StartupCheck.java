@@ -1,6 +1,6 @@
 package io.cdcsink.core;
 
-import io.cdcsink.api.TargetDialect;
+import io.cdcsink.engine.TargetDialect;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;

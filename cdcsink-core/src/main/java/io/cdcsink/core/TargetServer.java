@@ -1,6 +1,6 @@
 package io.cdcsink.core;
 
-import io.cdcsink.api.TargetDialect;
+import io.cdcsink.engine.TargetDialect;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

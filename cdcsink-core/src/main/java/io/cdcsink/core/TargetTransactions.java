@@ -1,7 +1,7 @@
 package io.cdcsink.core;
 
 import io.cdcsink.api.CdcSinkException;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.api.TargetUnavailableException;
 import jakarta.inject.Inject;
 import java.sql.Connection;

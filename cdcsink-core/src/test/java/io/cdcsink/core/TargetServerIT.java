@@ -3,7 +3,7 @@ package io.cdcsink.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.cdcsink.api.TargetDialect;
+import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.testing.EmbeddedPg;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package io.cdcsink.webhook;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.cdcsink.api.ApplyConfigs;
+import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.api.BadInputException;
-import io.cdcsink.api.TableConfig;
+import io.cdcsink.engine.TableConfig;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.api.TargetUnavailableException;
 import io.cdcsink.api.UnauthorizedException;
 import io.cdcsink.core.HealthIndicator;

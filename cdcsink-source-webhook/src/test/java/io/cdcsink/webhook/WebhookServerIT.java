@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
-import io.cdcsink.api.ApplyConfigs;
+import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.api.Authenticator;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Hlc;
@@ -12,7 +12,7 @@ import io.cdcsink.api.Mutation;
 import io.cdcsink.api.Pipeline;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.api.TargetUnavailableException;
 import io.cdcsink.api.UnauthorizedException;
 import io.cdcsink.testing.UnconnectedTargetPools;

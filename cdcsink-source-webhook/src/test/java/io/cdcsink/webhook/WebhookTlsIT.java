@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
-import io.cdcsink.api.ApplyConfigs;
+import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.api.Authenticator;
 import io.cdcsink.api.Pipeline;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.testing.UnconnectedTargetPools;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.cdcsink.staging;
 
-import io.cdcsink.api.TableConfig;
+import io.cdcsink.engine.TableConfig;
 import io.cdcsink.api.TableName;
 import java.time.Duration;
 import java.util.ArrayList;

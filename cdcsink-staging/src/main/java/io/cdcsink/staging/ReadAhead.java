@@ -1,12 +1,12 @@
 package io.cdcsink.staging;
 
-import io.cdcsink.api.Applier;
+import io.cdcsink.engine.Applier;
 import io.cdcsink.api.Hlc;
-import io.cdcsink.api.PreparedBatch;
+import io.cdcsink.engine.PreparedBatch;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.api.Stager;
+import io.cdcsink.engine.Stager;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetPools;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,13 +1,13 @@
 package io.cdcsink.staging;
 
-import io.cdcsink.api.Applier;
-import io.cdcsink.api.ApplyResult;
+import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.Hlc;
-import io.cdcsink.api.ReplicationRecorder;
+import io.cdcsink.engine.ReplicationRecorder;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.api.Stager;
+import io.cdcsink.engine.Stager;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetPools;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;

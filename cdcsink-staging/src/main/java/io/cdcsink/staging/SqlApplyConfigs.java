@@ -1,11 +1,11 @@
 package io.cdcsink.staging;
 
-import io.cdcsink.api.ApplyConfigs;
+import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.api.BadInputException;
-import io.cdcsink.api.Reloadable;
-import io.cdcsink.api.TableConfig;
+import io.cdcsink.engine.Reloadable;
+import io.cdcsink.engine.TableConfig;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.api.TargetUnavailableException;
 import jakarta.inject.Inject;
 import java.sql.Connection;

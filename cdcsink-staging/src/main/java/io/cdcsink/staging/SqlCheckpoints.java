@@ -1,10 +1,10 @@
 package io.cdcsink.staging;
 
 import io.cdcsink.api.BadInputException;
-import io.cdcsink.api.Checkpoints;
+import io.cdcsink.engine.Checkpoints;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.api.TargetUnavailableException;
 import jakarta.inject.Inject;
 import java.sql.Connection;

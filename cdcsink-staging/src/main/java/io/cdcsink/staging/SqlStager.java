@@ -2,9 +2,9 @@ package io.cdcsink.staging;
 
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.api.MutationHandler;
+import io.cdcsink.engine.MutationHandler;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.api.Stager;
+import io.cdcsink.engine.Stager;
 import io.cdcsink.api.TableName;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;

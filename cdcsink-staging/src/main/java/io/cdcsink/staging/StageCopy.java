@@ -1,6 +1,6 @@
 package io.cdcsink.staging;
 
-import io.cdcsink.api.CopyText;
+import io.cdcsink.engine.CopyText;
 import io.cdcsink.api.Mutation;
 import java.io.IOException;
 import java.sql.Connection;

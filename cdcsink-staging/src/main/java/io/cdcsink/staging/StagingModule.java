@@ -4,11 +4,11 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
-import io.cdcsink.api.ApplyConfigs;
-import io.cdcsink.api.Checkpoints;
-import io.cdcsink.api.Reloadable;
-import io.cdcsink.api.ReplicationRecorder;
-import io.cdcsink.api.Stager;
+import io.cdcsink.engine.ApplyConfigs;
+import io.cdcsink.engine.Checkpoints;
+import io.cdcsink.engine.Reloadable;
+import io.cdcsink.engine.ReplicationRecorder;
+import io.cdcsink.engine.Stager;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,6 @@
 package io.cdcsink.staging;
 
-import io.cdcsink.api.TargetDialect;
+import io.cdcsink.engine.TargetDialect;
 import java.util.Optional;
 
 /**

@@ -2,7 +2,7 @@ package io.cdcsink.staging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcsink.api.TableConfig;
+import io.cdcsink.engine.TableConfig;
 import io.cdcsink.api.TableName;
 import java.time.Duration;
 import java.util.List;

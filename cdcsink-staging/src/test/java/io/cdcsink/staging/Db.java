@@ -3,7 +3,7 @@ package io.cdcsink.staging;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.api.Stager;
+import io.cdcsink.engine.Stager;
 import io.cdcsink.api.TableName;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.testing.TestTargetPools;

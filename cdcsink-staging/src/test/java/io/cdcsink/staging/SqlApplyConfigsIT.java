@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.api.TableConfig;
+import io.cdcsink.engine.TableConfig;
 import io.cdcsink.api.TableName;
 import io.cdcsink.apply.JsonApplier;
 import io.cdcsink.apply.TargetSchemaCatalog;

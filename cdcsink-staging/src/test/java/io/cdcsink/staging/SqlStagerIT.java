@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.api.Stager;
+import io.cdcsink.engine.Stager;
 import io.cdcsink.api.TableName;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;

@@ -2,7 +2,7 @@ package io.cdcsink.staging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcsink.api.TargetDialect.Product;
+import io.cdcsink.engine.TargetDialect.Product;
 import org.junit.jupiter.api.Test;
 
 /** The SQL that differs between PostgreSQL and CockroachDB (no CockroachDB server is available to run it). */

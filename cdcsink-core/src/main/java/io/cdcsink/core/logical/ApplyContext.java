@@ -1,7 +1,7 @@
 package io.cdcsink.core.logical;
 
-import io.cdcsink.api.Applier;
-import io.cdcsink.api.TargetDialect;
+import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.TargetDialect;
 import javax.sql.DataSource;
 
 /** What an {@link ApplyMode} works with during one attempt of the loop. */

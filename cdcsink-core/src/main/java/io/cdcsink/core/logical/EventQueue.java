@@ -3,7 +3,7 @@ package io.cdcsink.core.logical;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
-import io.cdcsink.api.RowChange;
+import io.cdcsink.engine.RowChange;
 import io.cdcsink.api.SourceRow;
 import io.cdcsink.api.TableName;
 import java.util.ArrayDeque;

@@ -1,8 +1,8 @@
 package io.cdcsink.core.logical;
 
-import io.cdcsink.api.ApplyResult;
-import io.cdcsink.api.RowChange;
-import io.cdcsink.api.ReplicationRecorder;
+import io.cdcsink.engine.ApplyResult;
+import io.cdcsink.engine.RowChange;
+import io.cdcsink.engine.ReplicationRecorder;
 import io.cdcsink.api.TableName;
 import io.cdcsink.core.SqlErrors;
 import java.sql.Connection;

@@ -1,10 +1,10 @@
 package io.cdcsink.core.logical;
 
-import io.cdcsink.api.Applier;
+import io.cdcsink.engine.Applier;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.api.Source;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.core.HealthIndicator;
 import io.cdcsink.core.Reloader;
 import io.cdcsink.core.status.ReplicationStatus;

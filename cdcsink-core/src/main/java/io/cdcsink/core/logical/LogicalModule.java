@@ -6,7 +6,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.Source;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.core.HealthIndicator;
 import io.cdcsink.core.MetricsServer;
 import io.cdcsink.core.status.StatusPages;

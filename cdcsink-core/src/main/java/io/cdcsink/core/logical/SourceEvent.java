@@ -1,7 +1,7 @@
 package io.cdcsink.core.logical;
 
 import io.cdcsink.api.LogicalPosition;
-import io.cdcsink.api.RowChange;
+import io.cdcsink.engine.RowChange;
 import io.cdcsink.api.TableName;
 
 /** What the reader thread hands the apply thread, in source order. {@code bytes} is its share of the budget. */

@@ -1,10 +1,10 @@
 package io.cdcsink.core.logical;
 
-import io.cdcsink.api.Applier;
-import io.cdcsink.api.ApplyResult;
-import io.cdcsink.api.RowChange;
+import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.ApplyResult;
+import io.cdcsink.engine.RowChange;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetDialect;
+import io.cdcsink.engine.TargetDialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

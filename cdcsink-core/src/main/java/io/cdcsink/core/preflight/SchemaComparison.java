@@ -1,9 +1,9 @@
 package io.cdcsink.core.preflight;
 
-import io.cdcsink.api.ColumnInfo;
-import io.cdcsink.api.TableInfo;
+import io.cdcsink.engine.ColumnInfo;
+import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetDialect;
+import io.cdcsink.engine.TargetDialect;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

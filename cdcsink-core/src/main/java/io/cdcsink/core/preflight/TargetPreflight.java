@@ -2,10 +2,10 @@ package io.cdcsink.core.preflight;
 
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.api.TableInfo;
+import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
-import io.cdcsink.api.TargetDialect;
-import io.cdcsink.api.TargetPools;
+import io.cdcsink.engine.TargetDialect;
+import io.cdcsink.engine.TargetPools;
 import io.cdcsink.apply.TargetSchemaCatalog;
 import io.cdcsink.core.HikariTargetPools;
 import io.cdcsink.core.TargetCheckException;

@@ -1,8 +1,8 @@
 package io.cdcsink.core.status;
 
-import io.cdcsink.api.ApplyResult;
+import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.Hlc;
-import io.cdcsink.api.ReplicationRecorder;
+import io.cdcsink.engine.ReplicationRecorder;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
 import io.cdcsink.core.status.StatusSnapshot.LastError;

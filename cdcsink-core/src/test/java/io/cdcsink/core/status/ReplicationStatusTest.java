@@ -2,9 +2,9 @@ package io.cdcsink.core.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcsink.api.ApplyResult;
+import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.Hlc;
-import io.cdcsink.api.ReplicationRecorder.Mode;
+import io.cdcsink.engine.ReplicationRecorder.Mode;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
 import io.cdcsink.core.status.StatusSnapshot.SchemaView;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cdcsink.api.ApplyResult;
+import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.Hlc;
-import io.cdcsink.api.ReplicationRecorder.Mode;
+import io.cdcsink.engine.ReplicationRecorder.Mode;
 import io.cdcsink.api.SchemaName;
 import java.time.Duration;
 import java.time.Instant;

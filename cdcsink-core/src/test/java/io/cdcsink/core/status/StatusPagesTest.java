@@ -2,8 +2,8 @@ package io.cdcsink.core.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcsink.api.ApplyResult;
-import io.cdcsink.api.ReplicationRecorder.Mode;
+import io.cdcsink.engine.ApplyResult;
+import io.cdcsink.engine.ReplicationRecorder.Mode;
 import io.cdcsink.api.SchemaName;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
 /** What an apply call wrote. */
 public record ApplyResult(long upserts, long deletes) {

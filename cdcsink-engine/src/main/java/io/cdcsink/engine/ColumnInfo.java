@@ -1,4 +1,4 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
 /**
  * One column of a target table as the target describes it.

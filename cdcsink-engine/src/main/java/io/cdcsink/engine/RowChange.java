@@ -1,5 +1,7 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.SourceRow;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

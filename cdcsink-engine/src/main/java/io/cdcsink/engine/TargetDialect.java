@@ -1,5 +1,8 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
+import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.SchemaName;
+import io.cdcsink.api.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,8 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
+import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.SchemaName;
 import java.util.Optional;
 
 /** Resolved timestamps per target schema: queued when received, recorded when their window has been applied. */

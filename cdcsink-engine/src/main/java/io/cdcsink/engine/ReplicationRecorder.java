@@ -1,4 +1,8 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
+
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.SchemaName;
+import io.cdcsink.api.TableName;
 
 /**
  * Where the apply paths report what they committed and what failed, for the status page and the progress log.

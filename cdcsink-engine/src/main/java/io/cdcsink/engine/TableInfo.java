@@ -1,5 +1,6 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
+import io.cdcsink.api.TableName;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
 import java.io.IOException;
 import java.io.InputStream;

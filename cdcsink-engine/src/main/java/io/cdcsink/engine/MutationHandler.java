@@ -1,5 +1,6 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
+import io.cdcsink.api.Mutation;
 import java.sql.SQLException;
 import java.util.List;
 

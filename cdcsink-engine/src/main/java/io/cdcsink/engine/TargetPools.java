@@ -1,5 +1,7 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
+import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.TargetUnavailableException;
 import java.util.List;
 import javax.sql.DataSource;
 

@@ -1,4 +1,4 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
 /**
  * Configuration kept in the target that is re-read every minute and on {@code SIGHUP} (apply configuration, JWT

@@ -1,5 +1,9 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
+import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.Mutation;
+import io.cdcsink.api.TableName;
+import io.cdcsink.api.ValueFormat;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

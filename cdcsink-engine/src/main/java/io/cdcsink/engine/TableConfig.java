@@ -1,4 +1,4 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
-package io.cdcsink.api;
+package io.cdcsink.engine;
 
+import io.cdcsink.api.SchemaName;
+import io.cdcsink.api.TableName;
 import java.util.List;
 import java.util.Optional;
 
