@@ -1,15 +1,14 @@
-package io.cdcsink.staging;
+package io.cdcsink.apply;
 
-import io.cdcsink.engine.Applier;
 import io.cdcsink.api.Hlc;
-import io.cdcsink.engine.PreparedBatch;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.engine.Stager;
 import io.cdcsink.api.TableName;
+import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.PreparedBatch;
+import io.cdcsink.engine.ResolvedTimestamps;
+import io.cdcsink.engine.Stager;
 import io.cdcsink.engine.TargetPools;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -54,8 +53,7 @@ final class ReadAhead implements AutoCloseable {
     private final TargetPools pools;
     private final Stager stager;
     private final Applier applier;
-    private final StagingArea area;
-    private final StagingSql sql;
+    private final ResolvedTimestamps timestamps;
     private final int limit;
     private final ExecutorService executor;
     private final Map<SchemaName, CompletableFuture<Optional<Window>>> reads = new ConcurrentHashMap<>();
@@ -70,12 +68,11 @@ final class ReadAhead implements AutoCloseable {
         }
     }
 
-    ReadAhead(TargetPools pools, Stager stager, Applier applier, StagingArea area, int limit) {
+    ReadAhead(TargetPools pools, Stager stager, Applier applier, ResolvedTimestamps timestamps, int limit) {
         this.pools = pools;
         this.stager = stager;
         this.applier = applier;
-        this.area = area;
-        this.sql = area.sql();
+        this.timestamps = timestamps;
         this.limit = limit;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cdc-sink-read-ahead");
@@ -144,7 +141,7 @@ final class ReadAhead implements AutoCloseable {
 
     /** The window's staged mutations, newest per key, not yet prepared; empty unless every table fits the limit. */
     private Optional<Window> peek(Connection conn, SchemaName schema, Hlc after) throws SQLException {
-        Optional<Hlc> upTo = nextPending(conn, schema, after);
+        Optional<Hlc> upTo = timestamps.nextPending(conn, schema, after);
         if (upTo.isEmpty()) {
             return Optional.empty();
         }
@@ -166,18 +163,6 @@ final class ReadAhead implements AutoCloseable {
         Map<TableName, PreparedBatch> prepared = new HashMap<>();
         read.peeked().forEach((table, p) -> prepared.put(table, applier.prepare(table, p.mutations())));
         return new Window(read.after(), read.upTo(), read.tables(), read.peeked(), prepared);
-    }
-
-    private Optional<Hlc> nextPending(Connection conn, SchemaName schema, Hlc after) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(
-                sql.nextPending(area.qualify(schema.database(), StagingArea.PENDING_TIMESTAMPS)))) {
-            ps.setString(1, schema.schema());
-            ps.setLong(2, after.nanos());
-            ps.setInt(3, after.logical());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Hlc(rs.getLong(1), rs.getInt(2))) : Optional.empty();
-            }
-        }
     }
 
     /** Stops reading ahead; a resolver waiting for a read gets none. */

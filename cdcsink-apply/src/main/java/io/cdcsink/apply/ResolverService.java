@@ -1,12 +1,14 @@
-package io.cdcsink.staging;
+package io.cdcsink.apply;
 
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.SchemaName;
+import io.cdcsink.api.TableName;
 import io.cdcsink.engine.Applier;
 import io.cdcsink.engine.ApplyResult;
-import io.cdcsink.api.Hlc;
 import io.cdcsink.engine.ReplicationRecorder;
-import io.cdcsink.api.SchemaName;
+import io.cdcsink.engine.ResolvedTimestamps;
+import io.cdcsink.engine.Resolver;
 import io.cdcsink.engine.Stager;
-import io.cdcsink.api.TableName;
 import io.cdcsink.engine.TargetPools;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -14,8 +16,6 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,16 +39,19 @@ import org.slf4j.LoggerFactory;
  * at or before R of every staged table to the applier, removes them from staging and records R as applied. The
  * target is therefore consistent at every resolved timestamp, and windows are applied strictly in order.
  *
- * <p>Any number of instances may run against one target: a per-schema lock taken inside the window's transaction
- * lets one apply while the others back off (see {@link PostgresStagingSql} and {@link CockroachStagingSql}).
+ * <p>Any number of instances may run against one target: a per-schema claim taken inside the window's transaction
+ * ({@link ResolvedTimestamps#claimOldest}) lets one apply while the others back off.
  *
  * <p>While a loop applies a window, the next pending one is read on a second connection ({@link ReadAhead}), so a
  * backlog of windows is applied with reading and writing overlapped.
  *
  * <p>Loops are started by {@link #wake} (a new resolved timestamp) and by a scan of every target database at
  * {@link #start} and every {@code scanInterval}, so windows queued before a restart are applied without new traffic.
+ *
+ * <p>It works against contracts only: the {@link Stager} holds the staged mutations, {@link ResolvedTimestamps} the
+ * queue of windows and the last applied one, the {@link Applier} writes.
  */
-public final class ResolverService implements AutoCloseable {
+public final class ResolverService implements Resolver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResolverService.class);
     private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -62,9 +65,8 @@ public final class ResolverService implements AutoCloseable {
     private final TargetPools pools;
     private final Stager stager;
     private final Applier applier;
-    private final StagingConfig config;
-    private final StagingArea area;
-    private final StagingSql sql;
+    private final ResolverConfig config;
+    private final ResolvedTimestamps timestamps;
     private final ReplicationRecorder recorder;
     private final Map<SchemaName, Loop> loops = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
@@ -83,21 +85,20 @@ public final class ResolverService implements AutoCloseable {
     private final Gauge lag;
 
     /** Without a recorder: for tools and tests that do not report status. */
-    public ResolverService(TargetPools pools, Stager stager, Applier applier, StagingArea area,
-                           StagingConfig config, PrometheusRegistry registry) {
-        this(pools, stager, applier, area, config, registry, ReplicationRecorder.NONE);
+    public ResolverService(TargetPools pools, Stager stager, Applier applier, ResolvedTimestamps timestamps,
+                           ResolverConfig config, PrometheusRegistry registry) {
+        this(pools, stager, applier, timestamps, config, registry, ReplicationRecorder.NONE);
     }
 
     @Inject
-    public ResolverService(TargetPools pools, Stager stager, Applier applier, StagingArea area,
-                           StagingConfig config, PrometheusRegistry registry, ReplicationRecorder recorder) {
+    public ResolverService(TargetPools pools, Stager stager, Applier applier, ResolvedTimestamps timestamps,
+                           ResolverConfig config, PrometheusRegistry registry, ReplicationRecorder recorder) {
         this.pools = pools;
         this.recorder = recorder;
         this.stager = stager;
         this.applier = applier;
         this.config = config;
-        this.area = area;
-        this.sql = area.sql();
+        this.timestamps = timestamps;
         String[] labels = {"database", "schema"};
         windowsApplied = Counter.builder().withoutExemplars().name("resolve_windows_applied_total")
                 .help("Resolved windows applied to the target").labelNames(labels).register(registry);
@@ -126,7 +127,7 @@ public final class ResolverService implements AutoCloseable {
             running = true;
             // Twice a drain batch: windows vary in size around what a changefeed resolves, and one just over a batch
             // should still be read ahead; memory stays bounded by two batches per schema.
-            readAhead = new ReadAhead(pools, stager, applier, area, 2 * config.drainBatchSize());
+            readAhead = new ReadAhead(pools, stager, applier, timestamps, 2 * config.drainBatchSize());
             loopExecutor = Executors.newCachedThreadPool(threads("cdc-sink-resolver"));
             scanner = Executors.newSingleThreadScheduledExecutor(threads("cdc-sink-resolver-scan"));
             scanner.scheduleWithFixedDelay(this::scan, 0, config.scanInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -137,6 +138,7 @@ public final class ResolverService implements AutoCloseable {
      * There may be a new window for the schema: make sure its loop exists and let it look now. Ignored before
      * {@link #start} and after {@link #close}.
      */
+    @Override
     public void wake(SchemaName schema) {
         synchronized (lifecycle) {
             if (!running) {
@@ -194,25 +196,23 @@ public final class ResolverService implements AutoCloseable {
      * {@code readingAhead} (the loops), the window may come read ahead and the next one is read meanwhile.
      */
     private Attempt attempt(Connection tx, SchemaName schema, boolean readingAhead) throws SQLException {
-        area.ensure(schema.database());
-        String pending = area.qualify(schema.database(), StagingArea.PENDING_TIMESTAMPS);
-        String timestamps = area.qualify(schema.database(), StagingArea.TIMESTAMPS);
+        timestamps.prepare(schema.database());
         String[] labels = {schema.database(), schema.schema()};
         long start = System.nanoTime();
         tx.setAutoCommit(false);
         try {
-            Claim claim = claimOldestWindow(tx, pending, schema);
-            if (claim.blocked() || claim.window().isEmpty()) {
+            ResolvedTimestamps.Claim claim = timestamps.claimOldest(tx, schema);
+            if (claim.blocked() || claim.oldest().isEmpty()) {
                 updateLag(tx, schema, labels);
                 tx.rollback();
                 return new Attempt(claim.blocked() ? Status.BLOCKED : Status.NO_WORK, Optional.empty());
             }
-            Hlc resolved = claim.window().get();
+            Hlc resolved = claim.oldest().get();
             List<TableName> tables = stager.stagedTables(tx, schema);
             Optional<ReadAhead.Window> ready = Optional.empty();
             ReadAhead ahead = readAhead;
             if (readingAhead && ahead != null) {
-                ready = ahead.take(schema, area.lastApplied(tx, schema), resolved)
+                ready = ahead.take(schema, timestamps.lastApplied(tx, schema), resolved)
                         .filter(w -> w.tables().equals(tables));
                 ahead.start(schema, resolved);
             }
@@ -237,7 +237,7 @@ public final class ResolverService implements AutoCloseable {
                     throw e;
                 }
             }
-            record(tx, pending, timestamps, schema, resolved);
+            timestamps.recordApplied(tx, schema, resolved);
             tx.commit();
             applied.forEach((t, r) -> recorder.applied(t, ReplicationRecorder.Mode.CONSISTENT, r));
             recorder.resolved(schema, resolved);
@@ -257,54 +257,10 @@ public final class ResolverService implements AutoCloseable {
         }
     }
 
-    /** Whether another instance holds the schema, else its oldest unapplied window, if any. */
-    private record Claim(boolean blocked, Optional<Hlc> window) {
-        static final Claim BLOCKED = new Claim(true, Optional.empty());
-    }
-
-    /** Takes the schema's lock (or finds it taken) and reads the oldest unapplied window. */
-    private Claim claimOldestWindow(Connection tx, String pending, SchemaName schema) throws SQLException {
-        if (sql.tryExclusiveLock().isPresent()) {
-            try (PreparedStatement ps = tx.prepareStatement(sql.tryExclusiveLock().get())) {
-                ps.setLong(1, LockKeys.resolver(schema.schema()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !rs.getBoolean(1)) {
-                        return Claim.BLOCKED;
-                    }
-                }
-            }
-        }
-        try (PreparedStatement ps = tx.prepareStatement(sql.oldestPending(pending))) {
-            ps.setString(1, schema.schema());
-            try (ResultSet rs = ps.executeQuery()) {
-                return new Claim(false, rs.next() ? Optional.of(new Hlc(rs.getLong(1), rs.getInt(2)))
-                        : Optional.empty());
-            }
-        } catch (SQLException e) {
-            if (StagingSql.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
-                return Claim.BLOCKED;
-            }
-            throw e;
-        }
-    }
-
-    private void record(Connection tx, String pending, String timestamps, SchemaName schema, Hlc resolved)
-            throws SQLException {
-        for (String statement : List.of(sql.markPendingApplied(pending), sql.upsertTimestamp(timestamps),
-                sql.pruneApplied(pending))) {
-            try (PreparedStatement ps = tx.prepareStatement(statement)) {
-                ps.setString(1, schema.schema());
-                ps.setLong(2, resolved.nanos());
-                ps.setInt(3, resolved.logical());
-                ps.executeUpdate();
-            }
-        }
-    }
-
     private void updateLag(Connection tx, SchemaName schema, String[] labels) {
         // A failed statement would abort the transaction, but this is the last one before rollback.
         try {
-            Optional<Hlc> applied = area.lastApplied(tx, schema);
+            Optional<Hlc> applied = timestamps.lastApplied(tx, schema);
             if (applied.isPresent()) {
                 // Possibly applied by another instance: still the schema's watermark.
                 recorder.resolved(schema, applied.get());
@@ -338,31 +294,13 @@ public final class ResolverService implements AutoCloseable {
                 return;
             }
             try {
-                for (String schema : schemasWithPendingWork(database)) {
-                    wake(new SchemaName(database, schema));
+                for (SchemaName schema : timestamps.schemasWithPendingWork(database)) {
+                    wake(schema);
                 }
             } catch (SQLException | RuntimeException e) {
                 log.warn("could not look for pending resolved timestamps in database {}", database, e);
             }
         }
-    }
-
-    private List<String> schemasWithPendingWork(String database) throws SQLException {
-        List<String> schemas = new ArrayList<>();
-        try (Connection conn = pools.forDatabase(database).getConnection()) {
-            // Most databases on a server have no staging area; that is not an error.
-            if (!area.existsIn(conn)) {
-                return schemas;
-            }
-            try (PreparedStatement ps = conn.prepareStatement(
-                    sql.schemasWithPendingWork(area.qualify(database, StagingArea.PENDING_TIMESTAMPS)));
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    schemas.add(rs.getString(1));
-                }
-            }
-        }
-        return schemas;
     }
 
     private Loop startLoop(SchemaName schema) {

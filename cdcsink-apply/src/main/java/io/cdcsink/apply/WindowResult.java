@@ -1,4 +1,4 @@
-package io.cdcsink.staging;
+package io.cdcsink.apply;
 
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.SchemaName;

@@ -1,6 +1,7 @@
-package io.cdcsink.staging;
+package io.cdcsink.apply;
 
-import static io.cdcsink.staging.Db.upsert;
+import static io.cdcsink.testing.TestDatabase.counter;
+import static io.cdcsink.testing.TestDatabase.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,12 @@ import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
+import io.cdcsink.metadata.MetadataConfig;
+import io.cdcsink.metadata.SqlCheckpoints;
+import io.cdcsink.metadata.SqlMetadataSchema;
+import io.cdcsink.metadata.SqlResolvedTimestamps;
+import io.cdcsink.staging.SqlStager;
+import io.cdcsink.testing.TestDatabase;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -21,9 +28,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The resolver against the real stager and resolved timestamps of a target database. */
 class ResolverServiceIT {
+    private static final ResolverConfig CONFIG = new ResolverConfig(100, Duration.ofMillis(200), Duration.ofSeconds(2));
+
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
-    private Db db;
+    private TestDatabase db;
     private SqlStager stager;
     private RowApplier applier;
     private SchemaName schema;
@@ -32,8 +42,10 @@ class ResolverServiceIT {
 
     @BeforeEach
     void setUp() throws SQLException {
-        db = new Db("resolver");
-        stager = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
+        db = new TestDatabase("resolver");
+        SqlMetadataSchema area = new SqlMetadataSchema(db.pools, MetadataConfig.defaults());
+        stager = new SqlStager(db.pools.dialect(), area, new SqlResolvedTimestamps(db.pools, area),
+                new PrometheusRegistry());
         applier = new RowApplier();
         schema = db.schema("app");
         t1 = db.targetTable("app", "t1");
@@ -47,15 +59,22 @@ class ResolverServiceIT {
         }
     }
 
+    /** The resolved timestamps of a database, as one process sees them. */
+    private static SqlResolvedTimestamps timestamps(TestDatabase database) {
+        return new SqlResolvedTimestamps(database.pools, new SqlMetadataSchema(database.pools,
+                MetadataConfig.defaults()));
+    }
+
     private ResolverService resolver(PrometheusRegistry registry) {
-        ResolverService service = new ResolverService(db.pools, stager, applier,
-                new StagingArea(db.pools, db.config), db.config, registry);
+        ResolverService service = new ResolverService(db.pools, stager, applier, timestamps(db), CONFIG, registry);
         closeAfter.add(service);
         return service;
     }
 
+    /** Checkpoints that wake the service, as they do in a replicator. */
     private SqlCheckpoints checkpoints(ResolverService service) {
-        return new SqlCheckpoints(db.pools, new StagingArea(db.pools, db.config), service);
+        return new SqlCheckpoints(db.pools, new SqlMetadataSchema(db.pools, MetadataConfig.defaults()), timestamps(db),
+                service);
     }
 
     /** Stages mutation i at time (i, i) with id i, into t1 for odd and t2 for even i. */
@@ -152,17 +171,17 @@ class ResolverServiceIT {
         }
 
         service.start();
-        Db.await(Duration.ofSeconds(30), () -> checkpoints.lastApplied(schema)
+        TestDatabase.await(Duration.ofSeconds(30), () -> checkpoints.lastApplied(schema)
                 .equals(Optional.of(new Hlc(windows * 10L, windows * 10 + 1))));
 
-        assertThat(Db.counter(registry, "resolve_windows_read_ahead_total", db.name, "app"))
+        assertThat(counter(registry, "resolve_windows_read_ahead_total", db.name, "app"))
                 .as("every window after the first").isEqualTo(windows - 1);
         assertThat(targetRows()).isEqualTo(windows * 10L + 1);
         assertThat(db.string("SELECT v FROM app.t1 WHERE id = 1000")).isEqualTo("w" + windows);
         assertThat(db.count("SELECT count(*) FROM public.apply_log WHERE key = '[1000]'")).isEqualTo(windows);
         assertThat(db.count("SELECT count(*) FROM public.apply_log")).isEqualTo(windows * 11L);
         assertThat(db.stagedRows(t1) + db.stagedRows(t2)).isZero();
-        assertThat(Db.counter(registry, "resolve_mutations_applied_total", db.name, "app")).isEqualTo(windows * 11);
+        assertThat(counter(registry, "resolve_mutations_applied_total", db.name, "app")).isEqualTo(windows * 11);
     }
 
     @Test
@@ -183,7 +202,7 @@ class ResolverServiceIT {
 
         first.start();
         second.start();
-        Db.await(Duration.ofSeconds(30), () -> checkpoints.lastApplied(schema)
+        TestDatabase.await(Duration.ofSeconds(30), () -> checkpoints.lastApplied(schema)
                 .equals(Optional.of(new Hlc(windows * 10L, windows * 10))));
 
         assertThat(db.count("SELECT count(*) FROM public.apply_log")).isEqualTo(windows * 10L);
@@ -191,10 +210,10 @@ class ResolverServiceIT {
                 .isEqualTo(windows * 10L);
         assertThat(targetRows()).isEqualTo(windows * 10L);
         assertThat(applier.maxInFlight.get()).isEqualTo(1);
-        assertThat(Db.counter(r1, "resolve_windows_applied_total", db.name, "app")
-                + Db.counter(r2, "resolve_windows_applied_total", db.name, "app")).isEqualTo(windows);
-        assertThat(Db.counter(r1, "resolve_mutations_applied_total", db.name, "app")
-                + Db.counter(r2, "resolve_mutations_applied_total", db.name, "app")).isEqualTo(windows * 10);
+        assertThat(counter(r1, "resolve_windows_applied_total", db.name, "app")
+                + counter(r2, "resolve_windows_applied_total", db.name, "app")).isEqualTo(windows);
+        assertThat(counter(r1, "resolve_mutations_applied_total", db.name, "app")
+                + counter(r2, "resolve_mutations_applied_total", db.name, "app")).isEqualTo(windows * 10);
     }
 
     @Test
@@ -209,16 +228,15 @@ class ResolverServiceIT {
         ResolverService restarted = resolver(new PrometheusRegistry());
         restarted.start();
 
-        Db.await(Duration.ofSeconds(10), () -> checkpoints.lastApplied(schema)
+        TestDatabase.await(Duration.ofSeconds(10), () -> checkpoints.lastApplied(schema)
                 .equals(Optional.of(new Hlc(30, 30))));
         assertThat(targetRows()).isEqualTo(30);
     }
 
     @Test
     void theScanToleratesDatabasesWithoutAStagingArea() throws Exception {
-        Db empty = new Db("resolver_empty");
-        ResolverService service = new ResolverService(empty.pools, stager, applier,
-                new StagingArea(empty.pools, db.config), db.config,
+        TestDatabase empty = new TestDatabase("resolver_empty");
+        ResolverService service = new ResolverService(empty.pools, stager, applier, timestamps(empty), CONFIG,
                 new PrometheusRegistry());
         closeAfter.add(service);
         service.start();
@@ -229,7 +247,7 @@ class ResolverServiceIT {
         empty.pools.forDatabase(db.name);
 
         // Generous: the bound only has to end a hung test; on a 2-core machine under load a scan can take seconds.
-        Db.await(Duration.ofSeconds(30), () -> {
+        TestDatabase.await(Duration.ofSeconds(30), () -> {
             try {
                 return targetRows() == 4;
             } catch (SQLException e) {
@@ -260,10 +278,10 @@ class ResolverServiceIT {
 
         service.start();
         service.wake(schema);
-        Db.await(Duration.ofSeconds(15), () -> checkpoints.lastApplied(schema).isPresent());
+        TestDatabase.await(Duration.ofSeconds(15), () -> checkpoints.lastApplied(schema).isPresent());
         assertThat(targetRows()).isEqualTo(20);
         assertThat(db.stagedRows(t1) + db.stagedRows(t2)).isZero();
-        assertThat(Db.counter(registry, "resolve_errors_total", db.name, "app")).isEqualTo(1);
+        assertThat(counter(registry, "resolve_errors_total", db.name, "app")).isEqualTo(1);
     }
 
     @Test
@@ -278,7 +296,7 @@ class ResolverServiceIT {
         long start = System.nanoTime();
         service.start();
         service.wake(schema);
-        Db.await(Duration.ofSeconds(60), () -> checkpoints.lastApplied(schema)
+        TestDatabase.await(Duration.ofSeconds(60), () -> checkpoints.lastApplied(schema)
                 .equals(Optional.of(new Hlc(200_000, 0))));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 

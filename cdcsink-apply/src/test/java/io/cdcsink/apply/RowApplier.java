@@ -1,9 +1,9 @@
-package io.cdcsink.staging;
+package io.cdcsink.apply;
 
-import io.cdcsink.engine.Applier;
-import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.TableName;
+import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.engine.TargetDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,7 +35,7 @@ final class RowApplier implements Applier {
 
     @Override
     public void validate(Connection tx, TableName table, List<Mutation> mutations) {
-        // The resolver never validates; staging tests exercise only apply().
+        // The resolver never validates; its tests exercise only apply().
     }
 
     @Override

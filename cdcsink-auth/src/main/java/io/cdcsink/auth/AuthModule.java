@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds the {@link Authenticator} chosen by {@link AuthConfig}: JWTs checked against keys in the target
- * ({@link JwtAuthenticator}, needs {@code TargetPools}, {@code StagingArea} and {@code PrometheusRegistry} from other
- * modules), or everyone allowed with {@code --disableAuthentication}.
+ * ({@link JwtAuthenticator}, needs {@code JwtKeys} and {@code PrometheusRegistry} from other modules), or everyone
+ * allowed with {@code --disableAuthentication}.
  */
 public final class AuthModule extends AbstractModule {
     private static final Logger LOG = LoggerFactory.getLogger(AuthModule.class);

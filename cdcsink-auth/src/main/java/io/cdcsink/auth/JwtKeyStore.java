@@ -1,25 +1,16 @@
 package io.cdcsink.auth;
 
 import io.cdcsink.api.TargetUnavailableException;
-import io.cdcsink.staging.StagingArea;
+import io.cdcsink.engine.JwtKeys;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Reads {@value #KEYS} and {@value #REVOKED} from the staging schema of a target database, creating them on first
- * use.
+ * The usable JWT keys of a target database: what {@link JwtKeys} stores (in {@code jwt_public_keys} and
+ * {@code jwt_revoked_ids} of the metadata schema), with every key parsed.
  */
 public final class JwtKeyStore {
-    public static final String KEYS = "jwt_public_keys";
-    public static final String REVOKED = "jwt_revoked_ids";
-
     /**
      * What one load found.
      *
@@ -32,66 +23,32 @@ public final class JwtKeyStore {
         }
     }
 
-    private final StagingArea area;
+    private final JwtKeys stored;
 
     @Inject
-    public JwtKeyStore(StagingArea area) {
-        this.area = area;
+    public JwtKeyStore(JwtKeys stored) {
+        this.stored = stored;
     }
 
-    /** Creates the tables in the database's staging schema unless this process already did. */
+    /** Creates the tables in the database unless this process already did. */
     public void ensure(String database) {
-        area.ensure(database);
-        area.ensureTables(database, "jwt", List.of(
-                "CREATE TABLE IF NOT EXISTS " + area.qualify(database, KEYS) + " ("
-                        + "id UUID PRIMARY KEY DEFAULT gen_random_uuid(), "
-                        + "public_key TEXT NOT NULL, "
-                        + "active BOOL NOT NULL DEFAULT true)",
-                "CREATE TABLE IF NOT EXISTS " + area.qualify(database, REVOKED) + " (id TEXT PRIMARY KEY)"));
+        stored.prepare(database);
     }
 
     /**
      * @throws TargetUnavailableException when the tables cannot be read
      */
     public Loaded load(String database) {
-        ensure(database);
+        JwtKeys.Stored rows = stored.load(database);
         List<TrustedKey> keys = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        Set<String> revoked = new HashSet<>();
-        try {
-            area.inDdlTransaction(database, conn -> {
-                readKeys(conn, database, keys, problems);
-                readRevoked(conn, database, revoked);
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new TargetUnavailableException("could not read JWT keys of database " + database + ": "
-                    + e.getMessage(), e);
-        }
-        return new Loaded(new JwtKeySet(keys, revoked), problems);
-    }
-
-    private void readKeys(Connection conn, String database, List<TrustedKey> keys, List<String> problems)
-            throws SQLException {
-        String sql = "SELECT id::TEXT, public_key FROM " + area.qualify(database, KEYS) + " WHERE active ORDER BY id";
-        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                String id = rs.getString(1);
-                try {
-                    keys.add(new TrustedKey(id, PublicKeyPem.parse(id, rs.getString(2))));
-                } catch (InvalidKeyException e) {
-                    problems.add("database " + database + ": " + e.getMessage());
-                }
+        for (JwtKeys.StoredKey row : rows.keys()) {
+            try {
+                keys.add(new TrustedKey(row.id(), PublicKeyPem.parse(row.id(), row.pem())));
+            } catch (InvalidKeyException e) {
+                problems.add("database " + database + ": " + e.getMessage());
             }
         }
-    }
-
-    private void readRevoked(Connection conn, String database, Set<String> revoked) throws SQLException {
-        try (Statement s = conn.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id FROM " + area.qualify(database, REVOKED))) {
-            while (rs.next()) {
-                revoked.add(rs.getString(1));
-            }
-        }
+        return new Loaded(new JwtKeySet(keys, rows.revokedIds()), problems);
     }
 }

@@ -10,11 +10,12 @@ import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import com.nimbusds.jose.JWSAlgorithm;
 import io.cdcsink.api.Authenticator;
+import io.cdcsink.engine.JwtKeys;
 import io.cdcsink.engine.Reloadable;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.engine.TargetPools;
-import io.cdcsink.staging.StagingArea;
-import io.cdcsink.staging.StagingConfig;
+import io.cdcsink.metadata.MetadataConfig;
+import io.cdcsink.metadata.SqlJwtKeys;
+import io.cdcsink.metadata.SqlMetadataSchema;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.testing.TestTargetPools;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -41,7 +42,7 @@ class JwtAuthenticatorIT {
     private String database;
     private SchemaName target;
     private PrometheusRegistry registry;
-    private StagingArea area;
+    private JwtKeys keys;
 
     @BeforeEach
     void setUp() {
@@ -50,7 +51,7 @@ class JwtAuthenticatorIT {
         database = pg.freshDatabase("jwt");
         target = new SchemaName(database, "public");
         registry = new PrometheusRegistry();
-        area = new StagingArea(pools, StagingConfig.defaults());
+        keys = new SqlJwtKeys(new SqlMetadataSchema(pools, MetadataConfig.defaults()));
     }
 
     @AfterEach
@@ -59,7 +60,7 @@ class JwtAuthenticatorIT {
     }
 
     private JwtAuthenticator authenticator() {
-        return new JwtAuthenticator(new JwtKeyStore(area), new AuthMetrics(registry));
+        return new JwtAuthenticator(new JwtKeyStore(keys), new AuthMetrics(registry));
     }
 
     private static String token(KeyPair key, JWSAlgorithm alg, String jti, String db) {
@@ -118,7 +119,7 @@ class JwtAuthenticatorIT {
 
     @Test
     void badKeyRowIsSkippedAtFirstLoadAndKeepsPreviousKeysOnReload() throws Exception {
-        new JwtKeyStore(area).ensure(database);
+        new JwtKeyStore(keys).ensure(database);
         String bad = insertKey("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
         insertKey(TestKeys.pem(KEY.getPublic()));
         JwtAuthenticator auth = authenticator();
@@ -137,7 +138,7 @@ class JwtAuthenticatorIT {
 
     @Test
     void tokenForAnotherDatabaseIsRefused() throws Exception {
-        new JwtKeyStore(area).ensure(database);
+        new JwtKeyStore(keys).ensure(database);
         insertKey(TestKeys.pem(KEY.getPublic()));
         JwtAuthenticator auth = authenticator();
         assertThat(auth.authorize(target, Optional.of(token(KEY, JWSAlgorithm.ES256, "x", "elsewhere")))).isFalse();
@@ -150,8 +151,7 @@ class JwtAuthenticatorIT {
         Injector injector = Guice.createInjector(new AbstractModule() {
             @Override
             protected void configure() {
-                bind(TargetPools.class).toInstance(pools);
-                bind(StagingConfig.class).toInstance(StagingConfig.defaults());
+                bind(JwtKeys.class).toInstance(keys);
                 bind(PrometheusRegistry.class).toInstance(registry);
             }
         }, new AuthModule(new AuthConfig(false)));

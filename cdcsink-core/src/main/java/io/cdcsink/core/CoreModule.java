@@ -42,7 +42,7 @@ public final class CoreModule extends AbstractModule {
                 .in(Singleton.class);
         bind(Pipeline.class).to(DefaultPipeline.class).asEagerSingleton();
         bind(ReplicationStatus.class).asEagerSingleton();
-        // Staging declares a no-op default; the replicator's status replaces it.
+        // Apply declares a no-op default; the replicator's status replaces it.
         OptionalBinder.newOptionalBinder(binder(), ReplicationRecorder.class).setBinding()
                 .to(ReplicationStatus.class);
         bind(StatusReporter.class).asEagerSingleton();

@@ -13,12 +13,13 @@ import io.cdcsink.api.SourceProvider;
 import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.engine.TargetPools;
 import io.cdcsink.apply.ApplyModule;
+import io.cdcsink.apply.ResolverService;
 import io.cdcsink.auth.AuthConfig;
 import io.cdcsink.auth.AuthModule;
 import io.cdcsink.core.status.ReplicationStatus;
 import io.cdcsink.core.status.StatusReporter;
-import io.cdcsink.staging.ResolverService;
-import io.cdcsink.staging.StagingConfig;
+import io.cdcsink.metadata.MetadataConfig;
+import io.cdcsink.metadata.MetadataModule;
 import io.cdcsink.staging.StagingModule;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -241,12 +242,11 @@ public final class Replicator implements AutoCloseable {
                 reg = new PrometheusRegistry();
                 JvmMetrics.builder().register(reg);
             }
-            StagingConfig d = StagingConfig.defaults();
             List<Module> all = new ArrayList<>();
             all.add(new CoreModule(target, dialect, reg));
+            all.add(new MetadataModule(new MetadataConfig(target.stagingSchema())));
             all.add(new ApplyModule());
-            all.add(new StagingModule(new StagingConfig(target.stagingSchema(), d.drainBatchSize(), d.idleWait(),
-                    d.scanInterval())));
+            all.add(new StagingModule());
             all.add(new AuthModule(new AuthConfig(disableAuthentication)));
             all.addAll(modules);
             Injector injector = Guice.createInjector(all);

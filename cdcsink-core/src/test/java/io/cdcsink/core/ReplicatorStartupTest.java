@@ -11,7 +11,7 @@ import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.core.logical.LogicalConfig;
 import io.cdcsink.core.logical.LogicalLoop;
 import io.cdcsink.core.logical.LogicalModule;
-import io.cdcsink.staging.ResolverService;
+import io.cdcsink.apply.ResolverService;
 import io.cdcsink.testing.SilentServer;
 import java.time.Duration;
 import java.util.Map;

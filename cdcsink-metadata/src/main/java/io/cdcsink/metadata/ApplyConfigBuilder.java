@@ -1,4 +1,4 @@
-package io.cdcsink.staging;
+package io.cdcsink.metadata;
 
 import io.cdcsink.engine.TableConfig;
 import io.cdcsink.api.TableName;

@@ -1,4 +1,4 @@
-package io.cdcsink.staging;
+package io.cdcsink.metadata;
 
 import io.cdcsink.api.TableName;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.cdcsink.staging;
+package io.cdcsink.metadata;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

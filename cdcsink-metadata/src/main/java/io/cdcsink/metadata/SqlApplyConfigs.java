@@ -1,12 +1,12 @@
-package io.cdcsink.staging;
+package io.cdcsink.metadata;
 
-import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.TableName;
+import io.cdcsink.api.TargetUnavailableException;
+import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.engine.Reloadable;
 import io.cdcsink.engine.TableConfig;
-import io.cdcsink.api.TableName;
 import io.cdcsink.engine.TargetPools;
-import io.cdcsink.api.TargetUnavailableException;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,9 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The apply configuration kept in table {@value #TABLE} of the staging schema of each target database. A database's
+ * The apply configuration kept in table {@value #TABLE} of the metadata schema of each target database. A database's
  * rows are read when one of its tables is first applied (creating the table if needed) and again on every
- * {@link #reload()} (each minute and on {@code SIGHUP}), for that database and every other one whose staging schema
+ * {@link #reload()} (each minute and on {@code SIGHUP}), for that database and every other one whose metadata schema
  * holds the table.
  *
  * <p>A table whose rows are invalid (duplicate or non-contiguous {@code cas_order}, two extras columns) keeps its
@@ -42,7 +42,8 @@ public final class SqlApplyConfigs implements ApplyConfigs, Reloadable {
     private static final Logger LOG = LoggerFactory.getLogger(SqlApplyConfigs.class);
     public static final String TABLE = "apply_config";
 
-    private final StagingArea area;
+    private final SqlMetadataSchema area;
+    private final MetadataSql sql;
     private final TargetPools pools;
     private final Set<String> loaded = ConcurrentHashMap.newKeySet();
     private volatile Map<TableName, TableConfig> active = Map.of();
@@ -50,25 +51,10 @@ public final class SqlApplyConfigs implements ApplyConfigs, Reloadable {
     private volatile Map<TableName, String> invalid = Map.of();
 
     @Inject
-    public SqlApplyConfigs(StagingArea area, TargetPools pools) {
+    public SqlApplyConfigs(SqlMetadataSchema area, TargetPools pools) {
         this.area = area;
+        this.sql = area.sql();
         this.pools = pools;
-    }
-
-    /** The DDL of the configuration table, for a connection to the database. */
-    static String createTable(String qualified) {
-        return "CREATE TABLE IF NOT EXISTS " + qualified + " ("
-                + "target_db TEXT NOT NULL CHECK (length(target_db) > 0), "
-                + "target_schema TEXT NOT NULL CHECK (length(target_schema) > 0), "
-                + "target_table TEXT NOT NULL CHECK (length(target_table) > 0), "
-                + "target_column TEXT NOT NULL CHECK (length(target_column) > 0), "
-                + "cas_order INT NOT NULL DEFAULT 0 CHECK (cas_order >= 0), "
-                + "deadline INTERVAL NOT NULL DEFAULT '0', "
-                + "expr TEXT NOT NULL DEFAULT '', "
-                + "extras BOOL NOT NULL DEFAULT false, "
-                + "ignore BOOL NOT NULL DEFAULT false, "
-                + "src_name TEXT NOT NULL DEFAULT '', "
-                + "PRIMARY KEY (target_db, target_schema, target_table, target_column))";
     }
 
     @Override
@@ -107,8 +93,7 @@ public final class SqlApplyConfigs implements ApplyConfigs, Reloadable {
         if (loaded.contains(database)) {
             return;
         }
-        area.ensure(database);
-        area.ensureTables(database, TABLE, List.of(createTable(area.qualify(database, TABLE))));
+        area.ensureTables(database, TABLE, List.of(sql.createApplyConfig(area.qualify(database, TABLE))));
         List<ApplyConfigRow> rows;
         try {
             rows = read(database).orElse(List.of());
@@ -122,7 +107,7 @@ public final class SqlApplyConfigs implements ApplyConfigs, Reloadable {
     }
 
     /**
-     * Re-reads every database already in use and every database whose staging schema has the table.
+     * Re-reads every database already in use and every database whose metadata schema has the table.
      *
      * @throws IllegalStateException listing the tables whose configuration is invalid (after installing the rest)
      */
@@ -195,7 +180,7 @@ public final class SqlApplyConfigs implements ApplyConfigs, Reloadable {
     private Optional<List<ApplyConfigRow>> read(String database) throws SQLException {
         String qualified = area.qualify(database, TABLE);
         try (Connection conn = pools.forDatabase(database).getConnection()) {
-            try (PreparedStatement ps = conn.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            try (PreparedStatement ps = conn.prepareStatement(sql.relationExists())) {
                 ps.setString(1, qualified);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next() || !rs.getBoolean(1)) {
@@ -204,10 +189,7 @@ public final class SqlApplyConfigs implements ApplyConfigs, Reloadable {
                 }
             }
             List<ApplyConfigRow> rows = new ArrayList<>();
-            try (PreparedStatement ps = conn.prepareStatement("SELECT target_db, target_schema, target_table, "
-                    + "target_column, cas_order, (EXTRACT(EPOCH FROM deadline) * 1000000)::BIGINT, expr, extras, "
-                    + "ignore, src_name FROM " + qualified
-                    + " ORDER BY target_db, target_schema, target_table, target_column");
+            try (PreparedStatement ps = conn.prepareStatement(sql.selectApplyConfig(qualified));
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new ApplyConfigRow(new TableName(rs.getString(1), rs.getString(2), rs.getString(3)),

@@ -1,34 +1,39 @@
-package io.cdcsink.staging;
+package io.cdcsink.metadata;
 
 import io.cdcsink.api.BadInputException;
-import io.cdcsink.engine.Checkpoints;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.engine.TargetPools;
 import io.cdcsink.api.TargetUnavailableException;
+import io.cdcsink.engine.Checkpoints;
+import io.cdcsink.engine.ResolvedTimestamps;
+import io.cdcsink.engine.Resolver;
+import io.cdcsink.engine.TargetPools;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * Resolved timestamps in the staging area of each target database: queued in {@code pending_timestamps} by
- * {@link #mark}, recorded in {@code timestamps} by the resolver when their window has been applied.
+ * Resolved timestamps in the metadata schema of each target database: queued in {@code pending_timestamps} by
+ * {@link #mark}, recorded in {@code timestamps} by the resolver when their window has been applied
+ * ({@link SqlResolvedTimestamps}).
  */
 public final class SqlCheckpoints implements Checkpoints {
     private final TargetPools pools;
-    private final StagingArea area;
-    private final StagingSql sql;
-    private final ResolverService resolvers;
+    private final SqlMetadataSchema area;
+    private final MetadataSql sql;
+    private final ResolvedTimestamps timestamps;
+    private final Resolver resolver;
 
     @Inject
-    public SqlCheckpoints(TargetPools pools, StagingArea area, ResolverService resolvers) {
+    public SqlCheckpoints(TargetPools pools, SqlMetadataSchema area, ResolvedTimestamps timestamps,
+                          Resolver resolver) {
         this.pools = pools;
         this.area = area;
         this.sql = area.sql();
-        this.resolvers = resolvers;
+        this.timestamps = timestamps;
+        this.resolver = resolver;
     }
 
     /**
@@ -40,8 +45,8 @@ public final class SqlCheckpoints implements Checkpoints {
      */
     @Override
     public boolean mark(SchemaName schema, Hlc resolved) {
-        area.ensure(schema.database());
-        String pending = area.qualify(schema.database(), StagingArea.PENDING_TIMESTAMPS);
+        timestamps.prepare(schema.database());
+        String pending = area.qualify(schema.database(), SqlResolvedTimestamps.PENDING_TIMESTAMPS);
         boolean inserted;
         try (Connection conn = pools.forDatabase(schema.database()).getConnection()) {
             conn.setAutoCommit(false);
@@ -57,7 +62,7 @@ public final class SqlCheckpoints implements Checkpoints {
                     + schema + ": " + e.getMessage(), e);
         }
         // Also on a repeat: after a restart the repeat may be the first sign of a schema with pending work.
-        resolvers.wake(schema);
+        resolver.wake(schema);
         return inserted;
     }
 
@@ -75,9 +80,7 @@ public final class SqlCheckpoints implements Checkpoints {
         Optional<Hlc> newest;
         try (PreparedStatement ps = conn.prepareStatement(sql.newestPending(pending))) {
             ps.setString(1, schema.schema());
-            try (ResultSet rs = ps.executeQuery()) {
-                newest = rs.next() ? Optional.of(new Hlc(rs.getLong(1), rs.getInt(2))) : Optional.empty();
-            }
+            newest = SqlResolvedTimestamps.hlc(ps);
         }
         if (newest.isPresent()) {
             if (newest.get().isAfter(resolved)) {
@@ -99,9 +102,9 @@ public final class SqlCheckpoints implements Checkpoints {
 
     @Override
     public Optional<Hlc> lastApplied(SchemaName schema) {
-        area.ensure(schema.database());
+        timestamps.prepare(schema.database());
         try (Connection conn = pools.forDatabase(schema.database()).getConnection()) {
-            return area.lastApplied(conn, schema);
+            return timestamps.lastApplied(conn, schema);
         } catch (SQLException e) {
             throw new TargetUnavailableException("could not read the last applied resolved timestamp of " + schema
                     + ": " + e.getMessage(), e);

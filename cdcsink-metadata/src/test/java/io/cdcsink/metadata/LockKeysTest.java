@@ -1,4 +1,4 @@
-package io.cdcsink.staging;
+package io.cdcsink.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.cdcsink.staging;
+package io.cdcsink.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,33 +6,45 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.SchemaName;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.cdcsink.engine.ResolvedTimestamps;
+import io.cdcsink.testing.TestDatabase;
+import java.sql.Connection;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterEach;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SqlCheckpointsIT {
-    private Db db;
-    private ResolverService resolver;
+    private TestDatabase db;
+    private ResolvedTimestamps timestamps;
     private SqlCheckpoints checkpoints;
     private SchemaName schema;
+    /** The schemas the checkpoints woke the resolver for, in order. */
+    private final List<SchemaName> woken = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws SQLException {
-        db = new Db("checkpoints");
+        db = new TestDatabase("checkpoints");
         db.exec("CREATE SCHEMA app", "CREATE SCHEMA other");
-        PrometheusRegistry registry = new PrometheusRegistry();
-        SqlStager stager = new SqlStager(new StagingArea(db.pools, db.config), registry);
-        resolver = new ResolverService(db.pools, stager, new RowApplier(), new StagingArea(db.pools, db.config),
-                db.config, registry);
-        checkpoints = new SqlCheckpoints(db.pools, new StagingArea(db.pools, db.config), resolver);
+        SqlMetadataSchema area = new SqlMetadataSchema(db.pools, MetadataConfig.defaults());
+        timestamps = new SqlResolvedTimestamps(db.pools, area);
+        checkpoints = new SqlCheckpoints(db.pools, area, timestamps, woken::add);
         schema = db.schema("app");
     }
 
-    @AfterEach
-    void tearDown() {
-        resolver.close();
+    /** What the resolver does for a window that staged nothing: claims the oldest and records it in one transaction. */
+    private Optional<Hlc> applyNextWindow() throws SQLException {
+        try (Connection tx = db.connect()) {
+            tx.setAutoCommit(false);
+            Optional<Hlc> oldest = timestamps.claimOldest(tx, schema).oldest();
+            if (oldest.isPresent()) {
+                timestamps.recordApplied(tx, schema, oldest.get());
+            }
+            tx.commit();
+            return oldest;
+        }
     }
 
     @Test
@@ -60,6 +72,14 @@ class SqlCheckpointsIT {
     }
 
     @Test
+    void everyAcceptedMarkWakesTheResolverARepeatToo() {
+        checkpoints.mark(schema, new Hlc(900, 0));
+        checkpoints.mark(schema, new Hlc(900, 0)); // after a restart the repeat may be the first sign of work
+        assertThatThrownBy(() -> checkpoints.mark(schema, new Hlc(1, 0))).isInstanceOf(BadInputException.class);
+        assertThat(woken).containsExactly(schema, schema);
+    }
+
+    @Test
     void schemasAreIndependent() {
         assertThat(checkpoints.mark(schema, new Hlc(900, 0))).isTrue();
         assertThat(checkpoints.mark(db.schema("other"), new Hlc(5, 0))).isTrue();
@@ -72,10 +92,11 @@ class SqlCheckpointsIT {
         checkpoints.mark(schema, new Hlc(200, 0));
         assertThat(checkpoints.lastApplied(schema)).isEmpty();
 
-        resolver.applyNextWindow(schema);
+        assertThat(applyNextWindow()).contains(new Hlc(100, 0));
         assertThat(checkpoints.lastApplied(schema)).contains(new Hlc(100, 0));
-        resolver.applyNextWindow(schema);
+        assertThat(applyNextWindow()).contains(new Hlc(200, 0));
         assertThat(checkpoints.lastApplied(schema)).contains(new Hlc(200, 0));
+        assertThat(applyNextWindow()).isEmpty();
 
         assertThat(checkpoints.mark(schema, new Hlc(200, 0))).isFalse();
         assertThatThrownBy(() -> checkpoints.mark(schema, new Hlc(150, 0)))

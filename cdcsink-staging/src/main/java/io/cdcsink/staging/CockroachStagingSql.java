@@ -3,38 +3,11 @@ package io.cdcsink.staging;
 import java.util.Optional;
 
 /**
- * CockroachDB differs from PostgreSQL in three ways that matter here.
- *
- * <ul>
- *   <li>No advisory locks. Marks need none: CockroachDB runs transactions SERIALIZABLE, so two concurrent marks of
- *       one schema conflict and one is retried by the caller. The resolver locks the oldest pending row with
- *       {@code SELECT ... FOR UPDATE NOWAIT} instead; a competitor gets SQLSTATE 55P03 and backs off.
- *       <b>Limitation:</b> these row locks are not replicated, so a range lease transfer can drop the lock and let
- *       a second instance apply the same window concurrently; the target rows stay right (both write the same
- *       values and one commit fails with a serialisation error), but the work is done twice.</li>
- *   <li>Schema changes inside explicit transactions run asynchronously at commit and may fail there, so DDL runs
- *       one statement at a time; {@code IF NOT EXISTS} makes concurrent creators harmless.</li>
- *   <li>A result set cannot stay open while other statements run on the same connection (one active portal), so
- *       drains read pages bounded by the last key of the previous page ({@code key > ? ... LIMIT ?}).</li>
- * </ul>
+ * CockroachDB: a result set cannot stay open while other statements run on the same connection (one active portal),
+ * so drains read pages bounded by the last key of the previous page ({@code key > ? ... LIMIT ?}). Its locks and DDL
+ * differ too; they are the metadata module's ({@code CockroachMetadataSql}).
  */
 final class CockroachStagingSql extends StagingSql {
-    @Override
-    Optional<String> exclusiveLock() {
-        return Optional.empty();
-    }
-
-    @Override
-    Optional<String> tryExclusiveLock() {
-        return Optional.empty();
-    }
-
-    @Override
-    String oldestPending(String pendingTable) {
-        return "SELECT nanos, logical FROM " + pendingTable + " WHERE target_schema = ? AND applied_at IS NULL "
-                + "ORDER BY nanos, logical LIMIT 1 FOR UPDATE NOWAIT";
-    }
-
     /** CockroachDB's STRING compares bytes unless a collation is asked for. */
     @Override
     String stagingKeyType() {
@@ -45,11 +18,6 @@ final class CockroachStagingSql extends StagingSql {
     @Override
     String stagingMutType() {
         return "JSONB";
-    }
-
-    @Override
-    boolean transactionalDdl() {
-        return false;
     }
 
     @Override

@@ -2,10 +2,13 @@ package io.cdcsink.staging;
 
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.engine.MutationHandler;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.engine.Stager;
 import io.cdcsink.api.TableName;
+import io.cdcsink.engine.MetadataSchema;
+import io.cdcsink.engine.MutationHandler;
+import io.cdcsink.engine.ResolvedTimestamps;
+import io.cdcsink.engine.Stager;
+import io.cdcsink.engine.TargetDialect;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -24,10 +27,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Stages mutations in one table per target table inside the staging area of the target's own database, keyed by
- * (nanos, logical, key). Deletes are stored as JSON {@code null}.
+ * Stages mutations in one table per target table inside cdc-sink's schema of the target's own database
+ * ({@link MetadataSchema}), keyed by (nanos, logical, key). Deletes are stored as JSON {@code null}. Which staging
+ * table holds which target table's mutations is registered in {@value #STAGED_TABLES}, in the same DDL transaction that
+ * creates the staging table, so a registered name always has its table; the stager alone reads and writes both.
  */
 public final class SqlStager implements Stager {
+    public static final String STAGED_TABLES = "staged_tables";
+
     /** Rows per INSERT statement: keeps arrays and statement memory bounded for very large batches. */
     private static final int STAGE_CHUNK = 2000;
     /**
@@ -37,7 +44,8 @@ public final class SqlStager implements Stager {
      */
     static final long MAX_CACHED_BYTES = 64L << 20;
 
-    private final StagingArea area;
+    private final MetadataSchema area;
+    private final ResolvedTimestamps timestamps;
     private final StagingSql sql;
     private final Map<TableName, String> stagingTables = new ConcurrentHashMap<>();
     /** Staging tables this process has drained once, removing rows older than the window too (the strays). */
@@ -51,9 +59,11 @@ public final class SqlStager implements Stager {
     private final Histogram duration;
 
     @Inject
-    public SqlStager(StagingArea area, PrometheusRegistry registry) {
+    public SqlStager(TargetDialect dialect, MetadataSchema area, ResolvedTimestamps timestamps,
+                     PrometheusRegistry registry) {
         this.area = area;
-        this.sql = area.sql();
+        this.timestamps = timestamps;
+        this.sql = StagingSql.of(dialect.product());
         String[] labels = {"database", "schema", "table"};
         staged = Counter.builder().withoutExemplars().name("stage_mutations_total")
                 .help("Mutations written to staging tables").labelNames(labels).register(registry);
@@ -91,7 +101,7 @@ public final class SqlStager implements Stager {
         }
         long start = System.nanoTime();
         String stagingTable = stagingTable(table);
-        Optional<Hlc> applied = area.lastApplied(tx, table.schemaName());
+        Optional<Hlc> applied = timestamps.lastApplied(tx, table.schemaName());
         Map<TimeKey, Mutation> unique = new LinkedHashMap<>();
         long late = 0;
         for (Mutation m : mutations) {
@@ -163,7 +173,7 @@ public final class SqlStager implements Stager {
         // primary key's bitmap scan visits every dead entry of the windows drained before, until a vacuum, so a
         // backlog of N staged rows cost O(N^2) (drain and delete of the 51st 10,000-row window of a million: 84 ms
         // against 29 ms).
-        Window window = new Window(area.lastApplied(tx, table.schemaName()), upTo);
+        Window window = new Window(timestamps.lastApplied(tx, table.schemaName()), upTo);
         Optional<StagedCache.Window> kept = sql.drainPagesByKey() ? Optional.empty()
                 : kept(table, window, () -> countWindow(tx, stagingTable.get(), window));
         long count;
@@ -261,7 +271,7 @@ public final class SqlStager implements Stager {
 
     @Override
     public void discard(Connection tx, TableName table, Peeked peeked) throws SQLException {
-        Optional<Hlc> applied = area.lastApplied(tx, table.schemaName());
+        Optional<Hlc> applied = timestamps.lastApplied(tx, table.schemaName());
         if (!applied.equals(peeked.after())) {
             throw new IllegalStateException("the last applied window of " + table.schemaName() + " is "
                     + applied.map(Hlc::toString).orElse("none") + ", not the one " + table + " was read after");
@@ -353,10 +363,10 @@ public final class SqlStager implements Stager {
 
     @Override
     public List<TableName> stagedTables(Connection tx, SchemaName schema) throws SQLException {
-        area.ensure(schema.database());
+        ensure(schema.database());
         List<TableName> tables = new ArrayList<>();
         try (PreparedStatement ps = tx.prepareStatement(
-                sql.stagedTablesOfSchema(area.qualify(schema.database(), StagingArea.STAGED_TABLES)))) {
+                sql.stagedTablesOfSchema(area.qualify(schema.database(), STAGED_TABLES)))) {
             ps.setString(1, schema.schema());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -373,7 +383,7 @@ public final class SqlStager implements Stager {
         if (known != null) {
             return known;
         }
-        area.ensure(table.database());
+        ensure(table.database());
         String name;
         try {
             name = area.inDdlTransaction(table.database(), conn -> register(conn, table));
@@ -390,7 +400,7 @@ public final class SqlStager implements Stager {
     }
 
     private String register(Connection conn, TableName table) throws SQLException {
-        String registry = area.qualify(table.database(), StagingArea.STAGED_TABLES);
+        String registry = area.qualify(table.database(), STAGED_TABLES);
         Optional<String> existing = lookup(conn, registry, table);
         if (existing.isPresent()) {
             return existing.get();
@@ -415,14 +425,24 @@ public final class SqlStager implements Stager {
         return name;
     }
 
+    /**
+     * Creates the registry, and makes sure the resolved timestamps that bound every stage and drain are there; once
+     * per database for the life of the process.
+     */
+    private void ensure(String database) {
+        timestamps.prepare(database);
+        area.ensureTables(database, STAGED_TABLES, List.of(sql.createStagedTables(area.qualify(database,
+                STAGED_TABLES))));
+    }
+
     /** The staging table of a target table if one was ever registered (by any instance). */
     private Optional<String> registeredStagingTable(Connection tx, TableName table) throws SQLException {
         String known = stagingTables.get(table);
         if (known != null) {
             return Optional.of(known);
         }
-        area.ensure(table.database());
-        Optional<String> name = lookup(tx, area.qualify(table.database(), StagingArea.STAGED_TABLES), table);
+        ensure(table.database());
+        Optional<String> name = lookup(tx, area.qualify(table.database(), STAGED_TABLES), table);
         name.ifPresent(n -> stagingTables.put(table, area.qualify(table.database(), n)));
         return name.map(n -> area.qualify(table.database(), n));
     }

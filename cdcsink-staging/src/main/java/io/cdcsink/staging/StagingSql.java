@@ -4,9 +4,10 @@ import io.cdcsink.engine.TargetDialect;
 import java.util.Optional;
 
 /**
- * The SQL text of staging and resolution. Statements that read the same on every target live here; what differs
- * between products is abstract and implemented once per product ({@link PostgresStagingSql},
- * {@link CockroachStagingSql}). Every table argument is already quoted and qualified; values are always bound.
+ * The SQL text of staging: the registry of staging tables and the staging tables themselves. Statements that read
+ * the same on every target live here; what differs between products is abstract and implemented once per product
+ * ({@link PostgresStagingSql}, {@link CockroachStagingSql}). Every table argument is already quoted and qualified;
+ * values are always bound. The resolved timestamps that bound the windows are the metadata module's.
  */
 abstract class StagingSql {
     /**
@@ -15,9 +16,6 @@ abstract class StagingSql {
      * SqlStager.discard} compares their counts), so they share this text.
      */
     static final String IN_WINDOW = "(nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?)";
-
-    /** SQLSTATE lock_not_available: a {@code NOWAIT} lock is held by someone else. */
-    static final String LOCK_NOT_AVAILABLE = "55P03";
 
     static StagingSql of(TargetDialect.Product product) {
         return switch (product) {
@@ -28,29 +26,11 @@ abstract class StagingSql {
 
     // ---- what differs per product ----
 
-    /**
-     * A statement taking one {@code BIGINT} key that blocks until it holds an exclusive lock released at commit,
-     * or empty when the product serialises the transactions by itself.
-     */
-    abstract Optional<String> exclusiveLock();
-
-    /**
-     * A statement taking one {@code BIGINT} key that returns one boolean: whether an exclusive lock released at
-     * commit was acquired without waiting; empty when {@link #oldestPending} does the locking itself.
-     */
-    abstract Optional<String> tryExclusiveLock();
-
-    /** Selects (nanos, logical) of the oldest unapplied pending timestamp; parameter: target schema. */
-    abstract String oldestPending(String pendingTable);
-
     /** The type of a staging table's {@code key} column, a text; drains sort by it. */
     abstract String stagingKeyType();
 
     /** The type of a staging table's {@code mut} column, which holds a JSON document; staged and read back as text. */
     abstract String stagingMutType();
-
-    /** True when DDL can run in one transaction together with the lock and the registry writes. */
-    abstract boolean transactionalDdl();
 
     /**
      * True when a drain reads page by page, bounded by the last key seen, instead of streaming one cursor while
@@ -73,23 +53,9 @@ abstract class StagingSql {
 
     // ---- common to every product ----
 
-    String createSchema(String schema) {
-        return "CREATE SCHEMA IF NOT EXISTS " + schema;
-    }
-
     String createStagedTables(String table) {
         return "CREATE TABLE IF NOT EXISTS " + table + " (target_schema TEXT NOT NULL, target_table TEXT NOT NULL, "
                 + "staging_table TEXT UNIQUE NOT NULL, PRIMARY KEY (target_schema, target_table))";
-    }
-
-    String createPendingTimestamps(String table) {
-        return "CREATE TABLE IF NOT EXISTS " + table + " (target_schema TEXT NOT NULL, nanos BIGINT NOT NULL, "
-                + "logical INT NOT NULL, applied_at TIMESTAMPTZ NULL, PRIMARY KEY (target_schema, nanos, logical))";
-    }
-
-    String createTimestamps(String table) {
-        return "CREATE TABLE IF NOT EXISTS " + table + " (target_schema TEXT PRIMARY KEY, nanos BIGINT NOT NULL, "
-                + "logical INT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)";
     }
 
     /**
@@ -101,11 +67,6 @@ abstract class StagingSql {
         return "CREATE TABLE IF NOT EXISTS " + table + " (nanos BIGINT NOT NULL, logical INT NOT NULL, "
                 + "key " + stagingKeyType() + " NOT NULL, mut " + stagingMutType() + " NOT NULL, "
                 + "PRIMARY KEY (nanos, logical, key))";
-    }
-
-    /** Parameters: schema name of the staging area, table name. */
-    String tableExists() {
-        return "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?";
     }
 
     /** Parameters: target schema, target table. */
@@ -127,11 +88,6 @@ abstract class StagingSql {
         return "SELECT target_table FROM " + stagedTables + " WHERE target_schema = ? ORDER BY target_table";
     }
 
-    /** Parameter: target schema. */
-    String lastApplied(String timestamps) {
-        return "SELECT nanos, logical FROM " + timestamps + " WHERE target_schema = ?";
-    }
-
     /**
      * Parameters: arrays of nanos, logical, key and mut (JSON text; JSON converts to JSONB and to TEXT on assignment,
      * so this serves every column type). Redelivery of a (time, key) replaces the row, so staging is idempotent; the caller
@@ -151,49 +107,5 @@ abstract class StagingSql {
     /** Parameters: the nanos and logical after which, and the nanos and logical up to which rows go. */
     String deleteDrained(String stagingTable) {
         return "DELETE FROM " + stagingTable + " WHERE " + IN_WINDOW;
-    }
-
-    /** Parameter: target schema. */
-    String newestPending(String pendingTable) {
-        return "SELECT nanos, logical FROM " + pendingTable + " WHERE target_schema = ? "
-                + "ORDER BY nanos DESC, logical DESC LIMIT 1";
-    }
-
-    /** Selects (nanos, logical) of the oldest unapplied pending timestamp after one; parameters: schema, nanos, logical. */
-    String nextPending(String pendingTable) {
-        return "SELECT nanos, logical FROM " + pendingTable + " WHERE target_schema = ? AND applied_at IS NULL "
-                + "AND (nanos, logical) > (?, ?) ORDER BY nanos, logical LIMIT 1";
-    }
-
-    /** Parameters: target schema, nanos, logical. */
-    String insertPending(String pendingTable) {
-        return "INSERT INTO " + pendingTable + " (target_schema, nanos, logical) VALUES (?, ?, ?)";
-    }
-
-    /** Parameters: target schema, nanos, logical. */
-    String markPendingApplied(String pendingTable) {
-        return "UPDATE " + pendingTable + " SET applied_at = now() "
-                + "WHERE target_schema = ? AND nanos = ? AND logical = ?";
-    }
-
-    /**
-     * Parameters: target schema, nanos, logical. Keeps the newest applied row so a later mark can still tell
-     * whether it goes backwards.
-     */
-    String pruneApplied(String pendingTable) {
-        return "DELETE FROM " + pendingTable + " WHERE target_schema = ? AND applied_at IS NOT NULL "
-                + "AND (nanos, logical) < (?, ?)";
-    }
-
-    /** Parameters: target schema, nanos, logical. */
-    String upsertTimestamp(String timestamps) {
-        return "INSERT INTO " + timestamps + " (target_schema, nanos, logical, applied_at) VALUES (?, ?, ?, now()) "
-                + "ON CONFLICT (target_schema) DO UPDATE SET nanos = excluded.nanos, logical = excluded.logical, "
-                + "applied_at = excluded.applied_at";
-    }
-
-    /** No parameters. */
-    String schemasWithPendingWork(String pendingTable) {
-        return "SELECT DISTINCT target_schema FROM " + pendingTable + " WHERE applied_at IS NULL";
     }
 }

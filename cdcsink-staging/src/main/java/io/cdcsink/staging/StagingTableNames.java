@@ -1,6 +1,8 @@
 package io.cdcsink.staging;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -8,7 +10,7 @@ import java.util.Locale;
  * Names of staging tables. A name is derived from the target schema and table so an operator can tell which is
  * which, restricted to {@code [a-z0-9_]} so it never needs unusual quoting, and kept within PostgreSQL's 63-byte
  * identifier limit (longer names would be truncated silently and could clash). Every name starts with
- * {@value #PREFIX} so it cannot clash with the staging area's own tables.
+ * {@value #PREFIX} so it cannot clash with the other tables of cdc-sink's schema.
  *
  * <p>Sanitising is lossy ({@code "a_b"."c"} and {@code "a"."b_c"} both give {@code stage_a_b_c}), so the registry
  * in {@code staged_tables} is the truth; when the readable name is taken by another table, {@link #hashed} gives a
@@ -48,7 +50,13 @@ final class StagingTableNames {
 
     private static String hash(String schema, String table) {
         // NUL cannot occur in names (SchemaName rejects it), so the joined text is unambiguous.
-        byte[] digest = LockKeys.sha256((schema + '\0' + table).getBytes(StandardCharsets.UTF_8));
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256")
+                    .digest((schema + '\0' + table).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
         return HexFormat.of().formatHex(digest, 0, HASH_CHARS / 2);
     }
 }

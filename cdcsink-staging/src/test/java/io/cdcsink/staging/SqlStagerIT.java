@@ -1,6 +1,7 @@
 package io.cdcsink.staging;
 
-import static io.cdcsink.staging.Db.upsert;
+import static io.cdcsink.testing.TestDatabase.counter;
+import static io.cdcsink.testing.TestDatabase.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +10,10 @@ import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.engine.Stager;
 import io.cdcsink.api.TableName;
+import io.cdcsink.metadata.MetadataConfig;
+import io.cdcsink.metadata.SqlMetadataSchema;
+import io.cdcsink.metadata.SqlResolvedTimestamps;
+import io.cdcsink.testing.TestDatabase;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,17 +28,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SqlStagerIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private Db db;
+    private TestDatabase db;
     private PrometheusRegistry registry;
     private SqlStager stager;
     private TableName table;
 
     @BeforeEach
     void setUp() throws SQLException {
-        db = new Db("stager");
+        db = new TestDatabase("stager");
         registry = new PrometheusRegistry();
-        stager = new SqlStager(new StagingArea(db.pools, db.config), registry);
+        stager = stager(registry);
         table = db.targetTable("app", "t1");
+    }
+
+    /** A stager over the real metadata schema, as another process or a restarted one would have. */
+    private SqlStager stager(PrometheusRegistry metrics) {
+        SqlMetadataSchema area = new SqlMetadataSchema(db.pools, MetadataConfig.defaults());
+        return new SqlStager(db.pools.dialect(), area, new SqlResolvedTimestamps(db.pools, area), metrics);
     }
 
     private List<Mutation> drain(TableName t, Hlc upTo, int batchSize, List<Integer> batchSizes)
@@ -129,8 +140,8 @@ class SqlStagerIT {
         markApplied(100);
 
         Stager.Peeked kept = peek(Optional.of(new Hlc(100, 0)), new Hlc(200, 0), 10).orElseThrow();
-        assertThat(Db.counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
-        SqlStager fresh = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
+        SqlStager fresh = stager(new PrometheusRegistry());
         Stager.Peeked read = peekWith(fresh, Optional.of(new Hlc(100, 0)), new Hlc(200, 0)).orElseThrow();
         assertThat(kept.stagedRows()).isEqualTo(read.stagedRows()).isEqualTo(4);
         assertThat(kept.mutations()).containsExactlyInAnyOrderElementsOf(read.mutations());
@@ -141,7 +152,7 @@ class SqlStagerIT {
         assertThat(db.stagedRows(table)).isOne();
         Stager.Peeked next = peek(Optional.of(new Hlc(200, 0)), new Hlc(300, 0), 10).orElseThrow();
         assertThat(next.mutations()).containsExactly(upsert(250, 0, 1, "later"));
-        assertThat(Db.counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(2);
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(2);
     }
 
     @Test
@@ -151,7 +162,7 @@ class SqlStagerIT {
         markApplied(100);
         List<Integer> batches = new ArrayList<>();
         List<Mutation> drained = drain(table, new Hlc(200, 0), 2, batches);
-        assertThat(Db.counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
         assertThat(drained).containsExactlyInAnyOrder(upsert(160, 0, 1, "a2"), upsert(150, 0, 2, "b"),
                 Mutation.delete(new Hlc(170, 0), "[3]"));
         assertThat(batches).containsExactly(2, 1);
@@ -160,26 +171,26 @@ class SqlStagerIT {
 
     @Test
     void aDrainOfAWindowWithAnotherInstancesRowsReadsTheTable() throws Exception {
-        SqlStager other = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
+        SqlStager other = stager(new PrometheusRegistry());
         stageCommitted(stager, List.of(upsert(150, 0, 1, "mine")));
         stageCommitted(other, List.of(upsert(160, 0, 2, "theirs")));
         markApplied(100);
         assertThat(drain(table, new Hlc(200, 0), 10, new ArrayList<>())).extracting(Mutation::key)
                 .containsExactly("[1]", "[2]");
-        assertThat(Db.counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isZero();
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isZero();
         assertThat(db.stagedRows(table)).isZero();
     }
 
     /** Another instance staged part of the window, or a row was staged before this process started. */
     @Test
     void aWindowWithRowsThisProcessDidNotStageIsReadFromTheTable() throws Exception {
-        SqlStager other = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
+        SqlStager other = stager(new PrometheusRegistry());
         stageCommitted(stager, List.of(upsert(150, 0, 1, "mine"), upsert(160, 0, 2, "mine too")));
         stageCommitted(other, List.of(upsert(170, 0, 3, "theirs")));
         markApplied(100);
 
         Stager.Peeked peeked = peek(Optional.of(new Hlc(100, 0)), new Hlc(200, 0), 10).orElseThrow();
-        assertThat(Db.counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isZero();
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isZero();
         assertThat(peeked.stagedRows()).isEqualTo(3);
         assertThat(peeked.mutations()).extracting(Mutation::key).containsExactly("[1]", "[2]", "[3]");
     }
@@ -231,7 +242,7 @@ class SqlStagerIT {
                 .containsExactly("[2]");
         assertThat(db.stagedRows(table)).as("the stray stays until a process drains the table first").isEqualTo(1);
 
-        SqlStager restarted = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
+        SqlStager restarted = stager(new PrometheusRegistry());
         try (Connection tx = db.connect()) {
             tx.setAutoCommit(false);
             List<Mutation> handed = new ArrayList<>();
@@ -262,8 +273,8 @@ class SqlStagerIT {
                         muts.stream().map(m -> m.key() + "@" + m.time() + "=" + m.data().orElseThrow()).toList());
         assertThat(sizes).allMatch(s -> s <= 64).hasSize(5);
         assertThat(db.stagedRows(table)).isZero();
-        assertThat(Db.counter(registry, "stage_mutations_total", db.name, "app", "t1")).isEqualTo(600);
-        assertThat(Db.counter(registry, "stage_drained_mutations_total", db.name, "app", "t1")).isEqualTo(300);
+        assertThat(counter(registry, "stage_mutations_total", db.name, "app", "t1")).isEqualTo(600);
+        assertThat(counter(registry, "stage_drained_mutations_total", db.name, "app", "t1")).isEqualTo(300);
     }
 
     @Test
@@ -322,7 +333,9 @@ class SqlStagerIT {
     void stagingTablesMadeByEarlierReleasesKeepTheirTypesAndKeepWorking(String keyType, String mutType)
             throws Exception {
         String staging = StagingTableNames.preferred("app", "t1");
-        new StagingArea(db.pools, db.config).ensure(db.name);
+        try (Connection conn = db.connect()) {
+            stager.stagedTables(conn, db.schema("app")); // creates the registry an earlier release would have left
+        }
         db.exec("CREATE TABLE _cdc_sink.\"" + staging + "\" (nanos BIGINT NOT NULL, logical INT NOT NULL, "
                         + "key " + keyType + " NOT NULL, mut " + mutType + " NOT NULL, PRIMARY KEY (nanos, logical, key))",
                 "INSERT INTO _cdc_sink.staged_tables VALUES ('app', 't1', '" + staging + "')");
@@ -393,15 +406,16 @@ class SqlStagerIT {
 
     @Test
     void mutationsAtOrBeforeTheLastAppliedResolvedTimestampAreSkippedAndCounted() throws SQLException {
-        new StagingArea(db.pools, db.config).ensure(db.name);
+        new SqlResolvedTimestamps(db.pools, new SqlMetadataSchema(db.pools, MetadataConfig.defaults()))
+                .prepare(db.name);
         db.exec("INSERT INTO _cdc_sink.timestamps VALUES ('app', 100, 5, now())");
 
         db.stage(stager, table, List.of(upsert(99, 9, 1, "old"), upsert(100, 5, 2, "at"),
                 upsert(100, 6, 3, "new"), upsert(200, 0, 4, "new")));
 
         assertThat(db.stagedRows(table)).isEqualTo(2);
-        assertThat(Db.counter(registry, "stage_skipped_mutations_total", db.name, "app", "t1")).isEqualTo(2);
-        assertThat(Db.counter(registry, "stage_mutations_total", db.name, "app", "t1")).isEqualTo(2);
+        assertThat(counter(registry, "stage_skipped_mutations_total", db.name, "app", "t1")).isEqualTo(2);
+        assertThat(counter(registry, "stage_mutations_total", db.name, "app", "t1")).isEqualTo(2);
     }
 
     @Test
@@ -442,7 +456,7 @@ class SqlStagerIT {
     @Test
     void aSecondStagerInstanceFindsTheRegisteredStagingTable() throws SQLException {
         db.stage(stager, table, List.of(upsert(1, 0, 1, "a")));
-        SqlStager other = new SqlStager(new StagingArea(db.pools, db.config), new PrometheusRegistry());
+        SqlStager other = stager(new PrometheusRegistry());
 
         List<Mutation> drained = new ArrayList<>();
         try (Connection tx = db.connect()) {

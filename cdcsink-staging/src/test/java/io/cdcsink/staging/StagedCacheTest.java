@@ -1,6 +1,6 @@
 package io.cdcsink.staging;
 
-import static io.cdcsink.staging.Db.upsert;
+import static io.cdcsink.testing.TestDatabase.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.api.Hlc;

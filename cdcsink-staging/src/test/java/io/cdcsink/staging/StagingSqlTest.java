@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cdcsink.engine.TargetDialect.Product;
 import org.junit.jupiter.api.Test;
 
-/** The SQL that differs between PostgreSQL and CockroachDB (no CockroachDB server is available to run it). */
+/**
+ * The staging SQL that differs between PostgreSQL and CockroachDB (no CockroachDB server is available to run it); the
+ * locks and DDL are {@code MetadataSqlTest}'s.
+ */
 class StagingSqlTest {
     private final StagingSql pg = StagingSql.of(Product.POSTGRESQL);
     private final StagingSql crdb = StagingSql.of(Product.COCKROACHDB);
@@ -14,26 +17,6 @@ class StagingSqlTest {
     void dialectIsChosenByProduct() {
         assertThat(pg).isInstanceOf(PostgresStagingSql.class);
         assertThat(crdb).isInstanceOf(CockroachStagingSql.class);
-    }
-
-    @Test
-    void postgresUsesAdvisoryTransactionLocks() {
-        assertThat(pg.exclusiveLock()).contains("SELECT pg_advisory_xact_lock(?)");
-        assertThat(pg.tryExclusiveLock()).contains("SELECT pg_try_advisory_xact_lock(?)");
-        assertThat(pg.oldestPending("\"_cdc_sink\".\"pending_timestamps\"")).isEqualTo(
-                "SELECT nanos, logical FROM \"_cdc_sink\".\"pending_timestamps\" WHERE target_schema = ? "
-                        + "AND applied_at IS NULL ORDER BY nanos, logical LIMIT 1");
-        assertThat(pg.transactionalDdl()).isTrue();
-    }
-
-    @Test
-    void cockroachLocksThePendingRowWithNowaitAndHasNoAdvisoryLocks() {
-        assertThat(crdb.exclusiveLock()).isEmpty();
-        assertThat(crdb.tryExclusiveLock()).isEmpty();
-        assertThat(crdb.oldestPending("\"db\".\"_cdc_sink\".\"pending_timestamps\"")).isEqualTo(
-                "SELECT nanos, logical FROM \"db\".\"_cdc_sink\".\"pending_timestamps\" WHERE target_schema = ? "
-                        + "AND applied_at IS NULL ORDER BY nanos, logical LIMIT 1 FOR UPDATE NOWAIT");
-        assertThat(crdb.transactionalDdl()).isFalse();
     }
 
     @Test
@@ -59,7 +42,6 @@ class StagingSqlTest {
     void sharedStatementsAreTheSameForBothProducts() {
         assertThat(crdb.stage("x")).isEqualTo(pg.stage("x")).contains("unnest(?::INT8[], ?::INT4[], ?::TEXT[], ?::TEXT[])")
                 .endsWith("ON CONFLICT (nanos, logical, key) DO UPDATE SET mut = excluded.mut");
-        assertThat(crdb.upsertTimestamp("x")).isEqualTo(pg.upsertTimestamp("x"));
         assertThat(crdb.createStagingTable("x")).endsWith("PRIMARY KEY (nanos, logical, key))");
         assertThat(pg.createStagingTable("x")).endsWith("PRIMARY KEY (nanos, logical, key))");
     }

@@ -2,6 +2,7 @@ package io.cdcsink.staging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.metadata.SqlResolvedTimestamps;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,8 @@ class StagingTableNamesTest {
 
     @Test
     void stagingNamesCannotClashWithTheAreaTables() {
-        assertThat(StagingTableNames.preferred("pending", "timestamps")).isNotEqualTo(StagingArea.PENDING_TIMESTAMPS);
-        assertThat(StagingTableNames.preferred("staged", "tables")).isNotEqualTo(StagingArea.STAGED_TABLES);
+        assertThat(StagingTableNames.preferred("pending", "timestamps"))
+                .isNotEqualTo(SqlResolvedTimestamps.PENDING_TIMESTAMPS);
+        assertThat(StagingTableNames.preferred("staged", "tables")).isNotEqualTo(SqlStager.STAGED_TABLES);
     }
 }

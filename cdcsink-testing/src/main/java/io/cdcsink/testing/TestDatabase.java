@@ -1,15 +1,13 @@
-package io.cdcsink.staging;
+package io.cdcsink.testing;
 
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.SchemaName;
-import io.cdcsink.engine.Stager;
 import io.cdcsink.api.TableName;
-import io.cdcsink.testing.EmbeddedPg;
-import io.cdcsink.testing.TestTargetPools;
+import io.cdcsink.engine.Stager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,24 +17,27 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-/** A fresh target database per test, with helpers to run SQL, stage in a committed transaction and read metrics. */
-final class Db {
-    final String name;
-    final TestTargetPools pools;
-    final StagingConfig config = new StagingConfig("_cdc_sink", 100, Duration.ofMillis(200), Duration.ofSeconds(2));
+/**
+ * A fresh target database per test, with helpers to run SQL, stage in a committed transaction and read metrics: for
+ * the tests of the metadata schema, the stager and the resolver, which share their tables. cdc-sink's schema is the
+ * default, {@code _cdc_sink}.
+ */
+public final class TestDatabase {
+    public final String name;
+    public final TestTargetPools pools;
 
-    Db(String prefix) {
+    public TestDatabase(String prefix) {
         EmbeddedPg pg = EmbeddedPg.shared();
         name = pg.freshDatabase(prefix);
         pools = new TestTargetPools(pg);
         pools.forDatabase(name); // make it known to databases(), as a real pool would list it
     }
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return pools.forDatabase(name).getConnection();
     }
 
-    void exec(String... sql) throws SQLException {
+    public void exec(String... sql) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             for (String statement : sql) {
                 s.execute(statement);
@@ -44,31 +45,42 @@ final class Db {
         }
     }
 
-    long count(String sql) throws SQLException {
+    public long count(String sql) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    String string(String sql) throws SQLException {
+    public String string(String sql) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
 
     /** Creates {@code "<schema>"."<table>" (id INT PRIMARY KEY, v TEXT)}. */
-    TableName targetTable(String schema, String table) throws SQLException {
+    public TableName targetTable(String schema, String table) throws SQLException {
         exec("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"",
                 "CREATE TABLE \"" + schema + "\".\"" + table + "\" (id INT PRIMARY KEY, v TEXT)");
         return new TableName(name, schema, table);
     }
 
-    SchemaName schema(String schema) {
+    /**
+     * Sets one setting of a column in {@code _cdc_sink.apply_config}, in the documented PostgreSQL form of the spec's
+     * {@code UPSERT} examples; {@code value} is SQL text.
+     */
+    public void configure(TableName table, String column, String setting, String value) throws SQLException {
+        exec("INSERT INTO _cdc_sink.apply_config (target_db, target_schema, target_table, target_column, " + setting
+                + ") VALUES ('" + table.database() + "', '" + table.schema() + "', '" + table.table() + "', '" + column
+                + "', " + value + ") ON CONFLICT (target_db, target_schema, target_table, target_column) DO UPDATE SET "
+                + setting + " = excluded." + setting);
+    }
+
+    public SchemaName schema(String schema) {
         return new SchemaName(name, schema);
     }
 
-    void stage(Stager stager, TableName table, List<Mutation> mutations) throws SQLException {
+    public void stage(Stager stager, TableName table, List<Mutation> mutations) throws SQLException {
         try (Connection tx = connect()) {
             tx.setAutoCommit(false);
             stager.stage(tx, table, mutations);
@@ -77,17 +89,17 @@ final class Db {
     }
 
     /** Number of rows in the staging table of a target table. */
-    long stagedRows(TableName table) throws SQLException {
+    public long stagedRows(TableName table) throws SQLException {
         String staging = string("SELECT staging_table FROM _cdc_sink.staged_tables WHERE target_schema = '"
                 + table.schema() + "' AND target_table = '" + table.table() + "'");
         return count("SELECT count(*) FROM _cdc_sink.\"" + staging + "\"");
     }
 
-    static Mutation upsert(long nanos, int logical, int id, String v) {
+    public static Mutation upsert(long nanos, int logical, int id, String v) {
         return Mutation.upsert(new Hlc(nanos, logical), "[" + id + "]", "{\"id\":" + id + ",\"v\":\"" + v + "\"}");
     }
 
-    static double counter(PrometheusRegistry registry, String name, String... labelValues) {
+    public static double counter(PrometheusRegistry registry, String name, String... labelValues) {
         for (MetricSnapshot m : registry.scrape()) {
             if (m instanceof CounterSnapshot c && (c.getMetadata().getName() + "_total").equals(name)) {
                 for (DataPointSnapshot p : c.getDataPoints()) {
@@ -101,7 +113,7 @@ final class Db {
         return 0;
     }
 
-    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

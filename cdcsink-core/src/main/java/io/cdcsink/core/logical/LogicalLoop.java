@@ -4,11 +4,11 @@ import io.cdcsink.engine.Applier;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.api.Source;
+import io.cdcsink.engine.Positions;
 import io.cdcsink.engine.TargetPools;
 import io.cdcsink.core.HealthIndicator;
 import io.cdcsink.core.Reloader;
 import io.cdcsink.core.status.ReplicationStatus;
-import io.cdcsink.staging.StagingArea;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -37,7 +37,7 @@ public final class LogicalLoop implements Source, HealthIndicator {
     private final LogicalConfig config;
     private final TargetPools pools;
     private final Applier applier;
-    private final StagingArea area;
+    private final Positions stored;
     private final Reloader reloader;
     private final LogicalMetrics metrics;
     private final Durability durability;
@@ -50,12 +50,12 @@ public final class LogicalLoop implements Source, HealthIndicator {
 
     @Inject
     public LogicalLoop(LogicalDialect dialect, LogicalConfig config, TargetPools pools, Applier applier,
-                       StagingArea area, Reloader reloader, PrometheusRegistry registry, ReplicationStatus status) {
+                       Positions stored, Reloader reloader, PrometheusRegistry registry, ReplicationStatus status) {
         this.dialect = dialect;
         this.config = config;
         this.pools = pools;
         this.applier = applier;
-        this.area = area;
+        this.stored = stored;
         this.reloader = reloader;
         this.metrics = new LogicalMetrics(registry, config.loopName(), status, config.immediate());
         this.durability = new Durability(metrics);
@@ -68,7 +68,7 @@ public final class LogicalLoop implements Source, HealthIndicator {
         config.requirePool(pools.maxConnections());
         dialect.preflight();
         DataSource pool = pools.forDatabase(config.targetDatabase());
-        positions = new PositionStore(area, pool, config.targetDatabase(), config.loopName());
+        positions = new PositionStore(stored, config.targetDatabase(), config.loopName());
         positions.ensure();
         reloader.prepare(config.targetDatabase());
         thread = new Thread(this::run, config.loopName());

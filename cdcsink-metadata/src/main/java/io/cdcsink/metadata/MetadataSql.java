@@ -1,0 +1,193 @@
+package io.cdcsink.metadata;
+
+import io.cdcsink.engine.TargetDialect;
+import java.util.Optional;
+
+/**
+ * The SQL text of cdc-sink's own tables. Statements that read the same on every target live here; what differs
+ * between products is abstract and implemented once per product ({@link PostgresMetadataSql},
+ * {@link CockroachMetadataSql}). Every table argument is already quoted and qualified; values are always bound.
+ *
+ * <p>The tables' names and columns are those of every earlier release, so tables they created keep working; every
+ * {@code CREATE} is {@code IF NOT EXISTS}.
+ */
+abstract class MetadataSql {
+    /** SQLSTATE lock_not_available: a {@code NOWAIT} lock is held by someone else. */
+    static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    static MetadataSql of(TargetDialect.Product product) {
+        return switch (product) {
+            case POSTGRESQL -> new PostgresMetadataSql();
+            case COCKROACHDB -> new CockroachMetadataSql();
+        };
+    }
+
+    // ---- what differs per product ----
+
+    /**
+     * A statement taking one {@code BIGINT} key that blocks until it holds an exclusive lock released at commit,
+     * or empty when the product serialises the transactions by itself.
+     */
+    abstract Optional<String> exclusiveLock();
+
+    /**
+     * A statement taking one {@code BIGINT} key that returns one boolean: whether an exclusive lock released at
+     * commit was acquired without waiting; empty when {@link #oldestPending} does the locking itself.
+     */
+    abstract Optional<String> tryExclusiveLock();
+
+    /** Selects (nanos, logical) of the oldest unapplied pending timestamp; parameter: target schema. */
+    abstract String oldestPending(String pendingTable);
+
+    /** True when DDL can run in one transaction together with the lock and the registry writes. */
+    abstract boolean transactionalDdl();
+
+    // ---- common to every product ----
+
+    String createSchema(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + schema;
+    }
+
+    /** Parameters: the metadata schema, table name. */
+    String tableExists() {
+        return "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?";
+    }
+
+    // resolved timestamps
+
+    String createPendingTimestamps(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (target_schema TEXT NOT NULL, nanos BIGINT NOT NULL, "
+                + "logical INT NOT NULL, applied_at TIMESTAMPTZ NULL, PRIMARY KEY (target_schema, nanos, logical))";
+    }
+
+    String createTimestamps(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (target_schema TEXT PRIMARY KEY, nanos BIGINT NOT NULL, "
+                + "logical INT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)";
+    }
+
+    /** Parameter: target schema. */
+    String lastApplied(String timestamps) {
+        return "SELECT nanos, logical FROM " + timestamps + " WHERE target_schema = ?";
+    }
+
+    /** Parameter: target schema. */
+    String newestPending(String pendingTable) {
+        return "SELECT nanos, logical FROM " + pendingTable + " WHERE target_schema = ? "
+                + "ORDER BY nanos DESC, logical DESC LIMIT 1";
+    }
+
+    /**
+     * Selects (nanos, logical) of the oldest unapplied pending timestamp after one; parameters: schema, nanos,
+     * logical.
+     */
+    String nextPending(String pendingTable) {
+        return "SELECT nanos, logical FROM " + pendingTable + " WHERE target_schema = ? AND applied_at IS NULL "
+                + "AND (nanos, logical) > (?, ?) ORDER BY nanos, logical LIMIT 1";
+    }
+
+    /** Parameters: target schema, nanos, logical. */
+    String insertPending(String pendingTable) {
+        return "INSERT INTO " + pendingTable + " (target_schema, nanos, logical) VALUES (?, ?, ?)";
+    }
+
+    /** Parameters: target schema, nanos, logical. */
+    String markPendingApplied(String pendingTable) {
+        return "UPDATE " + pendingTable + " SET applied_at = now() "
+                + "WHERE target_schema = ? AND nanos = ? AND logical = ?";
+    }
+
+    /**
+     * Parameters: target schema, nanos, logical. Keeps the newest applied row so a later mark can still tell
+     * whether it goes backwards.
+     */
+    String pruneApplied(String pendingTable) {
+        return "DELETE FROM " + pendingTable + " WHERE target_schema = ? AND applied_at IS NOT NULL "
+                + "AND (nanos, logical) < (?, ?)";
+    }
+
+    /** Parameters: target schema, nanos, logical. */
+    String upsertTimestamp(String timestamps) {
+        return "INSERT INTO " + timestamps + " (target_schema, nanos, logical, applied_at) VALUES (?, ?, ?, now()) "
+                + "ON CONFLICT (target_schema) DO UPDATE SET nanos = excluded.nanos, logical = excluded.logical, "
+                + "applied_at = excluded.applied_at";
+    }
+
+    /** No parameters. */
+    String schemasWithPendingWork(String pendingTable) {
+        return "SELECT DISTINCT target_schema FROM " + pendingTable + " WHERE applied_at IS NULL";
+    }
+
+    // apply_config
+
+    String createApplyConfig(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " ("
+                + "target_db TEXT NOT NULL CHECK (length(target_db) > 0), "
+                + "target_schema TEXT NOT NULL CHECK (length(target_schema) > 0), "
+                + "target_table TEXT NOT NULL CHECK (length(target_table) > 0), "
+                + "target_column TEXT NOT NULL CHECK (length(target_column) > 0), "
+                + "cas_order INT NOT NULL DEFAULT 0 CHECK (cas_order >= 0), "
+                + "deadline INTERVAL NOT NULL DEFAULT '0', "
+                + "expr TEXT NOT NULL DEFAULT '', "
+                + "extras BOOL NOT NULL DEFAULT false, "
+                + "ignore BOOL NOT NULL DEFAULT false, "
+                + "src_name TEXT NOT NULL DEFAULT '', "
+                + "PRIMARY KEY (target_db, target_schema, target_table, target_column))";
+    }
+
+    /** Parameter: the qualified table as text. Returns one boolean. */
+    String relationExists() {
+        return "SELECT to_regclass(?) IS NOT NULL";
+    }
+
+    /** The deadline comes as microseconds. No parameters. */
+    String selectApplyConfig(String table) {
+        return "SELECT target_db, target_schema, target_table, "
+                + "target_column, cas_order, (EXTRACT(EPOCH FROM deadline) * 1000000)::BIGINT, expr, extras, "
+                + "ignore, src_name FROM " + table
+                + " ORDER BY target_db, target_schema, target_table, target_column";
+    }
+
+    // logical replication positions
+
+    String createPositions(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table
+                + " (loop_name TEXT PRIMARY KEY, position TEXT NOT NULL, commit_time TIMESTAMPTZ NOT NULL,"
+                + " updated_at TIMESTAMPTZ NOT NULL DEFAULT now())";
+    }
+
+    /** Parameter: loop name. */
+    String selectPosition(String table) {
+        return "SELECT position, commit_time FROM " + table + " WHERE loop_name = ?";
+    }
+
+    /** Parameters: loop name, position, commit time. */
+    String upsertPosition(String table) {
+        return "INSERT INTO " + table
+                + " (loop_name, position, commit_time, updated_at) VALUES (?, ?, ?, now())"
+                + " ON CONFLICT (loop_name) DO UPDATE SET position = excluded.position,"
+                + " commit_time = excluded.commit_time, updated_at = excluded.updated_at";
+    }
+
+    // JWT keys
+
+    String createJwtKeys(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " ("
+                + "id UUID PRIMARY KEY DEFAULT gen_random_uuid(), "
+                + "public_key TEXT NOT NULL, "
+                + "active BOOL NOT NULL DEFAULT true)";
+    }
+
+    String createJwtRevoked(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (id TEXT PRIMARY KEY)";
+    }
+
+    /** No parameters. */
+    String selectActiveJwtKeys(String table) {
+        return "SELECT id::TEXT, public_key FROM " + table + " WHERE active ORDER BY id";
+    }
+
+    /** No parameters. */
+    String selectRevokedIds(String table) {
+        return "SELECT id FROM " + table;
+    }
+}

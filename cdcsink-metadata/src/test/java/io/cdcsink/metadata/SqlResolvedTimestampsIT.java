@@ -1,0 +1,89 @@
+package io.cdcsink.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.SchemaName;
+import io.cdcsink.engine.ResolvedTimestamps;
+import io.cdcsink.engine.Resolver;
+import io.cdcsink.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The resolved-timestamp tables as the resolver uses them, inside its transactions. */
+class SqlResolvedTimestampsIT {
+    private TestDatabase db;
+    private SqlResolvedTimestamps timestamps;
+    private SqlCheckpoints checkpoints;
+    private SchemaName app;
+    private SchemaName other;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        db = new TestDatabase("timestamps");
+        db.exec("CREATE SCHEMA app", "CREATE SCHEMA other");
+        SqlMetadataSchema area = new SqlMetadataSchema(db.pools, MetadataConfig.defaults());
+        timestamps = new SqlResolvedTimestamps(db.pools, area);
+        checkpoints = new SqlCheckpoints(db.pools, area, timestamps, Resolver.NONE);
+        app = db.schema("app");
+        other = db.schema("other");
+    }
+
+    private static Connection begin(Connection conn) throws SQLException {
+        conn.setAutoCommit(false);
+        return conn;
+    }
+
+    @Test
+    void aClaimHoldsTheSchemaUntilItsTransactionEnds() throws SQLException {
+        checkpoints.mark(app, new Hlc(100, 0));
+        checkpoints.mark(other, new Hlc(5, 0));
+        try (Connection first = begin(db.connect()); Connection second = begin(db.connect())) {
+            assertThat(timestamps.claimOldest(first, app).oldest()).contains(new Hlc(100, 0));
+            assertThat(timestamps.claimOldest(second, app).blocked()).isTrue();
+            assertThat(timestamps.claimOldest(second, other).oldest()).as("schemas are claimed one by one")
+                    .contains(new Hlc(5, 0));
+            second.rollback();
+
+            timestamps.recordApplied(first, app, new Hlc(100, 0));
+            first.commit();
+            assertThat(timestamps.claimOldest(second, app)).as("applied: nothing left, and nobody holds it")
+                    .isEqualTo(new ResolvedTimestamps.Claim(false, Optional.empty()));
+            assertThat(timestamps.lastApplied(second, app)).contains(new Hlc(100, 0));
+            second.rollback();
+        }
+    }
+
+    @Test
+    void theNextPendingWindowIsTheOldestUnappliedOneAfterAGivenTime() throws SQLException {
+        for (long t : new long[] {100, 200, 300}) {
+            checkpoints.mark(app, new Hlc(t, 0));
+        }
+        try (Connection conn = db.connect()) {
+            assertThat(timestamps.nextPending(conn, app, new Hlc(100, 0))).contains(new Hlc(200, 0));
+            assertThat(timestamps.nextPending(conn, app, new Hlc(300, 0))).isEmpty();
+            assertThat(timestamps.nextPending(conn, other, new Hlc(0, 0))).isEmpty();
+            timestamps.recordApplied(conn, app, new Hlc(200, 0));
+            assertThat(timestamps.nextPending(conn, app, new Hlc(100, 0))).contains(new Hlc(300, 0));
+        }
+    }
+
+    @Test
+    void schemasWithPendingWorkAreFoundOnlyWhereTimestampsWait() throws SQLException {
+        TestDatabase empty = new TestDatabase("timestamps_none");
+        assertThat(new SqlResolvedTimestamps(empty.pools, new SqlMetadataSchema(empty.pools,
+                MetadataConfig.defaults())).schemasWithPendingWork(empty.name)).as("no metadata schema").isEmpty();
+
+        timestamps.prepare(db.name);
+        assertThat(timestamps.schemasWithPendingWork(db.name)).isEmpty();
+        checkpoints.mark(app, new Hlc(100, 0));
+        assertThat(timestamps.schemasWithPendingWork(db.name)).containsExactly(app);
+        try (Connection conn = db.connect()) {
+            timestamps.recordApplied(conn, app, new Hlc(100, 0));
+        }
+        assertThat(timestamps.schemasWithPendingWork(db.name)).isEmpty();
+    }
+}
