@@ -1,9 +1,10 @@
 package io.cdcsink.cli;
 
-import io.cdcsink.core.ConnectionString;
+import io.cdcsink.api.sql.ConnectionString;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
 import java.time.Duration;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The flags {@code pglogical} and {@code mylogical} share (the replication loop and the target). */
@@ -65,13 +66,17 @@ final class LogicalOptions {
                 stagingDB, Duration.ofSeconds(10), TargetConfig.DEFAULT_WRITERS);
     }
 
-    LogicalConfig loop(String loopName) {
+    /**
+     * The replication loop's options ({@code SourceContext.LOGICAL_OPTIONS}) of these flags, checked now, before any
+     * database is contacted, together with {@code --targetDBConns}.
+     */
+    Map<String, String> loop(String loopName) {
         if (targetDB == null || targetDB.isBlank()) {
             throw new IllegalArgumentException("no target database specified: set --targetDB");
         }
         LogicalConfig config = new LogicalConfig(loopName, targetDB, immediate, backfillWindow, fanShards,
                 bytesInFlight, applyTimeout, retryDelay, standbyTimeout);
         config.requirePool(targetDBConns);
-        return config;
+        return config.toOptions();
     }
 }

@@ -1,7 +1,7 @@
 package io.cdcsink.cli;
 
-import com.google.inject.Module;
 import io.cdcsink.core.Replicator;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,11 +12,14 @@ final class LogicalRunner {
     private LogicalRunner() {
     }
 
-    /** Runs the source's embedding module ({@code PgLogical.module}, {@code MyLogical.module}) as a process. */
-    static int run(LogicalOptions options, Module source) throws Exception {
+    /** Runs the named source ({@code pglogical}, {@code mylogical}) with these options as a process. */
+    static int run(LogicalOptions options, String source, Map<String, String> sourceOptions) throws Exception {
         Replicator.Builder builder = Replicator.builder().target(options.target()).withoutStaging()
                 .handleSignals()
-                .module(source);
+                .source(source, sourceOptions);
+        if (options.metricsAddr != null) {
+            builder.metricsAddress(options.metricsAddr);
+        }
         try (Replicator replicator = builder.start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("shutting down");

@@ -1,10 +1,12 @@
 package io.cdcsink.cli;
 
 import io.cdcsink.mysql.MyLogicalConfig;
-import io.cdcsink.mysql.MyLogical;
+import io.cdcsink.mysql.MyLogicalSourceProvider;
 import io.cdcsink.mysql.MySqlConn;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -44,10 +46,9 @@ final class MyLogicalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var loop = options.loop(loopName);
-        MyLogicalConfig config = config();
-        return LogicalRunner.run(options,
-                MyLogical.module(config, loop, Optional.ofNullable(options.metricsAddr)));
+        Map<String, String> source = new LinkedHashMap<>(options.loop(loopName));
+        source.putAll(config().toOptions());
+        return LogicalRunner.run(options, MyLogicalSourceProvider.NAME, source);
     }
 
     /** The source settings of these flags. */

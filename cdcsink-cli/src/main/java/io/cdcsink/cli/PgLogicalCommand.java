@@ -1,8 +1,9 @@
 package io.cdcsink.cli;
 
 import io.cdcsink.pg.PgLogicalConfig;
-import io.cdcsink.pg.PgLogical;
-import java.util.Optional;
+import io.cdcsink.pg.PgLogicalSourceProvider;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,10 +32,9 @@ final class PgLogicalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var loop = options.loop(loopName);
-        PgLogicalConfig config = config();
-        return LogicalRunner.run(options,
-                PgLogical.module(config, loop, Optional.ofNullable(options.metricsAddr)));
+        Map<String, String> source = new LinkedHashMap<>(options.loop(loopName));
+        source.putAll(config().toOptions());
+        return LogicalRunner.run(options, PgLogicalSourceProvider.NAME, source);
     }
 
     /** The source settings of these flags. */

@@ -1,9 +1,9 @@
 package io.cdcsink.cli;
 
 import io.cdcsink.core.TargetConfig;
-import io.cdcsink.core.preflight.PreflightReport;
-import io.cdcsink.core.preflight.SourcePreflight;
-import io.cdcsink.core.preflight.SourceTable;
+import io.cdcsink.api.preflight.PreflightReport;
+import io.cdcsink.api.preflight.SourcePreflight;
+import io.cdcsink.api.preflight.SourceTable;
 import io.cdcsink.core.preflight.TargetPreflight;
 import io.cdcsink.mysql.MyLogicalConfig;
 import io.cdcsink.mysql.MyLogicalPreflight;

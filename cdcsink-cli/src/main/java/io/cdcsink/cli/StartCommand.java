@@ -1,12 +1,12 @@
 package io.cdcsink.cli;
 
-import io.cdcsink.core.ConnectionString;
+import io.cdcsink.api.sql.ConnectionString;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.webhook.BindAddress;
 import io.cdcsink.webhook.WebhookConfig;
-import io.cdcsink.webhook.WebhookModule;
 import io.cdcsink.webhook.WebhookServer;
+import io.cdcsink.webhook.WebhookSourceProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -86,7 +86,8 @@ final class StartCommand implements Callable<Integer> {
             LOG.info("started an embedded PostgreSQL target: {} (deleted at exit)", connection);
         }
         TargetConfig target = targetConfig(connection);
-        Replicator.Builder builder = Replicator.builder().target(target).module(new WebhookModule(webhook))
+        Replicator.Builder builder = Replicator.builder().target(target)
+                .source(WebhookSourceProvider.NAME, webhook.toOptions())
                 .handleSignals();
         if (disableAuthentication) {
             builder.disableAuthentication();
@@ -100,7 +101,7 @@ final class StartCommand implements Callable<Integer> {
                     toStop.close();
                 }
             }, "cdc-sink-shutdown"));
-            LOG.info("Server listening on port {}", replicator.service(WebhookServer.class).port());
+            LOG.info("Server listening on port {}", replicator.source(WebhookServer.class).port());
             replicator.awaitShutdown();
         }
         return 0;

@@ -4,10 +4,12 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
+import io.cdcsink.api.AdminRoutes;
 import io.cdcsink.api.Pipeline;
+import io.cdcsink.core.admin.ReplicatorRoutes;
+import io.cdcsink.core.logical.LogicalLoops;
 import io.cdcsink.engine.Reloadable;
 import io.cdcsink.engine.ReplicationRecorder;
-import io.cdcsink.api.Source;
 import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.engine.TargetPools;
 import io.cdcsink.core.status.ReplicationStatus;
@@ -15,8 +17,8 @@ import io.cdcsink.core.status.StatusReporter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * Binds the core's own parts: target pools, the pipeline and its mode, the metrics registry, the replication status
- * and the set of sources. Nothing it binds connects while it is constructed: the target's dialect is handed in from
+ * Binds the core's own parts: target pools, the pipeline and its mode, the metrics registry, the replication status,
+ * the {@code /_/} routes and the factory of logical replication loops. Nothing it binds connects while it is constructed: the target's dialect is handed in from
  * the start-up check, and whatever needs the network starts in {@code Source.start()}.
  */
 public final class CoreModule extends AbstractModule {
@@ -46,10 +48,11 @@ public final class CoreModule extends AbstractModule {
         OptionalBinder.newOptionalBinder(binder(), ReplicationRecorder.class).setBinding()
                 .to(ReplicationStatus.class);
         bind(StatusReporter.class).asEagerSingleton();
-        // Sources and reloadable configuration contribute to these sets from their own modules.
-        Multibinder.newSetBinder(binder(), Source.class);
+        // Reloadable configuration contributes to this set from its own modules.
         Multibinder.newSetBinder(binder(), Reloadable.class);
-        Multibinder.newSetBinder(binder(), HealthIndicator.class);
         bind(Reloader.class).asEagerSingleton();
+        bind(ReplicatorRoutes.class).in(Singleton.class);
+        bind(AdminRoutes.class).to(ReplicatorRoutes.class);
+        bind(LogicalLoops.class).in(Singleton.class);
     }
 }

@@ -1,11 +1,14 @@
 package io.cdcsink.core;
 
+import io.cdcsink.api.sql.StartupCheck;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.Module;
-import com.google.inject.TypeLiteral;
+import io.cdcsink.api.AdminRoutes;
 import io.cdcsink.api.Authenticator;
+import io.cdcsink.api.LogicalDialect;
+import io.cdcsink.api.Options;
 import io.cdcsink.api.Pipeline;
 import io.cdcsink.api.Source;
 import io.cdcsink.api.SourceContext;
@@ -16,6 +19,10 @@ import io.cdcsink.apply.ApplyModule;
 import io.cdcsink.apply.ResolverService;
 import io.cdcsink.auth.AuthConfig;
 import io.cdcsink.auth.AuthModule;
+import io.cdcsink.core.admin.AdminServer;
+import io.cdcsink.core.admin.ReplicatorRoutes;
+import io.cdcsink.core.logical.LogicalConfig;
+import io.cdcsink.core.logical.LogicalLoops;
 import io.cdcsink.core.status.ReplicationStatus;
 import io.cdcsink.core.status.StatusReporter;
 import io.cdcsink.metadata.MetadataConfig;
@@ -26,8 +33,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -35,14 +42,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedding API: assembles the pipeline (target pools, apply, staging, resolver, authentication) with one or
- * more sources and runs them. {@link Builder#start()} goes in three steps: one look at the target
- * ({@link TargetServer#check}, bounded by seconds, failing with one clear {@link TargetCheckException}), wiring, which
- * connects to nothing, and starting, where sources bind ports and connect.
+ * more sources and runs them. Sources come from {@link SourceProvider}s, the built-in ones ({@code webhook},
+ * {@code pglogical}, {@code mylogical}) exactly like a third party's, each with its options (flag names without
+ * dashes). {@link Builder#start()} goes in three steps: one look at the target ({@link TargetServer#check}, bounded by
+ * seconds, failing with one clear {@link TargetCheckException}), wiring, which connects to nothing, and starting,
+ * where sources bind ports and connect.
  *
  * <pre>{@code
  * try (Replicator r = Replicator.builder()
  *         .target(TargetConfig.of("postgresql://postgres@localhost:5432/app"))
- *         .module(new WebhookModule(WebhookConfig.of(":26258")))
+ *         .source("webhook", Map.of("bindAddr", ":26258"))
  *         .disableAuthentication()
  *         .start()) {
  *     r.awaitShutdown();
@@ -56,12 +65,15 @@ public final class Replicator implements AutoCloseable {
     private final List<Source> sources;
     private final ResolverService resolver;
     private final boolean runResolver;
+    private final Optional<AdminServer> adminServer;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Replicator(Injector injector, List<Source> sources, boolean runResolver) {
+    private Replicator(Injector injector, List<Source> sources, boolean runResolver,
+                       Optional<AdminServer> adminServer) {
         this.injector = injector;
         this.sources = sources;
         this.runResolver = runResolver;
+        this.adminServer = adminServer;
         this.resolver = injector.getInstance(ResolverService.class);
     }
 
@@ -96,6 +108,18 @@ public final class Replicator implements AutoCloseable {
         return List.copyOf(sources);
     }
 
+    /** The first source of this class, e.g. the webhook's server to ask for its port. */
+    public <T extends Source> T source(Class<T> type) {
+        return sources.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("the replicator runs no source of type " + type.getName()));
+    }
+
+    /** The port of the {@link Builder#metricsAddress} server. */
+    public int metricsPort() {
+        return adminServer.orElseThrow(() -> new IllegalStateException("no metrics address was configured"))
+                .port();
+    }
+
     /** Re-reads configuration kept in the target now, as SIGHUP does. */
     public void reload() {
         injector.getInstance(Reloader.class).reloadAll();
@@ -110,6 +134,9 @@ public final class Replicator implements AutoCloseable {
             resolver.start();
         }
         injector.getInstance(StatusReporter.class).start();
+        if (adminServer.isPresent()) {
+            adminServer.get().start();
+        }
         for (Source s : sources) {
             s.start();
         }
@@ -140,6 +167,13 @@ public final class Replicator implements AutoCloseable {
                 LOG.warn("could not stop source {}", s, e);
             }
         }
+        adminServer.ifPresent(a -> {
+            try {
+                a.close();
+            } catch (Exception e) {
+                LOG.warn("could not stop the metrics server", e);
+            }
+        });
         resolver.close();
         injector.getInstance(StatusReporter.class).close();
         injector.getInstance(Reloader.class).close();
@@ -155,8 +189,9 @@ public final class Replicator implements AutoCloseable {
         private PrometheusRegistry registry;
         private boolean handleSignals;
         private boolean staging = true;
-        private final List<Module> modules = new ArrayList<>();
-        private final List<Map.Entry<String, Map<String, String>>> providerSources = new ArrayList<>();
+        private String metricsAddress;
+        private final List<Map.Entry<Optional<SourceProvider>, Map<String, String>>> sources = new ArrayList<>();
+        private final List<String> sourceNames = new ArrayList<>();
 
         private Builder() {
         }
@@ -198,15 +233,32 @@ public final class Replicator implements AutoCloseable {
             return this;
         }
 
-        /** Adds a Guice module, typically a source's module such as the webhook's. */
-        public Builder module(Module module) {
-            modules.add(module);
+        /**
+         * Serves the replicator's {@code /_/} routes ({@link AdminRoutes}: metrics, health, status) on their own
+         * port, as {@code --metricsAddr} does: {@code host:port}, {@code :port} or {@code [v6]:port}; port 0 picks a
+         * free one ({@link Replicator#metricsPort()}).
+         */
+        public Builder metricsAddress(String address) {
+            this.metricsAddress = address;
             return this;
         }
 
-        /** Adds a source found with {@link ServiceLoader} by its {@link SourceProvider#name()}. */
+        /**
+         * Adds a source found with {@link ServiceLoader} by its {@link SourceProvider#name()}, e.g. {@code webhook},
+         * {@code pglogical}, {@code mylogical}.
+         *
+         * @param options the source's options: its flag names without dashes, with values as on the command line
+         */
         public Builder source(String providerName, Map<String, String> options) {
-            providerSources.add(Map.entry(providerName, Map.copyOf(options)));
+            sources.add(Map.entry(Optional.empty(), Map.copyOf(options)));
+            sourceNames.add(providerName);
+            return this;
+        }
+
+        /** Adds a source made by this provider (one not registered with {@link ServiceLoader}, for instance). */
+        public Builder source(SourceProvider provider, Map<String, String> options) {
+            sources.add(Map.entry(Optional.of(provider), Map.copyOf(options)));
+            sourceNames.add(provider.name());
             return this;
         }
 
@@ -248,14 +300,25 @@ public final class Replicator implements AutoCloseable {
             all.add(new ApplyModule());
             all.add(new StagingModule());
             all.add(new AuthModule(new AuthConfig(disableAuthentication)));
-            all.addAll(modules);
             Injector injector = Guice.createInjector(all);
-            List<Source> sources = new ArrayList<>(injector.getInstance(Key.get(new TypeLiteral<Set<Source>>() {
-            })));
-            for (Map.Entry<String, Map<String, String>> e : providerSources) {
-                sources.add(provider(e.getKey()).create(new Context(injector, e.getValue())));
+            ReplicatorRoutes routes = injector.getInstance(ReplicatorRoutes.class);
+            Optional<AdminServer> admin = Optional.ofNullable(metricsAddress).map(a -> new AdminServer(a, routes));
+            List<Source> made = new ArrayList<>();
+            for (int i = 0; i < sources.size(); i++) {
+                String name = sourceNames.get(i);
+                SourceProvider provider = sources.get(i).getKey().orElseGet(() -> provider(name));
+                Source source;
+                try {
+                    source = provider.create(new Context(injector, name, sources.get(i).getValue()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(sources.size() == 1 ? e.getMessage()
+                            : "source " + name + ": " + e.getMessage(), e);
+                }
+                routes.watch(source);
+                made.add(source);
             }
-            return new Replicator(injector, sources, staging && !injector.getInstance(Pipeline.class).immediate());
+            return new Replicator(injector, made, staging && !injector.getInstance(Pipeline.class).immediate(),
+                    admin);
         }
 
         private static SourceProvider provider(String name) {
@@ -270,7 +333,7 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    private record Context(Injector injector, Map<String, String> options) implements SourceContext {
+    private record Context(Injector injector, String name, Map<String, String> options) implements SourceContext {
         @Override
         public Pipeline pipeline() {
             return injector.getInstance(Pipeline.class);
@@ -279,6 +342,12 @@ public final class Replicator implements AutoCloseable {
         @Override
         public DataSource targetDatabase(String database) {
             return injector.getInstance(TargetPools.class).forDatabase(database);
+        }
+
+        @Override
+        public Source logical(LogicalDialect dialect) {
+            LogicalConfig config = LogicalConfig.fromOptions(Options.of(options), name);
+            return injector.getInstance(LogicalLoops.class).create(dialect, config);
         }
 
         @Override

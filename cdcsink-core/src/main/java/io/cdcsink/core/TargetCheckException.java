@@ -1,5 +1,6 @@
 package io.cdcsink.core;
 
+import io.cdcsink.api.sql.StartupCheck;
 import io.cdcsink.api.TargetUnavailableException;
 
 /**

@@ -1,5 +1,7 @@
 package io.cdcsink.core;
 
+import io.cdcsink.api.sql.StartupCheck;
+import io.cdcsink.api.sql.ConnectionString;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,7 @@
 package io.cdcsink.core;
 
+import io.cdcsink.api.sql.StartupCheck;
+import io.cdcsink.api.sql.ConnectionString;
 import io.cdcsink.engine.TargetDialect;
 import java.sql.Connection;
 import java.sql.ResultSet;

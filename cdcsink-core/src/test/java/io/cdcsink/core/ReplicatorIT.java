@@ -1,5 +1,6 @@
 package io.cdcsink.core;
 
+import io.cdcsink.api.sql.ConnectionString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

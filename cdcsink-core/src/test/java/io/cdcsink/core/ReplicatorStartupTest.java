@@ -1,5 +1,6 @@
 package io.cdcsink.core;
 
+import io.cdcsink.api.sql.StartupCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -10,7 +11,7 @@ import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.core.logical.LogicalConfig;
 import io.cdcsink.core.logical.LogicalLoop;
-import io.cdcsink.core.logical.LogicalModule;
+import io.cdcsink.core.logical.DialectProvider;
 import io.cdcsink.apply.ResolverService;
 import io.cdcsink.testing.SilentServer;
 import java.time.Duration;
@@ -33,8 +34,8 @@ class ReplicatorStartupTest {
             RecordingDialect source = new RecordingDialect();
             long started = System.nanoTime();
             Replicator r = Replicator.builder().target(TargetConfig.of(target.connectionString()))
-                    .module(new LogicalModule(source, LogicalConfig.defaults("wiring", "app"),
-                            Optional.of("127.0.0.1:0")))
+                    .source(new DialectProvider("wiring", source), LogicalConfig.defaults("wiring", "app").toOptions())
+                    .metricsAddress("127.0.0.1:0")
                     .source(CountingSourceProvider.NAME, Map.of("database", "app"))
                     .wire(POSTGRESQL);
             // Everything a start would use, constructed now: pools, pipeline and its mode, resolver, the logical
@@ -42,10 +43,9 @@ class ReplicatorStartupTest {
             assertThat(r.pipeline().immediate()).isFalse();
             assertThat(r.targetPools().dialect().product()).isEqualTo(TargetDialect.Product.POSTGRESQL);
             assertThat(r.service(ResolverService.class)).isNotNull();
-            assertThat(r.service(LogicalLoop.class)).isNotNull();
-            assertThat(r.service(MetricsServer.class)).isNotNull();
+            assertThat(r.source(LogicalLoop.class)).isNotNull();
             assertThat(r.status()).isNotNull();
-            assertThat(r.sources()).hasSize(3);
+            assertThat(r.sources()).hasSize(2);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             r.close();
             assertThat(target.accepted()).as("connections made while wiring").isZero();
@@ -93,7 +93,7 @@ class ReplicatorStartupTest {
             long started = System.nanoTime();
             assertThatThrownBy(() -> Replicator.builder().target(TargetConfig.of(target.connectionString()))
                     .withoutStaging()
-                    .module(new LogicalModule(source, LogicalConfig.defaults("wiring", "app"), Optional.empty()))
+                    .source(new DialectProvider("wiring", source), LogicalConfig.defaults("wiring", "app").toOptions())
                     .start())
                     .isInstanceOf(TargetCheckException.class)
                     .hasMessageStartingWith("cannot connect to the target postgres@127.0.0.1:" + target.port()

@@ -3,11 +3,6 @@ package io.cdcsink.demo;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
-import io.cdcsink.core.logical.LogicalConfig;
-import io.cdcsink.pg.PgLogical;
-import io.cdcsink.pg.PgLogicalConfig;
-import io.cdcsink.webhook.WebhookConfig;
-import io.cdcsink.webhook.WebhookModule;
 import io.cdcsink.webhook.WebhookServer;
 import io.cdcsink.demo.emulator.ChangefeedEmulator;
 import io.cdcsink.demo.emulator.EmulatorConfig;
@@ -24,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -92,16 +88,15 @@ final class Demo {
 
         Replicator webhook = resources.add(Replicator.builder()
                 .target(TargetConfig.of(DemoServers.connection(target, "webhook")).withMaxPoolSize(8))
-                .module(new WebhookModule(WebhookConfig.of("127.0.0.1:0"))).disableAuthentication().start());
-        PgLogicalConfig pg = PgLogicalConfig.of(DemoServers.connection(source, "demo"), SLOT, SLOT, "pglogical",
-                Duration.ofMillis(500));
+                .source("webhook", Map.of("bindAddr", "127.0.0.1:0")).disableAuthentication().start());
         Replicator pglogical = resources.add(Replicator.builder()
                 .target(TargetConfig.of(DemoServers.connection(target, "pglogical")).withMaxPoolSize(8))
                 .withoutStaging()
-                .module(PgLogical.module(pg, LogicalConfig.defaults("pglogical", "pglogical")
-                        .withStandbyTimeout(Duration.ofMillis(500)).withRetryDelay(Duration.ofSeconds(1))))
+                .source("pglogical", Map.of("sourceConn", DemoServers.connection(source, "demo"),
+                        "publicationName", SLOT, "slotName", SLOT, "targetDB", "pglogical",
+                        "standbyTimeout", "500ms", "retryDelay", "1s"))
                 .start());
-        int port = webhook.service(WebhookServer.class).port();
+        int port = webhook.source(WebhookServer.class).port();
         EmulatorConfig feed = EmulatorConfig.to("/webhook/public").withNodes(config.nodes()).withShuffle(true)
                 .withDuplicateProbability(0.05).withBatchSize(50).withSenders(4)
                 .withResolvedInterval(Duration.ofMillis(500)).withSeed(config.seed());

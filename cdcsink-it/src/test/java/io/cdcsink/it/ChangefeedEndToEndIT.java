@@ -151,7 +151,7 @@ class ChangefeedEndToEndIT {
         try (CdcSinkProcess p = start("nul", false)) {
             var hook = p.uri("/" + db + "/public");
             for (Map.Entry<String, String> bad : Map.of("a\\u0000b", "\\u0000 cannot be converted to text",
-                    "\\ud800", "payload[1] field \"after\": /payload/1/after/v holds a lone UTF-16 surrogate").entrySet()) {
+                    "\\ud800", "payload[1] field \"after\" holds a lone UTF-16 surrogate (\\ud800)").entrySet()) {
                 assertRejected(http.post(hook, "{\"payload\":[{\"after\":{\"pk\":1,\"v\":\"fine\"},\"key\":[1],"
                         + "\"topic\":\"s\",\"updated\":\"1.0\"},{\"after\":{\"pk\":2,\"v\":\"" + bad.getKey()
                         + "\"},\"key\":[2],\"topic\":\"s\",\"updated\":\"1.0\"}]}"), bad.getValue());

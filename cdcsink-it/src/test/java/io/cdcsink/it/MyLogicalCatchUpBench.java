@@ -3,7 +3,6 @@ package io.cdcsink.it;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
-import io.cdcsink.mysql.MyLogical;
 import io.cdcsink.mysql.MyLogicalConfig;
 import io.cdcsink.mysql.MySqlConn;
 import io.cdcsink.testing.EmbeddedMariaDb;
@@ -122,7 +121,7 @@ class MyLogicalCatchUpBench {
                 .target(TargetConfig.of("postgresql://postgres@localhost:" + target.port() + "/" + db
                         + "?sslmode=disable"))
                 .withoutStaging()
-                .module(MyLogical.module(my, loop))
+                .source("mylogical", BenchOptions.merge(my.toOptions(), loop.toOptions()))
                 .start();
         double seconds;
         try {

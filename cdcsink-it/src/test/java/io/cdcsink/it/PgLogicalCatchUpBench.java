@@ -3,7 +3,6 @@ package io.cdcsink.it;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
-import io.cdcsink.pg.PgLogical;
 import io.cdcsink.pg.PgLogicalConfig;
 import io.cdcsink.testing.EmbeddedPg;
 import java.sql.Connection;
@@ -239,7 +238,7 @@ class PgLogicalCatchUpBench {
                 .target(TargetConfig.of("postgresql://postgres@localhost:" + target.port() + "/" + db
                         + "?sslmode=disable"))
                 .withoutStaging()
-                .module(PgLogical.module(pg, loop))
+                .source("pglogical", BenchOptions.merge(pg.toOptions(), loop.toOptions()))
                 .start()) {
             // Read the meters before the replicator closes its connections, which takes their CPU time along.
             run = meters.done(TargetWriteReference.awaitRows(target, db, rows, rows, start));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
-import io.cdcsink.pg.PgLogical;
 import io.cdcsink.pg.PgLogicalConfig;
 import io.cdcsink.testing.EmbeddedPg;
 import java.sql.Connection;
@@ -172,7 +171,7 @@ class PgLogicalSteadyStateBench {
                 .target(TargetConfig.of("postgresql://postgres@localhost:" + target.port() + "/" + db
                         + "?sslmode=disable"))
                 .withoutStaging()
-                .module(PgLogical.module(pg, loop))
+                .source("pglogical", BenchOptions.merge(pg.toOptions(), loop.toOptions()))
                 .start();
         return new Replicating(target, db, replicator);
     }

@@ -6,7 +6,6 @@ import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.webhook.WebhookConfig;
-import io.cdcsink.webhook.WebhookModule;
 import io.cdcsink.webhook.WebhookServer;
 import java.net.URI;
 import java.sql.Connection;
@@ -221,8 +220,8 @@ class WebhookThroughputBench {
             TargetConfig target = TargetConfig.of(pg.connectionString()).withImmediate(immediate)
                     .withWriters(WRITERS);
             this.replicator = Replicator.builder().target(target).disableAuthentication()
-                    .module(new WebhookModule(WebhookConfig.of("127.0.0.1:0"))).start();
-            this.hook = URI.create("http://127.0.0.1:" + replicator.service(WebhookServer.class).port() + "/" + db
+                    .source("webhook", WebhookConfig.of("127.0.0.1:0").toOptions()).start();
+            this.hook = URI.create("http://127.0.0.1:" + replicator.source(WebhookServer.class).port() + "/" + db
                     + "/public");
         }
 
@@ -292,7 +291,7 @@ class WebhookThroughputBench {
 
         /** How this run's windows were read: ahead or not, and from the rows this process staged or the table. */
         private void printWindows() throws Exception {
-            String varz = http.get(URI.create("http://127.0.0.1:" + replicator.service(WebhookServer.class).port()
+            String varz = http.get(URI.create("http://127.0.0.1:" + replicator.source(WebhookServer.class).port()
                     + "/_/varz")).body();
             String[] names = {"resolve_windows_applied_total", "resolve_windows_read_ahead_total",
                     "stage_windows_from_memory_total"};

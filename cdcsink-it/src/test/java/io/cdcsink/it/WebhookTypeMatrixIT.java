@@ -12,7 +12,6 @@ import io.cdcsink.demo.emulator.SourceTransaction;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.testing.TableDiff;
 import io.cdcsink.webhook.WebhookConfig;
-import io.cdcsink.webhook.WebhookModule;
 import io.cdcsink.webhook.WebhookServer;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -179,10 +178,10 @@ class WebhookTypeMatrixIT {
         }
         try (Replicator r = Replicator.builder().target(TargetConfig.of(PG.connectionString() + "")
                         .withImmediate(immediate))
-                .module(new WebhookModule(WebhookConfig.of("127.0.0.1:0"))).disableAuthentication().start();
+                .source("webhook", WebhookConfig.of("127.0.0.1:0").toOptions()).disableAuthentication().start();
              Connection src = DriverManager.getConnection(PG.jdbcUrl(source));
              ChangefeedEmulator feed = new ChangefeedEmulator(URI.create("http://127.0.0.1:"
-                     + r.service(WebhookServer.class).port()), EmulatorConfig.to("/" + target + "/public")
+                     + r.source(WebhookServer.class).port()), EmulatorConfig.to("/" + target + "/public")
                      .withNodes(3).withShuffle(true).withDuplicateProbability(0.2).withSeed(25)
                      .withResolvedInterval(Duration.ofMillis(1)).withBatchSize(BATCH))) {
             Matrix m = new Matrix(src, feed, source, target);

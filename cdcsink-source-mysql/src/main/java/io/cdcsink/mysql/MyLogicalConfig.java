@@ -1,5 +1,12 @@
 package io.cdcsink.mysql;
 
+import io.cdcsink.api.Options;
+import io.cdcsink.api.SourceContext;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +45,52 @@ public record MyLogicalConfig(MySqlConn sourceConn, Optional<String> defaultGtid
                     + replicationProcessId);
         }
         defaultGtidSet = defaultGtidSet.map(String::strip).filter(s -> !s.isEmpty());
+    }
+
+    /**
+     * The options of the {@code mylogical} source: its own ({@code sourceConn}, {@code defaultGTIDSet},
+     * {@code targetSchema}, {@code sourceDatabase} (comma-separated), {@code replicationProcessID}) and the
+     * replication loop's ({@link SourceContext#LOGICAL_OPTIONS}).
+     */
+    public static final Set<String> OPTIONS = union(Set.of("sourceConn", "defaultGTIDSet", "targetSchema",
+            "sourceDatabase", "replicationProcessID"));
+
+    /**
+     * The settings from the source's options ({@link #OPTIONS}), as the flags of {@code cdc-sink mylogical} of those
+     * names.
+     *
+     * @throws IllegalArgumentException naming the option that is unknown, missing or malformed
+     */
+    public static MyLogicalConfig fromOptions(Options options) {
+        options.requireOnly(OPTIONS);
+        String conn = options.string("sourceConn").filter(s -> !s.isBlank()).orElseThrow(
+                () -> new IllegalArgumentException("no SourceConn was configured: set --sourceConn"));
+        Set<String> databases = new LinkedHashSet<>();
+        options.string("sourceDatabase").ifPresent(v -> Arrays.stream(v.split(",")).map(String::strip)
+                .filter(d -> !d.isEmpty()).forEach(databases::add));
+        return new MyLogicalConfig(MySqlConn.parse(conn), options.string("defaultGTIDSet"),
+                options.string("targetDB").orElse(null), options.string("targetSchema", DEFAULT_SCHEMA), databases,
+                options.integer("replicationProcessID", DEFAULT_REPLICATION_PROCESS_ID));
+    }
+
+    /** These settings as the options {@link #fromOptions} reads back (the loop adds its own beside them). */
+    public Map<String, String> toOptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("sourceConn", sourceConn.url());
+        defaultGtidSet.ifPresent(g -> m.put("defaultGTIDSet", g));
+        m.put("targetDB", targetDatabase);
+        m.put("targetSchema", targetSchema);
+        if (!sourceDatabases.isEmpty()) {
+            m.put("sourceDatabase", String.join(",", sourceDatabases));
+        }
+        m.put("replicationProcessID", Long.toString(replicationProcessId));
+        return m;
+    }
+
+    private static Set<String> union(Set<String> own) {
+        Set<String> all = new HashSet<>(own);
+        all.addAll(SourceContext.LOGICAL_OPTIONS);
+        return Set.copyOf(all);
     }
 
     /** The config with defaults: schema {@code public}, every source database, server id 10. */

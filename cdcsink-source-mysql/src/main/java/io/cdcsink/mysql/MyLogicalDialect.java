@@ -4,7 +4,7 @@ import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
-import io.cdcsink.core.StartupCheck;
+import io.cdcsink.api.sql.StartupCheck;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,8 +1,8 @@
 package io.cdcsink.mysql;
 
-import io.cdcsink.core.preflight.PreflightReport;
-import io.cdcsink.core.preflight.SourcePreflight;
-import io.cdcsink.core.preflight.SourceTable;
+import io.cdcsink.api.preflight.PreflightReport;
+import io.cdcsink.api.preflight.SourcePreflight;
+import io.cdcsink.api.preflight.SourceTable;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

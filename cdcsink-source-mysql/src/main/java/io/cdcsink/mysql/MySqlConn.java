@@ -3,6 +3,7 @@ package io.cdcsink.mysql;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -93,6 +94,21 @@ public record MySqlConn(String user, String password, String host, int port, Ssl
 
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    /** The URL {@link #parse} reads back to these settings, password included: for configuration, never logs. */
+    public String url() {
+        String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        StringBuilder sb = new StringBuilder("mysql://").append(encode(user)).append(':').append(encode(password))
+                .append('@').append(h).append(':').append(port).append("/?sslmode=").append(sslMode.text());
+        sslRootCert.ifPresent(p -> sb.append("&sslrootcert=").append(encode(p.toString())));
+        sslCert.ifPresent(p -> sb.append("&sslcert=").append(encode(p.toString())));
+        sslKey.ifPresent(p -> sb.append("&sslkey=").append(encode(p.toString())));
+        return sb.toString();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.cdcsink.mysql;
 
 import io.cdcsink.api.TableName;
-import io.cdcsink.core.preflight.TableConstraints;
+import io.cdcsink.api.preflight.TableConstraints;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,7 +47,7 @@ final class MySqlSourceCatalog {
      *
      * @param replicates which source databases are replicated ({@code --sourceDatabase})
      */
-    static List<io.cdcsink.core.preflight.SourceTable> tables(Connection conn, Predicate<String> replicates,
+    static List<io.cdcsink.api.preflight.SourceTable> tables(Connection conn, Predicate<String> replicates,
                                                               String targetDatabase, String targetSchema)
             throws SQLException {
         Map<String, List<Column>> columns = new LinkedHashMap<>();
@@ -74,7 +74,7 @@ final class MySqlSourceCatalog {
                         .add(new TableConstraints.Check(rs.getString(3), ""));
             }
         }
-        List<io.cdcsink.core.preflight.SourceTable> out = new ArrayList<>();
+        List<io.cdcsink.api.preflight.SourceTable> out = new ArrayList<>();
         for (Map.Entry<String, List<Column>> table : columns.entrySet()) {
             Map<String, List<String>> keys = indexes.getOrDefault(table.getKey(), Map.of());
             List<String> primary = keys.getOrDefault("PRIMARY", List.of());
@@ -84,13 +84,13 @@ final class MySqlSourceCatalog {
                     uniques.add(new TableConstraints.UniqueKey(name, cols, true));
                 }
             });
-            List<io.cdcsink.core.preflight.SourceColumn> cols = new ArrayList<>();
+            List<io.cdcsink.api.preflight.SourceColumn> cols = new ArrayList<>();
             for (Column c : table.getValue()) {
-                cols.add(new io.cdcsink.core.preflight.SourceColumn(c.name(), c.type(), targetType(c.type(),
+                cols.add(new io.cdcsink.api.preflight.SourceColumn(c.name(), c.type(), targetType(c.type(),
                         c.dataType()), c.nullable(), primary.indexOf(c.name()) + 1));
             }
             String name = table.getKey().substring(table.getKey().indexOf('.') + 1);
-            out.add(new io.cdcsink.core.preflight.SourceTable(table.getKey(),
+            out.add(new io.cdcsink.api.preflight.SourceTable(table.getKey(),
                     new TableName(targetDatabase, targetSchema, name), cols,
                     new TableConstraints(List.of(), uniques, checks.getOrDefault(table.getKey(), List.of()))));
         }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
+import io.cdcsink.api.Options;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MyLogicalConfigTest {
@@ -66,5 +68,23 @@ class MyLogicalConfigTest {
         assertThat(SourceServer.flavor("MySQL Community Server - GPL", "8.0.36")).isEqualTo(Flavor.MYSQL);
         assertThat(SourceServer.flavor("Source distribution", "8.4.0")).isEqualTo(Flavor.MYSQL);
         assertThatThrownBy(() -> SourceServer.flavor("TiDB", "5.7.25-TiDB")).hasMessageContaining("unknown source");
+    }
+
+    @Test
+    void optionsAreTheFlagsAndRoundTrip() {
+        String url = "mysql://repl:p%40ss%20word@db.example:3307/?sslmode=verify-ca&sslrootcert=/etc/ca%20dir/ca.pem";
+        MyLogicalConfig c = MyLogicalConfig.fromOptions(Options.of(Map.of("sourceConn", url, "targetDB", "app",
+                "sourceDatabase", "a, b", "defaultGTIDSet", "0-1-12", "replicationProcessID", "77",
+                "immediate", "true")));
+        assertThat(c.sourceDatabases()).containsExactlyInAnyOrder("a", "b");
+        assertThat(c.sourceConn().password()).isEqualTo("p@ss word");
+        assertThat(c.sourceConn().sslRootCert()).contains(Path.of("/etc/ca dir/ca.pem"));
+        assertThat(c.replicationProcessId()).isEqualTo(77);
+        assertThat(c.targetSchema()).isEqualTo(MyLogicalConfig.DEFAULT_SCHEMA);
+        assertThat(MyLogicalConfig.fromOptions(Options.of(c.toOptions()))).isEqualTo(c);
+        assertThatThrownBy(() -> MyLogicalConfig.fromOptions(Options.of(Map.of("targetDB", "app"))))
+                .hasMessageContaining("--sourceConn");
+        assertThatThrownBy(() -> MyLogicalConfig.fromOptions(Options.of(Map.of("sourceConn", url, "targetDB", "app",
+                "replicationProcessID", "ten")))).hasMessage("--replicationProcessID must be a whole number, was \"ten\"");
     }
 }

@@ -3,9 +3,9 @@ package io.cdcsink.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.core.TargetConfig;
-import io.cdcsink.core.preflight.Finding;
-import io.cdcsink.core.preflight.PreflightReport;
-import io.cdcsink.core.preflight.SourceTable;
+import io.cdcsink.api.preflight.Finding;
+import io.cdcsink.api.preflight.PreflightReport;
+import io.cdcsink.api.preflight.SourceTable;
 import io.cdcsink.core.preflight.TargetPreflight;
 import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;

@@ -7,7 +7,6 @@ import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
 import io.cdcsink.core.logical.LogicalLoop;
-import io.cdcsink.core.logical.LogicalModule;
 import io.cdcsink.mysql.TypeMatrix.Column;
 import io.cdcsink.mysql.TypeMatrix.Table;
 import io.cdcsink.testing.EmbeddedMariaDb;
@@ -19,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +189,7 @@ class MyLogicalTypeMatrixIT {
                 .isEqualTo("0000-00-00,0000-01-01,1582-10-10,2020-00-15,2020-02-31,2020-05-00");
 
         // A zero date into a date column: the target refuses it, naming it; nothing of its transaction is applied.
-        LogicalLoop loop = replicator.service(LogicalLoop.class);
+        LogicalLoop loop = replicator.source(LogicalLoop.class);
         try (MatrixWriter writer = writer()) {
             writer.sqlMode("");
             writer.tx("INSERT INTO bystander VALUES (1)", "INSERT INTO refused VALUES (1, '0000-00-00')");
@@ -208,7 +208,7 @@ class MyLogicalTypeMatrixIT {
         target.exec(targetDb, "CREATE TABLE unreadable (id integer PRIMARY KEY, u text)",
                 "CREATE TABLE bystander (id integer PRIMARY KEY)");
         start(false);
-        LogicalLoop loop = replicator.service(LogicalLoop.class);
+        LogicalLoop loop = replicator.source(LogicalLoop.class);
         try (MatrixWriter writer = writer()) {
             writer.sqlMode("");
             writer.tx("INSERT INTO bystander VALUES (1)", "INSERT INTO unreadable VALUES (1, X'0041D800')");
@@ -331,7 +331,14 @@ class MyLogicalTypeMatrixIT {
         replicator = Replicator.builder()
                 .target(TargetConfig.of(target.connectionString()).withMaxPoolSize(FAN_SHARDS + 2))
                 .registry(new PrometheusRegistry()).disableAuthentication().withoutStaging()
-                .module(new LogicalModule(new MyLogicalDialect(config), loop, Optional.empty())).start();
+                .source(MyLogicalSourceProvider.NAME, options(config.toOptions(), loop.toOptions())).start();
+    }
+
+    /** The source's options and the loop's, as {@code cdc-sink mylogical} passes its flags. */
+    private static Map<String, String> options(Map<String, String> source, Map<String, String> loop) {
+        Map<String, String> all = new HashMap<>(source);
+        all.putAll(loop);
+        return all;
     }
 
     private MatrixWriter writer() throws SQLException {
@@ -341,7 +348,7 @@ class MyLogicalTypeMatrixIT {
     /** Waits until the loop has made everything the source committed so far durable in the target. */
     private void awaitApplied() throws Exception {
         GtidSet want = GtidPositions.parse("mariadb:" + source.gtidBinlogPos());
-        LogicalLoop loop = replicator.service(LogicalLoop.class);
+        LogicalLoop loop = replicator.source(LogicalLoop.class);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             Optional<LogicalPosition> at = loop.durablePosition();

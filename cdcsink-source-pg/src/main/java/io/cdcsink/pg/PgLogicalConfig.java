@@ -1,7 +1,13 @@
 package io.cdcsink.pg;
 
-import io.cdcsink.core.ConnectionString;
+import io.cdcsink.api.Options;
+import io.cdcsink.api.SourceContext;
+import io.cdcsink.api.sql.ConnectionString;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -52,6 +58,42 @@ public record PgLogicalConfig(ConnectionString sourceConn, String publicationNam
             throw new IllegalArgumentException("--standbyTimeout: must be at most 1h, got " + standbyTimeout
                     + "; the source keeps WAL and may drop the connection while waiting for status updates");
         }
+    }
+
+    /**
+     * The options of the {@code pglogical} source: its own ({@code sourceConn}, {@code publicationName},
+     * {@code slotName}) and the replication loop's ({@link SourceContext#LOGICAL_OPTIONS}).
+     */
+    public static final Set<String> OPTIONS = union(Set.of("sourceConn", "publicationName", "slotName"));
+
+    /**
+     * The settings from the source's options ({@link #OPTIONS}), as the flags of {@code cdc-sink pglogical} of
+     * those names.
+     *
+     * @throws IllegalArgumentException naming the option that is unknown, missing or malformed
+     */
+    public static PgLogicalConfig fromOptions(Options options) {
+        options.requireOnly(OPTIONS);
+        return of(options.string("sourceConn").orElse(null), options.string("publicationName").orElse(null),
+                options.string("slotName").orElse(null), options.string("targetDB").orElse(null),
+                options.duration("standbyTimeout", DEFAULT_STANDBY_TIMEOUT));
+    }
+
+    /** These settings as the options {@link #fromOptions} reads back (the loop adds its own beside them). */
+    public Map<String, String> toOptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("sourceConn", sourceConn.jdbcUrl(sourceDatabase()));
+        m.put("publicationName", publicationName);
+        m.put("slotName", slotName);
+        m.put("targetDB", targetDatabase);
+        m.put("standbyTimeout", Options.text(standbyTimeout));
+        return m;
+    }
+
+    private static Set<String> union(Set<String> own) {
+        Set<String> all = new HashSet<>(own);
+        all.addAll(SourceContext.LOGICAL_OPTIONS);
+        return Set.copyOf(all);
     }
 
     /**

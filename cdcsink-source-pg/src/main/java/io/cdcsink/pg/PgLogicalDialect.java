@@ -3,7 +3,7 @@ package io.cdcsink.pg;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
-import io.cdcsink.core.StartupCheck;
+import io.cdcsink.api.sql.StartupCheck;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,9 +1,9 @@
 package io.cdcsink.pg;
 
-import io.cdcsink.core.StartupCheck;
-import io.cdcsink.core.preflight.PreflightReport;
-import io.cdcsink.core.preflight.SourcePreflight;
-import io.cdcsink.core.preflight.SourceTable;
+import io.cdcsink.api.sql.StartupCheck;
+import io.cdcsink.api.preflight.PreflightReport;
+import io.cdcsink.api.preflight.SourcePreflight;
+import io.cdcsink.api.preflight.SourceTable;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,9 +1,9 @@
 package io.cdcsink.pg;
 
 import io.cdcsink.api.TableName;
-import io.cdcsink.core.preflight.PgConstraintReader;
-import io.cdcsink.core.preflight.SourceColumn;
-import io.cdcsink.core.preflight.SourceTable;
+import io.cdcsink.api.preflight.PgConstraintReader;
+import io.cdcsink.api.preflight.SourceColumn;
+import io.cdcsink.api.preflight.SourceTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import io.cdcsink.api.Options;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PgLogicalConfigTest {
@@ -32,5 +35,23 @@ class PgLogicalConfigTest {
         assertThatThrownBy(() -> PgLogicalConfig.of(CONN, "p", null, "", null)).hasMessageContaining("--targetDB");
         assertThatThrownBy(() -> PgLogicalConfig.of(CONN, "p", null, "t", Duration.ZERO))
                 .hasMessageContaining("--standbyTimeout");
+    }
+
+    @Test
+    void optionsAreTheFlagsAndRoundTrip() {
+        PgLogicalConfig c = PgLogicalConfig.fromOptions(Options.of(Map.of("sourceConn", CONN, "publicationName",
+                "my_pub", "targetDB", "target", "standbyTimeout", "1500ms", "fanShards", "4")));
+        assertThat(c.slotName()).isEqualTo(PgLogicalConfig.DEFAULT_SLOT_NAME);
+        assertThat(c.standbyTimeout()).isEqualTo(Duration.ofMillis(1500));
+        PgLogicalConfig back = PgLogicalConfig.fromOptions(Options.of(c.toOptions()));
+        assertThat(back.sourceConn().jdbcUrl("src")).isEqualTo(c.sourceConn().jdbcUrl("src"));
+        assertThat(back.toOptions()).isEqualTo(c.toOptions());
+        assertThat(back.standbyTimeout()).isEqualTo(c.standbyTimeout());
+        Map<String, String> misspelt = new HashMap<>(c.toOptions());
+        misspelt.put("slot", "x");
+        assertThatThrownBy(() -> PgLogicalConfig.fromOptions(Options.of(misspelt)))
+                .hasMessageStartingWith("unknown option --slot; known: [");
+        assertThatThrownBy(() -> PgLogicalConfig.fromOptions(Options.of(Map.of("sourceConn", CONN,
+                "targetDB", "t")))).hasMessageContaining("--publicationName");
     }
 }

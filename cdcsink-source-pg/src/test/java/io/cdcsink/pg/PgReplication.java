@@ -5,7 +5,6 @@ import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
 import io.cdcsink.core.logical.LogicalLoop;
-import io.cdcsink.core.logical.LogicalModule;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.testing.TableDiff;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -16,7 +15,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.postgresql.replication.LogSequenceNumber;
 
@@ -72,8 +73,15 @@ final class PgReplication implements AutoCloseable {
                 .withRetryDelay(Duration.ofMillis(200)).withStandbyTimeout(Duration.ofMillis(100)).withFanShards(4));
         replicator = Replicator.builder().target(TargetConfig.of(pg.connectionString()).withMaxPoolSize(8))
                 .registry(new PrometheusRegistry()).disableAuthentication().withoutStaging()
-                .module(new LogicalModule(new PgLogicalDialect(dialect), config, Optional.empty())).start();
+                .source(PgLogicalSourceProvider.NAME, options(dialect.toOptions(), config.toOptions())).start();
         return this;
+    }
+
+    /** The source's options and the loop's, as {@code cdc-sink pglogical} passes its flags. */
+    static Map<String, String> options(Map<String, String> source, Map<String, String> loop) {
+        Map<String, String> all = new HashMap<>(source);
+        all.putAll(loop);
+        return all;
     }
 
     Connection source() throws SQLException {
@@ -107,7 +115,7 @@ final class PgReplication implements AutoCloseable {
             }
             c.commit();
         }
-        LogicalLoop loop = replicator.service(LogicalLoop.class);
+        LogicalLoop loop = replicator.source(LogicalLoop.class);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             Optional<LogicalPosition> durable = loop.durablePosition();

@@ -5,7 +5,6 @@ import io.cdcsink.api.Mutation;
 import io.cdcsink.api.Pipeline;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.UnauthorizedException;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -26,7 +25,6 @@ public final class ChangefeedReceiver {
     private final WebhookBodyParser webhookParser = new WebhookBodyParser();
     private final NdjsonBodyParser ndjsonParser = new NdjsonBodyParser();
 
-    @Inject
     public ChangefeedReceiver(Pipeline pipeline, Authenticator authenticator) {
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");

@@ -3,7 +3,6 @@ package io.cdcsink.webhook;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import jakarta.inject.Inject;
 
 /** Request counters of the HTTP server. */
 public final class HttpMetrics {
@@ -11,7 +10,6 @@ public final class HttpMetrics {
     private final Histogram duration;
     private final Counter bytes;
 
-    @Inject
     public HttpMetrics(PrometheusRegistry registry) {
         requests = Counter.builder().withoutExemplars().name("http_requests_total")
                 .help("HTTP requests served, by status code").labelNames("code").register(registry);

@@ -1,8 +1,12 @@
 package io.cdcsink.webhook;
 
+import io.cdcsink.api.Options;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Settings of the changefeed HTTP server.
@@ -31,6 +35,34 @@ public record WebhookConfig(BindAddress bindAddress, long maxBodyBytes, Optional
                     "--tlsCertificate and --tlsPrivateKey must be given together (only "
                             + (tlsCertificate.isPresent() ? "--tlsCertificate" : "--tlsPrivateKey") + " was given)");
         }
+    }
+
+    /** The options of the {@code webhook} source, as the flags of {@code cdc-sink start} of these names. */
+    public static final Set<String> OPTIONS = Set.of("bindAddr", "maxBodyBytes", "tlsCertificate", "tlsPrivateKey",
+            "tlsSelfSigned");
+
+    /**
+     * The settings from the source's options ({@link #OPTIONS}); those not given take the defaults of
+     * {@code cdc-sink start}.
+     *
+     * @throws IllegalArgumentException naming the option that is unknown or malformed
+     */
+    public static WebhookConfig fromOptions(Options options) {
+        options.requireOnly(OPTIONS);
+        return new WebhookConfig(BindAddress.parse(options.string("bindAddr", DEFAULT_BIND_ADDR)),
+                options.integer("maxBodyBytes", DEFAULT_MAX_BODY_BYTES), options.path("tlsCertificate"),
+                options.path("tlsPrivateKey"), options.bool("tlsSelfSigned", false));
+    }
+
+    /** These settings as the options {@link #fromOptions} reads back. */
+    public Map<String, String> toOptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("bindAddr", bindAddress.toString());
+        m.put("maxBodyBytes", Long.toString(maxBodyBytes));
+        tlsCertificate.ifPresent(p -> m.put("tlsCertificate", p.toString()));
+        tlsPrivateKey.ifPresent(p -> m.put("tlsPrivateKey", p.toString()));
+        m.put("tlsSelfSigned", Boolean.toString(tlsSelfSigned));
+        return m;
     }
 
     /** Plain HTTP on the given {@code --bindAddr} value with the default body limit. */

@@ -1,7 +1,6 @@
 package io.cdcsink.webhook;
 
 import io.cdcsink.api.Source;
-import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -36,7 +35,6 @@ public final class WebhookServer implements Source {
     private Server server;
     private ServerConnector connector;
 
-    @Inject
     public WebhookServer(WebhookConfig config, WebhookHandler handler) {
         this.config = config;
         this.handler = handler;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.inject.AbstractModule;
-import com.google.inject.multibindings.Multibinder;
-import io.cdcsink.core.HealthIndicator;
+import io.cdcsink.api.Source;
+import io.cdcsink.api.SourceContext;
+import io.cdcsink.api.SourceProvider;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.testing.EmbeddedPg;
@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,15 +62,10 @@ class StatusPageIT {
             s.execute("CREATE TABLE public.usertable (k TEXT PRIMARY KEY, v TEXT)");
         }
         replicator = Replicator.builder().target(TargetConfig.of(pg.connectionString())).disableAuthentication()
-                .module(new WebhookModule(WebhookConfig.of("127.0.0.1:0")))
-                .module(new AbstractModule() {
-                    @Override
-                    protected void configure() {
-                        Multibinder.newSetBinder(binder(), HealthIndicator.class).addBinding()
-                                .toInstance(() -> Optional.ofNullable(problem.get()));
-                    }
-                }).start();
-        port = replicator.service(WebhookServer.class).port();
+                .source(WebhookSourceProvider.NAME, Map.of("bindAddr", "127.0.0.1:0"))
+                .source(new TroubledSource(), Map.of())
+                .start();
+        port = replicator.source(WebhookServer.class).port();
 
         // Two resolved windows: three inserts, then a delete and one more insert. Timestamps are recent, so the
         // lag is small.
@@ -164,7 +160,7 @@ class StatusPageIT {
     }
 
     @Test
-    void healthzConsultsTheHealthIndicators() throws Exception {
+    void healthzConsultsEverySourcesProblem() throws Exception {
         assertThat(get("/_/healthz").statusCode()).isEqualTo(200);
         problem.set("replication loop x failed: boom");
         HttpResponse<String> bad = get("/_/healthz");
@@ -217,6 +213,32 @@ class StatusPageIT {
             try (Stream<Path> files = Files.walk(profile)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
+        }
+    }
+
+    /** A second source that does nothing but report the problem the test sets. */
+    private final class TroubledSource implements SourceProvider, Source {
+        @Override
+        public String name() {
+            return "troubled";
+        }
+
+        @Override
+        public Source create(SourceContext context) {
+            return this;
+        }
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public Optional<String> problem() {
+            return Optional.ofNullable(problem.get());
+        }
+
+        @Override
+        public void close() {
         }
     }
 }

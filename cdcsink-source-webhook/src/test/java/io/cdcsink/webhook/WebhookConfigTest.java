@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import io.cdcsink.api.Options;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WebhookConfigTest {
@@ -52,5 +54,19 @@ class WebhookConfigTest {
         assertThat(AccessTokens.find(Optional.empty(), Optional.empty())).isEmpty();
         assertThat(AccessTokens.redact("a=1&access_token=secret&b=2")).isEqualTo("a=1&b=2");
         assertThat(AccessTokens.redact("access_token=secret")).isEmpty();
+    }
+
+    @Test
+    void optionsAreTheFlagsOfStartAndRoundTrip() {
+        WebhookConfig defaults = WebhookConfig.fromOptions(Options.of(Map.of()));
+        assertThat(defaults).isEqualTo(WebhookConfig.of(WebhookConfig.DEFAULT_BIND_ADDR));
+        WebhookConfig tls = WebhookConfig.fromOptions(Options.of(Map.of("bindAddr", "[::1]:0", "maxBodyBytes", "1024",
+                "tlsCertificate", "/c.pem", "tlsPrivateKey", "/k.pem")));
+        assertThat(tls.tlsCertificate()).contains(Path.of("/c.pem"));
+        assertThat(WebhookConfig.fromOptions(Options.of(tls.toOptions()))).isEqualTo(tls);
+        assertThatThrownBy(() -> WebhookConfig.fromOptions(Options.of(Map.of("bindAddress", ":1"))))
+                .hasMessageStartingWith("unknown option --bindAddress; known: [");
+        assertThatThrownBy(() -> WebhookConfig.fromOptions(Options.of(Map.of("tlsSelfSigned", "yes"))))
+                .hasMessage("--tlsSelfSigned must be true or false, was \"yes\"");
     }
 }

@@ -56,8 +56,8 @@ class WebhookFuzzIT {
 
         WebhookConfig config = WebhookConfig.of("127.0.0.1:0").withMaxBodyBytes(MAX_BODY_BYTES);
         try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString()))
-                .disableAuthentication().module(new WebhookModule(config)).start()) {
-            int port = r.service(WebhookServer.class).port();
+                .disableAuthentication().source(WebhookSourceProvider.NAME, config.toOptions()).start()) {
+            int port = r.source(WebhookServer.class).port();
             ValidSender good = new ValidSender(port, goodDb);
             Thread goodThread = new Thread(good, "valid-sender");
             goodThread.start();

@@ -2,21 +2,15 @@ package io.cdcsink.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.AbstractModule;
-import com.google.inject.Guice;
-import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.api.Authenticator;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
-import io.cdcsink.api.Pipeline;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
-import io.cdcsink.engine.TargetPools;
 import io.cdcsink.api.TargetUnavailableException;
 import io.cdcsink.api.UnauthorizedException;
 import io.cdcsink.testing.UnconnectedTargetPools;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,17 +54,7 @@ class WebhookServerIT {
 
     private void start(Authenticator auth, long maxBodyBytes) throws Exception {
         WebhookConfig config = WebhookConfig.of("127.0.0.1:0").withMaxBodyBytes(maxBodyBytes);
-        server = Guice.createInjector(new WebhookModule(config), new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(Pipeline.class).toInstance(pipeline);
-                bind(Authenticator.class).toInstance(auth);
-                bind(TargetPools.class).toInstance(pools);
-                bind(PrometheusRegistry.class).toInstance(new PrometheusRegistry());
-                bind(ApplyConfigs.class).toInstance(ApplyConfigs.NONE);
-            }
-        }).getInstance(WebhookServer.class);
-        server.start();
+        server = TestServers.started(config, pipeline, auth, pools);
     }
 
     private void start(Authenticator auth) throws Exception {

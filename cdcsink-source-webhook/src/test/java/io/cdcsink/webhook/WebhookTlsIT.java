@@ -3,14 +3,8 @@ package io.cdcsink.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.inject.AbstractModule;
-import com.google.inject.Guice;
-import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.api.Authenticator;
-import io.cdcsink.api.Pipeline;
-import io.cdcsink.engine.TargetPools;
 import io.cdcsink.testing.UnconnectedTargetPools;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,17 +39,7 @@ class WebhookTlsIT {
 
     private void start(WebhookConfig config) throws Exception {
         Authenticator allow = (schema, token) -> true;
-        server = Guice.createInjector(new WebhookModule(config), new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(Pipeline.class).toInstance(new RecordingPipeline());
-                bind(Authenticator.class).toInstance(allow);
-                bind(TargetPools.class).toInstance(new UnconnectedTargetPools(true));
-                bind(PrometheusRegistry.class).toInstance(new PrometheusRegistry());
-                bind(ApplyConfigs.class).toInstance(ApplyConfigs.NONE);
-            }
-        }).getInstance(WebhookServer.class);
-        server.start();
+        server = TestServers.started(config, new RecordingPipeline(), allow, new UnconnectedTargetPools(true));
     }
 
     private static void run(Path dir, String... command) throws Exception {

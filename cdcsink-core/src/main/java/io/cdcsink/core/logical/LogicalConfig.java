@@ -1,6 +1,9 @@
 package io.cdcsink.core.logical;
 
+import io.cdcsink.api.Options;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * How the shared logical-replication loop runs (the flags {@code pglogical} and {@code mylogical} have in common).
@@ -61,6 +64,38 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
                     + " --fanShards (" + fanShards + "): in immediate and backfill mode every shard holds a target"
                     + " connection while it has rows, and the loop needs one more to store its position");
         }
+    }
+
+    /**
+     * The loop's settings from a source's options ({@code io.cdcsink.api.SourceContext#LOGICAL_OPTIONS}), with the
+     * spec's defaults for those not given.
+     *
+     * @throws IllegalArgumentException naming the option that is missing or malformed
+     */
+    public static LogicalConfig fromOptions(Options options, String defaultLoopName) {
+        LogicalConfig d = defaults(defaultLoopName, "-");
+        String targetDatabase = options.string("targetDB").filter(s -> !s.isBlank()).orElseThrow(
+                () -> new IllegalArgumentException("no target database specified: set --targetDB"));
+        return new LogicalConfig(options.string("loopName", defaultLoopName), targetDatabase,
+                options.bool("immediate", d.immediate()), options.duration("backfillWindow", d.backfillWindow()),
+                options.integer("fanShards", d.fanShards()), options.integer("bytesInFlight", d.bytesInFlight()),
+                options.duration("applyTimeout", d.applyTimeout()), options.duration("retryDelay", d.retryDelay()),
+                options.duration("standbyTimeout", d.standbyTimeout()));
+    }
+
+    /** These settings as the options {@link #fromOptions} reads back: for embedding with typed values. */
+    public Map<String, String> toOptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("loopName", loopName);
+        m.put("targetDB", targetDatabase);
+        m.put("immediate", Boolean.toString(immediate));
+        m.put("backfillWindow", Options.text(backfillWindow));
+        m.put("fanShards", Integer.toString(fanShards));
+        m.put("bytesInFlight", Long.toString(bytesInFlight));
+        m.put("applyTimeout", Options.text(applyTimeout));
+        m.put("retryDelay", Options.text(retryDelay));
+        m.put("standbyTimeout", Options.text(standbyTimeout));
+        return m;
     }
 
     /** The spec's defaults for a loop writing into {@code targetDatabase}. */

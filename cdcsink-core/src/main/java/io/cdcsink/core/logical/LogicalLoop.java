@@ -6,7 +6,6 @@ import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.api.Source;
 import io.cdcsink.engine.Positions;
 import io.cdcsink.engine.TargetPools;
-import io.cdcsink.core.HealthIndicator;
 import io.cdcsink.core.Reloader;
 import io.cdcsink.core.status.ReplicationStatus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@code --retryDelay}, doubling up to 30 s, back to {@code --retryDelay} once healthy), so nothing is lost and
  * nothing is applied twice in a way that changes the result.
  */
-public final class LogicalLoop implements Source, HealthIndicator {
+public final class LogicalLoop implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalLoop.class);
     /** How long the loop waits for a reader that abandoned a transaction to end and say why. */
     private static final long READER_STOP_MILLIS = 5_000;

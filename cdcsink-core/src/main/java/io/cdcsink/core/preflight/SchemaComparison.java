@@ -1,5 +1,10 @@
 package io.cdcsink.core.preflight;
 
+import io.cdcsink.api.preflight.Severity;
+import io.cdcsink.api.preflight.Finding;
+import io.cdcsink.api.preflight.TableConstraints;
+import io.cdcsink.api.preflight.SourceColumn;
+import io.cdcsink.api.preflight.SourceTable;
 import io.cdcsink.engine.ColumnInfo;
 import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;

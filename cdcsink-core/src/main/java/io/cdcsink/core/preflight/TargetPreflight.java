@@ -1,5 +1,8 @@
 package io.cdcsink.core.preflight;
 
+import io.cdcsink.api.preflight.PgConstraintReader;
+import io.cdcsink.api.preflight.PreflightReport;
+import io.cdcsink.api.preflight.SourceTable;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.engine.TableInfo;

@@ -1,5 +1,6 @@
 package io.cdcsink.core.preflight;
 
+import io.cdcsink.api.preflight.Severity;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;

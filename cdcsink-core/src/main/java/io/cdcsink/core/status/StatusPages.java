@@ -1,16 +1,16 @@
 package io.cdcsink.core.status;
 
+import io.cdcsink.api.AdminRoutes.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The bytes of the status routes, shared by every HTTP server of the replicator (the webhook server and the
- * {@code --metricsAddr} server): {@code /_/status} (JSON) and {@code /_/} or {@code /_/index.html} (a self-contained
- * HTML page polling {@code /_/status}). Neither needs a token, so neither shows anything secret.
+ * The bytes of the status routes, served among the replicator's routes
+ * ({@link io.cdcsink.core.admin.ReplicatorRoutes}): {@code /_/status} (JSON) and {@code /_/} or
+ * {@code /_/index.html} (a self-contained HTML page polling {@code /_/status}). Neither needs a token, so neither shows anything secret.
  */
 public final class StatusPages {
     static final String STATUS = "/_/status";
@@ -19,14 +19,6 @@ public final class StatusPages {
     private final ReplicationStatus status;
     private final StatusJson json = new StatusJson();
     private final byte[] page;
-
-    /** A response: status code, content type and body. */
-    public record Page(int status, String contentType, byte[] body) {
-        public Page {
-            Objects.requireNonNull(contentType, "contentType");
-            Objects.requireNonNull(body, "body");
-        }
-    }
 
     @Inject
     public StatusPages(ReplicationStatus status) {
@@ -42,11 +34,11 @@ public final class StatusPages {
     }
 
     /** The response for a path, or empty when the path is not a status route. */
-    public Optional<Page> get(String path) {
+    public Optional<Response> get(String path) {
         return switch (path) {
-            case STATUS -> Optional.of(new Page(200, "application/json",
+            case STATUS -> Optional.of(new Response(200, "application/json",
                     json.render(status.snapshot())));
-            case "/_/", "/_/index.html" -> Optional.of(new Page(200, "text/html; charset=utf-8", page));
+            case "/_/", "/_/index.html" -> Optional.of(new Response(200, "text/html; charset=utf-8", page));
             default -> Optional.empty();
         };
     }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.api.TableName;
-import io.cdcsink.core.MetricsServer;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.ScriptedDialect.Op;
@@ -82,9 +81,12 @@ class LogicalLoopIT {
 
     private Replicator start(ScriptedDialect dialect, LogicalConfig config, PrometheusRegistry registry,
                              Optional<String> metricsAddr, int poolSize) throws Exception {
-        return Replicator.builder().target(TargetConfig.of(pg.connectionString()).withMaxPoolSize(poolSize))
+        Replicator.Builder b = Replicator.builder()
+                .target(TargetConfig.of(pg.connectionString()).withMaxPoolSize(poolSize))
                 .registry(registry).disableAuthentication().withoutStaging()
-                .module(new LogicalModule(dialect, config, metricsAddr)).start();
+                .source(new DialectProvider("scripted", dialect), config.toOptions());
+        metricsAddr.ifPresent(b::metricsAddress);
+        return b.start();
     }
 
     @Test
@@ -119,11 +121,17 @@ class LogicalLoopIT {
         // is the attempt's, not a quiet restart at once (which spun without a word).
         ScriptedDialect dialect = new ScriptedDialect(10, fourTables(), LogicalLoopIT::now, 1.0, 5);
         LogicalConfig config = config().withRetryDelay(Duration.ofMillis(300));
-        try (Replicator r = start(dialect, config, new PrometheusRegistry())) {
+        try (Replicator r = start(dialect, config, new PrometheusRegistry(), Optional.of("127.0.0.1:0"))) {
             Thread.sleep(1_500);
-            assertThat(r.service(LogicalLoop.class).problem()).hasValueSatisfying(p -> assertThat(p)
+            assertThat(r.source(LogicalLoop.class).problem()).hasValueSatisfying(p -> assertThat(p)
                     .contains("chaos"));
             assertThat(dialect.streams.get()).as("attempts in 1.5 s with a 300 ms delay, growing").isBetween(1, 6);
+            // The metrics server's health check reports the loop's problem.
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + r.metricsPort() + "/_/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).startsWith("replication loop test failed: ").contains("chaos");
         }
     }
 
@@ -332,7 +340,7 @@ class LogicalLoopIT {
         PrometheusRegistry registry = new PrometheusRegistry();
         AtomicBoolean sawBackfill = new AtomicBoolean();
         try (Replicator r = start(dialect, config().withBackfillWindow(Duration.ofMinutes(10)), registry)) {
-            LogicalLoop loop = r.service(LogicalLoop.class);
+            LogicalLoop loop = r.source(LogicalLoop.class);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!loop.durablePosition().map(p -> p.text().equals(String.valueOf(total))).orElse(false)) {
                 sawBackfill.compareAndSet(false, loop.backfilling());
@@ -357,7 +365,7 @@ class LogicalLoopIT {
         AtomicReference<Optional<LogicalPosition>> from = new AtomicReference<>();
         try (Replicator r = start(second, config(), new PrometheusRegistry())) {
             awaitPosition(r, "200");
-            from.set(Optional.of(r.service(LogicalLoop.class).durablePosition().orElseThrow()));
+            from.set(Optional.of(r.source(LogicalLoop.class).durablePosition().orElseThrow()));
         }
         assertThat(from.get()).isPresent();
         for (TableName t : tables) {
@@ -372,7 +380,7 @@ class LogicalLoopIT {
             assertThat(System.nanoTime()).as("status shows position 300").isLessThan(deadline);
             Thread.sleep(10);
         }
-        int port = r.service(MetricsServer.class).port();
+        int port = r.metricsPort();
         HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/_/status")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode()).isEqualTo(200);
@@ -395,7 +403,7 @@ class LogicalLoopIT {
     }
 
     private void awaitPosition(Replicator r, String text) throws InterruptedException {
-        LogicalLoop loop = r.service(LogicalLoop.class);
+        LogicalLoop loop = r.source(LogicalLoop.class);
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!loop.durablePosition().map(p -> p.text().equals(text)).orElse(false)) {
             assertThat(System.nanoTime()).as("reached position " + text + ", at "

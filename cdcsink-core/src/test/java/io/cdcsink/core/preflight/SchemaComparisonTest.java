@@ -1,5 +1,11 @@
 package io.cdcsink.core.preflight;
 
+import io.cdcsink.api.preflight.Severity;
+import io.cdcsink.api.preflight.Finding;
+import io.cdcsink.api.preflight.PreflightReport;
+import io.cdcsink.api.preflight.TableConstraints;
+import io.cdcsink.api.preflight.SourceColumn;
+import io.cdcsink.api.preflight.SourceTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.engine.ColumnInfo;

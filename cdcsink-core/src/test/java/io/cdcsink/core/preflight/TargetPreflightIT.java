@@ -1,5 +1,8 @@
 package io.cdcsink.core.preflight;
 
+import io.cdcsink.api.preflight.Severity;
+import io.cdcsink.api.preflight.Finding;
+import io.cdcsink.api.preflight.PreflightReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.core.TargetConfig;

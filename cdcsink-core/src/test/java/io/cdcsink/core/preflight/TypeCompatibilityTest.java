@@ -1,5 +1,6 @@
 package io.cdcsink.core.preflight;
 
+import io.cdcsink.api.preflight.Severity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;

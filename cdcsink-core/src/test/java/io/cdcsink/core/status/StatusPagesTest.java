@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.engine.ReplicationRecorder.Mode;
+import io.cdcsink.api.AdminRoutes;
 import io.cdcsink.api.SchemaName;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,7 +17,7 @@ class StatusPagesTest {
     @Test
     void statusRouteRendersTheCurrentSnapshotAsJson() {
         status.applied(new SchemaName("db", "s").table("t"), Mode.IMMEDIATE, new ApplyResult(1, 0));
-        StatusPages.Page p = pages.get("/_/status").orElseThrow();
+        AdminRoutes.Response p = pages.get("/_/status").orElseThrow();
         assertThat(p.status()).isEqualTo(200);
         assertThat(p.contentType()).isEqualTo("application/json");
         assertThat(new String(p.body(), StandardCharsets.UTF_8)).contains("\"table\" : \"db.s.t\"");
@@ -24,7 +25,7 @@ class StatusPagesTest {
 
     @Test
     void pageIsSelfContainedHtmlAtBothPaths() {
-        StatusPages.Page p = pages.get("/_/").orElseThrow();
+        AdminRoutes.Response p = pages.get("/_/").orElseThrow();
         assertThat(pages.get("/_/index.html").orElseThrow().body()).isEqualTo(p.body());
         assertThat(p.contentType()).startsWith("text/html");
         String html = new String(p.body(), StandardCharsets.UTF_8);

@@ -9,7 +9,6 @@ import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.webhook.WebhookConfig;
-import io.cdcsink.webhook.WebhookModule;
 import io.cdcsink.webhook.WebhookServer;
 import java.net.URI;
 import java.sql.Connection;
@@ -39,8 +38,8 @@ class ChangefeedEmulatorIT {
             s.execute("CREATE TABLE t (k INT PRIMARY KEY, v TEXT)");
         }
         replicator = Replicator.builder().target(TargetConfig.of(pg.connectionString()).withMaxPoolSize(8))
-                .module(new WebhookModule(WebhookConfig.of("127.0.0.1:0"))).disableAuthentication().start();
-        base = URI.create("http://127.0.0.1:" + replicator.service(WebhookServer.class).port());
+                .source("webhook", WebhookConfig.of("127.0.0.1:0").toOptions()).disableAuthentication().start();
+        base = URI.create("http://127.0.0.1:" + replicator.source(WebhookServer.class).port());
     }
 
     @AfterEach

@@ -3,7 +3,6 @@ package io.cdcsink.it.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.core.Replicator;
-import io.cdcsink.it.customsource.CsvFileSourceProvider;
 import io.cdcsink.testing.EmbeddedPg;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -54,20 +54,44 @@ class EmbeddingIT {
 
     @ParameterizedTest(name = "immediate={0}")
     @ValueSource(booleans = {false, true})
-    void customSourceFoundByServiceLoaderLoadsACsvFile(boolean immediate) throws Exception {
-        StringBuilder csv = new StringBuilder("id,v\n");
-        for (int i = 1; i <= 1000; i++) {
-            csv.append(i).append(",row ").append(i).append('\n');
+    void logBasedSourceOfItsOwnFollowsAJournalAndResumesWhereTheTargetSaysItStopped(boolean immediate)
+            throws Exception {
+        exec(pg, db, "CREATE TABLE items (id INT PRIMARY KEY, name TEXT, price NUMERIC(10, 2))");
+        Path journal = dir.resolve("changes.journal");
+        StringBuilder text = new StringBuilder("TABLE\titems\t*id\tname\tprice\n");
+        for (int t = 0; t < 100; t++) {
+            text.append("BEGIN\n");
+            for (int i = 1; i <= 10; i++) {
+                int id = t * 10 + i;
+                text.append("UPSERT\titems\t").append(id).append("\titem ").append(id).append('\t')
+                        .append(id % 7 == 0 ? "\\N" : id + ".25").append('\n');
+            }
+            text.append("COMMIT\t2026-12-07T10:00:00Z\n");
         }
-        csv.append("1001,\"with, comma and \"\"quotes\"\"\"\n");
-        Path file = Files.writeString(dir.resolve("rows.csv"), csv);
-        try (Replicator r = CustomSourceEmbedding.start(pg.connectionString(), file, db + ".public.t", immediate)) {
+        Files.writeString(journal, text);
+        try (Replicator r = JournalEmbedding.start(pg.connectionString(), journal, db, immediate)) {
             assertThat(r.sources()).hasSize(1);
-            assertThat(r.sources().get(0).getClass().getPackageName())
-                    .isEqualTo(CsvFileSourceProvider.class.getPackageName());
-            await(() -> count(pg, db, "t") == 1001);
-            assertThat(query(pg, db, "SELECT v FROM t WHERE id = 1001")).isEqualTo("with, comma and \"quotes\"");
-            assertThat(query(pg, db, "SELECT v FROM t WHERE id = 500")).isEqualTo("row 500");
+            assertThat(r.sources().get(0).getClass().getPackageName()).as("the loop runs the journal")
+                    .isEqualTo(Replicator.class.getPackageName() + ".logical");
+            await(() -> count(pg, db, "items") == 1000);
+            Files.writeString(journal, "BEGIN\nDELETE\titems\t5\nUPSERT\titems\t6\tsix\t6.00\n"
+                    + "COMMIT\t2026-12-07T10:00:01Z\n", StandardOpenOption.APPEND);
+            await(() -> count(pg, db, "items") == 999);
+            assertThat(query(pg, db, "SELECT name || ' ' || price FROM items WHERE id = 6")).isEqualTo("six 6.00");
+            assertThat(query(pg, db, "SELECT count(*) FROM items WHERE price IS NULL")).isEqualTo("142");
+            long end = Files.size(journal);
+            await(() -> Files.exists(dir.resolve("changes.journal.acked"))
+                    && Files.readString(dir.resolve("changes.journal.acked")).strip().equals(Long.toString(end)));
+        }
+        // Written while nothing ran: the next start resumes after the stored offset and applies only this.
+        Files.writeString(journal, "BEGIN\nUPSERT\titems\t5\tfive again\t5.00\nCOMMIT\t2026-12-07T10:00:02Z\n",
+                StandardOpenOption.APPEND);
+        exec(pg, db, "UPDATE items SET name = 'changed in the target' WHERE id = 1");
+        try (Replicator r = JournalEmbedding.start(pg.connectionString(), journal, db, immediate)) {
+            await(() -> count(pg, db, "items") == 1000);
+            assertThat(query(pg, db, "SELECT name FROM items WHERE id = 5")).isEqualTo("five again");
+            assertThat(query(pg, db, "SELECT name FROM items WHERE id = 1")).as("not replayed")
+                    .isEqualTo("changed in the target");
         }
     }
 

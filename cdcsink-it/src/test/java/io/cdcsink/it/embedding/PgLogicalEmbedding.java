@@ -1,13 +1,8 @@
 package io.cdcsink.it.embedding;
 
-import io.cdcsink.core.MetricsServer;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
-import io.cdcsink.core.logical.LogicalConfig;
-import io.cdcsink.pg.PgLogical;
-import io.cdcsink.pg.PgLogicalConfig;
-import java.time.Duration;
-import java.util.Optional;
+import java.util.Map;
 
 /** docs/embedding.md, "PostgreSQL logical replication": {@code cdc-sink pglogical} inside an application. */
 public final class PgLogicalEmbedding {
@@ -21,20 +16,22 @@ public final class PgLogicalEmbedding {
     public static Replicator start(String sourceConnection, String publication, String slot,
                                    String targetConnection, String targetDatabase, String metricsAddr)
             throws Exception {
-        PgLogicalConfig source = PgLogicalConfig.of(sourceConnection, publication, slot, targetDatabase,
-                Duration.ofSeconds(1));                                   // --standbyTimeout
-        LogicalConfig loop = LogicalConfig.defaults("pglogical", targetDatabase)
-                .withStandbyTimeout(Duration.ofSeconds(1))
-                .withRetryDelay(Duration.ofSeconds(1));                   // the other --flags have with...() too
         return Replicator.builder()
                 .target(TargetConfig.of(targetConnection))
-                .withoutStaging()                                          // logical sources apply transactions
-                .module(PgLogical.module(source, loop, Optional.of(metricsAddr)))
+                .withoutStaging()                                // logical sources apply transactions themselves
+                .source("pglogical", Map.of(                      // the flags of cdc-sink pglogical, no dashes
+                        "sourceConn", sourceConnection,
+                        "publicationName", publication,
+                        "slotName", slot,
+                        "targetDB", targetDatabase,
+                        "standbyTimeout", "1s",
+                        "retryDelay", "1s"))
+                .metricsAddress(metricsAddr)                     // --metricsAddr
                 .start();
     }
 
     /** The port of the metrics server (useful with {@code metricsAddr} port 0). */
     public static int metricsPort(Replicator replicator) {
-        return replicator.service(MetricsServer.class).port();
+        return replicator.metricsPort();
     }
 }

@@ -2,9 +2,8 @@ package io.cdcsink.it.embedding;
 
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
-import io.cdcsink.webhook.WebhookConfig;
-import io.cdcsink.webhook.WebhookModule;
 import io.cdcsink.webhook.WebhookServer;
+import java.util.Map;
 
 /** docs/embedding.md, "The changefeed endpoint": {@code cdc-sink start} inside an application. */
 public final class WebhookEmbedding {
@@ -18,13 +17,13 @@ public final class WebhookEmbedding {
     public static Replicator start(String targetConnection, String bindAddr) throws Exception {
         return Replicator.builder()
                 .target(TargetConfig.of(targetConnection))              // --conn, pool of 32, consistent mode
-                .module(new WebhookModule(WebhookConfig.of(bindAddr)))  // the HTTP source, with /_/varz
+                .source("webhook", Map.of("bindAddr", bindAddr))        // the HTTP source, with /_/varz
                 .disableAuthentication()                                // or keep JWTs, as cdc-sink start does
                 .start();
     }
 
     /** The port the endpoint listens on (useful with {@code bindAddr} port 0). */
     public static int port(Replicator replicator) {
-        return replicator.service(WebhookServer.class).port();
+        return replicator.source(WebhookServer.class).port();
     }
 }

@@ -1,4 +1,4 @@
-package io.cdcsink.core;
+package io.cdcsink.api.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.cdcsink.core.preflight;
+package io.cdcsink.api.preflight;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
-package io.cdcsink.core;
+package io.cdcsink.api.sql;
 
-import io.cdcsink.engine.TargetDialect;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -22,8 +21,6 @@ public final class StartupCheck {
      * unreachable for a process that is starting, and the operator hears so at once.
      */
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
-
-    private static final TargetDialect SQL = TargetDialect.of(TargetDialect.Product.POSTGRESQL);
 
     /** What is wrong and what to do about it; {@link #line()} joins them for a log or a terminal. */
     public record Failure(String problem, String fix) {
@@ -90,9 +87,13 @@ public final class StartupCheck {
         }
         if ("3D000".equals(state)) {
             return new Failure("the " + role + " database \"" + database + "\" does not exist on " + server,
-                    "create it (CREATE DATABASE " + SQL.quote(database) + ") or name an existing database in " + flag);
+                    "create it (CREATE DATABASE " + quote(database) + ") or name an existing database in " + flag);
         }
         return new Failure("cannot use " + which + ": " + firstLine(e), "check " + flag + " and the server's log");
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

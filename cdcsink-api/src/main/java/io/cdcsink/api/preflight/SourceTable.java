@@ -1,4 +1,4 @@
-package io.cdcsink.core.preflight;
+package io.cdcsink.api.preflight;
 
 import io.cdcsink.api.TableName;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package io.cdcsink.core.preflight;
+package io.cdcsink.api.preflight;
 
 /** How a preflight finding affects the exit code: only {@link #ERROR} makes preflight fail. */
 public enum Severity {

@@ -1,4 +1,4 @@
-package io.cdcsink.core;
+package io.cdcsink.api.sql;
 
 import java.net.URI;
 import java.net.URISyntaxException;

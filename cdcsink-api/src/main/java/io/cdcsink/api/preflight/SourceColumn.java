@@ -1,4 +1,4 @@
-package io.cdcsink.core.preflight;
+package io.cdcsink.api.preflight;
 
 /**
  * One column of a source table as the source catalog describes it.

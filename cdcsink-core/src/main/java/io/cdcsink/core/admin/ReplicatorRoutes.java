@@ -1,0 +1,164 @@
+package io.cdcsink.core.admin;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.cdcsink.api.AdminRoutes;
+import io.cdcsink.api.Source;
+import io.cdcsink.api.TableName;
+import io.cdcsink.core.status.StatusPages;
+import io.cdcsink.engine.ApplyConfigs;
+import io.cdcsink.engine.TableConfig;
+import io.cdcsink.engine.TargetPools;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicator's routes under {@code /_/}, the same on every port it listens on (the changefeed server serves them
+ * beside its changefeed paths, {@link AdminServer} alone at {@code --metricsAddr}):
+ * <ul>
+ *   <li>{@code /_/healthz}: 200 {@code OK} while the target answers and no source has a {@link Source#problem()};
+ *       503 otherwise, {@value #HEALTH_FAILED} when the target does not answer, else the sources' problems, one per
+ *       line;</li>
+ *   <li>{@code /_/varz}: the Prometheus registry, in the format the {@code Accept} header asks for;</li>
+ *   <li>{@code /_/config/apply}: the active apply configuration as JSON, in the original tool's shape;</li>
+ *   <li>{@code GET /_/status} and the status page {@code GET /_/} ({@link StatusPages}).</li>
+ * </ul>
+ */
+public final class ReplicatorRoutes implements AdminRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatorRoutes.class);
+    static final String HEALTH_FAILED = "health check failed";
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final TargetPools pools;
+    private final PrometheusRegistry registry;
+    private final ApplyConfigs applyConfigs;
+    private final StatusPages statusPages;
+    private final ExpositionFormats formats = ExpositionFormats.init();
+    private final List<Source> sources = new CopyOnWriteArrayList<>();
+
+    @Inject
+    public ReplicatorRoutes(TargetPools pools, PrometheusRegistry registry, ApplyConfigs applyConfigs,
+                            StatusPages statusPages) {
+        this.pools = pools;
+        this.registry = registry;
+        this.applyConfigs = applyConfigs;
+        this.statusPages = statusPages;
+    }
+
+    /** Lets {@code /_/healthz} consult this source's {@link Source#problem()}. */
+    public void watch(Source source) {
+        sources.add(source);
+    }
+
+    @Override
+    public Optional<Response> handle(String method, String path, Optional<String> accept) {
+        return switch (path) {
+            case "/_/healthz" -> Optional.of(health());
+            case "/_/varz" -> Optional.of(varz(accept));
+            case "/_/config/apply" -> Optional.of(applyConfig());
+            default -> "GET".equals(method) || "HEAD".equals(method) ? statusPages.get(path) : Optional.empty();
+        };
+    }
+
+    private Response health() {
+        boolean ok;
+        try {
+            ok = pools.ping();
+        } catch (RuntimeException e) {
+            LOG.warn("health check failed", e);
+            return text(503, HEALTH_FAILED);
+        }
+        if (!ok) {
+            LOG.warn("health check failed: the target did not answer");
+            return text(503, HEALTH_FAILED);
+        }
+        List<String> problems = new ArrayList<>();
+        for (Source s : sources) {
+            s.problem().ifPresent(problems::add);
+        }
+        if (!problems.isEmpty()) {
+            LOG.warn("health check failed: {}", String.join("; ", problems));
+            return text(503, String.join("\n", problems));
+        }
+        return text(200, "OK");
+    }
+
+    private Response varz(Optional<String> accept) {
+        ExpositionFormatWriter writer = formats.findWriter(accept.orElse(null));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Response(200, writer.getContentType(), out.toByteArray());
+    }
+
+    /**
+     * {@code {"db.schema.table": {"CASColumns": [...], "Deadlines": {"col": nanos}, "Exprs": {...}, "Extras": "col",
+     * "Ignore": {"prop": true}, "SourceNames": {"target": "source"}}}}: the original tool's shape, two-space
+     * indented; {@code CASColumns} is an empty array and {@code Extras} an empty string when unset.
+     */
+    private Response applyConfig() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            for (Map.Entry<TableName, TableConfig> e : applyConfigs.active().entrySet()) {
+                TableConfig c = e.getValue();
+                g.writeObjectFieldStart(e.getKey().toString());
+                g.writeArrayFieldStart("CASColumns");
+                for (String col : c.casColumns()) {
+                    g.writeString(col);
+                }
+                g.writeEndArray();
+                g.writeObjectFieldStart("Deadlines");
+                for (Map.Entry<String, Duration> d : c.deadlines().entrySet()) {
+                    g.writeNumberField(d.getKey(), d.getValue().toNanos());
+                }
+                g.writeEndObject();
+                writeStrings(g, "Exprs", c.exprs());
+                g.writeStringField("Extras", c.extras().orElse(""));
+                g.writeObjectFieldStart("Ignore");
+                for (String name : c.ignored()) {
+                    g.writeBooleanField(name, true);
+                }
+                g.writeEndObject();
+                writeStrings(g, "SourceNames", c.sourceNames());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('\n');
+        return new Response(200, "application/json", out.toByteArray());
+    }
+
+    private static void writeStrings(JsonGenerator g, String name, Map<String, String> values) throws IOException {
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> x : values.entrySet()) {
+            g.writeStringField(x.getKey(), x.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    static Response text(int status, String message) {
+        return new Response(status, TEXT, (message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,36 @@
+package io.cdcsink.core.logical;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cdcsink.api.Options;
+import io.cdcsink.api.SourceContext;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LogicalConfigTest {
+    @Test
+    void optionsTakeTheSpecsDefaultsAndTheProvidersNameAsLoopName() {
+        LogicalConfig c = LogicalConfig.fromOptions(Options.of(Map.of("targetDB", "app")), "pglogical");
+        assertThat(c).isEqualTo(LogicalConfig.defaults("pglogical", "app"));
+        assertThat(c.toOptions().keySet()).isEqualTo(SourceContext.LOGICAL_OPTIONS);
+    }
+
+    @Test
+    void everySettingRoundTripsThroughItsOption() {
+        LogicalConfig c = new LogicalConfig("loop", "db", true, Duration.ofMinutes(10), 7, 4096,
+                Duration.ofMillis(1500), Duration.ofNanos(300), Duration.ofHours(1));
+        assertThat(LogicalConfig.fromOptions(Options.of(c.toOptions()), "other")).isEqualTo(c);
+    }
+
+    @Test
+    void errorsNameTheOption() {
+        assertThatThrownBy(() -> LogicalConfig.fromOptions(Options.of(Map.of()), "x"))
+                .hasMessage("no target database specified: set --targetDB");
+        assertThatThrownBy(() -> LogicalConfig.fromOptions(Options.of(Map.of("targetDB", "a", "fanShards", "0")),
+                "x")).hasMessage("--fanShards must be at least 1, was 0");
+        assertThatThrownBy(() -> LogicalConfig.fromOptions(Options.of(Map.of("targetDB", "a", "retryDelay", "10")),
+                "x")).hasMessageStartingWith("--retryDelay: invalid duration \"10\"");
+    }
+}
