@@ -10,7 +10,9 @@ import java.util.Optional;
  * are {@link SourceRow}s: values aligned with the table's {@link RowShape}, in {@link ValueFormat#TEXT} (each the text
  * the target column type's input function reads, as PostgreSQL's own text output: {@code {1,2}} for an array,
  * {@code \x00ff} for bytea, the document for json and jsonb), {@code null} for NULL. A column a row leaves out keeps
- * the target's value (used for unchanged TOAST values). They reach the target without ever becoming JSON.
+ * the target's value (used for unchanged TOAST values). New rows reach the target's {@code COPY} as they are; a
+ * statement (an update of an existing key, a delete) carries the texts as JSON strings of one parameter, which keeps
+ * them exact.
  */
 public interface LogicalEvents {
     /** A source transaction starts. */

@@ -1,9 +1,9 @@
 package io.cdcsink.api;
 
 /**
- * What the values in a row's JSON are, and so how they reach the target's columns. Keys and
- * rows are JSON in both formats; they differ in what a value of a {@code json} or {@code jsonb} column (or a domain
- * over one) means.
+ * What a row's values are, and so how they reach the target's columns: a changefeed's JSON row, or the text values of a
+ * logical source's {@link SourceRow}. The two differ above all in what a value of a {@code json} or {@code jsonb}
+ * column (or a domain over one) means.
  */
 public enum ValueFormat {
     /**
@@ -14,9 +14,11 @@ public enum ValueFormat {
      */
     CHANGEFEED_JSON,
     /**
-     * Values in the source's text form (the logical sources, {@link LogicalEvents}): every value is a JSON string,
-     * number or boolean whose text the column type's input function reads, for every column type. A {@code json}
-     * column keeps that text exactly (whitespace, key order, duplicate keys), a {@code jsonb} column parses it.
+     * Values in the source's text form (the logical sources, {@link LogicalEvents}): every value is the text the
+     * column type's input function reads, for every column type. A {@code json} column keeps that text exactly
+     * (whitespace, key order, duplicate keys), a {@code jsonb} column parses it. When a statement rather than
+     * {@code COPY} writes such rows (updates of existing keys, deletes), the texts travel as JSON strings of one
+     * {@code json} parameter, which the statement reads back as text.
      */
     TEXT
 }

@@ -50,6 +50,23 @@ final class CdcSinkProcess implements AutoCloseable {
         return launch("jvm-" + port, port, cmd);
     }
 
+    /**
+     * Runs {@code java -jar cdc-sink.jar <args>} exactly as the {@code cdc-sink} launcher does, without the test
+     * suite's start-up options (client JIT, serial collector, class-data archive): what a benchmark measures. Waits
+     * until {@code /_/healthz} on {@code port} answers 200.
+     */
+    static CdcSinkProcess asUsersRunIt(String name, int port, List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // -Dbench.sinkJvm="-XX:+PrintCompilation ..." adds options for a profile of the process.
+        String extra = System.getProperty("bench.sinkJvm", "").strip();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", JarCommand.jar().toString()));
+        cmd.addAll(args);
+        return launch(name, port, cmd);
+    }
+
     private static List<String> startArgs(String conn, int port, List<String> flags) {
         List<String> args = new ArrayList<>(List.of("start", "--conn", conn, "--bindAddr", "127.0.0.1:" + port,
                 "--disableAuthentication", "-v"));

@@ -36,8 +36,17 @@ final class CpuMeter {
      * collector, or the thread's name without trailing digits (Linux keeps the first 15 characters of a name).
      */
     static Map<Integer, Map.Entry<String, Double>> threads() {
+        return threads("self");
+    }
+
+    /** As {@link #threads()}, of another process (a cdc-sink JVM the benchmark launched). */
+    static Map<Integer, Map.Entry<String, Double>> threads(long pid) {
+        return threads(Long.toString(pid));
+    }
+
+    private static Map<Integer, Map.Entry<String, Double>> threads(String process) {
         Map<Integer, Map.Entry<String, Double>> out = new HashMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + process + "/task"))) {
             tasks.forEach(t -> {
                 try {
                     String comm = Files.readString(t.resolve("comm")).strip();
@@ -86,8 +95,8 @@ final class CpuMeter {
         return comm.replaceAll("[-#_ ]?[0-9]+$", "");
     }
 
-    /** CPU seconds so far of one process (a server's backend or walsender). */
-    static double process(int pid) {
+    /** CPU seconds so far of one process (a server's backend or walsender, a cdc-sink JVM). */
+    static double process(long pid) {
         return seconds(read(Path.of("/proc/" + pid + "/stat")));
     }
 

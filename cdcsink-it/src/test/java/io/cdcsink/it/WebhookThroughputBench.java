@@ -39,13 +39,20 @@ class WebhookThroughputBench {
     /** cdc-sink's {@code --targetWriters}; {@code -Dbench.writers} tries others (4 and up: no request combined). */
     private static final int WRITERS = Integer.getInteger("bench.writers", TargetConfig.DEFAULT_WRITERS);
     /**
-     * Rows each path is warmed up with, untimed: five times the measured run, at most 1M ({@code -Dbench.warmUp}
+     * Rows each path is warmed up with, untimed, in runs of the measured size: five times the measured run, at most 1M ({@code -Dbench.warmUp}
      * overrides it). Requests, not rows, drive the per-request code (Jetty, the HTTP client, the driver's statement
      * paths): after a warm-up of the measured run's size the JIT still spent 4.5–5 µs per row compiling during the
      * measured 1M-row consistent run, and 1.8–2.5 µs after a 1M-row warm-up.
      */
     private static final int WARM_UP = Integer.getInteger("bench.warmUp", Math.min(5 * ROWS, 1_000_000));
     private static final int RESOLVE_EVERY = 10_000;
+    /**
+     * Whether cdc-sink runs inside this JVM (the embedding API) instead of as the real launcher jar in its own JVM,
+     * the default since #26: in one JVM the senders' HTTP client and the reference's driver calls shared cdc-sink's
+     * compiled code, and every switch between the paths threw some of it back to the interpreter (600 methods made
+     * not entrant and 2.6 µs of JIT per row in a measured 1M-row consistent run).
+     */
+    private static final boolean IN_PROCESS = Boolean.getBoolean("bench.inProcess");
 
     private final EmbeddedPg pg = EmbeddedPg.shared();
     private final Http http = new Http();
@@ -68,10 +75,17 @@ class WebhookThroughputBench {
     }
 
     private void measure(String referenceDb, Sink consistentSink, Sink immediateSink) throws Exception {
+        System.out.printf("BENCH cdc-sink runs %s%n", IN_PROCESS ? "in the test JVM (-Dbench.inProcess=true)"
+                : "as its launcher jar in its own JVM, one per mode (java -jar cdc-sink.jar start ...)");
         // Class loading and the JIT would count against whichever run comes first: warm every path up, untimed.
-        reference(referenceDb, WARM_UP);
-        consistentSink.run(WARM_UP);
-        immediateSink.run(WARM_UP);
+        // In runs of the measured size: one run of five times as many rows took paths the measured runs do not (its
+        // windows overflowed the staged rows kept in memory), and the first measured run then threw compiled code
+        // of those paths back to the interpreter (Jackson's tokenizer, StagedCache.add) and compiled it again.
+        for (int done = 0; done < WARM_UP; done += ROWS) {
+            reference(referenceDb, Math.min(ROWS, WARM_UP - done));
+            consistentSink.run(Math.min(ROWS, WARM_UP - done));
+            immediateSink.run(Math.min(ROWS, WARM_UP - done));
+        }
         CpuMeter.settle(pg);
         // The reference runs before and after cdc-sink and the ratios use the mean: on a shared host its rate
         // drifted by up to a factor of two between runs, which a single run would pass on to the ratios.
@@ -82,10 +96,10 @@ class WebhookThroughputBench {
         double consistent = 0;
         double immediate = 0;
         for (int r = 0; r < repeats; r++) {
-            double before = measured("reference", () -> reference(referenceDb, ROWS));
-            consistent = measured("consistent", () -> consistentSink.run(ROWS));
-            immediate = measured("immediate", () -> immediateSink.run(ROWS));
-            double after = measured("reference again", () -> reference(referenceDb, ROWS));
+            double before = measured("reference", null, () -> reference(referenceDb, ROWS));
+            consistent = measured("consistent", consistentSink, () -> consistentSink.run(ROWS));
+            immediate = measured("immediate", immediateSink, () -> immediateSink.run(ROWS));
+            double after = measured("reference again", null, () -> reference(referenceDb, ROWS));
             double reference = (before + after) / 2;
             System.out.printf("BENCH rows=%d batch=%d senders=%d writers=%d%n", ROWS, BATCH, SENDERS, WRITERS);
             System.out.printf("BENCH reference jdbc upsert : %,.0f rows/s (mean of %,.0f before and %,.0f after)%n",
@@ -111,21 +125,34 @@ class WebhookThroughputBench {
         assertThat(consistent).isPositive();
     }
 
-    /** A run that returns rows/s, measured: prints the CPU per row of the target server and this JVM's threads. */
-    private double measured(String what, Callable<Double> run) throws Exception {
+    /**
+     * A run that returns rows/s, measured: prints the CPU per row of the target server, of the cdc-sink process (when
+     * {@code sink} runs as one) and of this JVM, each with its threads.
+     */
+    private double measured(String what, Sink sink, Callable<Double> run) throws Exception {
         Map<Integer, Double> server0 = CpuMeter.server(pg);
         Map<Integer, Map.Entry<String, Double>> threads0 = CpuMeter.threads();
         double jvm0 = CpuMeter.self();
+        Long pid = sink == null || sink.process == null ? null : sink.process.pid();
+        Map<Integer, Map.Entry<String, Double>> sinkThreads0 = pid == null ? Map.of() : CpuMeter.threads(pid);
+        double sink0 = pid == null ? 0 : CpuMeter.process(pid);
         long startMillis = System.currentTimeMillis();
         double rowsPerSecond = run.call();
         long endMillis = System.currentTimeMillis();
         double server = CpuMeter.between(server0, CpuMeter.server(pg));
         double jvm = CpuMeter.self() - jvm0;
         String threads = CpuMeter.perRow(CpuMeter.groupsBetween(threads0, CpuMeter.threads()), ROWS);
+        String cdcSink = "";
+        if (pid != null) {
+            double own = CpuMeter.process(pid) - sink0;
+            cdcSink = String.format(" cdc-sink process %.1f us (threads:%s);", own * 1e6 / ROWS,
+                    CpuMeter.perRow(CpuMeter.groupsBetween(sinkThreads0, CpuMeter.threads(pid)), ROWS));
+        }
         CpuMeter.settle(pg);
         // The wall-clock span lets a profile of the run (JFR, perf) be cut to the measured part.
-        System.out.printf("BENCH   CPU per row, %s (%tT.%<tL to %tT.%<tL): target server %.1f us, test JVM (senders and"
-                + " cdc-sink) %.1f us; threads:%s%n", what, startMillis, endMillis, server * 1e6 / ROWS,
+        System.out.printf("BENCH   CPU per row, %s (%tT.%<tL to %tT.%<tL): target server %.1f us;%s test JVM (%s)"
+                + " %.1f us; threads:%s%n", what, startMillis, endMillis, server * 1e6 / ROWS, cdcSink,
+                sink == null ? "the reference's writers" : IN_PROCESS ? "senders and cdc-sink" : "senders",
                 jvm * 1e6 / ROWS, threads);
         return rowsPerSecond;
     }
@@ -207,7 +234,11 @@ class WebhookThroughputBench {
     private final class Sink implements AutoCloseable {
         private final boolean immediate;
         private final String db;
+        /** cdc-sink in this JVM ({@link #IN_PROCESS}), else null. */
         private final Replicator replicator;
+        /** cdc-sink as its launcher jar in its own JVM, else null. */
+        private final CdcSinkProcess process;
+        private final URI base;
         private final URI hook;
         /** The first timestamp of the next run: each run's are later than every earlier run's. */
         private long nextTime = 1_000;
@@ -217,12 +248,26 @@ class WebhookThroughputBench {
         Sink(boolean immediate) throws Exception {
             this.immediate = immediate;
             this.db = freshTarget();
-            TargetConfig target = TargetConfig.of(pg.connectionString()).withImmediate(immediate)
-                    .withWriters(WRITERS);
-            this.replicator = Replicator.builder().target(target).disableAuthentication()
-                    .source("webhook", WebhookConfig.of("127.0.0.1:0").toOptions()).start();
-            this.hook = URI.create("http://127.0.0.1:" + replicator.source(WebhookServer.class).port() + "/" + db
-                    + "/public");
+            if (IN_PROCESS) {
+                TargetConfig target = TargetConfig.of(pg.connectionString()).withImmediate(immediate)
+                        .withWriters(WRITERS);
+                this.replicator = Replicator.builder().target(target).disableAuthentication()
+                        .source("webhook", WebhookConfig.of("127.0.0.1:0").toOptions()).start();
+                this.process = null;
+                this.base = URI.create("http://127.0.0.1:" + replicator.source(WebhookServer.class).port());
+            } else {
+                int port = CdcSinkProcess.freePort();
+                List<String> args = new ArrayList<>(List.of("start", "--conn", pg.connectionString(), "--bindAddr",
+                        "127.0.0.1:" + port, "--disableAuthentication", "--targetWriters", Integer.toString(WRITERS)));
+                if (immediate) {
+                    args.add("--immediate");
+                }
+                this.replicator = null;
+                this.process = CdcSinkProcess.asUsersRunIt(immediate ? "bench-immediate" : "bench-consistent", port,
+                        args);
+                this.base = process.uri("");
+            }
+            this.hook = URI.create(base + "/" + db + "/public");
         }
 
         double run(int rows) throws Exception {
@@ -291,8 +336,7 @@ class WebhookThroughputBench {
 
         /** How this run's windows were read: ahead or not, and from the rows this process staged or the table. */
         private void printWindows() throws Exception {
-            String varz = http.get(URI.create("http://127.0.0.1:" + replicator.source(WebhookServer.class).port()
-                    + "/_/varz")).body();
+            String varz = http.get(URI.create(base + "/_/varz")).body();
             String[] names = {"resolve_windows_applied_total", "resolve_windows_read_ahead_total",
                     "stage_windows_from_memory_total"};
             double[] now = new double[names.length];
@@ -310,8 +354,13 @@ class WebhookThroughputBench {
         }
 
         @Override
-        public void close() {
-            replicator.close();
+        public void close() throws Exception {
+            if (replicator != null) {
+                replicator.close();
+            }
+            if (process != null) {
+                process.close();
+            }
         }
     }
 }
