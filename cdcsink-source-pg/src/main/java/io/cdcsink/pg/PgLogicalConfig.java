@@ -82,7 +82,7 @@ public record PgLogicalConfig(ConnectionString sourceConn, String publicationNam
     /** These settings as the options {@link #fromOptions} reads back (the loop adds its own beside them). */
     public Map<String, String> toOptions() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("sourceConn", sourceConn.jdbcUrl(sourceDatabase()));
+        m.put("sourceConn", sourceConn.url());
         m.put("publicationName", publicationName);
         m.put("slotName", slotName);
         m.put("targetDB", targetDatabase);

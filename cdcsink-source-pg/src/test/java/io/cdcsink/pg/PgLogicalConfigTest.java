@@ -43,10 +43,7 @@ class PgLogicalConfigTest {
                 "my_pub", "targetDB", "target", "standbyTimeout", "1500ms", "fanShards", "4")));
         assertThat(c.slotName()).isEqualTo(PgLogicalConfig.DEFAULT_SLOT_NAME);
         assertThat(c.standbyTimeout()).isEqualTo(Duration.ofMillis(1500));
-        PgLogicalConfig back = PgLogicalConfig.fromOptions(Options.of(c.toOptions()));
-        assertThat(back.sourceConn().jdbcUrl("src")).isEqualTo(c.sourceConn().jdbcUrl("src"));
-        assertThat(back.toOptions()).isEqualTo(c.toOptions());
-        assertThat(back.standbyTimeout()).isEqualTo(c.standbyTimeout());
+        assertThat(PgLogicalConfig.fromOptions(Options.of(c.toOptions()))).isEqualTo(c);
         Map<String, String> misspelt = new HashMap<>(c.toOptions());
         misspelt.put("slot", "x");
         assertThatThrownBy(() -> PgLogicalConfig.fromOptions(Options.of(misspelt)))

@@ -145,6 +145,26 @@ public record ConnectionString(String flag, String hosts, Optional<String> datab
         return sb.toString();
     }
 
+    /**
+     * The string {@link #parse} reads back to these settings, password included: for configuration (a source's
+     * options), never for logs.
+     */
+    public String url() {
+        StringBuilder sb = new StringBuilder("postgresql://");
+        user.ifPresent(u -> sb.append(encode(u)));
+        password.ifPresent(p -> sb.append(':').append(encode(p)));
+        if (user.isPresent() || password.isPresent()) {
+            sb.append('@');
+        }
+        sb.append(hosts).append('/').append(database.map(ConnectionString::encode).orElse(""));
+        char sep = '?';
+        for (Map.Entry<String, String> e : parameters.entrySet()) {
+            sb.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
+            sep = '&';
+        }
+        return sb.toString();
+    }
+
     /** Text safe to log: the password replaced. */
     public static String redact(String text) {
         return text.replaceAll("(://[^:/@]*:)[^@/]*@", "$1****@").replaceAll("(?i)(password=)[^&]*", "$1****");

@@ -48,4 +48,13 @@ class ConnectionStringTest {
     void redactsPasswordsInUrls() {
         assertThat(ConnectionString.redact("postgresql://u:secret@h/db")).isEqualTo("postgresql://u:****@h/db");
     }
+
+    @Test
+    void urlReadsBackToTheSameSettings() {
+        for (String text : new String[] {"postgresql://u:p%40ss%20w@h1:5433,h2/db%20x?sslmode=require&a=b%26c",
+                "postgres://localhost", "jdbc:postgresql://h/db?user=u&password=p", "postgresql://u@h:1/"}) {
+            ConnectionString c = ConnectionString.parse("--sourceConn", text);
+            assertThat(ConnectionString.parse("--sourceConn", c.url())).as(text).isEqualTo(c);
+        }
+    }
 }
