@@ -38,11 +38,11 @@ import org.slf4j.LoggerFactory;
  * before a resolved timestamp was staged before the timestamp was (a changefeed sends it only after they were
  * accepted), and a redelivered mutation carries the same (time, key) and the same change. The window is still checked
  * when it is applied: its lower bound must be the schema's last applied window, its tables the staged tables, and
- * removing it must remove as many staged rows as were read, else the window's transaction fails and is retried with
- * an ordinary drain.
+ * the staged batches overlapping it must be those it was read from, else the window's transaction fails and is
+ * retried with an ordinary drain.
  *
- * <p>Only windows of at most {@code limit} staged rows are read ahead, so memory stays bounded; larger windows are
- * drained as before. Errors are not reported here: a window that cannot
+ * <p>Only windows of at most {@code limit} staged mutations are read ahead (counting whole batches when a window is
+ * read from the table), so memory stays bounded; larger windows are drained as before. Errors are not reported here: a window that cannot
  * be read ahead is drained, which reports them.
  */
 final class ReadAhead implements AutoCloseable {

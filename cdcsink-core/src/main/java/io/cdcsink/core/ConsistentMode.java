@@ -1,7 +1,6 @@
 package io.cdcsink.core;
 
 import io.cdcsink.engine.Applier;
-import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.engine.Checkpoints;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
@@ -13,6 +12,7 @@ import io.cdcsink.api.TableName;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,17 +82,12 @@ final class ConsistentMode implements PipelineMode {
     }
 
     @Override
-    public Map<TableName, ApplyResult> write(Connection c, Map<TableName, List<PreparedBatch>> byTable)
-            throws SQLException {
+    public Written write(Connection c, Map<TableName, List<PreparedBatch>> byTable) throws SQLException {
+        List<Stager.Staged> staged = new ArrayList<>(byTable.size());
         for (Map.Entry<TableName, List<PreparedBatch>> e : byTable.entrySet()) {
-            stager.stage(c, e.getKey(), PreparedBatch.mutationsOf(e.getValue()));
+            staged.add(stager.stage(c, e.getKey(), PreparedBatch.mutationsOf(e.getValue())));
         }
-        return Map.of();
-    }
-
-    @Override
-    public void committed(Map<TableName, List<PreparedBatch>> byTable, Map<TableName, ApplyResult> applied) {
-        byTable.forEach((table, staged) -> stager.committed(table, PreparedBatch.mutationsOf(staged)));
+        return () -> staged.forEach(stager::committed);
     }
 
     @Override

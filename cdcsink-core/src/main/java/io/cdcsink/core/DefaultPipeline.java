@@ -1,7 +1,6 @@
 package io.cdcsink.core;
 
 import io.cdcsink.engine.Applier;
-import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.Pipeline;
@@ -116,8 +115,7 @@ public final class DefaultPipeline implements Pipeline {
         for (Map<TableName, PreparedBatch> batch : batches) {
             batch.forEach((table, b) -> byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(b));
         }
-        Map<TableName, ApplyResult> applied = transactions.run(database, c -> mode.write(c, byTable));
-        mode.committed(byTable, applied);
+        transactions.run(database, c -> mode.write(c, byTable)).committed();
     }
 
     @Override

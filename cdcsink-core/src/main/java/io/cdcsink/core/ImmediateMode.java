@@ -57,18 +57,13 @@ final class ImmediateMode implements PipelineMode {
     }
 
     @Override
-    public Map<TableName, ApplyResult> write(Connection c, Map<TableName, List<PreparedBatch>> byTable)
-            throws SQLException {
+    public Written write(Connection c, Map<TableName, List<PreparedBatch>> byTable) throws SQLException {
         Map<TableName, ApplyResult> applied = new HashMap<>();
         for (Map.Entry<TableName, List<PreparedBatch>> e : byTable.entrySet()) {
             applied.put(e.getKey(), applier.applyPrepared(c, e.getKey(), e.getValue()));
         }
-        return applied;
-    }
-
-    @Override
-    public void committed(Map<TableName, List<PreparedBatch>> byTable, Map<TableName, ApplyResult> applied) {
-        applied.forEach((table, result) -> recorder.applied(table, ReplicationRecorder.Mode.IMMEDIATE, result));
+        return () -> applied.forEach((table, result) ->
+                recorder.applied(table, ReplicationRecorder.Mode.IMMEDIATE, result));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.cdcsink.core;
 
-import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.engine.PreparedBatch;
@@ -38,11 +37,17 @@ interface PipelineMode {
     Map<TableName, PreparedBatch> beforeWriting(String database, Map<TableName, List<Mutation>> group,
                                                 Map<TableName, PreparedBatch> prepared);
 
-    /** In the writer's transaction, which may hold several callers' batches: each table's batches in order. */
-    Map<TableName, ApplyResult> write(Connection c, Map<TableName, List<PreparedBatch>> byTable) throws SQLException;
+    /**
+     * In the writer's transaction, which may hold several callers' batches: each table's batches in order. Returns
+     * what to do once that transaction committed (not if it failed; a retried transaction writes again).
+     */
+    Written write(Connection c, Map<TableName, List<PreparedBatch>> byTable) throws SQLException;
 
-    /** After that transaction committed, with what {@link #write} returned. */
-    void committed(Map<TableName, List<PreparedBatch>> byTable, Map<TableName, ApplyResult> applied);
+    /** What a {@link #write} leaves to do after its transaction committed. Must not fail. */
+    @FunctionalInterface
+    interface Written {
+        void committed();
+    }
 
     /** A source says everything for the schema up to {@code resolved} has been delivered. */
     void resolved(SchemaName schema, Hlc resolved);

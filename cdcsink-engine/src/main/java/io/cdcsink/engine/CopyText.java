@@ -44,6 +44,42 @@ public final class CopyText {
         return out;
     }
 
+    /**
+     * The value {@link #escape} wrote as {@code escaped.subSequence(from, to)}: the inverse of its four escapes. Any
+     * other backslash sequence is not one {@link #escape} writes and is refused.
+     *
+     * @throws IllegalArgumentException when the text is not what {@link #escape} writes
+     */
+    public static String unescape(CharSequence escaped, int from, int to) {
+        int first = from;
+        while (first < to && escaped.charAt(first) != '\\') {
+            first++;
+        }
+        if (first == to) {
+            return escaped.subSequence(from, to).toString();
+        }
+        StringBuilder out = new StringBuilder(to - from);
+        out.append(escaped, from, first);
+        for (int i = first; i < to; i++) {
+            char c = escaped.charAt(i);
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            if (++i == to) {
+                throw new IllegalArgumentException("a backslash ends the escaped text");
+            }
+            out.append(switch (escaped.charAt(i)) {
+                case '\\' -> '\\';
+                case 't' -> '\t';
+                case 'n' -> '\n';
+                case 'r' -> '\r';
+                default -> throw new IllegalArgumentException("not an escape of CopyText: \\" + escaped.charAt(i));
+            });
+        }
+        return out.toString();
+    }
+
     private static boolean special(char c) {
         return c == '\\' || c == '\t' || c == '\n' || c == '\r';
     }

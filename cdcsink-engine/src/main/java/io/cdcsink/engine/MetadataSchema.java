@@ -10,7 +10,8 @@ import java.util.List;
  * keeps tables of its own there: the stager's registry and staging tables. The schema lives next to the target
  * tables so that applying a window, or a source transaction, and recording it commit in one transaction. The
  * metadata module creates it and owns every other table in it; a module keeping tables here names them so they cannot
- * clash with those (the stager's all start with {@code stage_}, apart from its registry {@code staged_tables}).
+ * clash with those (the stager's all start with {@code stage2_}, or {@code stage_} for those of earlier releases,
+ * apart from its registry {@code staged_tables}).
  */
 public interface MetadataSchema {
     /** Work on a connection of a DDL transaction. */

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Holds mutations in the target until a resolved timestamp makes them safe to apply. Staged rows are keyed by
- * (time, key), so a redelivered mutation replaces itself.
+ * Holds mutations in the target until a resolved timestamp makes them safe to apply. The mutations of one table from
+ * one {@link #stage} call are kept together as a staged batch; a window hands over the newest mutation per key of the
+ * batches it overlaps, so a redelivered mutation (same time, key and change) changes nothing.
  */
 public interface Stager {
     /**
@@ -25,14 +26,23 @@ public interface Stager {
     /**
      * Stores mutations in the caller's transaction; idempotent for redeliveries. Without a {@link #prepare} of the
      * table first, the first call may take a second connection for its DDL.
+     *
+     * @return what was staged, for {@link #committed} once the caller's transaction committed
      */
-    void stage(Connection tx, TableName table, List<Mutation> mutations) throws SQLException;
+    Staged stage(Connection tx, TableName table, List<Mutation> mutations) throws SQLException;
 
     /**
-     * Tells the stager that a transaction in which it staged these mutations of the table committed. A stager may
-     * keep them to hand a window over without reading it back; the default keeps nothing. Must not fail.
+     * Tells the stager that the transaction in which it staged this committed. A stager may keep what it staged to
+     * hand a window over without reading it back; the default keeps nothing. Must not fail.
      */
-    default void committed(TableName table, List<Mutation> mutations) {
+    default void committed(Staged staged) {
+    }
+
+    /** What one {@link #stage} call wrote; only the stager that returned it looks inside. */
+    interface Staged {
+        /** Nothing staged. */
+        Staged NONE = new Staged() {
+        };
     }
 
     /**
@@ -59,8 +69,8 @@ public interface Stager {
 
     /**
      * In the window's transaction: removes what {@link #peek} read, as {@link #drain} removes what it hands over.
-     * Fails, leaving the transaction to be rolled back, when the window holds rows the peek did not see, or when the
-     * schema's last applied window is no longer {@code peeked}'s lower bound.
+     * Fails, leaving the transaction to be rolled back, when the window overlaps staged batches other than those the
+     * peek saw, or when the schema's last applied window is no longer {@code peeked}'s lower bound.
      *
      * @throws IllegalStateException when the window changed since it was peeked
      */
@@ -69,11 +79,14 @@ public interface Stager {
     }
 
     /**
-     * What {@link #peek} read: the newest mutation per key of the window, and how many staged rows the window held.
+     * What {@link #peek} read: the newest mutation per key of the window; how many staged mutations it read them from,
+     * at most (a batch that straddles a bound counts whole when it was read from the table), which bounds the memory
+     * a read-ahead takes; and the ids of the staged batches overlapping the window, which {@link #discard} checks.
      */
-    record Peeked(Optional<Hlc> after, Hlc upTo, List<Mutation> mutations, long stagedRows) {
+    record Peeked(Optional<Hlc> after, Hlc upTo, List<Mutation> mutations, long stagedRows, List<Long> batches) {
         public Peeked {
             mutations = List.copyOf(mutations);
+            batches = List.copyOf(batches);
         }
     }
 

@@ -26,6 +26,18 @@ class CopyTextTest {
     }
 
     @Test
+    void unescapeUndoesEscapeExactlyAndRefusesWhatEscapeNeverWrites() {
+        for (String value : List.of("", "plain", "a\tb\nc\rd\\e", "\\N", "\\.", "\t\t", "\\\\",
+                "caf\u00e9 \ud83d\ude00 \"q\"", "\\t is not a tab")) {
+            String escaped = "<" + CopyText.escape(new StringBuilder(), value) + ">";
+            assertThat(CopyText.unescape(escaped, 1, escaped.length() - 1)).isEqualTo(value);
+        }
+        assertThatThrownBy(() -> CopyText.unescape("a\\", 0, 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ends");
+        assertThatThrownBy(() -> CopyText.unescape("\\x", 0, 2)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void theInputProducesEveryLineInOrderAsUtf8WhateverTheBufferSize() throws IOException {
         List<Integer> rows = IntStream.range(0, 20_000).boxed().toList();
         CopyText.Lines<Integer> lines = (text, row) -> {

@@ -134,7 +134,7 @@ class WebhookFuzzIT {
         created.removeAll(tablesBefore);
         assertThat(created).as("tables created during the fuzz").allSatisfy(t ->
                 assertThat(t).matches("_cdc_sink\\.(staged_tables|pending_timestamps|timestamps|apply_config|"
-                        + "jwt_public_keys|stage_public_t|stage_inj_t|[a-z_]+)"));
+                        + "jwt_public_keys|stage2_public_t|stage2_inj_t|[a-z_]+)"));
         assertThat(created).noneMatch(t -> t.contains("DROP") || t.contains(";") || t.contains("'")
                 || t.contains("no_such"));
         assertThat(tables(fuzzDb)).contains("public.t", "inj.t");

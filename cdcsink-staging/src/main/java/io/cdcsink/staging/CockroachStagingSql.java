@@ -1,23 +1,19 @@
 package io.cdcsink.staging;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
  * CockroachDB: a result set cannot stay open while other statements run on the same connection (one active portal),
- * so drains read pages bounded by the last key of the previous page ({@code key > ? ... LIMIT ?}). Its locks and DDL
- * differ too; they are the metadata module's ({@code CockroachMetadataSql}).
+ * so drains read pages bounded by the last key of the previous page ({@code k > ? ... LIMIT ?}), each splitting the
+ * window's batches again. Its locks and DDL differ too; they are the metadata module's ({@code CockroachMetadataSql}).
+ * No CockroachDB server runs here: this SQL is checked as text only.
  */
 final class CockroachStagingSql extends StagingSql {
-    /** CockroachDB's STRING compares bytes unless a collation is asked for. */
+    /** No storage options: CockroachDB keeps a row's values together in its key-value store. */
     @Override
-    String stagingKeyType() {
-        return "TEXT";
-    }
-
-    /** CockroachDB's JSON is JSONB (an alias), as in the original tool's staging tables. */
-    @Override
-    String stagingMutType() {
-        return "JSONB";
+    List<String> createStagingTable(String table) {
+        return List.of(createBatchTable(table));
     }
 
     @Override
@@ -25,21 +21,25 @@ final class CockroachStagingSql extends StagingSql {
         return true;
     }
 
+    /** CockroachDB's STRING compares bytes unless a collation is asked for. */
     @Override
     String drainSelect(String stagingTable) {
-        return "SELECT DISTINCT ON (key) nanos, logical, key, mut::TEXT FROM " + stagingTable
-                + " WHERE " + IN_WINDOW + " AND key > ?"
-                + " ORDER BY key, nanos DESC, logical DESC LIMIT ?";
+        return newestLines(stagingTable, "split_part(l, chr(9), 3)", " AND k > ? ORDER BY k, n DESC, g DESC LIMIT ?");
     }
 
     /**
-     * None. Before v22.2 CockroachDB split a COPY into 100-row batches that committed on their own outside an explicit
-     * transaction, and a COPY after a rollback to a savepoint (the conflict path of {@link StageCopy}) hit an
-     * internal error until late 2025 (cockroachdb/cockroach#156959). With no server here to test it against, batches
-     * are staged with the INSERT statement.
+     * None: its DDL runs outside transactions ({@code CockroachMetadataSql}), so the copy, the registry's update and
+     * the drop are statements of their own. Repeating the copy after a failure stages those mutations twice, which
+     * changes no window (a window keeps one mutation per time and key).
      */
     @Override
-    Optional<String> copyStage(String stagingTable) {
+    Optional<String> lockLegacy(String legacyTable) {
         return Optional.empty();
+    }
+
+    /** CockroachDB's {@code /} of two integers is a decimal. */
+    @Override
+    String divide(String dividend, String divisor) {
+        return "(" + dividend + ") // " + divisor;
     }
 }

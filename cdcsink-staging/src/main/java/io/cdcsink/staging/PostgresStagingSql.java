@@ -1,34 +1,22 @@
 package io.cdcsink.staging;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
  * PostgreSQL: drains stream one cursor (the JDBC driver fetches {@code batchSize} rows at a time when auto-commit is
  * off) while the applier writes on the same connection, which PostgreSQL allows because an open portal does not block
- * other statements.
+ * other statements. The server splits the batches of a window into lines, filters them by time and keeps the newest
+ * per key, sorting on disk when a window is larger than {@code work_mem}, so the process only ever holds a page.
  */
 final class PostgresStagingSql extends StagingSql {
     /**
-     * Byte order: drains sort every window by key, and the primary key compares keys of rows staged at one time, so a
-     * linguistic collation would cost a {@code strcoll} per comparison and buy nothing (keys are only matched, never
-     * shown in order).
+     * The batch's text is stored out of line and not compressed ({@code EXTERNAL}): pglz would cost the staging
+     * insert more than the bytes it saves, and every read of a window would decompress it again.
      */
     @Override
-    String stagingKeyType() {
-        return "TEXT COLLATE \"C\"";
-    }
-
-    /**
-     * Text: the staged JSON is written by cdc-sink (the webhook copies each {@code after} object token by token) and
-     * its values were checked against the target's types before staging, so the server has nothing to check. A
-     * {@code json} column only checks the syntax again (13% of a staging COPY's server time, measured 2026-11-26) and
-     * {@code jsonb} also builds a binary document that every drain turns back into text. Tables created by earlier
-     * releases ({@code JSONB}, then {@code JSON}) keep their type and keep working: the statements read {@code mut}
-     * as text and write JSON, which converts to any of the three on assignment.
-     */
-    @Override
-    String stagingMutType() {
-        return "TEXT";
+    List<String> createStagingTable(String table) {
+        return List.of(createBatchTable(table), "ALTER TABLE " + table + " ALTER COLUMN lines SET STORAGE EXTERNAL");
     }
 
     @Override
@@ -36,14 +24,23 @@ final class PostgresStagingSql extends StagingSql {
         return false;
     }
 
+    /**
+     * Keys in byte order: only grouped, never shown in order, so a linguistic collation would cost a {@code strcoll}
+     * per comparison and buy nothing.
+     */
     @Override
     String drainSelect(String stagingTable) {
-        return "SELECT DISTINCT ON (key) nanos, logical, key, mut::TEXT FROM " + stagingTable
-                + " WHERE " + IN_WINDOW + " ORDER BY key, nanos DESC, logical DESC";
+        return newestLines(stagingTable, "split_part(l, chr(9), 3) COLLATE \"C\"", " ORDER BY k, n DESC, g DESC");
+    }
+
+    /** Writers wait (readers do not) until the copy is committed and the legacy table dropped. */
+    @Override
+    Optional<String> lockLegacy(String legacyTable) {
+        return Optional.of("LOCK TABLE " + legacyTable + " IN EXCLUSIVE MODE");
     }
 
     @Override
-    Optional<String> copyStage(String stagingTable) {
-        return Optional.of("COPY " + stagingTable + " (nanos, logical, key, mut) FROM STDIN");
+    String divide(String dividend, String divisor) {
+        return "(" + dividend + ") / " + divisor;
     }
 }

@@ -17,28 +17,40 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stages mutations in one table per target table inside cdc-sink's schema of the target's own database
- * ({@link MetadataSchema}), keyed by (nanos, logical, key). Deletes are stored as JSON {@code null}. Which staging
- * table holds which target table's mutations is registered in {@value #STAGED_TABLES}, in the same DDL transaction that
- * creates the staging table, so a registered name always has its table; the stager alone reads and writes both.
+ * ({@link MetadataSchema}), one row per staged batch ({@link StagedBatch}): the mutations of the table from one
+ * staging call, with their time range. A window hands over the newest mutation per key among the mutations of the
+ * batches overlapping it whose times fall inside it, and its transaction removes the batches wholly at or before it;
+ * a batch that straddles the window's upper bound stays until a later window covers it, its earlier mutations left
+ * out by time. Deletes are stored as JSON {@code null}. Which staging table holds which target table's batches is
+ * registered in {@value #STAGED_TABLES}, in the same DDL transaction that creates the staging table, so a registered
+ * name always has its table; the stager alone reads and writes both.
+ *
+ * <p>Staging tables of earlier releases (one row per mutation, {@link StagingTableNames#isLegacy}) are converted the
+ * first time this process uses their target table: in one DDL transaction their rows are copied into a new staging
+ * table as batches, the registry is pointed at it and the old table dropped. An instance of an earlier release still
+ * writing to the old table fails from then on (its requests get 503 until it is upgraded) instead of staging rows
+ * nobody reads.
  */
 public final class SqlStager implements Stager {
     public static final String STAGED_TABLES = "staged_tables";
 
-    /** Rows per INSERT statement: keeps arrays and statement memory bounded for very large batches. */
-    private static final int STAGE_CHUNK = 2000;
+    private static final Logger log = LoggerFactory.getLogger(SqlStager.class);
     /**
-     * At most this much memory for the mutations kept until their window is applied (see {@link StagedCache}), and at
+     * At most this much memory for the batches kept until their window is applied (see {@link StagedCache}), and at
      * most an eighth of the heap: 64 MiB is about 250,000 rows of 100 characters; a backlog beyond it is read from
      * the staging tables.
      */
@@ -47,8 +59,9 @@ public final class SqlStager implements Stager {
     private final MetadataSchema area;
     private final ResolvedTimestamps timestamps;
     private final StagingSql sql;
+    /** Qualified staging tables in the batch format, by target table; a legacy one is never put here. */
     private final Map<TableName, String> stagingTables = new ConcurrentHashMap<>();
-    /** Staging tables this process has drained once, removing rows older than the window too (the strays). */
+    /** Staging tables this process has drained once, removing batches older than the window too (the strays). */
     private final Set<String> swept = ConcurrentHashMap.newKeySet();
     private final StagedCache cache = new StagedCache(Math.min(MAX_CACHED_BYTES,
             Runtime.getRuntime().maxMemory() / 8));
@@ -79,25 +92,30 @@ public final class SqlStager implements Stager {
                 .help("Time to stage one batch of mutations for a table").labelNames(labels).register(registry);
     }
 
-    /** Creates and registers the table's staging table unless this instance already knows it. */
+    /** Creates and registers the table's staging table (or converts a legacy one) unless this instance knows it. */
     @Override
     public void prepare(TableName table) throws SQLException {
         stagingTable(table);
     }
 
     /**
-     * Stores the mutations; duplicates of a (time, key) within the batch collapse to the last one. Mutations at or
-     * before the schema's last applied resolved timestamp are skipped and counted: after a restart a changefeed
-     * redelivers from its last checkpoint, and those changes are already in the target; staging them would leave
-     * rows no window ever drains (or, worse, replay an old value over a newer one in the next window).
+     * Stores the mutations as one staged batch (several for a very large call, see {@link StagedBatch#of});
+     * duplicates of a (time, key) within the call collapse to the last one. Mutations at or before the schema's last
+     * applied resolved timestamp are skipped and counted: after a restart a changefeed redelivers from its last
+     * checkpoint, and those changes are already in the target; staging them would leave rows no window ever drains
+     * (or, worse, replay an old value over a newer one in the next window).
+     *
+     * <p>A batch staged again (a redelivered request) is another batch, with an id of its own. The windows it
+     * overlaps still hand over one mutation per key, the newest, and a redelivered mutation carries the same time,
+     * key and change as the one staged before, so they hand over what they would have without it.
      *
      * <p>The first time a table is seen, its staging table is created and registered on a second connection of the
      * same pool (so the DDL commits even if the caller rolls back), unless {@link #prepare} did it before.
      */
     @Override
-    public void stage(Connection tx, TableName table, List<Mutation> mutations) throws SQLException {
+    public Staged stage(Connection tx, TableName table, List<Mutation> mutations) throws SQLException {
         if (mutations.isEmpty()) {
-            return;
+            return Staged.NONE;
         }
         long start = System.nanoTime();
         String stagingTable = stagingTable(table);
@@ -111,49 +129,39 @@ public final class SqlStager implements Stager {
             }
             unique.put(new TimeKey(m.time(), m.key()), m);
         }
-        List<Mutation> rows = new ArrayList<>(unique.values());
-        if (!rows.isEmpty()) {
-            Optional<String> copy = sql.copyStage(stagingTable);
-            if (copy.isEmpty() || !StageCopy.copy(tx, copy.get(), rows)) {
-                insert(tx, stagingTable, rows);
+        List<StagedBatch> batches = unique.isEmpty() ? List.of() : StagedBatch.of(new ArrayList<>(unique.values()));
+        if (!batches.isEmpty()) {
+            try (PreparedStatement ps = tx.prepareStatement(sql.stage(stagingTable))) {
+                for (StagedBatch batch : batches) {
+                    ps.setLong(1, batch.id());
+                    ps.setLong(2, batch.min().nanos());
+                    ps.setInt(3, batch.min().logical());
+                    ps.setLong(4, batch.max().nanos());
+                    ps.setInt(5, batch.max().logical());
+                    ps.setInt(6, batch.mutations().size());
+                    ps.setString(7, batch.lines());
+                    ps.executeUpdate();
+                }
             }
         }
         String[] labels = labels(table);
-        staged.labelValues(labels).inc(rows.size());
+        staged.labelValues(labels).inc(unique.size());
         if (late > 0) {
             skipped.labelValues(labels).inc(late);
         }
         duration.labelValues(labels).observe((System.nanoTime() - start) / 1e9);
+        return new Batches(table, batches);
     }
 
-    /** Keeps what a committed transaction staged, so that its window can be read ahead from memory. */
+    /** What one {@link #stage} call wrote. */
+    private record Batches(TableName table, List<StagedBatch> batches) implements Staged {
+    }
+
+    /** Keeps what a committed transaction staged, so that its windows can be taken from memory. */
     @Override
-    public void committed(TableName table, List<Mutation> mutations) {
-        cache.add(table, mutations);
-    }
-
-    /** Stages with the INSERT statement, which replaces rows already staged at the same time and key. */
-    private void insert(Connection tx, String stagingTable, List<Mutation> rows) throws SQLException {
-        try (PreparedStatement ps = tx.prepareStatement(sql.stage(stagingTable))) {
-            for (int from = 0; from < rows.size(); from += STAGE_CHUNK) {
-                List<Mutation> chunk = rows.subList(from, Math.min(rows.size(), from + STAGE_CHUNK));
-                Long[] nanos = new Long[chunk.size()];
-                Integer[] logical = new Integer[chunk.size()];
-                String[] keys = new String[chunk.size()];
-                String[] muts = new String[chunk.size()];
-                for (int i = 0; i < chunk.size(); i++) {
-                    Mutation m = chunk.get(i);
-                    nanos[i] = m.time().nanos();
-                    logical[i] = m.time().logical();
-                    keys[i] = m.key();
-                    muts[i] = m.data().orElse("null");
-                }
-                ps.setArray(1, tx.createArrayOf("int8", nanos));
-                ps.setArray(2, tx.createArrayOf("int4", logical));
-                ps.setArray(3, tx.createArrayOf("text", keys));
-                ps.setArray(4, tx.createArrayOf("text", muts));
-                ps.executeUpdate();
-            }
+    public void committed(Staged staged) {
+        if (staged instanceof Batches b) {
+            b.batches().forEach(batch -> cache.add(b.table(), batch));
         }
     }
 
@@ -167,15 +175,13 @@ public final class SqlStager implements Stager {
         if (stagingTable.isEmpty()) {
             return 0;
         }
-        // Only rows after the schema's last applied window are drained. The stager skips older ones when they arrive;
-        // one that slipped in (a redelivery racing the window that covered it) is older than what the target holds,
-        // and applying it could put an old value back. The bound also keeps a drain to its window: without it the
-        // primary key's bitmap scan visits every dead entry of the windows drained before, until a vacuum, so a
-        // backlog of N staged rows cost O(N^2) (drain and delete of the 51st 10,000-row window of a million: 84 ms
-        // against 29 ms).
+        // Only mutations after the schema's last applied window are drained. The stager skips older ones when they
+        // arrive; one that slipped in (a redelivery racing the window that covered it) is older than what the target
+        // holds, and applying it could put an old value back. The bound also keeps a drain to the batches not yet
+        // covered by an applied window.
         Window window = new Window(timestamps.lastApplied(tx, table.schemaName()), upTo);
-        Optional<StagedCache.Window> kept = sql.drainPagesByKey() ? Optional.empty()
-                : kept(table, window, () -> countWindow(tx, stagingTable.get(), window));
+        Optional<StagedCache.Window> kept = sql.drainPagesByKey() || !cache.holds(table, window.after(), upTo)
+                ? Optional.empty() : kept(table, window, overlapping(tx, stagingTable.get(), window));
         long count;
         if (kept.isPresent()) {
             count = handOver(kept.get().newestPerKey(), batchSize, handler);
@@ -184,35 +190,24 @@ public final class SqlStager implements Stager {
                     ? drainByPages(tx, stagingTable.get(), window, batchSize, handler)
                     : drainByCursor(tx, stagingTable.get(), window, batchSize, handler);
         }
-        long removed = remove(tx, stagingTable.get(), window);
-        if (kept.isPresent() && removed != kept.get().entries()) {
-            throw new IllegalStateException("the window up to " + upTo + " of " + table + " held "
-                    + kept.get().entries() + " staged rows when it was counted and " + removed + " when removed");
+        List<Long> removed = remove(tx, stagingTable.get(), window);
+        if (kept.isPresent() && !kept.get().batches().containsAll(removed)) {
+            throw new IllegalStateException("the window up to " + upTo + " of " + table + " removed staged batches "
+                    + removed + ", not only those it was taken from, " + kept.get().batches());
         }
         cache.removeThrough(table, upTo);
         drained.labelValues(labels(table)).inc(count);
         return count;
     }
 
-    /** A count of staged rows, read only when needed. */
-    @FunctionalInterface
-    private interface StagedRows {
-        long count() throws SQLException;
-    }
-
     /**
-     * The window from the mutations this process staged, if the staging table holds as many rows in it as they are
-     * (see {@link StagedCache}); empty when nothing is kept (the table's rows are then not counted). PostgreSQL only:
-     * CockroachDB drains page by key and does not read ahead.
+     * The window from the batches this process staged, if they are exactly the staging table's batches overlapping
+     * it (see {@link StagedCache}); else empty.
      */
-    private Optional<StagedCache.Window> kept(TableName table, Window window, StagedRows stagedRows)
-            throws SQLException {
-        StagedCache.Window kept = cache.window(table, window.after(), window.upTo());
-        if (kept.entries() == 0 || kept.entries() != stagedRows.count()) {
-            return Optional.empty();
-        }
-        fromMemory.labelValues(labels(table)).inc();
-        return Optional.of(kept);
+    private Optional<StagedCache.Window> kept(TableName table, Window window, Overlap inTable) {
+        Optional<StagedCache.Window> kept = cache.window(table, window.after(), window.upTo(), inTable.batches());
+        kept.ifPresent(k -> fromMemory.labelValues(labels(table)).inc());
+        return kept;
     }
 
     private static long handOver(List<Mutation> mutations, int batchSize, MutationHandler handler)
@@ -223,20 +218,34 @@ public final class SqlStager implements Stager {
         return mutations.size();
     }
 
-    private long countWindow(Connection conn, String stagingTable, Window window) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(sql.countWindow(stagingTable))) {
+    /** The staged batches overlapping a window: their ids, in order, and how many mutations they hold together. */
+    private record Overlap(List<Long> batches, long mutations) {
+        boolean same(Collection<Long> ids) {
+            return batches.size() == ids.size() && batches.containsAll(ids);
+        }
+    }
+
+    private Overlap overlapping(Connection conn, String stagingTable, Window window) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        long mutations = 0;
+        try (PreparedStatement ps = conn.prepareStatement(sql.overlapping(stagingTable))) {
             window.bind(ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                    mutations += rs.getInt(2);
+                }
             }
         }
+        ids.sort(null);
+        return new Overlap(ids, mutations);
     }
 
     /**
      * Reads ahead on PostgreSQL, where a drain is one query; CockroachDB's drains page by key and are not read ahead.
-     * {@code conn} must be in a transaction that sees one snapshot ({@code REPEATABLE READ}), so that the count of
-     * staged rows and the mutations read agree.
+     * {@code conn} must be in a transaction that sees one snapshot ({@code REPEATABLE READ}), so that the batches
+     * listed and the mutations read agree. A table registered with a legacy staging table is not read ahead: its
+     * conversion is the drain's.
      */
     @Override
     public Optional<Peeked> peek(Connection conn, TableName table, Optional<Hlc> after, Hlc upTo, int limit)
@@ -244,29 +253,38 @@ public final class SqlStager implements Stager {
         if (sql.drainPagesByKey()) {
             return Optional.empty();
         }
-        Optional<String> stagingTable = registeredStagingTable(conn, table);
-        if (stagingTable.isEmpty()) {
-            return Optional.of(new Peeked(after, upTo, List.of(), 0));
+        String stagingTable = stagingTables.get(table);
+        if (stagingTable == null) {
+            Optional<String> name = registered(conn, table);
+            if (name.isEmpty()) {
+                return Optional.of(new Peeked(after, upTo, List.of(), 0, List.of()));
+            }
+            if (StagingTableNames.isLegacy(name.get())) {
+                return Optional.empty();
+            }
+            stagingTable = remember(table, name.get());
         }
         Window window = new Window(after, upTo);
-        long rows = countWindow(conn, stagingTable.get(), window);
-        if (rows > limit) {
+        Overlap overlap = overlapping(conn, stagingTable, window);
+        Optional<StagedCache.Window> kept = kept(table, window, overlap);
+        if (kept.isPresent()) {
+            return kept.get().entries() > limit ? Optional.empty() : Optional.of(
+                    new Peeked(after, upTo, kept.get().newestPerKey(), kept.get().entries(), overlap.batches()));
+        }
+        if (overlap.mutations() > limit) {
             return Optional.empty();
         }
-        Optional<StagedCache.Window> kept = kept(table, window, () -> rows);
-        if (kept.isPresent()) {
-            return Optional.of(new Peeked(after, upTo, kept.get().newestPerKey(), rows));
-        }
-        List<Mutation> mutations = new ArrayList<>((int) rows);
-        try (PreparedStatement ps = conn.prepareStatement(sql.drainSelect(stagingTable.get()))) {
+        List<Mutation> mutations = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement(sql.drainSelect(stagingTable))) {
             window.bind(ps, 1);
+            window.bind(ps, 5);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    mutations.add(mutation(rs));
+                    mutations.add(StagedBatch.decode(rs.getString(1)));
                 }
             }
         }
-        return Optional.of(new Peeked(after, upTo, mutations, rows));
+        return Optional.of(new Peeked(after, upTo, mutations, overlap.mutations(), overlap.batches()));
     }
 
     @Override
@@ -277,29 +295,44 @@ public final class SqlStager implements Stager {
                     + applied.map(Hlc::toString).orElse("none") + ", not the one " + table + " was read after");
         }
         Optional<String> stagingTable = registeredStagingTable(tx, table);
-        long removed = stagingTable.isEmpty() ? 0 : remove(tx, stagingTable.get(), new Window(applied, peeked.upTo()));
-        if (removed != peeked.stagedRows()) {
-            throw new IllegalStateException("the window up to " + peeked.upTo() + " of " + table + " held "
-                    + peeked.stagedRows() + " staged rows when it was read ahead and " + removed + " now");
+        Window window = new Window(applied, peeked.upTo());
+        Overlap now = stagingTable.isEmpty() ? new Overlap(List.of(), 0)
+                : overlapping(tx, stagingTable.get(), window);
+        if (!now.same(peeked.batches())) {
+            throw new IllegalStateException("the window up to " + peeked.upTo() + " of " + table + " overlapped "
+                    + peeked.batches().size() + " staged batches when it was read ahead and now overlaps "
+                    + now.batches().size() + ", not all of them the same");
+        }
+        List<Long> removed = stagingTable.isEmpty() ? List.of() : remove(tx, stagingTable.get(), window);
+        if (!peeked.batches().containsAll(removed)) {
+            throw new IllegalStateException("the window up to " + peeked.upTo() + " of " + table
+                    + " removed staged batches " + removed + ", not only those it was read ahead from, "
+                    + peeked.batches());
         }
         cache.removeThrough(table, peeked.upTo());
         drained.labelValues(labels(table)).inc(peeked.mutations().size());
     }
 
-    /** Removes a drained window's rows; returns how many. */
-    private long remove(Connection tx, String stagingTable, Window window) throws SQLException {
-        // The first drain of a table in this process also removes rows older than the window (the strays above).
+    /** Removes the batches an applied window covers wholly; returns their ids. */
+    private List<Long> remove(Connection tx, String stagingTable, Window window) throws SQLException {
+        // The first removal of a table in this process also removes batches older than the window (the strays above).
         if (swept.add(stagingTable) && window.after().isPresent()) {
-            delete(tx, stagingTable, new Window(Optional.empty(), window.after().get()));
+            deleteThrough(tx, stagingTable, new Window(Optional.empty(), window.after().get()));
         }
-        return delete(tx, stagingTable, window);
+        return deleteThrough(tx, stagingTable, window);
     }
 
-    private long delete(Connection tx, String stagingTable, Window window) throws SQLException {
-        try (PreparedStatement ps = tx.prepareStatement(sql.deleteDrained(stagingTable))) {
+    private List<Long> deleteThrough(Connection tx, String stagingTable, Window window) throws SQLException {
+        List<Long> removed = new ArrayList<>();
+        try (PreparedStatement ps = tx.prepareStatement(sql.deleteThrough(stagingTable))) {
             window.bind(ps, 1);
-            return ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    removed.add(rs.getLong(1));
+                }
+            }
         }
+        return removed;
     }
 
     private long drainByCursor(Connection tx, String stagingTable, Window window, int batchSize,
@@ -308,10 +341,11 @@ public final class SqlStager implements Stager {
         try (PreparedStatement ps = tx.prepareStatement(sql.drainSelect(stagingTable))) {
             ps.setFetchSize(batchSize);
             window.bind(ps, 1);
+            window.bind(ps, 5);
             try (ResultSet rs = ps.executeQuery()) {
                 List<Mutation> batch = new ArrayList<>(batchSize);
                 while (rs.next()) {
-                    batch.add(mutation(rs));
+                    batch.add(StagedBatch.decode(rs.getString(1)));
                     if (batch.size() == batchSize) {
                         handler.accept(List.copyOf(batch));
                         count += batch.size();
@@ -330,16 +364,19 @@ public final class SqlStager implements Stager {
     private long drainByPages(Connection tx, String stagingTable, Window window, int batchSize,
                               MutationHandler handler) throws SQLException {
         long count = 0;
-        String after = ""; // keys are never empty, so every key sorts after ""
+        String after = ""; // keys are never empty, so every escaped key sorts after ""
         try (PreparedStatement ps = tx.prepareStatement(sql.drainSelect(stagingTable))) {
             while (true) {
                 window.bind(ps, 1);
-                ps.setString(5, after);
-                ps.setInt(6, batchSize);
+                window.bind(ps, 5);
+                ps.setString(9, after);
+                ps.setInt(10, batchSize);
                 List<Mutation> batch = new ArrayList<>(batchSize);
+                String last = "";
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        batch.add(mutation(rs));
+                        last = rs.getString(1);
+                        batch.add(StagedBatch.decode(last));
                     }
                 }
                 if (batch.isEmpty()) {
@@ -350,15 +387,9 @@ public final class SqlStager implements Stager {
                 if (batch.size() < batchSize) {
                     return count;
                 }
-                after = batch.get(batch.size() - 1).key();
+                after = StagedBatch.escapedKey(last);
             }
         }
-    }
-
-    private static Mutation mutation(ResultSet rs) throws SQLException {
-        Hlc time = new Hlc(rs.getLong(1), rs.getInt(2));
-        // JSON null (a delete) comes back as the text "null", which Mutation turns into a delete.
-        return new Mutation(time, rs.getString(3), Optional.ofNullable(rs.getString(4)));
     }
 
     @Override
@@ -377,7 +408,7 @@ public final class SqlStager implements Stager {
         return tables;
     }
 
-    /** The qualified staging table of a target table, created and registered on first use. */
+    /** The qualified staging table of a target table, created and registered, or converted, on first use. */
     private String stagingTable(TableName table) throws SQLException {
         String known = stagingTables.get(table);
         if (known != null) {
@@ -394,15 +425,20 @@ public final class SqlStager implements Stager {
             // Another instance registered the table between our lookup and insert (possible without DDL locks).
             name = area.inDdlTransaction(table.database(), conn -> register(conn, table));
         }
+        return remember(table, name);
+    }
+
+    private String remember(TableName table, String name) {
         String qualified = area.qualify(table.database(), name);
         stagingTables.put(table, qualified);
         return qualified;
     }
 
+    /** The table's staging table in the batch format: the registered one, a new one, or a legacy one converted. */
     private String register(Connection conn, TableName table) throws SQLException {
         String registry = area.qualify(table.database(), STAGED_TABLES);
         Optional<String> existing = lookup(conn, registry, table);
-        if (existing.isPresent()) {
+        if (existing.isPresent() && !StagingTableNames.isLegacy(existing.get())) {
             return existing.get();
         }
         String name = StagingTableNames.preferred(table.schema(), table.table());
@@ -413,8 +449,15 @@ public final class SqlStager implements Stager {
                         + " is already used by another table");
             }
         }
-        try (var s = conn.createStatement()) {
-            s.execute(sql.createStagingTable(area.qualify(table.database(), name)));
+        String qualified = area.qualify(table.database(), name);
+        try (Statement s = conn.createStatement()) {
+            for (String ddl : sql.createStagingTable(qualified)) {
+                s.execute(ddl);
+            }
+        }
+        if (existing.isPresent()) {
+            convert(conn, table, area.qualify(table.database(), existing.get()), name);
+            return name;
         }
         try (PreparedStatement ps = conn.prepareStatement(sql.registerStagingTable(registry))) {
             ps.setString(1, table.schema());
@@ -423,6 +466,33 @@ public final class SqlStager implements Stager {
             ps.executeUpdate();
         }
         return name;
+    }
+
+    /**
+     * Copies a legacy staging table's rows into the new staging table as batches, points the registry at the new
+     * one and drops the legacy one: one transaction on PostgreSQL, with the legacy table's writers kept out.
+     */
+    private void convert(Connection conn, TableName table, String legacy, String name) throws SQLException {
+        long batches;
+        try (Statement s = conn.createStatement()) {
+            Optional<String> lock = sql.lockLegacy(legacy);
+            if (lock.isPresent()) {
+                s.execute(lock.get());
+            }
+            batches = s.executeUpdate(sql.copyLegacy(legacy, area.qualify(table.database(), name)));
+        }
+        try (PreparedStatement ps = conn.prepareStatement(
+                sql.reregisterStagingTable(area.qualify(table.database(), STAGED_TABLES)))) {
+            ps.setString(1, name);
+            ps.setString(2, table.schema());
+            ps.setString(3, table.table());
+            ps.executeUpdate();
+        }
+        try (Statement s = conn.createStatement()) {
+            s.execute(sql.dropTable(legacy));
+        }
+        log.info("converted the staging table {} of {} to {}, one row per staged batch: {} batches", legacy, table,
+                name, batches);
     }
 
     /**
@@ -435,16 +505,26 @@ public final class SqlStager implements Stager {
                 STAGED_TABLES))));
     }
 
-    /** The staging table of a target table if one was ever registered (by any instance). */
+    /**
+     * The qualified staging table of a target table if one was ever registered (by any instance), in the batch
+     * format: a legacy one is converted first, on a connection of its own.
+     */
     private Optional<String> registeredStagingTable(Connection tx, TableName table) throws SQLException {
         String known = stagingTables.get(table);
         if (known != null) {
             return Optional.of(known);
         }
+        Optional<String> name = registered(tx, table);
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(StagingTableNames.isLegacy(name.get()) ? stagingTable(table) : remember(table, name.get()));
+    }
+
+    /** The registered (unqualified) name of the table's staging table, if any. */
+    private Optional<String> registered(Connection conn, TableName table) throws SQLException {
         ensure(table.database());
-        Optional<String> name = lookup(tx, area.qualify(table.database(), STAGED_TABLES), table);
-        name.ifPresent(n -> stagingTables.put(table, area.qualify(table.database(), n)));
-        return name.map(n -> area.qualify(table.database(), n));
+        return lookup(conn, area.qualify(table.database(), STAGED_TABLES), table);
     }
 
     private Optional<String> lookup(Connection conn, String registry, TableName table) throws SQLException {
@@ -475,7 +555,10 @@ public final class SqlStager implements Stager {
 
     /** Staged times after {@code after} (everything when empty) and at or before {@code upTo}. */
     private record Window(Optional<Hlc> after, Hlc upTo) {
-        /** Binds the four bounds of {@link StagingSql#drainSelect} and {@link StagingSql#deleteDrained}. */
+        /**
+         * Binds the four bounds of {@link StagingSql#OVERLAPS}, {@link StagingSql#IN_WINDOW} and
+         * {@link StagingSql#deleteThrough}.
+         */
         void bind(PreparedStatement ps, int first) throws SQLException {
             // Times are never negative, so (-1, 0) is before every one of them.
             ps.setLong(first, after.map(Hlc::nanos).orElse(-1L));

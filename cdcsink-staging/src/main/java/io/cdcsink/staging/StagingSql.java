@@ -1,6 +1,7 @@
 package io.cdcsink.staging;
 
 import io.cdcsink.engine.TargetDialect;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -8,14 +9,21 @@ import java.util.Optional;
  * the same on every target live here; what differs between products is abstract and implemented once per product
  * ({@link PostgresStagingSql}, {@link CockroachStagingSql}). Every table argument is already quoted and qualified;
  * values are always bound. The resolved timestamps that bound the windows are the metadata module's.
+ *
+ * <p>A staging table holds one row per staged batch ({@link StagedBatch}): its id, the times of its oldest and newest
+ * mutation, how many mutations it holds and their text. Its primary key starts with the newest time, so the batches
+ * that can overlap a window (newest time after the window's lower bound) and the batches an applied window removes
+ * (newest time at or before it) are each one range of it.
  */
 abstract class StagingSql {
     /**
-     * The staged rows of a window: after the nanos and logical of the first two parameters, up to those of the next
-     * two. The drain, the count of a window read ahead and the delete must select the same rows ({@code
-     * SqlStager.discard} compares their counts), so they share this text.
+     * The batches that hold a mutation in a window, by their time range: newest after the nanos and logical of the
+     * first two parameters, oldest at or before those of the next two. The drain, the check of a window taken from
+     * memory or read ahead ({@code SqlStager.discard}) select batches with this same text.
      */
-    static final String IN_WINDOW = "(nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?)";
+    static final String OVERLAPS = "(max_nanos, max_logical) > (?, ?) AND (min_nanos, min_logical) <= (?, ?)";
+    /** The same bounds for one mutation's time, {@code n} and {@code g} (the fields of its line). */
+    static final String IN_WINDOW = "(n, g) > (?, ?) AND (n, g) <= (?, ?)";
 
     static StagingSql of(TargetDialect.Product product) {
         return switch (product) {
@@ -26,11 +34,8 @@ abstract class StagingSql {
 
     // ---- what differs per product ----
 
-    /** The type of a staging table's {@code key} column, a text; drains sort by it. */
-    abstract String stagingKeyType();
-
-    /** The type of a staging table's {@code mut} column, which holds a JSON document; staged and read back as text. */
-    abstract String stagingMutType();
+    /** The statements that create a staging table (if it does not exist yet). */
+    abstract List<String> createStagingTable(String table);
 
     /**
      * True when a drain reads page by page, bounded by the last key seen, instead of streaming one cursor while
@@ -39,17 +44,17 @@ abstract class StagingSql {
     abstract boolean drainPagesByKey();
 
     /**
-     * Selects nanos, logical, key, mut as text: the newest row per key after one time and at or before another.
-     * Parameters: the nanos and logical after which rows count (the last applied window), the nanos and logical up to
-     * which they count, and, when {@link #drainPagesByKey()}, the last key of the previous page and the page size.
+     * Selects the line ({@link StagedBatch#decode}) of the newest mutation per key of a window: the window's bounds
+     * for {@link #OVERLAPS}, the same four again for the mutations' own times, and, when {@link #drainPagesByKey()},
+     * the escaped key of the last line of the previous page and the page size. The escaped key is the second column.
      */
     abstract String drainSelect(String stagingTable);
 
-    /**
-     * A {@code COPY ... FROM STDIN} of (nanos, logical, key, mut) in the text format, tried before {@link #stage};
-     * empty when batches are staged with {@link #stage} only.
-     */
-    abstract Optional<String> copyStage(String stagingTable);
+    /** Keeps the legacy table's writers out until the transaction ends, where the product allows it. */
+    abstract Optional<String> lockLegacy(String legacyTable);
+
+    /** Integer division of two integer expressions. */
+    abstract String divide(String dividend, String divisor);
 
     // ---- common to every product ----
 
@@ -58,15 +63,35 @@ abstract class StagingSql {
                 + "staging_table TEXT UNIQUE NOT NULL, PRIMARY KEY (target_schema, target_table))";
     }
 
+    /** The staging table's columns and key, every product's. */
+    String createBatchTable(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (max_nanos BIGINT NOT NULL, max_logical INT NOT NULL, "
+                + "batch BIGINT NOT NULL, min_nanos BIGINT NOT NULL, min_logical INT NOT NULL, "
+                + "mutations INT NOT NULL, lines TEXT NOT NULL, PRIMARY KEY (max_nanos, max_logical, batch))";
+    }
+
     /**
-     * A staging table: the columns and key every product and every release share. {@link #stagingKeyType} and
-     * {@link #stagingMutType} may differ per product and between releases; tables created by an earlier release keep
-     * their types, and every statement here works with either.
+     * The newest line per key of a window (see {@link #drainSelect}); {@code key} is what the escaped key {@code k}
+     * is sorted as, {@code paging} what follows the filter by time.
      */
-    String createStagingTable(String table) {
-        return "CREATE TABLE IF NOT EXISTS " + table + " (nanos BIGINT NOT NULL, logical INT NOT NULL, "
-                + "key " + stagingKeyType() + " NOT NULL, mut " + stagingMutType() + " NOT NULL, "
-                + "PRIMARY KEY (nanos, logical, key))";
+    static String newestLines(String stagingTable, String key, String paging) {
+        return "SELECT DISTINCT ON (k) line FROM (SELECT l AS line, split_part(l, chr(9), 1)::INT8 AS n, "
+                + "split_part(l, chr(9), 2)::INT4 AS g, " + key + " AS k FROM " + stagingTable
+                + ", unnest(string_to_array(lines, chr(10))) AS l WHERE " + OVERLAPS + ") AS m WHERE " + IN_WINDOW
+                + paging;
+    }
+
+    /**
+     * Copies every row of a staging table of an earlier release (one row per mutation) into a staging table as
+     * batches of at most 1,000 mutations each, in the same line format as {@link StagedBatch#lines}, with random ids.
+     */
+    String copyLegacy(String legacyTable, String stagingTable) {
+        return "INSERT INTO " + stagingTable + " (batch, min_nanos, min_logical, max_nanos, max_logical, mutations, "
+                + "lines) SELECT (random() * 9.0e18)::INT8, min(nanos), (array_agg(logical ORDER BY nanos, logical))[1], "
+                + "max(nanos), (array_agg(logical ORDER BY nanos DESC, logical DESC))[1], count(*), "
+                + "string_agg(line, chr(10) ORDER BY nanos, logical, key) FROM (SELECT nanos, logical, key, "
+                + legacyLine() + " AS line, " + divide("row_number() OVER (ORDER BY nanos, logical, key) - 1", "1000")
+                + " AS chunk FROM " + legacyTable + ") AS l GROUP BY chunk";
     }
 
     /** Parameters: target schema, target table. */
@@ -83,29 +108,53 @@ abstract class StagingSql {
         return "INSERT INTO " + stagedTables + " (target_schema, target_table, staging_table) VALUES (?, ?, ?)";
     }
 
+    /** Parameters: the new staging table name, target schema, target table. */
+    String reregisterStagingTable(String stagedTables) {
+        return "UPDATE " + stagedTables + " SET staging_table = ? WHERE target_schema = ? AND target_table = ?";
+    }
+
+    String dropTable(String table) {
+        return "DROP TABLE " + table;
+    }
+
     /** Parameter: target schema. */
     String stagedTablesOfSchema(String stagedTables) {
         return "SELECT target_table FROM " + stagedTables + " WHERE target_schema = ? ORDER BY target_table";
     }
 
-    /**
-     * Parameters: arrays of nanos, logical, key and mut (JSON text; JSON converts to JSONB and to TEXT on assignment,
-     * so this serves every column type). Redelivery of a (time, key) replaces the row, so staging is idempotent; the caller
-     * removes duplicates within one batch, which ON CONFLICT cannot handle.
-     */
+    /** Parameters: batch id, oldest nanos and logical, newest nanos and logical, mutation count, lines. */
     String stage(String stagingTable) {
-        return "INSERT INTO " + stagingTable + " (nanos, logical, key, mut) "
-                + "SELECT n, l, k, m::JSON FROM unnest(?::INT8[], ?::INT4[], ?::TEXT[], ?::TEXT[]) AS u (n, l, k, m) "
-                + "ON CONFLICT (nanos, logical, key) DO UPDATE SET mut = excluded.mut";
+        return "INSERT INTO " + stagingTable + " (batch, min_nanos, min_logical, max_nanos, max_logical, mutations, "
+                + "lines) VALUES (?, ?, ?, ?, ?, ?, ?)";
     }
 
-    /** Counts a window's staged rows; parameters as {@link #deleteDrained}. */
-    String countWindow(String stagingTable) {
-        return "SELECT count(*) FROM " + stagingTable + " WHERE " + IN_WINDOW;
+    /** The id and mutation count of each batch overlapping a window; parameters as {@link #OVERLAPS}. */
+    String overlapping(String stagingTable) {
+        return "SELECT batch, mutations FROM " + stagingTable + " WHERE " + OVERLAPS;
     }
 
-    /** Parameters: the nanos and logical after which, and the nanos and logical up to which rows go. */
-    String deleteDrained(String stagingTable) {
-        return "DELETE FROM " + stagingTable + " WHERE " + IN_WINDOW;
+    /**
+     * Removes the batches wholly after the nanos and logical of the first two parameters and at or before those of
+     * the next two, and returns their ids. A batch that straddles the upper bound stays.
+     */
+    String deleteThrough(String stagingTable) {
+        return "DELETE FROM " + stagingTable
+                + " WHERE (max_nanos, max_logical) > (?, ?) AND (max_nanos, max_logical) <= (?, ?) RETURNING batch";
+    }
+
+    /**
+     * {@code CopyText.escape}'s escapes in SQL, for the line format of {@link #copyLegacy}: the backslash first, so
+     * that the backslashes the others write are not doubled. Characters by code, so no setting of the server
+     * ({@code standard_conforming_strings}) changes what a literal means.
+     */
+    static String escaped(String text) {
+        return "replace(replace(replace(replace(" + text + ", chr(92), chr(92) || chr(92)), chr(9), chr(92) || 't'), "
+                + "chr(10), chr(92) || 'n'), chr(13), chr(92) || 'r')";
+    }
+
+    /** A staged line of a legacy table's row, as {@link StagedBatch#lines} writes it. */
+    static String legacyLine() {
+        return "nanos::TEXT || chr(9) || logical::TEXT || chr(9) || " + escaped("key::TEXT") + " || chr(9) || "
+                + escaped("mut::TEXT");
     }
 }

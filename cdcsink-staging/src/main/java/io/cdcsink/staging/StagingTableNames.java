@@ -12,12 +12,19 @@ import java.util.Locale;
  * identifier limit (longer names would be truncated silently and could clash). Every name starts with
  * {@value #PREFIX} so it cannot clash with the other tables of cdc-sink's schema.
  *
+ * <p>The prefix carries the staging format's version: {@value #PREFIX} tables hold one row per staged batch
+ * ({@link StagedBatch}); {@value #LEGACY_PREFIX} tables, made by releases before it, one row per mutation. No
+ * {@value #PREFIX} name can be a legacy one, so a registered name tells its table's format
+ * ({@link #isLegacy}), and a legacy table's batches get a new name that no registered table can hold already.
+ *
  * <p>Sanitising is lossy ({@code "a_b"."c"} and {@code "a"."b_c"} both give {@code stage_a_b_c}), so the registry
  * in {@code staged_tables} is the truth; when the readable name is taken by another table, {@link #hashed} gives a
  * name ending in a hash of the raw names.
  */
 final class StagingTableNames {
-    static final String PREFIX = "stage_";
+    static final String PREFIX = "stage2_";
+    /** The prefix of staging tables in the per-mutation format of earlier releases. */
+    static final String LEGACY_PREFIX = "stage_";
     static final int MAX_BYTES = 63;
     private static final int HASH_CHARS = 16;
 
@@ -38,6 +45,11 @@ final class StagingTableNames {
             readable = readable.substring(0, keep);
         }
         return readable + "_" + hash(schema, table);
+    }
+
+    /** True for a staging table of an earlier release, one row per mutation. */
+    static boolean isLegacy(String name) {
+        return name.startsWith(LEGACY_PREFIX);
     }
 
     static String sanitise(String name) {

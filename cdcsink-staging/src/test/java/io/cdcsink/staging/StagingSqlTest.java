@@ -20,38 +20,56 @@ class StagingSqlTest {
     }
 
     @Test
-    void postgresCopiesBatchesWhileCockroachInsertsThem() {
-        assertThat(pg.copyStage("\"s\".\"t\"")).contains("COPY \"s\".\"t\" (nanos, logical, key, mut) FROM STDIN");
-        assertThat(crdb.copyStage("\"d\".\"s\".\"t\"")).isEmpty();
+    void bothProductsStageOneRowPerBatchKeyedByItsNewestTime() {
+        assertThat(crdb.stage("x")).isEqualTo(pg.stage("x")).isEqualTo("INSERT INTO x (batch, min_nanos, min_logical, "
+                + "max_nanos, max_logical, mutations, lines) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        assertThat(crdb.createStagingTable("x")).containsExactly("CREATE TABLE IF NOT EXISTS x (max_nanos BIGINT "
+                + "NOT NULL, max_logical INT NOT NULL, batch BIGINT NOT NULL, min_nanos BIGINT NOT NULL, min_logical "
+                + "INT NOT NULL, mutations INT NOT NULL, lines TEXT NOT NULL, "
+                + "PRIMARY KEY (max_nanos, max_logical, batch))");
+        assertThat(pg.createStagingTable("x")).as("the lines uncompressed, out of line")
+                .containsExactly(crdb.createStagingTable("x").get(0),
+                        "ALTER TABLE x ALTER COLUMN lines SET STORAGE EXTERNAL");
     }
 
     @Test
-    void postgresStreamsTheDrainWhileCockroachPagesByKey() {
+    void windowsSelectRemoveAndCompareBatchesByTheSameTimeRanges() {
+        assertThat(crdb.overlapping("x")).isEqualTo(pg.overlapping("x")).isEqualTo("SELECT batch, mutations FROM x "
+                + "WHERE (max_nanos, max_logical) > (?, ?) AND (min_nanos, min_logical) <= (?, ?)");
+        assertThat(crdb.deleteThrough("x")).isEqualTo(pg.deleteThrough("x")).isEqualTo("DELETE FROM x "
+                + "WHERE (max_nanos, max_logical) > (?, ?) AND (max_nanos, max_logical) <= (?, ?) RETURNING batch");
+    }
+
+    @Test
+    void postgresStreamsTheNewestLinePerKeyWhileCockroachPagesByKey() {
+        String lines = "SELECT DISTINCT ON (k) line FROM (SELECT l AS line, split_part(l, chr(9), 1)::INT8 AS n, "
+                + "split_part(l, chr(9), 2)::INT4 AS g, split_part(l, chr(9), 3)";
+        String from = " AS k FROM \"s\".\"t\", unnest(string_to_array(lines, chr(10))) AS l WHERE "
+                + "(max_nanos, max_logical) > (?, ?) AND (min_nanos, min_logical) <= (?, ?)) AS m "
+                + "WHERE (n, g) > (?, ?) AND (n, g) <= (?, ?)";
         assertThat(pg.drainPagesByKey()).isFalse();
-        assertThat(pg.drainSelect("\"s\".\"t\"")).isEqualTo("SELECT DISTINCT ON (key) nanos, logical, key, mut::TEXT "
-                + "FROM \"s\".\"t\" WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?) "
-                + "ORDER BY key, nanos DESC, logical DESC");
+        assertThat(pg.drainSelect("\"s\".\"t\"")).isEqualTo(lines + " COLLATE \"C\"" + from
+                + " ORDER BY k, n DESC, g DESC");
         assertThat(crdb.drainPagesByKey()).isTrue();
-        assertThat(crdb.drainSelect("\"d\".\"s\".\"t\"")).isEqualTo("SELECT DISTINCT ON (key) nanos, logical, key, "
-                + "mut::TEXT FROM \"d\".\"s\".\"t\" WHERE (nanos, logical) > (?, ?) AND (nanos, logical) <= (?, ?) "
-                + "AND key > ? "
-                + "ORDER BY key, nanos DESC, logical DESC LIMIT ?");
+        assertThat(crdb.drainSelect("\"s\".\"t\"")).isEqualTo(lines + from
+                + " AND k > ? ORDER BY k, n DESC, g DESC LIMIT ?");
     }
 
     @Test
-    void sharedStatementsAreTheSameForBothProducts() {
-        assertThat(crdb.stage("x")).isEqualTo(pg.stage("x")).contains("unnest(?::INT8[], ?::INT4[], ?::TEXT[], ?::TEXT[])")
-                .endsWith("ON CONFLICT (nanos, logical, key) DO UPDATE SET mut = excluded.mut");
-        assertThat(crdb.createStagingTable("x")).endsWith("PRIMARY KEY (nanos, logical, key))");
-        assertThat(pg.createStagingTable("x")).endsWith("PRIMARY KEY (nanos, logical, key))");
-    }
-
-    @Test
-    void postgresStagesKeysInByteOrderAndMutationsAsText() {
-        assertThat(pg.createStagingTable("x")).isEqualTo("CREATE TABLE IF NOT EXISTS x (nanos BIGINT NOT NULL, "
-                + "logical INT NOT NULL, key TEXT COLLATE \"C\" NOT NULL, mut TEXT NOT NULL, "
-                + "PRIMARY KEY (nanos, logical, key))");
-        assertThat(crdb.createStagingTable("x")).isEqualTo("CREATE TABLE IF NOT EXISTS x (nanos BIGINT NOT NULL, "
-                + "logical INT NOT NULL, key TEXT NOT NULL, mut JSONB NOT NULL, PRIMARY KEY (nanos, logical, key))");
+    void legacyTablesAreCopiedAsBatchesInTheLineFormatWithEachProductsIntegerDivision() {
+        String escapedKey = "replace(replace(replace(replace(key::TEXT, chr(92), chr(92) || chr(92)), chr(9), "
+                + "chr(92) || 't'), chr(10), chr(92) || 'n'), chr(13), chr(92) || 'r')";
+        assertThat(pg.copyLegacy("old", "new")).startsWith("INSERT INTO new (batch, min_nanos, min_logical, "
+                        + "max_nanos, max_logical, mutations, lines) SELECT (random() * 9.0e18)::INT8, min(nanos), ")
+                .contains("nanos::TEXT || chr(9) || logical::TEXT || chr(9) || " + escapedKey + " || chr(9) || ")
+                .contains("string_agg(line, chr(10) ORDER BY nanos, logical, key)")
+                .endsWith("(row_number() OVER (ORDER BY nanos, logical, key) - 1) / 1000 AS chunk FROM old) AS l "
+                        + "GROUP BY chunk");
+        assertThat(crdb.copyLegacy("old", "new")).isEqualTo(pg.copyLegacy("old", "new")
+                .replace("- 1) / 1000", "- 1) // 1000"));
+        assertThat(pg.lockLegacy("old")).contains("LOCK TABLE old IN EXCLUSIVE MODE");
+        assertThat(crdb.lockLegacy("old")).isEmpty();
+        assertThat(crdb.reregisterStagingTable("r")).isEqualTo(pg.reregisterStagingTable("r"))
+                .isEqualTo("UPDATE r SET staging_table = ? WHERE target_schema = ? AND target_table = ?");
     }
 }

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 class StagingTableNamesTest {
     @Test
     void readableNameJoinsSanitisedSchemaAndTable() {
-        assertThat(StagingTableNames.preferred("public", "usertable")).isEqualTo("stage_public_usertable");
-        assertThat(StagingTableNames.preferred("My Schema", "Tab-le\"x")).isEqualTo("stage_my_schema_tab_le_x");
-        assertThat(StagingTableNames.preferred("ünï", "日本")).isEqualTo("stage__n____");
+        assertThat(StagingTableNames.preferred("public", "usertable")).isEqualTo("stage2_public_usertable");
+        assertThat(StagingTableNames.preferred("My Schema", "Tab-le\"x")).isEqualTo("stage2_my_schema_tab_le_x");
+        assertThat(StagingTableNames.preferred("ünï", "日本")).isEqualTo("stage2__n____");
     }
 
     @Test
@@ -20,14 +20,14 @@ class StagingTableNamesTest {
         String b = StagingTableNames.preferred("s", "t".repeat(100) + "b");
 
         assertThat(a.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(63);
-        assertThat(a).hasSize(63).startsWith("stage_s_ttt").matches(".*_[0-9a-f]{16}");
+        assertThat(a).hasSize(63).startsWith("stage2_s_ttt").matches(".*_[0-9a-f]{16}");
         assertThat(a).isNotEqualTo(b);
     }
 
     @Test
     void namesUpToTheLimitAreKeptReadable() {
-        String table = "t".repeat(63 - "stage_s_".length());
-        assertThat(StagingTableNames.preferred("s", table)).isEqualTo("stage_s_" + table);
+        String table = "t".repeat(63 - "stage2_s_".length());
+        assertThat(StagingTableNames.preferred("s", table)).isEqualTo("stage2_s_" + table);
         assertThat(StagingTableNames.preferred("s", table + "t")).matches(".*_[0-9a-f]{16}");
     }
 
@@ -36,7 +36,15 @@ class StagingTableNamesTest {
         assertThat(StagingTableNames.preferred("a_b", "c")).isEqualTo(StagingTableNames.preferred("a", "b_c"));
         assertThat(StagingTableNames.hashed("a_b", "c")).isNotEqualTo(StagingTableNames.hashed("a", "b_c"));
         assertThat(StagingTableNames.hashed("A", "b")).isNotEqualTo(StagingTableNames.hashed("a", "b"));
-        assertThat(StagingTableNames.hashed("a_b", "c")).startsWith("stage_a_b_c_").hasSize(12 + 16);
+        assertThat(StagingTableNames.hashed("a_b", "c")).startsWith("stage2_a_b_c_").hasSize(13 + 16);
+    }
+
+    @Test
+    void theFormatIsInThePrefixAndNoNewNameIsALegacyOne() {
+        assertThat(StagingTableNames.isLegacy("stage_public_t")).isTrue();
+        assertThat(StagingTableNames.isLegacy(StagingTableNames.preferred("public", "t"))).isFalse();
+        assertThat(StagingTableNames.isLegacy(StagingTableNames.hashed("public", "t"))).isFalse();
+        assertThat(StagingTableNames.isLegacy(StagingTableNames.preferred("", "x"))).isFalse();
     }
 
     @Test

@@ -88,11 +88,23 @@ public final class TestDatabase {
         }
     }
 
-    /** Number of rows in the staging table of a target table. */
+    /**
+     * Number of mutations in the staging table of a target table: in every staged batch still there, so a batch that
+     * straddles an applied window counts whole until a later window removes it.
+     */
     public long stagedRows(TableName table) throws SQLException {
-        String staging = string("SELECT staging_table FROM _cdc_sink.staged_tables WHERE target_schema = '"
-                + table.schema() + "' AND target_table = '" + table.table() + "'");
-        return count("SELECT count(*) FROM _cdc_sink.\"" + staging + "\"");
+        return count("SELECT coalesce(sum(mutations), 0) FROM _cdc_sink.\"" + stagingTable(table) + "\"");
+    }
+
+    /** Number of staged batches in the staging table of a target table. */
+    public long stagedBatches(TableName table) throws SQLException {
+        return count("SELECT count(*) FROM _cdc_sink.\"" + stagingTable(table) + "\"");
+    }
+
+    /** The registered (unqualified) name of the staging table of a target table. */
+    public String stagingTable(TableName table) throws SQLException {
+        return string("SELECT staging_table FROM _cdc_sink.staged_tables WHERE target_schema = '" + table.schema()
+                + "' AND target_table = '" + table.table() + "'");
     }
 
     public static Mutation upsert(long nanos, int logical, int id, String v) {
