@@ -55,4 +55,17 @@ public interface ReplicationRecorder {
 
     /** Accepting or applying work of the schema failed. */
     void schemaFailed(SchemaName schema, Mode mode, String message);
+
+    /**
+     * Work of {@code scope} waits until the operator acts. A scope is what retries: {@code "schema db.public"} (a
+     * webhook schema's resolver), {@code "table db.public.t"} (immediate-mode writes of a table) or
+     * {@code "loop NAME"} (a pglogical or mylogical loop). Reported on every retry; the recorder logs it once as an ERROR (again only when the reason
+     * changes) and shows it until the scope is {@link #cleared}.
+     */
+    default void blocked(String scope, Blockage blockage) {
+    }
+
+    /** Work of {@code scope} went through: whatever it reported as blocked is over. Cheap when nothing was. */
+    default void cleared(String scope) {
+    }
 }

@@ -1,0 +1,24 @@
+package io.cdcsink.engine;
+
+import java.util.Objects;
+
+/**
+ * Thrown by an apply path when rows cannot be applied until the target changes ({@link Blockage}). Whoever retries
+ * the work reports the blockage ({@link ReplicationRecorder#blocked}) instead of logging the exception each time.
+ */
+public final class BlockedException extends RuntimeException {
+    private final transient Blockage blockage;
+
+    public BlockedException(Blockage blockage, Throwable cause) {
+        super(Objects.requireNonNull(blockage, "blockage").line(), cause);
+        this.blockage = blockage;
+    }
+
+    public BlockedException(Blockage blockage) {
+        this(blockage, null);
+    }
+
+    public Blockage blockage() {
+        return blockage;
+    }
+}
