@@ -8,7 +8,7 @@ import javax.sql.DataSource;
 public interface SourceContext {
     /** The options {@link #logical} reads; a logical source accepts these beside its own. */
     Set<String> LOGICAL_OPTIONS = Set.of("targetDB", "loopName", "immediate", "backfillWindow", "fanShards",
-            "bytesInFlight", "applyTimeout", "retryDelay", "standbyTimeout");
+            "bytesInFlight", "applyTimeout", "retryDelay", "standbyTimeout", "schemaEvolution");
 
     /** Where the source writes mutations and resolved timestamps. */
     Pipeline pipeline();
@@ -25,7 +25,8 @@ public interface SourceContext {
      * the data, acknowledged to the source once durable, backpressure, retries and metrics. The loop takes its
      * settings from this source's options ({@link #LOGICAL_OPTIONS}): {@code targetDB} (required), {@code loopName}
      * (default: the provider's name), {@code immediate}, {@code backfillWindow}, {@code fanShards},
-     * {@code bytesInFlight}, {@code applyTimeout}, {@code retryDelay}, {@code standbyTimeout}, as the
+     * {@code bytesInFlight}, {@code applyTimeout}, {@code retryDelay}, {@code standbyTimeout},
+     * {@code schemaEvolution}, as the
      * {@code pglogical} and {@code mylogical} flags of those names, with their defaults.
      *
      * @return the loop, to return from {@link SourceProvider#create}

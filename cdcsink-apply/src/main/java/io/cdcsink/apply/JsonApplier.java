@@ -7,11 +7,13 @@ import io.cdcsink.engine.Applier;
 import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.BadInputException;
+import io.cdcsink.engine.BlockedException;
 import io.cdcsink.engine.ColumnInfo;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.engine.PreparedBatch;
 import io.cdcsink.engine.RowChange;
 import io.cdcsink.engine.SchemaCatalog;
+import io.cdcsink.engine.SchemaEvolution;
 import io.cdcsink.engine.TableConfig;
 import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
@@ -22,12 +24,15 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies JSON mutations (CockroachDB changefeed shape: key array, {@code after} object) as upserts and deletes on
@@ -42,10 +47,15 @@ import java.util.Optional;
  * and deadlines are part of the statements.
  *
  * <p>Errors that are the input's fault, whether found here or reported by the target (SQLState classes 21, 22 and
- * 23), become {@link BadInputException}; other {@link SQLException}s pass through for the caller to retry.
+ * 23), become {@link BadInputException}; other {@link SQLException}s pass through for the caller to retry. A target
+ * that is behind the rows (a table or columns it lacks, see {@link SchemaChanges}) is a {@link BlockedException}.
  */
 public final class JsonApplier implements Applier {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonApplier.class);
+
     private final SchemaCatalog catalog;
+    private final TargetDialect dialect;
+    private final SchemaEvolution evolution;
     private final ApplyConfigs configs;
     private final TargetDialect.Product product;
     private final JsonCodec json;
@@ -59,6 +69,8 @@ public final class JsonApplier implements Applier {
     @Inject
     public JsonApplier(TargetPools pools, SchemaCatalog catalog, ApplyConfigs configs, PrometheusRegistry registry) {
         this.catalog = catalog;
+        this.dialect = pools.dialect();
+        this.evolution = SchemaEvolution.NONE;
         this.configs = configs;
         this.product = pools.dialect().product();
         this.json = new JsonCodec();
@@ -68,8 +80,10 @@ public final class JsonApplier implements Applier {
         this.metrics = new ApplyMetrics(registry);
     }
 
-    private JsonApplier(JsonApplier other, ValueFormat format) {
+    private JsonApplier(JsonApplier other, ValueFormat format, SchemaEvolution evolution) {
         this.catalog = other.catalog;
+        this.dialect = other.dialect;
+        this.evolution = evolution;
         this.configs = other.configs;
         this.product = other.product;
         this.json = other.json;
@@ -86,7 +100,12 @@ public final class JsonApplier implements Applier {
 
     @Override
     public Applier forValues(ValueFormat format) {
-        return format == this.format ? this : new JsonApplier(this, format);
+        return format == this.format ? this : new JsonApplier(this, format, evolution);
+    }
+
+    @Override
+    public Applier withSchemaEvolution(SchemaEvolution evolution) {
+        return evolution == this.evolution ? this : new JsonApplier(this, format, evolution);
     }
 
     @Override
@@ -98,12 +117,66 @@ public final class JsonApplier implements Applier {
             return textTwin().applyChanges(tx, table, changes);
         }
         long start = System.nanoTime();
-        return counted(table, () -> {
-            List<DecodedMutation> decoded = MutationDecoder.decode(changes);
-            TableConfig config = configs.forTable(table);
-            TableInfo info = describe(table, config, decoded);
-            return write(tx, info, config, MutationDecoder.fold(decoded), start);
-        });
+        TableInfo[] described = new TableInfo[1];
+        TableConfig config = configs.forTable(table);
+        try {
+            return counted(table, () -> {
+                List<DecodedMutation> decoded = MutationDecoder.decode(changes);
+                TableInfo info = describe(tx, table, config, changes, decoded);
+                described[0] = info;
+                return write(tx, info, config, MutationDecoder.fold(decoded), start);
+            });
+        } catch (BadInputException e) {
+            if (described[0] != null && e.getCause() instanceof SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("22")) {
+                // A value the target's column type cannot hold, from a column whose type differs on the source.
+                Optional<SchemaChanges.Change> changed = SchemaChanges.typeChanges(dialect, described[0], config,
+                        changes);
+                if (changed.isPresent()) {
+                    // The casts come from the cached description: the retry after the ALTER must see the new type.
+                    catalog.forget(table);
+                    throw new BlockedException(changed.get().blockage(), e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The table's description for a log-based source's changes, checked against their shapes. What the target lacks
+     * is re-checked once against a fresh read; what remains is created in {@code tx} under
+     * {@link SchemaEvolution#ADDITIVE} when it only adds, and otherwise reported as a {@link BlockedException}.
+     */
+    private TableInfo describe(Connection tx, TableName table, TableConfig config, List<RowChange> changes,
+                               List<DecodedMutation> decoded) throws SQLException {
+        Optional<TableInfo> info = catalog.table(table);
+        Optional<SchemaChanges.Change> change = SchemaChanges.ofChanges(dialect, table, info, config, changes);
+        if (change.isPresent() || ShapeCheck.problem(table, info, config, decoded).isPresent()) {
+            info = catalog.refresh(table);
+            change = SchemaChanges.ofChanges(dialect, table, info, config, changes);
+        }
+        if (change.isPresent()) {
+            SchemaChanges.Change c = change.get();
+            if (evolution != SchemaEvolution.ADDITIVE || c.additive().isEmpty()) {
+                throw new BlockedException(c.blockage());
+            }
+            try (Statement st = tx.createStatement()) {
+                for (String ddl : c.additive()) {
+                    LOG.info("{}; --schemaEvolution additive runs: {}", c.reason(), ddl);
+                    st.execute(ddl);
+                }
+            }
+            info = catalog.refresh(tx, table);
+            change = SchemaChanges.ofChanges(dialect, table, info, config, changes);
+            if (change.isPresent()) {
+                throw new BlockedException(change.get().blockage());
+            }
+        }
+        Optional<String> problem = ShapeCheck.problem(table, info, config, decoded);
+        if (problem.isPresent()) {
+            throw new BadInputException(problem.get());
+        }
+        return info.orElseThrow();
     }
 
     /** Runs an apply, counting a failure and saying whose fault it is ({@link #translate}). */
@@ -128,7 +201,7 @@ public final class JsonApplier implements Applier {
     private JsonApplier textTwin() {
         JsonApplier twin = text;
         if (twin == null) {
-            twin = new JsonApplier(this, ValueFormat.TEXT);
+            twin = new JsonApplier(this, ValueFormat.TEXT, evolution);
             text = twin;
         }
         return twin;
@@ -253,6 +326,17 @@ public final class JsonApplier implements Applier {
             problem = ShapeCheck.problem(table, info, config, decoded);
         }
         if (problem.isPresent()) {
+            // A table or column the target lacks is the target's lag, not the input's fault: the sender retries. Rows
+            // that would be wrong even once the target caught up (a key column missing, say) are the input's fault.
+            Optional<SchemaChanges.Change> behind = SchemaChanges.ofMutations(dialect, table, info, config, decoded);
+            if (behind.isPresent()) {
+                if (info.isPresent()) {
+                    problem = ShapeCheck.problemBesidesUnknownColumns(table, info, config, decoded);
+                }
+                if (info.isEmpty() || problem.isEmpty()) {
+                    throw new BlockedException(behind.get().blockage());
+                }
+            }
             throw new BadInputException(problem.get());
         }
         return info.orElseThrow();

@@ -26,6 +26,20 @@ final class ShapeCheck {
     /** As {@link #problem(TableName, Optional, List)}, with the table's apply configuration in force. */
     static Optional<String> problem(TableName name, Optional<TableInfo> table, TableConfig config,
                                     List<DecodedMutation> mutations) {
+        return problem(name, table, config, mutations, false);
+    }
+
+    /**
+     * As {@link #problem(TableName, Optional, TableConfig, List)}, but properties that are no column pass: what else
+     * is wrong with rows that the target is behind (it lacks their columns) and that would stay wrong once it caught up.
+     */
+    static Optional<String> problemBesidesUnknownColumns(TableName name, Optional<TableInfo> table,
+                                                         TableConfig config, List<DecodedMutation> mutations) {
+        return problem(name, table, config, mutations, true);
+    }
+
+    private static Optional<String> problem(TableName name, Optional<TableInfo> table, TableConfig config,
+                                            List<DecodedMutation> mutations, boolean unknownPass) {
         if (table.isEmpty()) {
             return Optional.of("unknown table " + name);
         }
@@ -45,7 +59,8 @@ final class ShapeCheck {
                 return Optional.of("table " + name + ": key " + m.keyText() + " at " + m.time()
                         + " has a null value; primary key values cannot be null");
             }
-            Optional<String> problem = m.isDelete() ? deleteProblem(name, key, m) : upsertProblem(name, key, mapper, m);
+            Optional<String> problem = m.isDelete() ? deleteProblem(name, key, m)
+                    : upsertProblem(name, key, mapper, m, unknownPass);
             if (problem.isPresent()) {
                 return problem;
             }
@@ -72,10 +87,10 @@ final class ShapeCheck {
     }
 
     private static Optional<String> upsertProblem(TableName name, List<ColumnInfo> key, RowMapper mapper,
-                                                  DecodedMutation m) {
+                                                  DecodedMutation m, boolean unknownPass) {
         Row row = m.after().orElseThrow();
         Set<String> unknown = mapper.unknown(row);
-        if (!unknown.isEmpty() && mapper.config().extras().isEmpty()) {
+        if (!unknown.isEmpty() && mapper.config().extras().isEmpty() && !unknownPass) {
             return Optional.of("table " + name + ": unknown columns " + unknown + " in mutation with key "
                     + m.keyText() + " at " + m.time());
         }

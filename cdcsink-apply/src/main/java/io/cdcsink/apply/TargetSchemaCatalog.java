@@ -98,6 +98,18 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
     }
 
     @Override
+    public Optional<TableInfo> refresh(Connection tx, TableName table) throws SQLException {
+        Optional<TableInfo> loaded = load(tx, table);
+        loaded.ifPresentOrElse(info -> cache.put(table, info), () -> cache.remove(table));
+        return loaded;
+    }
+
+    @Override
+    public void forget(TableName table) {
+        cache.remove(table);
+    }
+
+    @Override
     public List<TableName> tables(SchemaName schema) {
         try (Connection c = pools.forDatabase(schema.database()).getConnection();
              PreparedStatement ps = c.prepareStatement(TABLES_SQL)) {
@@ -116,23 +128,27 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
 
     private Optional<TableInfo> load(TableName table) {
         try (Connection c = pools.forDatabase(table.database()).getConnection()) {
-            List<RawColumn> raw = readColumns(c, table);
-            if (raw == null) {
-                return Optional.empty();
-            }
-            Map<String, Integer> keyPositions = readPrimaryKey(c, table);
-            TargetDialect dialect = pools.dialect();
-            List<ColumnInfo> columns = new ArrayList<>(raw.size());
-            for (RawColumn r : raw) {
-                columns.add(new ColumnInfo(r.name, r.castType(dialect), keyPositions.getOrDefault(r.name, 0),
-                        r.generated, r.hasDefault, r.nullable, isJson(c, r)));
-            }
-            TableInfo info = new TableInfo(table, columns);
-            LOG.debug("loaded {} columns of {}", columns.size(), table);
-            return Optional.of(info);
+            return load(c, table);
         } catch (SQLException e) {
             throw failure(table.database(), "could not read the schema of table " + table, e);
         }
+    }
+
+    private Optional<TableInfo> load(Connection c, TableName table) throws SQLException {
+        List<RawColumn> raw = readColumns(c, table);
+        if (raw == null) {
+            return Optional.empty();
+        }
+        Map<String, Integer> keyPositions = readPrimaryKey(c, table);
+        TargetDialect dialect = pools.dialect();
+        List<ColumnInfo> columns = new ArrayList<>(raw.size());
+        for (RawColumn r : raw) {
+            columns.add(new ColumnInfo(r.name, r.castType(dialect), keyPositions.getOrDefault(r.name, 0),
+                    r.generated, r.hasDefault, r.nullable, isJson(c, r)));
+        }
+        TableInfo info = new TableInfo(table, columns);
+        LOG.debug("loaded {} columns of {}", columns.size(), table);
+        return Optional.of(info);
     }
 
     /**

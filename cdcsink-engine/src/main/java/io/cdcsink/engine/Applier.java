@@ -27,6 +27,20 @@ public interface Applier {
     }
 
     /**
+     * This applier for a logical replication loop with {@code evolution} in force: with
+     * {@link SchemaEvolution#ADDITIVE}, {@link #applyChanges} creates the tables and columns its rows need before
+     * writing them. The default supports only {@link SchemaEvolution#NONE}.
+     *
+     * @throws UnsupportedOperationException for a setting the implementation cannot follow
+     */
+    default Applier withSchemaEvolution(SchemaEvolution evolution) {
+        if (evolution == SchemaEvolution.NONE) {
+            return this;
+        }
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot change the target's schema");
+    }
+
+    /**
      * Checks that the mutations fit the target table without writing anything: their shape (unknown table, unknown
      * column, missing key column, wrong key arity, malformed JSON) and, where the dialect can, that every value
      * converts to its column's type. Used before staging, so that nothing staged can fail to apply later for
@@ -60,6 +74,10 @@ public interface Applier {
     /**
      * Applies changes of a log-based source inside the caller's transaction, as {@link #apply} applies mutations
      * (values in {@link ValueFormat#TEXT}, whatever this applier's format). The changes never become JSON on the way.
+     * When the target lacks a table or columns the rows' {@link io.cdcsink.api.RowShape} has, or has a NOT NULL
+     * column the rows no longer carry, this throws a {@link BlockedException} of kind
+     * {@link Blockage.Kind#SCHEMA_CHANGE} whose fix is the DDL to run (or, under {@link #withSchemaEvolution}
+     * additive, runs the DDL that only adds, in {@code tx}, and writes the rows).
      *
      * @param tx a connection to the table's database, with auto-commit off
      */

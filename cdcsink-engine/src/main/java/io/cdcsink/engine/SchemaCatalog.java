@@ -2,6 +2,8 @@ package io.cdcsink.engine;
 
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +17,19 @@ public interface SchemaCatalog {
 
     /** Forgets the cached description and reads it again (after DDL or a suspected change). */
     Optional<TableInfo> refresh(TableName table);
+
+    /**
+     * Forgets the cached description and reads it through {@code tx}, so that DDL {@code tx} ran and has not
+     * committed yet is seen; the description is cached (a rolled-back change is corrected by the next
+     * {@link #refresh}).
+     */
+    default Optional<TableInfo> refresh(Connection tx, TableName table) throws SQLException {
+        return refresh(table);
+    }
+
+    /** Forgets the cached description: the next {@link #table} reads it (after DDL the operator is asked for). */
+    default void forget(TableName table) {
+    }
 
     /** Tables that exist in a target schema. */
     List<TableName> tables(SchemaName schema);

@@ -25,7 +25,9 @@ record FuzzInput(int id, String category, Expect expect, String method, String p
         /** Valid input: must be a 2xx. */
         ACCEPT,
         /** A random mutation that may or may not still be valid: 2xx or 4xx, never 5xx. */
-        EITHER
+        EITHER,
+        /** Valid input the target is behind on (a table it lacks): 503, so the changefeed retries. */
+        UNAVAILABLE
     }
 
     /** How the body goes on the wire. */

@@ -85,6 +85,7 @@ class WebhookFuzzIT {
                     case REJECT -> client;
                     case ACCEPT -> ok;
                     case EITHER -> ok || client;
+                    case UNAVAILABLE -> s == 503;
                 };
                 if (!right && failures.size() < 50) {
                     failures.add("#" + id + " " + in.category() + " expected " + in.expect() + " got " + outcome

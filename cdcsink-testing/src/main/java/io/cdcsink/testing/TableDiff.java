@@ -19,6 +19,22 @@ public final class TableDiff {
     private TableDiff() {
     }
 
+    /** Every row of a query on {@code c}, each column as the driver's text of it (null for SQL NULL). */
+    public static List<List<String>> rows(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            List<List<String>> out = new ArrayList<>();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                out.add(row);
+            }
+            return out;
+        }
+    }
+
     /**
      * Every difference between the table in {@code sourceUrl} and in {@code targetUrl} (JDBC URLs), each naming the
      * table, the row's key, the column and both values: rows keyed by the text of {@code keyColumns}, compared on
