@@ -3,6 +3,7 @@ package io.cdcsink.cli;
 import io.cdcsink.api.sql.ConnectionString;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
+import io.cdcsink.engine.SchemaEvolution;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -36,6 +37,11 @@ final class LogicalOptions {
     @Option(names = "--retryDelay", defaultValue = "10s", converter = GoDuration.class,
             description = "the amount of time to sleep between replication retries (default ${DEFAULT-VALUE})")
     Duration retryDelay;
+
+    @Option(names = "--schemaEvolution", defaultValue = "none",
+            description = "what to do with source tables and columns the target lacks: none (wait and report the"
+                    + " DDL to run) or additive (create them) (default \"${DEFAULT-VALUE}\")")
+    String schemaEvolution;
 
     @Option(names = "--stagingDB", defaultValue = TargetConfig.DEFAULT_STAGING,
             description = "the schema in the target database that stores cdc-sink's metadata"
@@ -75,7 +81,7 @@ final class LogicalOptions {
             throw new IllegalArgumentException("no target database specified: set --targetDB");
         }
         LogicalConfig config = new LogicalConfig(loopName, targetDB, immediate, backfillWindow, fanShards,
-                bytesInFlight, applyTimeout, retryDelay, standbyTimeout);
+                bytesInFlight, applyTimeout, retryDelay, standbyTimeout, SchemaEvolution.parse(schemaEvolution));
         config.requirePool(targetDBConns);
         return config.toOptions();
     }

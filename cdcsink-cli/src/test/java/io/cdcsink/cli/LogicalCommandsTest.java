@@ -39,6 +39,19 @@ class LogicalCommandsTest {
     }
 
     @Test
+    void schemaEvolutionNamesTheAcceptedValues() {
+        String[] common = {"--targetConn", "postgresql://x@127.0.0.1:1/postgres", "--targetDB", "d"};
+        String[][] commands = {{"pglogical", "--sourceConn", "postgresql://x@127.0.0.1:1/x", "--publicationName", "p"},
+            {"mylogical", "--sourceConn", "mysql://x@127.0.0.1:1/"}};
+        for (String[] source : commands) {
+            String command = source[0];
+            Run r = run(concat(concat(source, new String[] {"--schemaEvolution", "everything"}), common));
+            assertThat(r.exit()).as(command).isNotZero();
+            assertThat(r.err()).as(command).contains("--schemaEvolution: \"everything\" is not one of none, additive");
+        }
+    }
+
+    @Test
     void startNeedsAtLeastOneWriterPerDatabase() {
         Run start = run("start", "--conn", "postgresql://x@127.0.0.1:1/postgres", "--disableAuthentication",
                 "--targetWriters", "0");

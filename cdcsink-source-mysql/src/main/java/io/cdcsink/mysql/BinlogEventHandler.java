@@ -147,8 +147,9 @@ final class BinlogEventHandler {
             LOG.debug("statement inside transaction {}: {}", groupGtid, sql);
         } else if (groupGtid != null) {
             // DDL (or another statement logged on its own) is a transaction of its own: move the position past it.
-            LOG.info("source statement {} in {}: {} (schema changes are not replicated; change the target yourself)",
-                    groupGtid, data.getDatabase(), sql);
+            // A schema change reaches the target side with the next TABLE_MAP of the table: its rows then carry the
+            // new columns, which the target is checked against (and, with --schemaEvolution additive, given).
+            LOG.info("source statement {} in {}: {}", groupGtid, data.getDatabase(), sql);
             openTransaction();
             endGroup(event);
         } else {

@@ -5,7 +5,9 @@ import io.cdcsink.api.SourceRow;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.BitSet;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,7 +50,12 @@ final class RowEncoder {
             if (shapes.size() > 1_000) {
                 shapes.clear(); // table maps come and go with DDL: keep only the recent ones
             }
-            shape = new RowShape(table.columns().stream().map(SourceColumn::name).toList(), table.keyColumns());
+            List<String> types = new ArrayList<>(table.columns().size());
+            for (SourceColumn c : table.columns()) {
+                types.add(PostgresTypes.of(c));
+            }
+            shape = new RowShape(table.columns().stream().map(SourceColumn::name).toList(), table.keyColumns(),
+                    types);
             shapes.put(table, shape);
         }
         return shape;

@@ -2,7 +2,6 @@ package io.cdcsink.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
@@ -228,15 +227,8 @@ class MyLogicalTypeMatrixIT {
                 Optional.of(true));
     }
 
-    /** Waits until the loop reports a problem mentioning {@code text}, and returns it. */
     private static String awaitProblem(LogicalLoop loop, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!loop.problem().orElse("").contains(text)) {
-            assertThat(System.nanoTime()).as("a loop problem mentioning %s; now: %s", text, loop.problem())
-                    .isLessThan(deadline);
-            Thread.sleep(20);
-        }
-        return loop.problem().orElseThrow();
+        return LoopWaits.awaitProblem(loop, text, WAIT);
     }
 
     // --- the matrix ---
@@ -347,21 +339,7 @@ class MyLogicalTypeMatrixIT {
 
     /** Waits until the loop has made everything the source committed so far durable in the target. */
     private void awaitApplied() throws Exception {
-        GtidSet want = GtidPositions.parse("mariadb:" + source.gtidBinlogPos());
-        LogicalLoop loop = replicator.source(LogicalLoop.class);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            Optional<LogicalPosition> at = loop.durablePosition();
-            if (at.isPresent() && GtidPositions.parse(at.get().text()).contains(want)) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the target did not reach " + want + " within " + WAIT.toSeconds()
-                        + " s: it is at " + at.map(LogicalPosition::text).orElse("nothing") + "; loop problem: "
-                        + loop.problem().orElse("none"));
-            }
-            Thread.sleep(20);
-        }
+        LoopWaits.awaitApplied(replicator.source(LogicalLoop.class), source, WAIT);
     }
 
     /** Compares every row of every table on both sides, failing with every differing cell. */

@@ -133,8 +133,10 @@ final class PgOutputHandler {
 
     private void relation(Relation r) throws SQLException {
         TableName table = new TableName(targetDatabase, r.namespace(), r.name());
+        // The types let the target side name (or, with --schemaEvolution additive, create) what the target lacks.
         RelationInfo info = RelationInfo.of(table, r,
-                RelationKeys.keyIndexes(r, catalog.keyColumns(r.id(), r.replicaIdentity())));
+                RelationKeys.keyIndexes(r, catalog.keyColumns(r.id(), r.replicaIdentity())),
+                catalog.typeNames(r.columns()));
         relations.put(r.id(), info);
         log.debug("relation {} = {} with key columns {}", Integer.toUnsignedLong(r.id()), table, info.keyIndexes());
     }

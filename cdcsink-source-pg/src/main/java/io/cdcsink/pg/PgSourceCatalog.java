@@ -37,6 +37,11 @@ final class PgSourceCatalog implements SourceCatalog {
              WHERE pt.pubname = ? AND a.attgenerated = ''
              ORDER BY n.nspname, c.relname, a.attnum""";
 
+    private static final String TYPE_NAMES = """
+            SELECT pg_catalog.format_type(t.o, t.m)
+              FROM unnest(CAST(? AS oid[]), CAST(? AS int4[])) WITH ORDINALITY AS t(o, m, n)
+             ORDER BY t.n""";
+
     private final Connection conn;
 
     PgSourceCatalog(Connection conn) {
@@ -55,6 +60,30 @@ final class PgSourceCatalog implements SourceCatalog {
                 }
             }
             return names;
+        }
+    }
+
+    @Override
+    public List<String> typeNames(List<PgOutputMessage.Column> columns) throws SQLException {
+        if (columns.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder oids = new StringBuilder("{");
+        StringBuilder mods = new StringBuilder("{");
+        for (PgOutputMessage.Column c : columns) {
+            oids.append(oids.length() > 1 ? "," : "").append(Integer.toUnsignedLong(c.typeOid()));
+            mods.append(mods.length() > 1 ? "," : "").append(c.typeModifier());
+        }
+        try (PreparedStatement ps = conn.prepareStatement(TYPE_NAMES)) {
+            ps.setString(1, oids.append('}').toString());
+            ps.setString(2, mods.append('}').toString());
+            List<String> names = new ArrayList<>(columns.size());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names.size() == columns.size() ? names : List.of();
         }
     }
 

@@ -22,8 +22,18 @@ record RelationInfo(TableName table, Relation relation, List<Integer> keyIndexes
 
     /** The relation with its rows' shape (none without a key: such a table's rows are refused). */
     static RelationInfo of(TableName table, Relation relation, List<Integer> keyIndexes) {
+        return of(table, relation, keyIndexes, List.of());
+    }
+
+    /**
+     * As {@link #of(TableName, Relation, List)}, the shape giving each column's type.
+     *
+     * @param types the source's type names, one per column of the relation; empty when unknown
+     */
+    static RelationInfo of(TableName table, Relation relation, List<Integer> keyIndexes, List<String> types) {
         RowShape shape = keyIndexes.isEmpty() ? null
-                : new RowShape(relation.columns().stream().map(Column::name).toList(), keyIndexes);
+                : new RowShape(relation.columns().stream().map(Column::name).toList(), keyIndexes,
+                        types.isEmpty() ? null : types);
         return new RelationInfo(table, relation, keyIndexes, shape);
     }
 

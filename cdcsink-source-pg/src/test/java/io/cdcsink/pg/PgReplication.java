@@ -5,6 +5,7 @@ import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
 import io.cdcsink.core.logical.LogicalLoop;
+import io.cdcsink.engine.SchemaEvolution;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.testing.TableDiff;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -48,6 +49,7 @@ final class PgReplication implements AutoCloseable {
     final String target;
     private final Mode mode;
     private final String slot;
+    private SchemaEvolution evolution = SchemaEvolution.NONE;
     private Replicator replicator;
 
     PgReplication(EmbeddedPg pg, Mode mode, String... ddl) throws SQLException {
@@ -65,12 +67,19 @@ final class PgReplication implements AutoCloseable {
                 "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
     }
 
+    /** Replicates with {@code --schemaEvolution} set so; call before {@link #start}. */
+    PgReplication evolving(SchemaEvolution value) {
+        this.evolution = value;
+        return this;
+    }
+
     /** Starts the loop; what the source wrote since the slot was made is its backlog. */
     PgReplication start() throws Exception {
         PgLogicalConfig dialect = PgLogicalConfig.of("postgresql://postgres@localhost:" + pg.port() + "/" + source
                 + "?sslmode=disable", "pub", slot, target, Duration.ofMillis(200));
         LogicalConfig config = mode.configure(LogicalConfig.defaults("matrix", target)
-                .withRetryDelay(Duration.ofMillis(200)).withStandbyTimeout(Duration.ofMillis(100)).withFanShards(4));
+                .withRetryDelay(Duration.ofMillis(200)).withStandbyTimeout(Duration.ofMillis(100)).withFanShards(4)
+                .withSchemaEvolution(evolution));
         replicator = Replicator.builder().target(TargetConfig.of(pg.connectionString()).withMaxPoolSize(8))
                 .registry(new PrometheusRegistry()).disableAuthentication().withoutStaging()
                 .source(PgLogicalSourceProvider.NAME, options(dialect.toOptions(), config.toOptions())).start();
@@ -126,6 +135,23 @@ final class PgReplication implements AutoCloseable {
                 throw new AssertionError("the loop did not apply the source's transactions within " + WAIT
                         + " (durable: " + durable + ", waiting for > " + before + "; problem: "
                         + loop.problem().orElse("none") + ")");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Waits until the loop reports a problem containing {@code text}, and returns the whole report. */
+    String awaitProblem(String text) throws InterruptedException {
+        LogicalLoop loop = replicator.source(LogicalLoop.class);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            Optional<String> problem = loop.problem();
+            if (problem.isPresent() && problem.get().contains(text)) {
+                return problem.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the loop did not report \"" + text + "\" within " + WAIT + " (problem: "
+                        + problem.orElse("none") + ")");
             }
             Thread.sleep(20);
         }

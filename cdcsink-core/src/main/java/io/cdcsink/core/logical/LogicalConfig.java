@@ -1,6 +1,7 @@
 package io.cdcsink.core.logical;
 
 import io.cdcsink.api.Options;
+import io.cdcsink.engine.SchemaEvolution;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,10 +20,12 @@ import java.util.Map;
  * @param applyTimeout   statement timeout of each apply ({@code --applyTimeout})
  * @param retryDelay     pause after a failed attempt before reconnecting ({@code --retryDelay})
  * @param standbyTimeout the longest time between storing and acknowledging positions ({@code --standbyTimeout})
+ * @param schemaEvolution what to do when the source has tables or columns the target lacks
+ *                        ({@code --schemaEvolution})
  */
 public record LogicalConfig(String loopName, String targetDatabase, boolean immediate, Duration backfillWindow,
                             int fanShards, long bytesInFlight, Duration applyTimeout, Duration retryDelay,
-                            Duration standbyTimeout) {
+                            Duration standbyTimeout, SchemaEvolution schemaEvolution) {
     public static final long DEFAULT_BYTES_IN_FLIGHT = 10L * 1024 * 1024;
 
     public LogicalConfig {
@@ -44,6 +47,17 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
         requirePositive("--applyTimeout", applyTimeout);
         requirePositive("--retryDelay", retryDelay);
         requirePositive("--standbyTimeout", standbyTimeout);
+        if (schemaEvolution == null) {
+            throw new IllegalArgumentException("--schemaEvolution must be none or additive");
+        }
+    }
+
+    /** Settings without schema evolution ({@link SchemaEvolution#NONE}). */
+    public LogicalConfig(String loopName, String targetDatabase, boolean immediate, Duration backfillWindow,
+                         int fanShards, long bytesInFlight, Duration applyTimeout, Duration retryDelay,
+                         Duration standbyTimeout) {
+        this(loopName, targetDatabase, immediate, backfillWindow, fanShards, bytesInFlight, applyTimeout, retryDelay,
+                standbyTimeout, SchemaEvolution.NONE);
     }
 
     /**
@@ -80,7 +94,8 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
                 options.bool("immediate", d.immediate()), options.duration("backfillWindow", d.backfillWindow()),
                 options.integer("fanShards", d.fanShards()), options.integer("bytesInFlight", d.bytesInFlight()),
                 options.duration("applyTimeout", d.applyTimeout()), options.duration("retryDelay", d.retryDelay()),
-                options.duration("standbyTimeout", d.standbyTimeout()));
+                options.duration("standbyTimeout", d.standbyTimeout()),
+                SchemaEvolution.parse(options.string("schemaEvolution", d.schemaEvolution().flag())));
     }
 
     /** These settings as the options {@link #fromOptions} reads back: for embedding with typed values. */
@@ -95,6 +110,7 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
         m.put("applyTimeout", Options.text(applyTimeout));
         m.put("retryDelay", Options.text(retryDelay));
         m.put("standbyTimeout", Options.text(standbyTimeout));
+        m.put("schemaEvolution", schemaEvolution.flag());
         return m;
     }
 
@@ -104,34 +120,39 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
                 Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(5));
     }
 
+    public LogicalConfig withSchemaEvolution(SchemaEvolution value) {
+        return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, fanShards, bytesInFlight,
+                applyTimeout, retryDelay, standbyTimeout, value);
+    }
+
     public LogicalConfig withImmediate(boolean value) {
         return new LogicalConfig(loopName, targetDatabase, value, backfillWindow, fanShards, bytesInFlight,
-                applyTimeout, retryDelay, standbyTimeout);
+                applyTimeout, retryDelay, standbyTimeout, schemaEvolution);
     }
 
     public LogicalConfig withBackfillWindow(Duration value) {
         return new LogicalConfig(loopName, targetDatabase, immediate, value, fanShards, bytesInFlight,
-                applyTimeout, retryDelay, standbyTimeout);
+                applyTimeout, retryDelay, standbyTimeout, schemaEvolution);
     }
 
     public LogicalConfig withBytesInFlight(long value) {
         return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, fanShards, value,
-                applyTimeout, retryDelay, standbyTimeout);
+                applyTimeout, retryDelay, standbyTimeout, schemaEvolution);
     }
 
     public LogicalConfig withFanShards(int value) {
         return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, value, bytesInFlight,
-                applyTimeout, retryDelay, standbyTimeout);
+                applyTimeout, retryDelay, standbyTimeout, schemaEvolution);
     }
 
     public LogicalConfig withRetryDelay(Duration value) {
         return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, fanShards, bytesInFlight,
-                applyTimeout, value, standbyTimeout);
+                applyTimeout, value, standbyTimeout, schemaEvolution);
     }
 
     public LogicalConfig withStandbyTimeout(Duration value) {
         return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, fanShards, bytesInFlight,
-                applyTimeout, retryDelay, value);
+                applyTimeout, retryDelay, value, schemaEvolution);
     }
 
     private static void requirePositive(String flag, Duration value) {

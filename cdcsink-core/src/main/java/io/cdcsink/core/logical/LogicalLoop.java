@@ -53,7 +53,7 @@ public final class LogicalLoop implements Source {
         this.dialect = dialect;
         this.config = config;
         this.pools = pools;
-        this.applier = applier;
+        this.applier = applier.withSchemaEvolution(config.schemaEvolution());
         this.stored = stored;
         this.reloader = reloader;
         this.metrics = new LogicalMetrics(registry, config.loopName(), status, config.immediate());

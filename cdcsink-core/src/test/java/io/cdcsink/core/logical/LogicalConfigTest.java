@@ -7,6 +7,7 @@ import io.cdcsink.api.Options;
 import io.cdcsink.api.SourceContext;
 import java.time.Duration;
 import java.util.Map;
+import io.cdcsink.engine.SchemaEvolution;
 import org.junit.jupiter.api.Test;
 
 class LogicalConfigTest {
@@ -20,7 +21,7 @@ class LogicalConfigTest {
     @Test
     void everySettingRoundTripsThroughItsOption() {
         LogicalConfig c = new LogicalConfig("loop", "db", true, Duration.ofMinutes(10), 7, 4096,
-                Duration.ofMillis(1500), Duration.ofNanos(300), Duration.ofHours(1));
+                Duration.ofMillis(1500), Duration.ofNanos(300), Duration.ofHours(1), SchemaEvolution.ADDITIVE);
         assertThat(LogicalConfig.fromOptions(Options.of(c.toOptions()), "other")).isEqualTo(c);
     }
 
@@ -32,5 +33,7 @@ class LogicalConfigTest {
                 "x")).hasMessage("--fanShards must be at least 1, was 0");
         assertThatThrownBy(() -> LogicalConfig.fromOptions(Options.of(Map.of("targetDB", "a", "retryDelay", "10")),
                 "x")).hasMessageStartingWith("--retryDelay: invalid duration \"10\"");
+        assertThatThrownBy(() -> LogicalConfig.fromOptions(Options.of(Map.of("targetDB", "a", "schemaEvolution",
+                "all")), "x")).hasMessage("--schemaEvolution: \"all\" is not one of none, additive");
     }
 }
