@@ -330,7 +330,9 @@ public final class JsonApplier implements Applier {
             // that would be wrong even once the target caught up (a key column missing, say) are the input's fault.
             Optional<SchemaChanges.Change> behind = SchemaChanges.ofMutations(dialect, table, info, config, decoded);
             if (behind.isPresent()) {
-                if (info.isPresent()) {
+                if (info.isEmpty()) {
+                    catalog.requireSchema(table.schemaName()); // a schema the target lacks is a misaddressed feed
+                } else {
                     problem = ShapeCheck.problemBesidesUnknownColumns(table, info, config, decoded);
                 }
                 if (info.isEmpty() || problem.isEmpty()) {

@@ -105,6 +105,15 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
     }
 
     @Override
+    public void requireSchema(SchemaName schema) {
+        try (Connection c = pools.forDatabase(schema.database()).getConnection()) {
+            pools.dialect().requireSchema(c, schema);
+        } catch (SQLException e) {
+            throw failure(schema.database(), "could not look up target schema " + schema, e);
+        }
+    }
+
+    @Override
     public void forget(TableName table) {
         cache.remove(table);
     }

@@ -188,4 +188,12 @@ class SchemaEvolutionIT {
         fx.apply(t, List.of(m));
         assertThat(fx.rows("SELECT id, v, n FROM t")).containsExactly(List.of("1", "a", "42"));
     }
+
+    @Test
+    void aChangefeedTableInASchemaTheTargetLacksIsBadInputNotABlockage() {
+        TableName elsewhere = new TableName(fx.database, "no_such_schema", "t");
+        assertThatThrownBy(() -> fx.validate(elsewhere, List.of(Mutation.upsert(at(1), "[1]", "{\"id\":1}"))))
+                .isInstanceOf(io.cdcsink.api.BadInputException.class)
+                .hasMessageContaining("has no schema named \"no_such_schema\"");
+    }
 }

@@ -31,6 +31,15 @@ public interface SchemaCatalog {
     default void forget(TableName table) {
     }
 
+    /**
+     * Refuses a schema the target database lacks (a changefeed path naming one is misconfigured, not ahead of the
+     * target). The default accepts every schema.
+     *
+     * @throws io.cdcsink.api.BadInputException when the schema does not exist
+     */
+    default void requireSchema(SchemaName schema) {
+    }
+
     /** Tables that exist in a target schema. */
     List<TableName> tables(SchemaName schema);
 }

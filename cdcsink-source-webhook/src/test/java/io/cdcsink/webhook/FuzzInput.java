@@ -26,8 +26,10 @@ record FuzzInput(int id, String category, Expect expect, String method, String p
         ACCEPT,
         /** A random mutation that may or may not still be valid: 2xx or 4xx, never 5xx. */
         EITHER,
-        /** Valid input the target is behind on (a table it lacks): 503, so the changefeed retries. */
-        UNAVAILABLE
+        /** Valid input the target is behind on (a table or column it lacks): 503, so the changefeed retries. */
+        UNAVAILABLE,
+        /** Never taken: a 4xx, or a 503 for a name the target lacks; never 2xx, never another 5xx. */
+        REFUSED
     }
 
     /** How the body goes on the wire. */

@@ -149,9 +149,9 @@ class StatusPageIT {
         assertThat(s.get("lagSeconds").asDouble()).isBetween(0.0, 60.0);
         assertThat(s.toString()).doesNotContain(pg.connectionString());
 
-        // A refused request is counted against its schema, with the reason.
+        // A refused request (a column the target lacks: 503) is counted against its schema, with the reason.
         post("/" + db + "/public", payload(System.currentTimeMillis() * 1_000_000L,
-                "{\"after\":{\"k\":\"k9\",\"nope\":1},\"key\":[\"k9\"]}"), 400);
+                "{\"after\":{\"k\":\"k9\",\"nope\":1},\"key\":[\"k9\"]}"), 503);
         JsonNode after = awaitStatus("the error is counted", x -> x.get("errors").asLong() >= 1);
         JsonNode failed = after.get("schemas").get(0);
         assertThat(failed.get("errors").asLong()).isEqualTo(1);

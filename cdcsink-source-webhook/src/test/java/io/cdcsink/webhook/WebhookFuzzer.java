@@ -451,11 +451,12 @@ final class WebhookFuzzer {
             case 0 -> new FuzzInput(id, "sql-identifier", Expect.REJECT, "/" + pathSegment(evil) + "/public", utf8(body));
             case 1 -> new FuzzInput(id, "sql-identifier", Expect.REJECT, "/" + db + "/" + pathSegment(evil),
                     utf8(body));
-            case 2 -> new FuzzInput(id, "sql-identifier", Expect.REJECT, webhookPath(), utf8(body.replace(
+            // As a table or column name: one the target lacks, so the feed is told to wait (or the name is refused).
+            case 2 -> new FuzzInput(id, "sql-identifier", Expect.REFUSED, webhookPath(), utf8(body.replace(
                     "\"topic\":\"t\"", "\"topic\":" + jsonString(evil))));
-            case 3 -> new FuzzInput(id, "sql-identifier", Expect.REJECT, webhookPath(), utf8(body.replace(
+            case 3 -> new FuzzInput(id, "sql-identifier", Expect.REFUSED, webhookPath(), utf8(body.replace(
                     "\"n\":", jsonString(evil) + ":")));
-            case 4 -> new FuzzInput(id, "sql-identifier", Expect.REJECT, "PUT", ndjsonPath(pathSegment(evil)),
+            case 4 -> new FuzzInput(id, "sql-identifier", Expect.REFUSED, "PUT", ndjsonPath(pathSegment(evil)),
                     List.of(), utf8(ndjsonBody(id)), Framing.LENGTH);
             // A resolved timestamp for a schema that does not exist: refused, never queued.
             default -> new FuzzInput(id, "sql-identifier", Expect.REJECT, "/" + db + "/" + pathSegment(evil),
@@ -476,11 +477,12 @@ final class WebhookFuzzer {
     private FuzzInput unknownName(int id) {
         String body = webhookBody(id);
         return switch (random.nextInt(4)) {
-            case 0 -> new FuzzInput(id, "unknown-name", Expect.REJECT, webhookPath(),
+            // A table or column the target lacks: the target is behind, the changefeed waits (503).
+            case 0 -> new FuzzInput(id, "unknown-name", Expect.UNAVAILABLE, webhookPath(),
                     utf8(body.replace("\"topic\":\"t\"", "\"topic\":\"no_such_table\"")));
-            case 1 -> new FuzzInput(id, "unknown-name", Expect.REJECT, webhookPath(),
+            case 1 -> new FuzzInput(id, "unknown-name", Expect.UNAVAILABLE, webhookPath(),
                     utf8(body.replace("\"n\":", "\"no_such_column\":")));
-            case 2 -> new FuzzInput(id, "unknown-name", Expect.REJECT, "PUT", ndjsonPath("no_such_table"), List.of(),
+            case 2 -> new FuzzInput(id, "unknown-name", Expect.UNAVAILABLE, "PUT", ndjsonPath("no_such_table"), List.of(),
                     utf8(ndjsonBody(id)), Framing.LENGTH);
             default -> new FuzzInput(id, "unknown-name", Expect.REJECT, "/" + db + "_nope/public", utf8(body));
         };
