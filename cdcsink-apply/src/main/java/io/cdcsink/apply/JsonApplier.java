@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.BlockedException;
 import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.BadInputException;
@@ -22,6 +23,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,8 +43,11 @@ import java.util.Optional;
  * next batch: renames, ignored properties and the extras column shape the rows here; expressions, compare-and-set
  * and deadlines are part of the statements.
  *
- * <p>Errors that are the input's fault, whether found here or reported by the target (SQLState classes 21, 22 and
- * 23), become {@link BadInputException}; other {@link SQLException}s pass through for the caller to retry.
+ * <p>Errors that are the input's fault, whether found here or reported by the target (a changefeed value that does
+ * not fit its column: SQLState classes 21 and 22), become {@link BadInputException}. A row the target refuses (a
+ * constraint, a trigger; for log-based sources any data exception too) is the target's condition: the write fails
+ * retryably and the next one of the table goes row by row to name the row in a {@link BlockedException}
+ * ({@link RefusedRows}). Other {@link SQLException}s pass through for the caller to retry.
  */
 public final class JsonApplier implements Applier {
     private final SchemaCatalog catalog;
@@ -53,6 +58,7 @@ public final class JsonApplier implements Applier {
     private final MutationDecoder decoder;
     private final ApplyMetrics metrics;
     private final ValueFormat format;
+    private final RefusedRows refused;
     /** {@link #textTwin()}: a benign race may make two, which are alike. */
     private volatile JsonApplier text;
 
@@ -66,6 +72,7 @@ public final class JsonApplier implements Applier {
         this.sql = sql(product, json, format);
         this.decoder = new MutationDecoder(json);
         this.metrics = new ApplyMetrics(registry);
+        this.refused = new RefusedRows();
     }
 
     private JsonApplier(JsonApplier other, ValueFormat format) {
@@ -77,6 +84,7 @@ public final class JsonApplier implements Applier {
         this.sql = sql(product, json, format);
         this.decoder = other.decoder;
         this.metrics = other.metrics;
+        this.refused = other.refused;
     }
 
     private static ApplySql sql(TargetDialect.Product product, JsonCodec json, ValueFormat format) {
@@ -112,6 +120,9 @@ public final class JsonApplier implements Applier {
             return body.apply();
         } catch (SQLException e) {
             metrics.failure(table);
+            if (RefusedRows.refusal(e, format)) {
+                throw refused.refusedSomewhere(table, e);
+            }
             throw translate(table, e);
         } catch (RuntimeException e) {
             metrics.failure(table);
@@ -260,6 +271,30 @@ public final class JsonApplier implements Applier {
 
     private ApplyResult write(Connection tx, TableInfo info, TableConfig config, List<DecodedMutation> winners,
                               long start) throws SQLException {
+        if (!refused.suspect(info.name())) {
+            return writeAll(tx, info, config, winners, start);
+        }
+        // The last write of the table failed on a row the target refused: one row at a time, to find and name it.
+        ApplyResult done = ApplyResult.EMPTY;
+        for (DecodedMutation m : winners) {
+            Savepoint before = tx.setSavepoint();
+            try {
+                done = done.plus(writeAll(tx, info, config, List.of(m), System.nanoTime()));
+                tx.releaseSavepoint(before);
+            } catch (SQLException e) {
+                if (!RefusedRows.refusal(e, format)) {
+                    throw e;
+                }
+                tx.rollback(before);
+                throw RefusedRows.blocked(info.name(), m.keyText(), e);
+            }
+        }
+        refused.clear(info.name());
+        return done;
+    }
+
+    private ApplyResult writeAll(Connection tx, TableInfo info, TableConfig config, List<DecodedMutation> winners,
+                                 long start) throws SQLException {
         RowMapper mapper = new RowMapper(info, config);
         List<ArrayNode> deletes = new ArrayList<>();
         List<Row> upserts = new ArrayList<>(winners.size());
@@ -371,6 +406,7 @@ public final class JsonApplier implements Applier {
     private SQLException translate(TableName table, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.startsWith("21") || state.startsWith("22") || state.startsWith("23")) {
+            // 23 only from the value check before staging; a write's constraint violation is a RefusedRows refusal.
             throw new BadInputException("table " + table + ": the target rejected the data: " + e.getMessage(), e);
         }
         if (state.startsWith("42")) {

@@ -21,4 +21,14 @@ public final class BlockedException extends RuntimeException {
     public Blockage blockage() {
         return blockage;
     }
+
+    /** The blockage of the first {@code BlockedException} among {@code t} and its causes, if any. */
+    public static java.util.Optional<Blockage> in(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof BlockedException b) {
+                return java.util.Optional.of(b.blockage());
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

@@ -148,6 +148,58 @@ class PgLogicalEndToEndIT {
         assertThat(count(target, targetDb, "huge")).isEqualTo(200_000);
     }
 
+    /**
+     * Issue #27, poison rows under {@code --onApplyError stop} (the default): a row the target's CHECK constraint
+     * refuses stops the stream (consistent) or its transaction (immediate) without applying half of it; the ERROR
+     * line names the table, the key and the reason once, {@code /_/healthz} answers 503 with it, {@code /_/status} and
+     * {@code replication_blocked} show it; once the constraint is dropped, replication resumes by itself and the
+     * target equals the source.
+     */
+    @ParameterizedTest(name = "immediate={0}")
+    @ValueSource(booleans = {false, true})
+    void aRowTheTargetRefusesWaitsNamedOnceAndResumesWhenTheTargetIsFixed(boolean immediate) throws Exception {
+        both("CREATE TABLE t1 (k INT PRIMARY KEY, v TEXT)", "CREATE TABLE t2 (k INT PRIMARY KEY, v TEXT)");
+        target.exec(targetDb, "ALTER TABLE t1 ADD CONSTRAINT no_poison CHECK (v <> 'poison')");
+        publicationAndSlot();
+        try (CdcSinkProcess p = immediate ? run("--immediate") : run()) {
+            source.exec(sourceDb, "INSERT INTO t1 SELECT g, 'v' || g FROM generate_series(1, 100) g");
+            awaitSame("t1");
+            source.exec(sourceDb, "BEGIN", "INSERT INTO t2 VALUES (1, 'with the poison')",
+                    "UPDATE t1 SET v = 'poison' WHERE k = 42", "UPDATE t1 SET v = 'later' WHERE k = 43", "COMMIT");
+            HttpResponse<String> health = awaitHealth(p, 503, "key [\"42\"]");
+            assertThat(health.body()).contains("loop pglogical waits").contains("table " + targetDb + ".public.t1")
+                    .contains("no_poison").contains("--onApplyError deadletter");
+            assertThat(get(p, "/_/status")).contains("\"kind\" : \"refused_row\"")
+                    .contains("\"key\" : \"[\\\"42\\\"]\"");
+            assertThat(get(p, "/_/varz")).contains("replication_blocked{kind=\"refused_row\",scope=\"loop pglogical\"");
+            if (!immediate) {
+                assertThat(count(target, targetDb, "t2")).as("nothing of the refused transaction").isZero();
+            }
+            Thread.sleep(2_000); // several retries
+            assertThat(p.logText().lines().filter(l -> l.contains("ERROR") && l.contains("key [\"42\"]")).count())
+                    .as("the refused row is logged as an ERROR once, not on every retry").isEqualTo(1);
+            target.exec(targetDb, "ALTER TABLE t1 DROP CONSTRAINT no_poison");
+            awaitSame("t1", "t2");
+            awaitHealth(p, 200, "OK");
+            assertThat(get(p, "/_/status")).contains("\"blocked\" : [ ]");
+        }
+    }
+
+    private static HttpResponse<String> awaitHealth(CdcSinkProcess p, int status, String containing)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(p.uri("/_/healthz"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == status && r.body().contains(containing)) {
+                return r;
+            }
+            assertThat(System.nanoTime()).as("healthz " + status + " with " + containing + "; last: "
+                    + r.statusCode() + " " + r.body()).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
     @Test
     void missingPublicationOrSlotStopsWithTheFix() throws Exception {
         both("CREATE TABLE t1 (k INT PRIMARY KEY)");
