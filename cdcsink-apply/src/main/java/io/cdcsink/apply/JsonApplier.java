@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.engine.Applier;
 import io.cdcsink.engine.BlockedException;
+import io.cdcsink.engine.DeadLetters;
+import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.BadInputException;
@@ -30,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Applies JSON mutations (CockroachDB changefeed shape: key array, {@code after} object) as upserts and deletes on
@@ -59,11 +62,28 @@ public final class JsonApplier implements Applier {
     private final ApplyMetrics metrics;
     private final ValueFormat format;
     private final RefusedRows refused;
+    private final OnApplyError onError;
+    private final Optional<DeadLetters> deadLetters;
     /** {@link #textTwin()}: a benign race may make two, which are alike. */
     private volatile JsonApplier text;
 
-    @Inject
+    /** Refused rows stop what applies them ({@link OnApplyError#STOP}). */
     public JsonApplier(TargetPools pools, SchemaCatalog catalog, ApplyConfigs configs, PrometheusRegistry registry) {
+        this(pools, catalog, configs, registry, OnApplyError.STOP, Optional.empty());
+    }
+
+    /**
+     * @param onError     what happens to a row the target refuses
+     * @param deadLetters where refused rows go under {@link OnApplyError#DEADLETTER}; required for it
+     */
+    @Inject
+    public JsonApplier(TargetPools pools, SchemaCatalog catalog, ApplyConfigs configs, PrometheusRegistry registry,
+                       OnApplyError onError, Optional<DeadLetters> deadLetters) {
+        if (onError == OnApplyError.DEADLETTER && deadLetters.isEmpty()) {
+            throw new IllegalArgumentException("--onApplyError deadletter needs a dead-letter store");
+        }
+        this.onError = onError;
+        this.deadLetters = deadLetters;
         this.catalog = catalog;
         this.configs = configs;
         this.product = pools.dialect().product();
@@ -85,6 +105,8 @@ public final class JsonApplier implements Applier {
         this.decoder = other.decoder;
         this.metrics = other.metrics;
         this.refused = other.refused;
+        this.onError = other.onError;
+        this.deadLetters = other.deadLetters;
     }
 
     private static ApplySql sql(TargetDialect.Product product, JsonCodec json, ValueFormat format) {
@@ -271,12 +293,31 @@ public final class JsonApplier implements Applier {
 
     private ApplyResult write(Connection tx, TableInfo info, TableConfig config, List<DecodedMutation> winners,
                               long start) throws SQLException {
-        if (!refused.suspect(info.name())) {
-            return writeAll(tx, info, config, winners, start);
+        List<DecodedMutation> writing = winners;
+        long lettered = 0;
+        if (onError == OnApplyError.DEADLETTER) {
+            // A key with a dead letter keeps its later changes behind it, so retrying them in order ends right.
+            Set<String> held = deadLetters.orElseThrow().keysWithLetters(tx, info.name(), keysOf(winners));
+            if (!held.isEmpty()) {
+                writing = new ArrayList<>(winners.size());
+                for (DecodedMutation m : winners) {
+                    if (held.contains(m.keyText())) {
+                        setAside(tx, info.name(), m, "an earlier change of this key is in dead_letters",
+                                Optional.empty());
+                        lettered++;
+                    } else {
+                        writing.add(m);
+                    }
+                }
+            }
         }
-        // The last write of the table failed on a row the target refused: one row at a time, to find and name it.
-        ApplyResult done = ApplyResult.EMPTY;
-        for (DecodedMutation m : winners) {
+        if (!refused.suspect(info.name())) {
+            return writeAll(tx, info, config, writing, start).plus(new ApplyResult(0, 0, lettered));
+        }
+        // The last write of the table failed on a row the target refused: one row at a time, to find and name it
+        // (or, under --onApplyError deadletter, to set it aside and write the others).
+        ApplyResult done = new ApplyResult(0, 0, lettered);
+        for (DecodedMutation m : writing) {
             Savepoint before = tx.setSavepoint();
             try {
                 done = done.plus(writeAll(tx, info, config, List.of(m), System.nanoTime()));
@@ -286,11 +327,31 @@ public final class JsonApplier implements Applier {
                     throw e;
                 }
                 tx.rollback(before);
-                throw RefusedRows.blocked(info.name(), m.keyText(), e);
+                if (onError == OnApplyError.STOP) {
+                    throw RefusedRows.blocked(info.name(), m.keyText(), e);
+                }
+                setAside(tx, info.name(), m, RefusedRows.firstLine(e), Optional.ofNullable(e.getSQLState()));
+                done = done.plus(new ApplyResult(0, 0, 1));
             }
         }
         refused.clear(info.name());
         return done;
+    }
+
+    private static List<String> keysOf(List<DecodedMutation> mutations) {
+        List<String> keys = new ArrayList<>(mutations.size());
+        for (DecodedMutation m : mutations) {
+            keys.add(m.keyText());
+        }
+        return keys;
+    }
+
+    /** Puts a refused row in the dead letters, in the write's transaction, as it came from the source. */
+    private void setAside(Connection tx, TableName table, DecodedMutation m, String error, Optional<String> state)
+            throws SQLException {
+        deadLetters.orElseThrow().record(tx, table, m.keyText(), m.time(),
+                m.after().map(row -> row.tree().toString()), format, error, state);
+        metrics.deadLettered(table);
     }
 
     private ApplyResult writeAll(Connection tx, TableInfo info, TableConfig config, List<DecodedMutation> winners,

@@ -65,7 +65,7 @@ final class RefusedRows {
                         + " run with --onApplyError deadletter to set such rows aside")), e);
     }
 
-    private static String firstLine(SQLException e) {
+    static String firstLine(SQLException e) {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         m = nl < 0 ? m : m.substring(0, nl);

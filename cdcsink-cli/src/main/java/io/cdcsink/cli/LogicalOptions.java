@@ -2,6 +2,7 @@ package io.cdcsink.cli;
 
 import io.cdcsink.api.sql.ConnectionString;
 import io.cdcsink.core.TargetConfig;
+import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.core.logical.LogicalConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -37,6 +38,11 @@ final class LogicalOptions {
             description = "the amount of time to sleep between replication retries (default ${DEFAULT-VALUE})")
     Duration retryDelay;
 
+    @Option(names = "--onApplyError", defaultValue = "stop",
+            description = "what to do with a row the target refuses: stop (wait and retry until it is accepted) or"
+                    + " deadletter (set it aside in dead_letters and apply the rest) (default \"${DEFAULT-VALUE}\")")
+    String onApplyError;
+
     @Option(names = "--stagingDB", defaultValue = TargetConfig.DEFAULT_STAGING,
             description = "the schema in the target database that stores cdc-sink's metadata"
                     + " (default \"${DEFAULT-VALUE}\")")
@@ -63,7 +69,7 @@ final class LogicalOptions {
         // --immediate is the loop's (loop(...)): the loop writes to the target itself, and the changefeed
         // pipeline, which TargetConfig's mode is for, receives nothing in these commands.
         return new TargetConfig(ConnectionString.parse("--targetConn", targetConn), targetDBConns, false,
-                stagingDB, Duration.ofSeconds(10), TargetConfig.DEFAULT_WRITERS);
+                stagingDB, Duration.ofSeconds(10), TargetConfig.DEFAULT_WRITERS, OnApplyError.parse(onApplyError));
     }
 
     /**

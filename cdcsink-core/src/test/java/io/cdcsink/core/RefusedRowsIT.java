@@ -11,6 +11,7 @@ import io.cdcsink.api.TargetBlockedException;
 import io.cdcsink.api.TargetUnavailableException;
 import io.cdcsink.core.status.StatusSnapshot.BlockedView;
 import io.cdcsink.engine.Blockage;
+import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.testing.EmbeddedPg;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -102,6 +103,67 @@ class RefusedRowsIT {
             r.pipeline().accept(Map.of(t, rows(true)));
             assertThat(values()).isEqualTo(expected(true));
             assertThat(r.status().blocked()).isEmpty();
+        }
+    }
+
+    /**
+     * {@code --onApplyError deadletter} in consistent mode: the window applies every row but the refused one, which
+     * is set aside in its transaction; a later window's change of the same key follows it into dead_letters while the
+     * other keys flow on, and nothing waits.
+     */
+    @Test
+    void deadLetterModeAppliesTheRestOfTheWindowAndKeepsLaterChangesOfTheKeyBehind() throws Exception {
+        try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString())
+                        .withOnApplyError(OnApplyError.DEADLETTER))
+                .disableAuthentication().metricsAddress("127.0.0.1:0").start()) {
+            SchemaName schema = new SchemaName(db, "public");
+            r.pipeline().accept(Map.of(t, rows(true)));
+            r.pipeline().resolved(schema, new Hlc(11, 0));
+            awaitLetters(1);
+            List<String> withoutPoison = new ArrayList<>(expected(false));
+            withoutPoison.remove(6);
+            assertThat(values()).as("all but the refused row, in the window's transaction").isEqualTo(withoutPoison);
+
+            r.pipeline().accept(Map.of(t, List.of(
+                    Mutation.upsert(new Hlc(12, 0), "[7]", "{\"id\":7,\"v\":\"fine\"}"),
+                    Mutation.upsert(new Hlc(12, 0), "[8]", "{\"id\":8,\"v\":\"eight\"}"))));
+            r.pipeline().resolved(schema, new Hlc(13, 0));
+            awaitLetters(2);
+            withoutPoison.set(6, "{\"id\":8,\"v\":\"eight\"}");
+            assertThat(values()).as("key 8 flows on; key 7 waits behind its dead letter").isEqualTo(withoutPoison);
+            assertThat(string("SELECT string_agg(key || ' ' || coalesce(mutation, 'delete') || ' ' || error,"
+                    + " ' | ' ORDER BY nanos) FROM _cdc_sink.dead_letters"))
+                    .contains("[7] {\"id\":7,\"v\":\"poison\"} new row for relation \"t\" violates check constraint")
+                    .contains("[7] {\"id\":7,\"v\":\"fine\"} an earlier change of this key is in dead_letters");
+            assertThat(r.status().blocked()).isEmpty();
+            assertThat(get(r, "/_/healthz").trim()).isEqualTo("OK");
+            assertThat(r.status().snapshot().tables()).singleElement()
+                    .satisfies(v -> assertThat(v.deadLettered()).isEqualTo(2));
+        }
+    }
+
+    private String string(String query) throws SQLException {
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private void awaitLetters(int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                if (Integer.parseInt(string("SELECT count(*)::text FROM _cdc_sink.dead_letters")) == count) {
+                    return;
+                }
+            } catch (SQLException e) {
+                if (!"42P01".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+            assertThat(System.nanoTime()).as(count + " dead letters").isLessThan(deadline);
+            Thread.sleep(100);
         }
     }
 

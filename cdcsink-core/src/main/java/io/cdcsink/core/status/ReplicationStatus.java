@@ -63,6 +63,9 @@ public final class ReplicationStatus implements ReplicationRecorder {
         e.mode = mode;
         e.upserts.add(result.upserts());
         e.deletes.add(result.deletes());
+        if (result.deadLettered() > 0) {
+            e.deadLettered.add(result.deadLettered());
+        }
         e.lastAppliedMillis = clock.millis();
     }
 
@@ -228,6 +231,7 @@ public final class ReplicationStatus implements ReplicationRecorder {
     private static final class TableEntry {
         final LongAdder upserts = new LongAdder();
         final LongAdder deletes = new LongAdder();
+        final LongAdder deadLettered = new LongAdder();
         final LongAdder errors = new LongAdder();
         volatile Mode mode = Mode.CONSISTENT;
         volatile long lastAppliedMillis;
@@ -236,7 +240,8 @@ public final class ReplicationStatus implements ReplicationRecorder {
         TableView view(TableName name) {
             long last = lastAppliedMillis;
             return new TableView(name, mode.label(), upserts.sum(), deletes.sum(),
-                    last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)), errors.sum(),
+                    last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)), deadLettered.sum(),
+                    errors.sum(),
                     Optional.ofNullable(lastError));
         }
     }

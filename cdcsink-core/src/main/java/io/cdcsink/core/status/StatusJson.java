@@ -80,6 +80,7 @@ public final class StatusJson {
                 g.writeNumberField("deletes", v.deletes());
                 g.writeNumberField("rowsApplied", v.rowsApplied());
                 string(g, "lastApplied", v.lastApplied().map(Instant::toString));
+                g.writeNumberField("deadLettered", v.deadLettered());
                 g.writeNumberField("errors", v.errors());
                 error(g, v.lastError());
                 g.writeEndObject();

@@ -84,9 +84,9 @@ public record StatusSnapshot(Instant now, Instant startedAt, long rowsApplied, l
         }
     }
 
-    /** One target table: rows committed into it. */
+    /** One target table: rows committed into it, and rows set aside in dead_letters by this process. */
     public record TableView(TableName table, String mode, long upserts, long deletes, Optional<Instant> lastApplied,
-                            long errors, Optional<LastError> lastError) {
+                            long deadLettered, long errors, Optional<LastError> lastError) {
         public TableView {
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(mode, "mode");
