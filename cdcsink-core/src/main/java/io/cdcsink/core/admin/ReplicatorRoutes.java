@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The replicator's routes under {@code /_/}, the same on every port it listens on (the changefeed server serves them
  * beside its changefeed paths, {@link AdminServer} alone at {@code --metricsAddr}):
  * <ul>
- *   <li>{@code /_/healthz}: 200 {@code OK} while the target answers, nothing waits for the operator (a blockage, see
+ *   <li>{@code /_/healthz}: 503 {@value #STARTING} until every source has started; then 200 {@code OK} while the
+ *       target answers, nothing waits for the operator (a blockage, see
  *       {@link io.cdcsink.engine.Blockage}) and no source has a {@link Source#problem()}; 503 otherwise,
  *       {@value #HEALTH_FAILED} when the target does not answer, else the blockages and the sources' problems, one
  *       per line;</li>
@@ -43,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class ReplicatorRoutes implements AdminRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatorRoutes.class);
     static final String HEALTH_FAILED = "health check failed";
+    static final String STARTING = "starting";
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -52,6 +54,8 @@ public final class ReplicatorRoutes implements AdminRoutes {
     private final StatusPages statusPages;
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final List<Source> sources = new CopyOnWriteArrayList<>();
+    /** Set once every source started: until then a source may still fail its start-up checks. */
+    private volatile boolean started;
 
     @Inject
     public ReplicatorRoutes(TargetPools pools, PrometheusRegistry registry, ApplyConfigs applyConfigs,
@@ -67,6 +71,11 @@ public final class ReplicatorRoutes implements AdminRoutes {
                 .callback(cb -> statusPages.blocked().forEach(b -> cb.call(1, b.scope(),
                         b.blockage().kind().label(), b.blockage().table().map(Object::toString).orElse(""))))
                 .register(registry);
+    }
+
+    /** Every source has started: {@code /_/healthz} answered {@value #STARTING} with 503 until now. */
+    public void started() {
+        started = true;
     }
 
     /** Lets {@code /_/healthz} consult this source's {@link Source#problem()}. */
@@ -85,6 +94,9 @@ public final class ReplicatorRoutes implements AdminRoutes {
     }
 
     private Response health() {
+        if (!started) {
+            return text(503, STARTING);
+        }
         boolean ok;
         try {
             ok = pools.ping();
