@@ -327,7 +327,7 @@ public final class JsonApplier implements Applier {
                     throw e;
                 }
                 tx.rollback(before);
-                if (onError == OnApplyError.STOP) {
+                if (onError == OnApplyError.STOP || RefusedRows.missingParent(e)) {
                     throw RefusedRows.blocked(info.name(), m.keyText(), e);
                 }
                 setAside(tx, info.name(), m, RefusedRows.firstLine(e), Optional.ofNullable(e.getSQLState()));

@@ -56,13 +56,25 @@ final class RefusedRows {
         }
     }
 
+    /**
+     * True for a foreign-key violation (SQLSTATE 23503). It is never set aside as a dead letter: the referenced row
+     * may still be on its way (a changefeed orders no rows across tables), so the write waits as under
+     * {@code stop} and goes through once the parent arrives.
+     */
+    static boolean missingParent(SQLException e) {
+        return "23503".equals(e.getSQLState());
+    }
+
     /** The blockage for the first refused row of a write, which stops what applies it (the table stays suspect). */
     static BlockedException blocked(TableName table, String key, SQLException e) {
+        String fix = missingParent(e)
+                ? "add the row it references to the target, or wait if the source is still sending it (a row"
+                        + " refused by a foreign key is retried, never set aside)"
+                : "change the target (constraint, trigger or column type) so that it accepts the row, or run with"
+                        + " --onApplyError deadletter to set such rows aside";
         return new BlockedException(new Blockage(Blockage.Kind.REFUSED_ROW, Optional.of(table), Optional.of(key),
                 "the target refused the row with key " + key + " of table " + table + ": " + firstLine(e)
-                        + " (SQLSTATE " + e.getSQLState() + ")",
-                Optional.of("change the target (constraint, trigger or column type) so that it accepts the row, or"
-                        + " run with --onApplyError deadletter to set such rows aside")), e);
+                        + " (SQLSTATE " + e.getSQLState() + ")", Optional.of(fix)), e);
     }
 
     static String firstLine(SQLException e) {

@@ -142,6 +142,34 @@ class RefusedRowsIT {
         }
     }
 
+    /**
+     * A row refused by a foreign key is never a dead letter: its parent may still be on its way (a changefeed orders
+     * no rows across tables), so under {@code deadletter} too it waits, and goes through once the parent arrived.
+     */
+    @Test
+    void aMissingParentWaitsEvenInDeadLetterModeAndGoesThroughOnceTheParentArrives() throws Exception {
+        pg.exec(db, "CREATE TABLE parent (id INT PRIMARY KEY)",
+                "CREATE TABLE child (id INT PRIMARY KEY, p INT NOT NULL REFERENCES parent (id))");
+        TableName parent = new TableName(db, "public", "parent");
+        TableName child = new TableName(db, "public", "child");
+        try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString()).withImmediate(true)
+                        .withOnApplyError(OnApplyError.DEADLETTER))
+                .disableAuthentication().metricsAddress("127.0.0.1:0").start()) {
+            List<Mutation> orphan = List.of(Mutation.upsert(new Hlc(2, 0), "[1]", "{\"id\":1,\"p\":10}"));
+            assertThatThrownBy(() -> r.pipeline().accept(Map.of(child, orphan)))
+                    .isInstanceOf(TargetUnavailableException.class);
+            assertThatThrownBy(() -> r.pipeline().accept(Map.of(child, orphan)))
+                    .isInstanceOf(TargetBlockedException.class).hasMessageContaining("SQLSTATE 23503")
+                    .hasMessageContaining("add the row it references");
+            assertThat(string("SELECT count(*)::text FROM _cdc_sink.dead_letters")).isEqualTo("0");
+
+            r.pipeline().accept(Map.of(parent, List.of(Mutation.upsert(new Hlc(1, 0), "[10]", "{\"id\":10}"))));
+            r.pipeline().accept(Map.of(child, orphan));
+            assertThat(string("SELECT p::text FROM child WHERE id = 1")).isEqualTo("10");
+            assertThat(r.status().blocked()).isEmpty();
+        }
+    }
+
     private String string(String query) throws SQLException {
         try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(query)) {
