@@ -16,6 +16,7 @@ final class ApplyMetrics {
     private final Histogram duration;
     private final Counter casDiscarded;
     private final Counter deadlineDiscarded;
+    private final Counter deadLettered;
 
     ApplyMetrics(PrometheusRegistry registry) {
         // Every metric of cdc-sink is built without exemplars: they need a tracer, which cdc-sink has none of, and
@@ -39,6 +40,14 @@ final class ApplyMetrics {
         deadlineDiscarded = Counter.builder().withoutExemplars().name("apply_deadline_discarded_total")
                 .help("Upserts discarded because a deadline column was older than the configured deadline")
                 .labelNames(LABELS).register(registry);
+        deadLettered = Counter.builder().withoutExemplars().name("apply_dead_letters_total")
+                .help("Rows the target refused that were set aside in dead_letters (--onApplyError deadletter),"
+                        + " with the later changes of their keys")
+                .labelNames(LABELS).register(registry);
+    }
+
+    void deadLettered(TableName table) {
+        deadLettered.labelValues(labels(table)).inc();
     }
 
     void discarded(TableName table, long byCas, long byDeadline) {

@@ -4,6 +4,8 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.OptionalBinder;
 import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.DeadLetters;
+import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.engine.ReplicationRecorder;
 import io.cdcsink.engine.Resolver;
 import io.cdcsink.engine.SchemaCatalog;
@@ -30,6 +32,9 @@ public final class ApplyModule extends AbstractModule {
     protected void configure() {
         bind(SchemaCatalog.class).to(TargetSchemaCatalog.class).in(Singleton.class);
         bind(Applier.class).to(JsonApplier.class).in(Singleton.class);
+        // The core binds the flag's policy; the metadata module binds where dead letters go.
+        OptionalBinder.newOptionalBinder(binder(), OnApplyError.class).setDefault().toInstance(OnApplyError.STOP);
+        OptionalBinder.newOptionalBinder(binder(), DeadLetters.class);
         bind(ResolverConfig.class).toInstance(resolver);
         bind(ResolverService.class).in(Singleton.class);
         // Checkpoints wake this resolver when a resolved timestamp is queued.

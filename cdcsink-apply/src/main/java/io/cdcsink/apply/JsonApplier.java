@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.BlockedException;
+import io.cdcsink.engine.DeadLetters;
+import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.BadInputException;
-import io.cdcsink.engine.BlockedException;
 import io.cdcsink.engine.ColumnInfo;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.engine.PreparedBatch;
@@ -24,6 +26,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +50,12 @@ import org.slf4j.LoggerFactory;
  * next batch: renames, ignored properties and the extras column shape the rows here; expressions, compare-and-set
  * and deadlines are part of the statements.
  *
- * <p>Errors that are the input's fault, whether found here or reported by the target (SQLState classes 21, 22 and
- * 23), become {@link BadInputException}; other {@link SQLException}s pass through for the caller to retry. A target
- * that is behind the rows (a table or columns it lacks, see {@link SchemaChanges}) is a {@link BlockedException}.
+ * <p>Errors that are the input's fault, whether found here or reported by the target (a changefeed value that does
+ * not fit its column: SQLState classes 21 and 22), become {@link BadInputException}. A row the target refuses (a
+ * constraint, a trigger; for log-based sources any data exception too) is the target's condition: the write fails
+ * retryably and the next one of the table goes row by row to name the row in a {@link BlockedException}
+ * ({@link RefusedRows}). Other {@link SQLException}s pass through for the caller to retry. A target that is behind
+ * the rows (a table or columns it lacks, see {@link SchemaChanges}) is a {@link BlockedException} too.
  */
 public final class JsonApplier implements Applier {
     private static final Logger LOG = LoggerFactory.getLogger(JsonApplier.class);
@@ -63,11 +70,29 @@ public final class JsonApplier implements Applier {
     private final MutationDecoder decoder;
     private final ApplyMetrics metrics;
     private final ValueFormat format;
+    private final RefusedRows refused;
+    private final OnApplyError onError;
+    private final Optional<DeadLetters> deadLetters;
     /** {@link #textTwin()}: a benign race may make two, which are alike. */
     private volatile JsonApplier text;
 
-    @Inject
+    /** Refused rows stop what applies them ({@link OnApplyError#STOP}). */
     public JsonApplier(TargetPools pools, SchemaCatalog catalog, ApplyConfigs configs, PrometheusRegistry registry) {
+        this(pools, catalog, configs, registry, OnApplyError.STOP, Optional.empty());
+    }
+
+    /**
+     * @param onError     what happens to a row the target refuses
+     * @param deadLetters where refused rows go under {@link OnApplyError#DEADLETTER}; required for it
+     */
+    @Inject
+    public JsonApplier(TargetPools pools, SchemaCatalog catalog, ApplyConfigs configs, PrometheusRegistry registry,
+                       OnApplyError onError, Optional<DeadLetters> deadLetters) {
+        if (onError == OnApplyError.DEADLETTER && deadLetters.isEmpty()) {
+            throw new IllegalArgumentException("--onApplyError deadletter needs a dead-letter store");
+        }
+        this.onError = onError;
+        this.deadLetters = deadLetters;
         this.catalog = catalog;
         this.dialect = pools.dialect();
         this.evolution = SchemaEvolution.NONE;
@@ -78,6 +103,7 @@ public final class JsonApplier implements Applier {
         this.sql = sql(product, json, format);
         this.decoder = new MutationDecoder(json);
         this.metrics = new ApplyMetrics(registry);
+        this.refused = new RefusedRows();
     }
 
     private JsonApplier(JsonApplier other, ValueFormat format, SchemaEvolution evolution) {
@@ -91,6 +117,9 @@ public final class JsonApplier implements Applier {
         this.sql = sql(product, json, format);
         this.decoder = other.decoder;
         this.metrics = other.metrics;
+        this.refused = other.refused;
+        this.onError = other.onError;
+        this.deadLetters = other.deadLetters;
     }
 
     private static ApplySql sql(TargetDialect.Product product, JsonCodec json, ValueFormat format) {
@@ -126,20 +155,31 @@ public final class JsonApplier implements Applier {
                 described[0] = info;
                 return write(tx, info, config, MutationDecoder.fold(decoded), start);
             });
-        } catch (BadInputException e) {
-            if (described[0] != null && e.getCause() instanceof SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("22")) {
-                // A value the target's column type cannot hold, from a column whose type differs on the source.
+        } catch (RuntimeException e) {
+            if (described[0] != null && dataException(e)) {
+                // A value the target's column type cannot hold, from a column whose type differs on the source: a
+                // schema change to report with its ALTER, never a row to set aside.
                 Optional<SchemaChanges.Change> changed = SchemaChanges.typeChanges(dialect, described[0], config,
                         changes);
                 if (changed.isPresent()) {
                     // The casts come from the cached description: the retry after the ALTER must see the new type.
                     catalog.forget(table);
+                    refused.clear(table);
                     throw new BlockedException(changed.get().blockage(), e);
                 }
             }
             throw e;
         }
+    }
+
+    /** Whether the failure is the target's data exception (SQLSTATE class 22: a value its column cannot hold). */
+    private static boolean dataException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -185,6 +225,9 @@ public final class JsonApplier implements Applier {
             return body.apply();
         } catch (SQLException e) {
             metrics.failure(table);
+            if (RefusedRows.refusal(e, format)) {
+                throw refused.refusedSomewhere(table, e);
+            }
             throw translate(table, e);
         } catch (RuntimeException e) {
             metrics.failure(table);
@@ -346,6 +389,69 @@ public final class JsonApplier implements Applier {
 
     private ApplyResult write(Connection tx, TableInfo info, TableConfig config, List<DecodedMutation> winners,
                               long start) throws SQLException {
+        List<DecodedMutation> writing = winners;
+        long lettered = 0;
+        if (onError == OnApplyError.DEADLETTER) {
+            // A key with a dead letter keeps its later changes behind it, so retrying them in order ends right.
+            Set<String> held = deadLetters.orElseThrow().keysWithLetters(tx, info.name(), keysOf(winners));
+            if (!held.isEmpty()) {
+                writing = new ArrayList<>(winners.size());
+                for (DecodedMutation m : winners) {
+                    if (held.contains(m.keyText())) {
+                        setAside(tx, info.name(), m, "an earlier change of this key is in dead_letters",
+                                Optional.empty());
+                        lettered++;
+                    } else {
+                        writing.add(m);
+                    }
+                }
+            }
+        }
+        if (!refused.suspect(info.name())) {
+            return writeAll(tx, info, config, writing, start).plus(new ApplyResult(0, 0, lettered));
+        }
+        // The last write of the table failed on a row the target refused: one row at a time, to find and name it
+        // (or, under --onApplyError deadletter, to set it aside and write the others).
+        ApplyResult done = new ApplyResult(0, 0, lettered);
+        for (DecodedMutation m : writing) {
+            Savepoint before = tx.setSavepoint();
+            try {
+                done = done.plus(writeAll(tx, info, config, List.of(m), System.nanoTime()));
+                tx.releaseSavepoint(before);
+            } catch (SQLException e) {
+                if (!RefusedRows.refusal(e, format)) {
+                    throw e;
+                }
+                tx.rollback(before);
+                if (onError == OnApplyError.STOP || RefusedRows.missingParent(e)) {
+                    throw RefusedRows.blocked(info.name(), m.keyText(), e);
+                }
+                setAside(tx, info.name(), m, RefusedRows.firstLine(e), Optional.ofNullable(e.getSQLState()));
+                done = done.plus(new ApplyResult(0, 0, 1));
+            }
+        }
+        refused.clear(info.name());
+        return done;
+    }
+
+    private static List<String> keysOf(List<DecodedMutation> mutations) {
+        List<String> keys = new ArrayList<>(mutations.size());
+        for (DecodedMutation m : mutations) {
+            keys.add(m.keyText());
+        }
+        return keys;
+    }
+
+    /** Puts a refused row in the dead letters, in the write's transaction, as it came from the source. */
+    private void setAside(Connection tx, TableName table, DecodedMutation m, String error, Optional<String> state)
+            throws SQLException {
+        deadLetters.orElseThrow().record(tx, table, m.keyText(), m.time(),
+                m.after().map(row -> row.tree().toString()), format, error, state);
+        metrics.deadLettered(table);
+    }
+
+    private ApplyResult writeAll(Connection tx, TableInfo info, TableConfig config, List<DecodedMutation> winners,
+                                 long start) throws SQLException {
         RowMapper mapper = new RowMapper(info, config);
         List<ArrayNode> deletes = new ArrayList<>();
         List<Row> upserts = new ArrayList<>(winners.size());
@@ -457,6 +563,7 @@ public final class JsonApplier implements Applier {
     private SQLException translate(TableName table, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.startsWith("21") || state.startsWith("22") || state.startsWith("23")) {
+            // 23 only from the value check before staging; a write's constraint violation is a RefusedRows refusal.
             throw new BadInputException("table " + table + ": the target rejected the data: " + e.getMessage(), e);
         }
         if (state.startsWith("42")) {

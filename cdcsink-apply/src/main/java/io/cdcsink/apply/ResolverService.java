@@ -4,6 +4,8 @@ import io.cdcsink.api.Hlc;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
 import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.BlockedException;
+import io.cdcsink.engine.Blockage;
 import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.engine.ReplicationRecorder;
 import io.cdcsink.engine.ResolvedTimestamps;
@@ -325,8 +327,12 @@ public final class ResolverService implements Resolver, AutoCloseable {
         private final Object monitor = new Object();
         private boolean woken;
 
+        /** What waits when a window cannot be applied ({@link ReplicationRecorder#blocked}). */
+        private final String scope;
+
         Loop(SchemaName schema) {
             this.schema = schema;
+            this.scope = "schema " + schema;
         }
 
         void wake() {
@@ -353,6 +359,9 @@ public final class ResolverService implements Resolver, AutoCloseable {
                     Attempt attempt = attempt(conn, schema, true);
                     backoff = MIN_BACKOFF;
                     if (attempt.status() == Status.APPLIED) {
+                        recorder.cleared(scope);
+                    }
+                    if (attempt.status() == Status.APPLIED) {
                         continue; // a backlog drains at full speed, empty windows included
                     }
                     conn = release(conn);
@@ -361,7 +370,15 @@ public final class ResolverService implements Resolver, AutoCloseable {
                     conn = release(conn);
                     errors.labelValues(schema.database(), schema.schema()).inc();
                     recorder.schemaFailed(schema, ReplicationRecorder.Mode.CONSISTENT, String.valueOf(e.getMessage()));
-                    log.warn("could not apply the next resolved window of {}; will retry in {}", schema, backoff, e);
+                    Optional<Blockage> blockage = BlockedException.in(e);
+                    if (blockage.isPresent()) {
+                        // Logged once, as an ERROR, by the recorder, and shown on /_/healthz from there.
+                        recorder.blocked(scope, blockage.get());
+                        log.debug("the next resolved window of {} waits; will retry in {}", schema, backoff, e);
+                    } else {
+                        log.warn("could not apply the next resolved window of {}; will retry in {}", schema, backoff,
+                                e);
+                    }
                     pause(backoff, false);
                     backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
                             : backoff.multipliedBy(2);

@@ -2,6 +2,7 @@ package io.cdcsink.cli;
 
 import io.cdcsink.api.sql.ConnectionString;
 import io.cdcsink.core.TargetConfig;
+import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.core.logical.LogicalConfig;
 import io.cdcsink.engine.SchemaEvolution;
 import java.time.Duration;
@@ -38,6 +39,11 @@ final class LogicalOptions {
             description = "the amount of time to sleep between replication retries (default ${DEFAULT-VALUE})")
     Duration retryDelay;
 
+    @Option(names = "--onApplyError", defaultValue = "stop",
+            description = "what to do with a row the target refuses: stop (wait and retry until it is accepted) or"
+                    + " deadletter (set it aside in dead_letters and apply the rest) (default \"${DEFAULT-VALUE}\")")
+    String onApplyError;
+
     @Option(names = "--schemaEvolution", defaultValue = "none",
             description = "what to do with source tables and columns the target lacks: none (wait and report the"
                     + " DDL to run) or additive (create them) (default \"${DEFAULT-VALUE}\")")
@@ -69,7 +75,7 @@ final class LogicalOptions {
         // --immediate is the loop's (loop(...)): the loop writes to the target itself, and the changefeed
         // pipeline, which TargetConfig's mode is for, receives nothing in these commands.
         return new TargetConfig(ConnectionString.parse("--targetConn", targetConn), targetDBConns, false,
-                stagingDB, Duration.ofSeconds(10), TargetConfig.DEFAULT_WRITERS);
+                stagingDB, Duration.ofSeconds(10), TargetConfig.DEFAULT_WRITERS, OnApplyError.parse(onApplyError));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.cdcsink.cli;
 import io.cdcsink.api.sql.ConnectionString;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
+import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.webhook.BindAddress;
 import io.cdcsink.webhook.WebhookConfig;
 import io.cdcsink.webhook.WebhookServer;
@@ -39,6 +40,11 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--immediate",
             description = "apply mutations immediately without preserving transaction boundaries")
     boolean immediate;
+
+    @Option(names = "--onApplyError", defaultValue = "stop",
+            description = "what to do with a row the target refuses: stop (wait and retry until it is accepted) or"
+                    + " deadletter (set it aside in dead_letters and apply the rest) (default \"${DEFAULT-VALUE}\")")
+    String onApplyError;
 
     @Option(names = "--stagingDB", defaultValue = TargetConfig.DEFAULT_STAGING,
             description = "the schema in each target database that holds cdc-sink's metadata"
@@ -110,6 +116,6 @@ final class StartCommand implements Callable<Integer> {
     /** The target settings of these flags for {@code connection} ({@code --conn}, or the embedded server's). */
     TargetConfig targetConfig(String connection) {
         return new TargetConfig(ConnectionString.parse("--conn", connection), targetDBConns, immediate, stagingDB,
-                Duration.ofSeconds(10), targetWriters);
+                Duration.ofSeconds(10), targetWriters, OnApplyError.parse(onApplyError));
     }
 }

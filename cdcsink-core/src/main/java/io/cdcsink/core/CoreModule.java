@@ -9,6 +9,7 @@ import io.cdcsink.api.Pipeline;
 import io.cdcsink.core.admin.ReplicatorRoutes;
 import io.cdcsink.core.logical.LogicalLoops;
 import io.cdcsink.engine.Reloadable;
+import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.engine.ReplicationRecorder;
 import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.engine.TargetPools;
@@ -37,6 +38,7 @@ public final class CoreModule extends AbstractModule {
     protected void configure() {
         bind(TargetConfig.class).toInstance(config);
         bind(TargetDialect.class).toInstance(dialect);
+        OptionalBinder.newOptionalBinder(binder(), OnApplyError.class).setBinding().toInstance(config.onApplyError());
         bind(PrometheusRegistry.class).toInstance(registry);
         bind(TargetPools.class).to(HikariTargetPools.class).asEagerSingleton();
         // The one place --immediate is read: each mode's path then runs without asking which mode it is in.

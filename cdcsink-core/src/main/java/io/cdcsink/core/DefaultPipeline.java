@@ -9,7 +9,10 @@ import io.cdcsink.engine.ReplicationRecorder;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
 import io.cdcsink.engine.TargetPools;
+import io.cdcsink.api.TargetBlockedException;
 import io.cdcsink.api.TargetUnavailableException;
+import io.cdcsink.engine.BlockedException;
+import io.cdcsink.engine.Blockage;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -83,11 +87,22 @@ public final class DefaultPipeline implements Pipeline {
             } catch (RuntimeException ex) {
                 e.getValue().keySet().stream().map(TableName::schemaName).distinct()
                         .forEach(s -> recorder.schemaFailed(s, mode.recorded(), String.valueOf(ex.getMessage())));
+                Optional<Blockage> blockage = BlockedException.in(ex);
+                if (blockage.isPresent()) {
+                    recorder.blocked(scope(blockage.get().table().orElse(null), e.getKey()), blockage.get());
+                    throw new TargetBlockedException(blockage.get().line(), ex);
+                }
                 throw ex;
             }
+            e.getValue().keySet().forEach(t -> recorder.cleared(scope(t, t.database())));
         }
         batch.forEach((t, muts) -> accepted.labelValues(t.database(), t.schema(), t.table(), mode.metricLabel())
                 .inc(muts.size()));
+    }
+
+    /** What waits when a write is blocked: the table's writes, or the database's when no table is named. */
+    private static String scope(TableName table, String database) {
+        return table != null ? "table " + table : "database " + database;
     }
 
     private void write(String database, Map<TableName, List<Mutation>> group) {

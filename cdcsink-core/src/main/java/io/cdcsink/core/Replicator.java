@@ -140,6 +140,7 @@ public final class Replicator implements AutoCloseable {
         for (Source s : sources) {
             s.start();
         }
+        injector.getInstance(ReplicatorRoutes.class).started();
         if (runResolver || pipeline().immediate()) {
             LOG.info("replicator started with {} source(s), {} mode", sources.size(),
                     runResolver ? "consistent" : "immediate");

@@ -2,7 +2,9 @@ package io.cdcsink.core;
 
 import io.cdcsink.api.sql.StartupCheck;
 import io.cdcsink.api.sql.ConnectionString;
+import io.cdcsink.engine.OnApplyError;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How to reach the target and how cdc-sink behaves there.
@@ -17,9 +19,10 @@ import java.time.Duration;
  *                      one check of the target waits at most {@link StartupCheck#TIMEOUT})
  * @param writers       concurrent write transactions per target database for batches handed to the pipeline
  *                      ({@code --targetWriters}); batches arriving while all are busy are combined
+ * @param onApplyError  what happens to a row the target refuses ({@code --onApplyError}), for every source
  */
 public record TargetConfig(ConnectionString connection, int maxPoolSize, boolean immediate, String stagingSchema,
-                           Duration connectTimeout, int writers) {
+                           Duration connectTimeout, int writers, OnApplyError onApplyError) {
     public static final String DEFAULT_STAGING = "_cdc_sink";
     public static final int DEFAULT_WRITERS = 2;
 
@@ -36,6 +39,13 @@ public record TargetConfig(ConnectionString connection, int maxPoolSize, boolean
         if (writers < 1) {
             throw new IllegalArgumentException("--targetWriters must be at least 1, was " + writers);
         }
+        Objects.requireNonNull(onApplyError, "onApplyError");
+    }
+
+    /** Refused rows stop what applies them ({@link OnApplyError#STOP}). */
+    public TargetConfig(ConnectionString connection, int maxPoolSize, boolean immediate, String stagingSchema,
+                        Duration connectTimeout, int writers) {
+        this(connection, maxPoolSize, immediate, stagingSchema, connectTimeout, writers, OnApplyError.STOP);
     }
 
     /**
@@ -48,18 +58,23 @@ public record TargetConfig(ConnectionString connection, int maxPoolSize, boolean
     }
 
     public TargetConfig withImmediate(boolean value) {
-        return new TargetConfig(connection, maxPoolSize, value, stagingSchema, connectTimeout, writers);
+        return new TargetConfig(connection, maxPoolSize, value, stagingSchema, connectTimeout, writers, onApplyError);
     }
 
     public TargetConfig withStagingSchema(String value) {
-        return new TargetConfig(connection, maxPoolSize, immediate, value, connectTimeout, writers);
+        return new TargetConfig(connection, maxPoolSize, immediate, value, connectTimeout, writers, onApplyError);
     }
 
     public TargetConfig withMaxPoolSize(int value) {
-        return new TargetConfig(connection, value, immediate, stagingSchema, connectTimeout, writers);
+        return new TargetConfig(connection, value, immediate, stagingSchema, connectTimeout, writers, onApplyError);
     }
 
     public TargetConfig withWriters(int value) {
-        return new TargetConfig(connection, maxPoolSize, immediate, stagingSchema, connectTimeout, value);
+        return new TargetConfig(connection, maxPoolSize, immediate, stagingSchema, connectTimeout, value,
+                onApplyError);
+    }
+
+    public TargetConfig withOnApplyError(OnApplyError value) {
+        return new TargetConfig(connection, maxPoolSize, immediate, stagingSchema, connectTimeout, writers, value);
     }
 }

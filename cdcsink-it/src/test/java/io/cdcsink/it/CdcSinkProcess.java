@@ -183,6 +183,11 @@ final class CdcSinkProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** What the process wrote to stdout and stderr so far. */
+    String output() throws IOException {
+        return java.nio.file.Files.readString(log);
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {

@@ -75,6 +75,49 @@ class ChangefeedEndToEndIT {
         }
     }
 
+    /**
+     * Issue #27 through the real jar: under {@code --onApplyError deadletter} a changefeed row the target refuses is
+     * set aside while the rest of its window (consistent) or request (immediate) applies and the changefeed gets 200;
+     * {@code cdc-sink deadletters retry} applies it after the fix.
+     */
+    @ParameterizedTest(name = "immediate={0}")
+    @ValueSource(booleans = {false, true})
+    void aRefusedChangefeedRowIsSetAsideAndRetriedAfterTheFix(boolean immediate) throws Exception {
+        sql("ALTER TABLE t ADD CONSTRAINT small CHECK (v < 100)");
+        String conn = "postgresql://postgres@localhost:" + pg.port() + "/" + db + "?sslmode=disable";
+        try (CdcSinkProcess p = immediate
+                ? CdcSinkProcess.start(conn, "webhook", "--immediate", "--onApplyError", "deadletter")
+                : CdcSinkProcess.start(conn, "webhook", "--onApplyError", "deadletter")) {
+            var hook = p.uri("/" + db + "/public");
+            String body = """
+                    {"payload":[{"after":{"pk":1,"v":1},"key":[1],"topic":"t","updated":"10.0"},
+                                {"after":{"pk":2,"v":500},"key":[2],"topic":"t","updated":"10.0"},
+                                {"after":{"pk":3,"v":3},"key":[3],"topic":"t","updated":"10.0"}],"length":3}""";
+            Http.Reply first = http.post(hook, body);
+            if (immediate) {
+                // The first attempt finds that a row is refused and answers 503; the changefeed sends it again.
+                assertThat(first.status()).as(first.body()).isEqualTo(503);
+                assertOk(http.post(hook, body));
+            } else {
+                assertOk(first);
+                assertOk(http.post(hook, "{\"resolved\":\"20.0\"}"));
+            }
+            awaitCount("t", 2);
+            assertThat(query("SELECT count(*) FROM _cdc_sink.dead_letters WHERE key = '[2]'")).isEqualTo(1);
+            assertThat(http.get(p.uri("/_/healthz")).status()).isEqualTo(200);
+
+            sql("ALTER TABLE t DROP CONSTRAINT small");
+            Process retry = new ProcessBuilder(JarCommand.of("256m", "deadletters", "retry", "--targetConn", conn,
+                    "--table", "public.t")).redirectErrorStream(true).start();
+            String out = new String(retry.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(retry.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(retry.exitValue()).as(out).isZero();
+            assertThat(out).contains("1 of 1 dead letters applied");
+            assertThat(query("SELECT sum(v) FROM t")).isEqualTo(504);
+            assertThat(query("SELECT count(*) FROM _cdc_sink.dead_letters")).isZero();
+        }
+    }
+
     @Test
     void emptyBodiesSucceedAndResolvedMayNotGoBackwards() throws Exception {
         try (CdcSinkProcess p = start("empty", false)) {

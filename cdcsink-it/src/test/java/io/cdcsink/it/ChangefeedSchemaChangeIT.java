@@ -41,12 +41,25 @@ class ChangefeedSchemaChangeIT {
             assertOk(http.post(hook, body(row(1, "\"v\":1", "10.0"))));
             String newer = body(row(2, "\"v\":2", "20.0"), row(3, "\"v\":3,\"c2\":9000000000", "20.0"),
                     row(1, "\"v\":4,\"c2\":5", "20.0"));
-            Http.Reply behind = http.post(hook, newer);
             String ddl = "ALTER TABLE \"public\".\"t\" ADD COLUMN \"c2\" INT8";
-            assertThat(behind.status()).as("status, body: %s", behind.body()).isEqualTo(503);
-            assertThat(behind.retryAfter()).isPresent();
-            assertThat(behind.body()).contains("table " + db + ".public.t: the changefeed's rows have column c2 that"
-                    + " the target lacks").contains(ddl);
+            String reason = "table " + db + ".public.t: the changefeed's rows have column c2 that the target lacks";
+            for (int retry = 0; retry < 3; retry++) {
+                Http.Reply behind = http.post(hook, newer);
+                assertThat(behind.status()).as("status, body: %s", behind.body()).isEqualTo(503);
+                assertThat(behind.retryAfter()).isPresent();
+                assertThat(behind.body()).contains(reason).contains(ddl);
+            }
+            // The operator is told once, on /_/healthz, /_/status and in the metric, whatever the retries.
+            assertThat(errorLines(p, reason)).hasSize(1);
+            assertThat(errorLines(p, reason).get(0)).contains("table " + db + ".public.t waits: " + reason)
+                    .contains("to resume: " + ddl);
+            Http.Reply health = http.get(p.uri("/_/healthz"));
+            assertThat(health.status()).isEqualTo(503);
+            assertThat(health.body()).contains(reason).contains(ddl);
+            assertThat(http.get(p.uri("/_/status")).body()).contains("\"kind\" : \"schema_change\"")
+                    .contains("ADD COLUMN \\\"c2\\\" INT8");
+            assertThat(http.get(p.uri("/_/varz")).body()).contains("replication_blocked{kind=\"schema_change\",scope=\"table "
+                    + db + ".public.t\",table=\"" + db + ".public.t\"} 1.0");
             if (!immediate) {
                 // Nothing of the refused request, not even its rows that fit (pk 2), was staged.
                 String staging = rows("SELECT staging_table FROM _cdc_sink.staged_tables WHERE target_table = 't'")
@@ -61,6 +74,7 @@ class ChangefeedSchemaChangeIT {
 
             sql(ddl);
             assertOk(http.post(hook, newer));
+            assertThat(http.get(p.uri("/_/healthz")).body()).isEqualTo("OK\n");
             assertOk(http.post(hook, "{\"resolved\":\"40.0\"}"));
             awaitApplied(immediate, "40.0");
             assertThat(rows("SELECT pk, v, c2 FROM t ORDER BY pk")).containsExactly(List.of("1", "4", "5"),
@@ -83,6 +97,7 @@ class ChangefeedSchemaChangeIT {
             assertThat(behind.retryAfter()).isPresent();
             assertThat(behind.body()).contains("table " + db + ".public.fresh does not exist on the target")
                     .contains(ddl);
+            assertThat(http.get(p.uri("/_/healthz")).body()).contains("does not exist on the target").contains(ddl);
 
             sql(ddl);
             assertOk(http.post(hook, rows));
@@ -91,6 +106,11 @@ class ChangefeedSchemaChangeIT {
             assertThat(rows("SELECT id, n, ok FROM fresh")).containsExactly(List.of("a", "1.5", "t"));
             assertThat(rows("SELECT pk, v FROM t")).containsExactly(List.of("1", "1"));
         }
+    }
+
+    /** The process's ERROR lines that mention {@code text}. */
+    private static List<String> errorLines(CdcSinkProcess p, String text) throws Exception {
+        return p.output().lines().filter(l -> l.contains(" ERROR ") && l.contains(text)).toList();
     }
 
     private static String row(int pk, String values, String updated) {

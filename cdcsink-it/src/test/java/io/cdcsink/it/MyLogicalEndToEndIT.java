@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,6 +15,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,6 +73,55 @@ class MyLogicalEndToEndIT {
             awaitSame("SELECT k, v FROM t ORDER BY k");
         }
         assertThat(rows(false, "SELECT count(*) FROM t")).containsExactly("974");
+    }
+
+    /**
+     * Issue #27, poison rows from a binlog: under the default policy the refused row stops the stream, named once by
+     * key on /_/healthz, and the stream resumes when the target accepts it; under {@code deadletter} it is set aside
+     * and the rest flows on, then {@code deadletters retry} applies it after the fix. Either way the target ends equal
+     * to the source.
+     */
+    @ParameterizedTest(name = "onApplyError={0}")
+    @ValueSource(strings = {"stop", "deadletter"})
+    void aRowTheTargetRefusesWaitsOrIsSetAsideAndConvergesAfterTheFix(String policy) throws Exception {
+        source.execute(sourceDb, "CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR(64))");
+        targetSql("CREATE TABLE t (k INT PRIMARY KEY, v TEXT CONSTRAINT no_poison CHECK (v <> 'poison'))");
+        String gtid = source.gtidBinlogPos();
+        source.execute(sourceDb, "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+        try (CdcSinkProcess p = run(gtid, "--onApplyError", policy)) {
+            awaitSame("SELECT k, v FROM t ORDER BY k");
+            source.execute(sourceDb, "START TRANSACTION", "UPDATE t SET v = 'poison' WHERE k = 2",
+                    "UPDATE t SET v = 'c2' WHERE k = 3", "COMMIT");
+            if (policy.equals("stop")) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                String health = "";
+                while (!health.contains("key [\"2\"]")) {
+                    assertThat(System.nanoTime()).as("healthz names the key; last: " + health).isLessThan(deadline);
+                    Thread.sleep(200);
+                    health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(p.uri("/_/healthz")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                }
+                assertThat(health).contains("loop mylogical waits").contains("no_poison");
+                assertThat(rows(false, "SELECT v FROM t WHERE k = 3")).as("nothing of the transaction")
+                        .containsExactly("c");
+                targetSql("ALTER TABLE t DROP CONSTRAINT no_poison");
+            } else {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!rows(false, "SELECT v FROM t WHERE k = 3").equals(List.of("c2"))) {
+                    assertThat(System.nanoTime()).as("the rest of the transaction applied").isLessThan(deadline);
+                    Thread.sleep(100);
+                }
+                targetSql("ALTER TABLE t DROP CONSTRAINT no_poison");
+                Process retry = new ProcessBuilder(JarCommand.of("256m", "deadletters", "retry", "--targetConn",
+                        "postgresql://postgres@localhost:" + target.port() + "/" + targetDb + "?sslmode=disable"))
+                        .redirectErrorStream(true).start();
+                String out = new String(retry.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(retry.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                assertThat(retry.exitValue()).as(out).isZero();
+                assertThat(out).contains("1 of 1 dead letters applied");
+            }
+            awaitSame("SELECT k, v FROM t ORDER BY k");
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdcsink.testing.EmbeddedPg;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,6 +148,155 @@ class PgLogicalEndToEndIT {
             assertThat(varz).contains("logical_backpressure_waits_total");
         }
         assertThat(count(target, targetDb, "huge")).isEqualTo(200_000);
+    }
+
+    /**
+     * Issue #27, poison rows under {@code --onApplyError stop} (the default): a row the target's CHECK constraint
+     * refuses stops the stream (consistent) or its transaction (immediate) without applying half of it; the ERROR
+     * line names the table, the key and the reason once, {@code /_/healthz} answers 503 with it, {@code /_/status} and
+     * {@code replication_blocked} show it; once the constraint is dropped, replication resumes by itself and the
+     * target equals the source.
+     */
+    @ParameterizedTest(name = "immediate={0}")
+    @ValueSource(booleans = {false, true})
+    void aRowTheTargetRefusesWaitsNamedOnceAndResumesWhenTheTargetIsFixed(boolean immediate) throws Exception {
+        both("CREATE TABLE t1 (k INT PRIMARY KEY, v TEXT)", "CREATE TABLE t2 (k INT PRIMARY KEY, v TEXT)");
+        target.exec(targetDb, "ALTER TABLE t1 ADD CONSTRAINT no_poison CHECK (v <> 'poison')");
+        publicationAndSlot();
+        try (CdcSinkProcess p = immediate ? run("--immediate") : run()) {
+            source.exec(sourceDb, "INSERT INTO t1 SELECT g, 'v' || g FROM generate_series(1, 100) g");
+            awaitSame("t1");
+            source.exec(sourceDb, "BEGIN", "INSERT INTO t2 VALUES (1, 'with the poison')",
+                    "UPDATE t1 SET v = 'poison' WHERE k = 42", "UPDATE t1 SET v = 'later' WHERE k = 43", "COMMIT");
+            HttpResponse<String> health = awaitHealth(p, 503, "key [\"42\"]");
+            assertThat(health.body()).contains("loop pglogical waits").contains("table " + targetDb + ".public.t1")
+                    .contains("no_poison").contains("--onApplyError deadletter");
+            assertThat(get(p, "/_/status")).contains("\"kind\" : \"refused_row\"")
+                    .contains("\"key\" : \"[\\\"42\\\"]\"");
+            assertThat(get(p, "/_/varz")).contains("replication_blocked{kind=\"refused_row\",scope=\"loop pglogical\"");
+            if (!immediate) {
+                assertThat(count(target, targetDb, "t2")).as("nothing of the refused transaction").isZero();
+            }
+            Thread.sleep(2_000); // several retries
+            assertThat(p.logText().lines().filter(l -> l.contains("ERROR") && l.contains("key [\"42\"]")).count())
+                    .as("the refused row is logged as an ERROR once, not on every retry").isEqualTo(1);
+            target.exec(targetDb, "ALTER TABLE t1 DROP CONSTRAINT no_poison");
+            awaitSame("t1", "t2");
+            awaitHealth(p, 200, "OK");
+            assertThat(get(p, "/_/status")).contains("\"blocked\" : [ ]");
+        }
+    }
+
+    /**
+     * Issue #27, {@code --onApplyError deadletter}: the refused row goes to dead_letters in the transaction that
+     * applies the rest of its source transaction, a later change of its key follows it there, other rows flow on and
+     * the stream never waits; {@code cdc-sink deadletters list} shows both, {@code retry} before the fix keeps them
+     * (exit 1), after the fix applies them in source order (exit 0) and the target equals the source.
+     */
+    @ParameterizedTest(name = "immediate={0}")
+    @ValueSource(booleans = {false, true})
+    void deadLetterModeSetsTheRefusedRowAsideAndRetryAppliesItInOrderAfterTheFix(boolean immediate)
+            throws Exception {
+        both("CREATE TABLE t1 (k INT PRIMARY KEY, v TEXT)", "CREATE TABLE t2 (k INT PRIMARY KEY, v TEXT)");
+        target.exec(targetDb, "ALTER TABLE t1 ADD CONSTRAINT no_poison CHECK (v NOT LIKE 'poison%')");
+        publicationAndSlot();
+        List<String> mode = immediate ? List.of("--immediate", "--onApplyError", "deadletter")
+                : List.of("--onApplyError", "deadletter");
+        try (CdcSinkProcess p = run(mode.toArray(String[]::new))) {
+            source.exec(sourceDb, "INSERT INTO t1 SELECT g, 'v' || g FROM generate_series(1, 100) g");
+            awaitSame("t1");
+            source.exec(sourceDb, "BEGIN", "INSERT INTO t2 VALUES (1, 'in the same transaction')",
+                    "UPDATE t1 SET v = 'poison 1' WHERE k = 42", "UPDATE t1 SET v = 'later' WHERE k = 43", "COMMIT");
+            // One change at a time: changes of a key that reach the target together are folded to the newest.
+            String letterCount = "SELECT count(*)::text FROM _cdc_sink.dead_letters";
+            awaitRow(targetDb, letterCount, "1");
+            awaitSame("t2");
+            source.exec(sourceDb, "UPDATE t1 SET v = 'poison 2' WHERE k = 42");
+            awaitRow(targetDb, letterCount, "2");
+            source.exec(sourceDb, "UPDATE t1 SET v = 'fine now' WHERE k = 42", "UPDATE t1 SET v = 'on' WHERE k = 44");
+            awaitRow(targetDb, "SELECT v FROM t1 WHERE k = 44", "on");
+            awaitRow(targetDb, letterCount, "3");
+            assertThat(value(target, targetDb, "SELECT v FROM t1 WHERE k = 43")).isEqualTo("later");
+            assertThat(value(target, targetDb, "SELECT v FROM t1 WHERE k = 42"))
+                    .as("key 42 waits in dead_letters with every later change of it").isEqualTo("v42");
+            assertThat(get(p, "/_/healthz")).isEqualToIgnoringWhitespace("OK");
+            assertThat(get(p, "/_/varz")).contains("apply_dead_letters_total{database=\"" + targetDb
+                    + "\",schema=\"public\",table=\"t1\"} 3.0");
+            assertThat(get(p, "/_/status")).contains("\"deadLettered\" : 3");
+
+            List<String> letters = List.of("--targetConn", "postgresql://postgres@localhost:" + target.port()
+                    + "/" + targetDb + "?sslmode=disable");
+            Run list = cdcSink("deadletters", "list", letters);
+            assertThat(list.exit()).isZero();
+            assertThat(list.output()).contains("3 dead letters in " + targetDb).contains("poison 1")
+                    .contains("poison 2").contains("fine now").contains("no_poison")
+                    .contains("an earlier change of this key is in dead_letters");
+            Run early = cdcSink("deadletters", "retry", letters);
+            assertThat(early.exit()).as(early.output()).isEqualTo(1);
+            assertThat(early.output()).contains("0 of 3 dead letters applied")
+                    .contains("an earlier change of its key is still refused");
+
+            target.exec(targetDb, "ALTER TABLE t1 DROP CONSTRAINT no_poison");
+            Run retry = cdcSink("deadletters", "retry", letters);
+            assertThat(retry.exit()).as(retry.output()).isZero();
+            assertThat(retry.output()).contains("3 of 3 dead letters applied");
+            awaitSame("t1", "t2");
+            assertThat(cdcSink("deadletters", "list", letters).output()).contains("0 dead letters");
+        }
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    private static Run cdcSink(String command, String action, List<String> flags) throws Exception {
+        List<String> args = new ArrayList<>(List.of(command, action));
+        args.addAll(flags);
+        Process p = new ProcessBuilder(JarCommand.of("256m", args)).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    private static String value(EmbeddedPg pg, String db, String query) throws SQLException {
+        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(query)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** The query's value, or null while the table it reads does not exist yet. */
+    private String valueOrNothing(String db, String query) throws SQLException {
+        try {
+            return value(target, db, query);
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private void awaitRow(String db, String query, String want) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!want.equals(valueOrNothing(db, query))) {
+            assertThat(System.nanoTime()).as(query + " = " + want).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static HttpResponse<String> awaitHealth(CdcSinkProcess p, int status, String containing)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(p.uri("/_/healthz"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == status && r.body().contains(containing)) {
+                return r;
+            }
+            assertThat(System.nanoTime()).as("healthz " + status + " with " + containing + "; last: "
+                    + r.statusCode() + " " + r.body()).isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     @Test

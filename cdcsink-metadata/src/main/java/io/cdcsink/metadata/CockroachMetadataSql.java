@@ -37,4 +37,9 @@ final class CockroachMetadataSql extends MetadataSql {
     boolean transactionalDdl() {
         return false;
     }
+
+    @Override
+    String generatedId() {
+        return "id INT8 NOT NULL DEFAULT unique_rowid() PRIMARY KEY";
+    }
 }

@@ -6,6 +6,7 @@ import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.engine.Checkpoints;
+import io.cdcsink.engine.DeadLetters;
 import io.cdcsink.engine.JwtKeys;
 import io.cdcsink.engine.MetadataSchema;
 import io.cdcsink.engine.Positions;
@@ -35,6 +36,7 @@ public final class MetadataModule extends AbstractModule {
         bind(Checkpoints.class).to(SqlCheckpoints.class).in(Scopes.SINGLETON);
         bind(Positions.class).to(SqlPositions.class).in(Scopes.SINGLETON);
         bind(JwtKeys.class).to(SqlJwtKeys.class).in(Scopes.SINGLETON);
+        bind(DeadLetters.class).to(SqlDeadLetters.class).in(Scopes.SINGLETON);
         bind(SqlApplyConfigs.class).in(Scopes.SINGLETON);
         bind(ApplyConfigs.class).to(SqlApplyConfigs.class);
         Multibinder.newSetBinder(binder(), Reloadable.class).addBinding().to(SqlApplyConfigs.class);

@@ -1,6 +1,7 @@
 package io.cdcsink.metadata;
 
 import io.cdcsink.engine.TargetDialect;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,6 +42,9 @@ abstract class MetadataSql {
 
     /** True when DDL can run in one transaction together with the lock and the registry writes. */
     abstract boolean transactionalDdl();
+
+    /** The column definition of a generated, increasing {@code BIGINT} primary key named {@code id}. */
+    abstract String generatedId();
 
     // ---- common to every product ----
 
@@ -115,6 +119,47 @@ abstract class MetadataSql {
     /** No parameters. */
     String schemasWithPendingWork(String pendingTable) {
         return "SELECT DISTINCT target_schema FROM " + pendingTable + " WHERE applied_at IS NULL";
+    }
+
+    // dead_letters
+
+    List<String> createDeadLetters(String table, String index) {
+        return List.of("CREATE TABLE IF NOT EXISTS " + table + " (" + generatedId() + ", "
+                        + "target_schema TEXT NOT NULL, target_table TEXT NOT NULL, key TEXT NOT NULL, "
+                        + "nanos BIGINT NOT NULL, logical INT NOT NULL, mutation TEXT NULL, format TEXT NOT NULL, "
+                        + "error TEXT NOT NULL, sqlstate TEXT NULL, dead_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                "CREATE INDEX IF NOT EXISTS " + index + " ON " + table + " (target_schema, target_table, key)");
+    }
+
+    /** Parameters: schema, table, key, nanos, logical, mutation, format, error, sqlstate. Returns the id. */
+    String insertDeadLetter(String table) {
+        return "INSERT INTO " + table + " (target_schema, target_table, key, nanos, logical, mutation, format, error, "
+                + "sqlstate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    }
+
+    /** No parameters. */
+    String tablesWithDeadLetters(String table) {
+        return "SELECT DISTINCT target_schema, target_table FROM " + table;
+    }
+
+    /** Parameters: schema, table, an array of keys. */
+    String keysWithDeadLetters(String table) {
+        return "SELECT DISTINCT key FROM " + table + " WHERE target_schema = ? AND target_table = ? AND key = ANY (?)";
+    }
+
+    /**
+     * Every dead letter in the order they were set aside, which for each key is its source order (a key's changes
+     * are set aside one transaction after the other); {@code where} is a condition on its columns (with parameters
+     * of the caller's) or {@code TRUE}.
+     */
+    String listDeadLetters(String table, String where) {
+        return "SELECT id, target_schema, target_table, key, nanos, logical, mutation, format, error, sqlstate, "
+                + "dead_at FROM " + table + " WHERE " + where + " ORDER BY id";
+    }
+
+    /** Parameter: id. */
+    String deleteDeadLetter(String table) {
+        return "DELETE FROM " + table + " WHERE id = ?";
     }
 
     // apply_config

@@ -6,10 +6,14 @@ import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
 import io.cdcsink.core.logical.LogicalLoop;
+import io.cdcsink.api.TableName;
+import io.cdcsink.core.status.StatusSnapshot.BlockedView;
+import io.cdcsink.engine.Blockage;
 import io.cdcsink.engine.SchemaEvolution;
 import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.testing.TableDiff;
+import io.cdcsink.testing.TestDatabase;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -67,13 +71,17 @@ class MyLogicalSchemaChangeIT {
         tx("ALTER TABLE t ADD COLUMN c2 BIGINT UNSIGNED");
         tx("INSERT INTO t VALUES (3, 'c', 18446744073709551615)", "UPDATE t SET c2 = 7 WHERE id = 1");
         String ddl = "ALTER TABLE \"public\".\"t\" ADD COLUMN \"c2\" numeric(20,0)";
-        assertThat(awaitProblem(ddl)).contains("table " + targetDb + ".public.t: the source has column c2 that the"
-                + " target lacks");
+        Blockage b = awaitBlocked(ddl);
+        assertThat(b.table()).contains(new TableName(targetDb, "public", "t"));
+        assertThat(b.reason()).isEqualTo("table " + targetDb + ".public.t: the source has column c2 that the target"
+                + " lacks");
+        assertThat(b.fix()).contains(ddl);
         assertThat(rows(targetQuery("SELECT count(*) FROM t WHERE id = 3"))).containsExactly(List.of("0"));
 
         target.exec(targetDb, ddl);
         awaitApplied();
         assertSame("SELECT id, v, c2 FROM t ORDER BY id", 3);
+        TestDatabase.await(WAIT, () -> replicator.status().blocked().isEmpty());
     }
 
     @ParameterizedTest
@@ -85,7 +93,7 @@ class MyLogicalSchemaChangeIT {
         tx("INSERT INTO n VALUES ('x', 1, 1.25)", "INSERT INTO t VALUES (1, 'a')");
         String ddl = "CREATE TABLE \"public\".\"n\" (\"k\" text, \"id\" bigint, \"d\" numeric(10,2),"
                 + " PRIMARY KEY (\"id\"))";
-        assertThat(awaitProblem(ddl)).contains("table " + targetDb + ".public.n does not exist on the target");
+        assertThat(awaitBlocked(ddl).reason()).isEqualTo("table " + targetDb + ".public.n does not exist on the target");
         target.exec(targetDb, ddl);
         awaitApplied();
         assertSame("SELECT id, k, d FROM n ORDER BY id", 1);
@@ -154,8 +162,17 @@ class MyLogicalSchemaChangeIT {
         LoopWaits.awaitApplied(replicator.source(LogicalLoop.class), source, WAIT);
     }
 
-    private String awaitProblem(String text) throws InterruptedException {
-        return LoopWaits.awaitProblem(replicator.source(LogicalLoop.class), text, WAIT);
+    /** Waits until the loop waits for the operator on a schema change whose line contains {@code text}. */
+    private Blockage awaitBlocked(String text) throws InterruptedException {
+        TestDatabase.await(WAIT, () -> blocked(text).isPresent());
+        BlockedView b = blocked(text).orElseThrow();
+        assertThat(b.scope()).isEqualTo("loop evolve");
+        assertThat(b.blockage().kind()).isEqualTo(Blockage.Kind.SCHEMA_CHANGE);
+        return b.blockage();
+    }
+
+    private Optional<BlockedView> blocked(String text) {
+        return replicator.status().blocked().stream().filter(b -> b.blockage().line().contains(text)).findFirst();
     }
 
     /** The query's rows on both sides, as text, are the same and there are {@code count} of them. */

@@ -2,12 +2,16 @@ package io.cdcsink.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.api.TableName;
+import io.cdcsink.core.status.StatusSnapshot.BlockedView;
+import io.cdcsink.engine.Blockage;
 import io.cdcsink.engine.SchemaEvolution;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.testing.TableDiff;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -32,13 +36,25 @@ class PgLogicalSchemaChangeIT {
                     "INSERT INTO t VALUES (3, 'c', 9000000000)", "UPDATE t SET c2 = 7 WHERE id = 1");
             r.inSource("INSERT INTO t VALUES (4, 'd', 4)");
             String ddl = "ALTER TABLE \"public\".\"t\" ADD COLUMN \"c2\" bigint";
-            String problem = r.awaitProblem(ddl);
-            assertThat(problem).contains("table " + r.target + ".public.t: the source has column c2 that the target"
-                    + " lacks");
+            BlockedView blocked = r.awaitBlocked(ddl);
+            TableName t = new TableName(r.target, "public", "t");
+            assertThat(blocked.scope()).isEqualTo("loop matrix");
+            assertThat(blocked.blockage().kind()).isEqualTo(Blockage.Kind.SCHEMA_CHANGE);
+            assertThat(blocked.blockage().table()).contains(t);
+            assertThat(blocked.blockage().reason()).isEqualTo("table " + t + ": the source has column c2 that the"
+                    + " target lacks");
+            assertThat(blocked.blockage().fix()).contains(ddl);
+            Map.Entry<Integer, String> health = r.get("/_/healthz");
+            assertThat(health.getKey()).isEqualTo(503);
+            assertThat(health.getValue()).contains("loop matrix waits: " + blocked.blockage().line());
+            assertThat(r.get("/_/varz").getValue()).contains("replication_blocked{kind=\"schema_change\",scope=\"loop"
+                    + " matrix\",table=\"" + t + "\"} 1.0");
             assertThat(r.count(r.target, "t WHERE id >= 3")).isZero();
 
             PG.exec(r.target, ddl);
             r.awaitApplied();
+            r.awaitUnblocked();
+            assertThat(r.get("/_/healthz")).isEqualTo(Map.entry(200, "OK\n"));
             assertThat(r.differences("t", KEY, List.of("id", "v", "c2"))).isEmpty();
             assertThat(r.count(r.target, "t")).isEqualTo(4);
         }
@@ -53,7 +69,8 @@ class PgLogicalSchemaChangeIT {
                     "INSERT INTO n VALUES (1.5, 1, '2024-02-29 12:00:00+00')", "INSERT INTO t VALUES (1, 'a')");
             String ddl = "CREATE TABLE \"public\".\"n\" (\"v\" numeric(12,4), \"id\" bigint,"
                     + " \"at\" timestamp with time zone, PRIMARY KEY (\"id\"))";
-            assertThat(r.awaitProblem(ddl)).contains("table " + r.target + ".public.n does not exist on the target");
+            assertThat(r.awaitBlocked(ddl).blockage().reason()).isEqualTo("table " + r.target + ".public.n does not"
+                    + " exist on the target");
 
             PG.exec(r.target, ddl);
             r.awaitApplied();
@@ -91,7 +108,7 @@ class PgLogicalSchemaChangeIT {
             // A rename is never run: it is reported with the DDL, and the loop resumes once the target has it.
             r.inSource("ALTER TABLE t RENAME COLUMN v TO label", "INSERT INTO t VALUES (5, 'e', 5)");
             String rename = "ALTER TABLE \"public\".\"t\" RENAME COLUMN \"v\" TO \"label\"";
-            r.awaitProblem(rename);
+            assertThat(r.awaitBlocked(rename).blockage().kind()).isEqualTo(Blockage.Kind.SCHEMA_CHANGE);
             assertThat(types(r, "t")).extracting(c -> c.get(0)).containsExactly("id", "v", "c2", "j");
             PG.exec(r.target, rename);
             r.awaitApplied();

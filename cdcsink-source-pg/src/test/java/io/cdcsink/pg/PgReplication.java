@@ -5,6 +5,7 @@ import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
 import io.cdcsink.core.logical.LogicalLoop;
+import io.cdcsink.core.status.StatusSnapshot.BlockedView;
 import io.cdcsink.engine.SchemaEvolution;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.testing.TableDiff;
@@ -82,6 +83,7 @@ final class PgReplication implements AutoCloseable {
                 .withSchemaEvolution(evolution));
         replicator = Replicator.builder().target(TargetConfig.of(pg.connectionString()).withMaxPoolSize(8))
                 .registry(new PrometheusRegistry()).disableAuthentication().withoutStaging()
+                .metricsAddress("127.0.0.1:0")
                 .source(PgLogicalSourceProvider.NAME, options(dialect.toOptions(), config.toOptions())).start();
         return this;
     }
@@ -140,21 +142,41 @@ final class PgReplication implements AutoCloseable {
         }
     }
 
-    /** Waits until the loop reports a problem containing {@code text}, and returns the whole report. */
-    String awaitProblem(String text) throws InterruptedException {
-        LogicalLoop loop = replicator.source(LogicalLoop.class);
+    /** Waits until the loop waits for the operator on a blockage whose line contains {@code text}. */
+    BlockedView awaitBlocked(String text) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
-            Optional<String> problem = loop.problem();
-            if (problem.isPresent() && problem.get().contains(text)) {
-                return problem.get();
+            for (BlockedView b : replicator.status().blocked()) {
+                if (b.blockage().line().contains(text)) {
+                    return b;
+                }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the loop did not report \"" + text + "\" within " + WAIT + " (problem: "
-                        + problem.orElse("none") + ")");
+                throw new AssertionError("the loop did not wait on \"" + text + "\" within " + WAIT + " (blocked: "
+                        + replicator.status().blocked() + "; problem: "
+                        + replicator.source(LogicalLoop.class).problem().orElse("none") + ")");
             }
             Thread.sleep(20);
         }
+    }
+
+    /** Nothing waits for the operator any more (the loop moved past where it was blocked). */
+    void awaitUnblocked() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!replicator.status().blocked().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("still blocked: " + replicator.status().blocked());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** GETs a path of the loop's {@code --metricsAddr} server: its status code and body. */
+    java.util.Map.Entry<Integer, String> get(String path) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + replicator.metricsPort()
+                        + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return java.util.Map.entry(r.statusCode(), r.body());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.cdcsink.webhook;
 
 import io.cdcsink.api.AdminRoutes;
 import io.cdcsink.api.BadInputException;
+import io.cdcsink.api.TargetBlockedException;
 import io.cdcsink.api.TargetUnavailableException;
 import io.cdcsink.api.UnauthorizedException;
 import java.io.IOException;
@@ -109,6 +110,11 @@ public final class WebhookHandler extends Handler.Abstract {
         }
         if (e instanceof UnauthorizedException) {
             return clientError(request, path, 401, e.getMessage(), e);
+        }
+        if (e instanceof TargetBlockedException) {
+            // The replicator logged it once and shows it on /_/healthz; the changefeed retries until it is fixed.
+            log.debug("{} {}: 503 {}", request.getMethod(), loggable(request, path), e.getMessage());
+            return Reply.text(503, e.getMessage());
         }
         if (e instanceof TargetUnavailableException) {
             log.error("{} {}: target unavailable, the changefeed will retry", request.getMethod(),

@@ -22,6 +22,7 @@ final class TestServers {
         PrometheusRegistry registry = new PrometheusRegistry();
         ReplicatorRoutes routes = new ReplicatorRoutes(pools, registry, ApplyConfigs.NONE,
                 new StatusPages(new ReplicationStatus()));
+        routes.started();
         WebhookServer server = new WebhookServer(config, new WebhookHandler(config,
                 new ChangefeedReceiver(pipeline, auth), new HttpMetrics(registry), routes));
         server.start();

@@ -9,6 +9,7 @@ import io.cdcsink.core.status.StatusPages;
 import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.engine.TableConfig;
 import io.cdcsink.engine.TargetPools;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -30,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * The replicator's routes under {@code /_/}, the same on every port it listens on (the changefeed server serves them
  * beside its changefeed paths, {@link AdminServer} alone at {@code --metricsAddr}):
  * <ul>
- *   <li>{@code /_/healthz}: 200 {@code OK} while the target answers and no source has a {@link Source#problem()};
- *       503 otherwise, {@value #HEALTH_FAILED} when the target does not answer, else the sources' problems, one per
- *       line;</li>
+ *   <li>{@code /_/healthz}: 503 {@value #STARTING} until every source has started; then 200 {@code OK} while the
+ *       target answers, nothing waits for the operator (a blockage, see
+ *       {@link io.cdcsink.engine.Blockage}) and no source has a {@link Source#problem()}; 503 otherwise,
+ *       {@value #HEALTH_FAILED} when the target does not answer, else the blockages and the sources' problems, one
+ *       per line;</li>
  *   <li>{@code /_/varz}: the Prometheus registry, in the format the {@code Accept} header asks for;</li>
  *   <li>{@code /_/config/apply}: the active apply configuration as JSON, in the original tool's shape;</li>
  *   <li>{@code GET /_/status} and the status page {@code GET /_/} ({@link StatusPages}).</li>
@@ -41,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class ReplicatorRoutes implements AdminRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatorRoutes.class);
     static final String HEALTH_FAILED = "health check failed";
+    static final String STARTING = "starting";
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -50,6 +54,8 @@ public final class ReplicatorRoutes implements AdminRoutes {
     private final StatusPages statusPages;
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final List<Source> sources = new CopyOnWriteArrayList<>();
+    /** Set once every source started: until then a source may still fail its start-up checks. */
+    private volatile boolean started;
 
     @Inject
     public ReplicatorRoutes(TargetPools pools, PrometheusRegistry registry, ApplyConfigs applyConfigs,
@@ -58,6 +64,18 @@ public final class ReplicatorRoutes implements AdminRoutes {
         this.registry = registry;
         this.applyConfigs = applyConfigs;
         this.statusPages = statusPages;
+        GaugeWithCallback.builder().name("replication_blocked")
+                .help("1 for each scope (schema, table or replication loop) whose work waits until the operator acts:"
+                        + " the target lacks a table or columns, or refuses a row (see /_/status)")
+                .labelNames("scope", "kind", "table")
+                .callback(cb -> statusPages.blocked().forEach(b -> cb.call(1, b.scope(),
+                        b.blockage().kind().label(), b.blockage().table().map(Object::toString).orElse(""))))
+                .register(registry);
+    }
+
+    /** Every source has started: {@code /_/healthz} answered {@value #STARTING} with 503 until now. */
+    public void started() {
+        started = true;
     }
 
     /** Lets {@code /_/healthz} consult this source's {@link Source#problem()}. */
@@ -76,6 +94,9 @@ public final class ReplicatorRoutes implements AdminRoutes {
     }
 
     private Response health() {
+        if (!started) {
+            return text(503, STARTING);
+        }
         boolean ok;
         try {
             ok = pools.ping();
@@ -88,6 +109,7 @@ public final class ReplicatorRoutes implements AdminRoutes {
             return text(503, HEALTH_FAILED);
         }
         List<String> problems = new ArrayList<>();
+        statusPages.blocked().forEach(b -> problems.add(b.scope() + " waits: " + b.blockage().line()));
         for (Source s : sources) {
             s.problem().ifPresent(problems::add);
         }

@@ -1,6 +1,8 @@
 package io.cdcsink.core.logical;
 
 import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.BlockedException;
+import io.cdcsink.engine.Blockage;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.api.Source;
@@ -42,6 +44,10 @@ public final class LogicalLoop implements Source {
     private final Durability durability;
     private final AtomicReference<String> problem = new AtomicReference<>();
     private final Backoff backoff;
+    private final ReplicationStatus status;
+    private final String scope;
+    /** Set while blocked; the blockage is over once the durable position moved past where it was then. */
+    private volatile Waiting waiting;
     private volatile boolean stopping;
     private volatile boolean backfilling;
     private Thread thread;
@@ -59,6 +65,8 @@ public final class LogicalLoop implements Source {
         this.metrics = new LogicalMetrics(registry, config.loopName(), status, config.immediate());
         this.durability = new Durability(metrics);
         this.backoff = new Backoff(config.retryDelay(), Backoff.DEFAULT_CAP);
+        this.status = status;
+        this.scope = "loop " + config.loopName();
     }
 
     /** Checks the source and prepares the target, then starts replicating on a thread of its own. */
@@ -101,9 +109,18 @@ public final class LogicalLoop implements Source {
                 }
                 String failure = "replication loop " + config.loopName() + " failed: " + e.getMessage();
                 metrics.retry(failure);
-                problem.set(failure);
                 Duration wait = backoff.next();
-                LOG.warn("error in replication loop {}; retrying in {}", config.loopName(), wait, e);
+                Optional<Blockage> blockage = BlockedException.in(e);
+                if (blockage.isPresent()) {
+                    // Logged once, as an ERROR, by the status; it is on /_/healthz from there.
+                    waiting = new Waiting(durability.position());
+                    status.blocked(scope, blockage.get());
+                    problem.set(null);
+                    LOG.debug("replication loop {} waits; retrying in {}", config.loopName(), wait, e);
+                } else {
+                    problem.set(failure);
+                    LOG.warn("error in replication loop {}; retrying in {}", config.loopName(), wait, e);
+                }
                 try {
                     Thread.sleep(wait.toMillis());
                 } catch (InterruptedException ie) {
@@ -212,8 +229,17 @@ public final class LogicalLoop implements Source {
 
     private void healthy(EventQueue queue) {
         problem.set(null);
+        Waiting was = waiting;
+        if (was != null && !durability.position().equals(was.at())) {
+            waiting = null;
+            status.cleared(scope);
+        }
         backoff.reset();
         durability.position().ifPresent(p -> metrics.lagSince(p.commitTime(), queue.caughtUp()));
+    }
+
+    /** The durable position when the loop was found blocked. */
+    private record Waiting(Optional<LogicalPosition> at) {
     }
 
     @Override

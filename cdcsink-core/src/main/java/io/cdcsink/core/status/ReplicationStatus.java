@@ -1,6 +1,7 @@
 package io.cdcsink.core.status;
 
 import io.cdcsink.engine.ApplyResult;
+import io.cdcsink.engine.Blockage;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.engine.ReplicationRecorder;
 import io.cdcsink.api.SchemaName;
@@ -24,6 +25,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one replicator has applied, per target table, per target schema and per logical loop, plus a ring of lag
@@ -34,6 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ReplicationStatus implements ReplicationRecorder {
     /** Ten minutes of one sample a second. */
     static final int LAG_SAMPLES = 600;
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationStatus.class);
 
     private final Clock clock;
     private final Instant startedAt;
@@ -41,6 +45,7 @@ public final class ReplicationStatus implements ReplicationRecorder {
     private final Map<SchemaName, SchemaEntry> schemas = new ConcurrentHashMap<>();
     private final Map<String, Loop> loops = new ConcurrentHashMap<>();
     private final LagHistory history = new LagHistory(LAG_SAMPLES);
+    private final Map<String, Blocked> blocked = new ConcurrentHashMap<>();
 
     @Inject
     public ReplicationStatus() {
@@ -58,6 +63,9 @@ public final class ReplicationStatus implements ReplicationRecorder {
         e.mode = mode;
         e.upserts.add(result.upserts());
         e.deletes.add(result.deletes());
+        if (result.deadLettered() > 0) {
+            e.deadLettered.add(result.deadLettered());
+        }
         e.lastAppliedMillis = clock.millis();
     }
 
@@ -83,6 +91,47 @@ public final class ReplicationStatus implements ReplicationRecorder {
         }
         e.errors.increment();
         e.lastError = new LastError(Redaction.message(message), clock.instant());
+    }
+
+    /**
+     * Logs the blockage as one ERROR line the first time the scope reports it (and again only when its line changes),
+     * then keeps it for {@link #snapshot}, {@code /_/healthz} and the {@code replication_blocked} metric until the
+     * scope is cleared.
+     */
+    @Override
+    public void blocked(String scope, Blockage blockage) {
+        Blocked now = blocked.compute(scope, (s, was) -> was != null && was.blockage.line().equals(blockage.line())
+                ? was.again() : new Blocked(blockage, clock.instant(), 1));
+        if (now.attempts == 1) {
+            LOG.error("{} waits: {}", scope, Redaction.message(blockage.line()));
+        }
+    }
+
+    @Override
+    public void cleared(String scope) {
+        if (blocked.isEmpty()) {
+            return;
+        }
+        Blocked was = blocked.remove(scope);
+        if (was != null) {
+            LOG.info("{} resumed after {} failed attempts: {}", scope, was.attempts,
+                    Redaction.message(was.blockage.reason()));
+        }
+    }
+
+    /** What waits for the operator now, by scope. */
+    public List<StatusSnapshot.BlockedView> blocked() {
+        List<StatusSnapshot.BlockedView> views = new ArrayList<>();
+        blocked.forEach((scope, b) -> views.add(new StatusSnapshot.BlockedView(scope, b.blockage, b.since,
+                b.attempts)));
+        views.sort(Comparator.comparing(StatusSnapshot.BlockedView::scope));
+        return views;
+    }
+
+    private record Blocked(Blockage blockage, Instant since, long attempts) {
+        Blocked again() {
+            return new Blocked(blockage, since, attempts + 1);
+        }
     }
 
     /** The status of a logical replication loop, created on first use. */
@@ -134,7 +183,7 @@ public final class ReplicationStatus implements ReplicationRecorder {
             errors += v.errors();
             lag = max(lag, v.lag());
         }
-        return new StatusSnapshot(now, startedAt, rows, errors, lag, schemaViews, loopViews, tableViews,
+        return new StatusSnapshot(now, startedAt, rows, errors, lag, blocked(), schemaViews, loopViews, tableViews,
                 history.samples());
     }
 
@@ -182,6 +231,7 @@ public final class ReplicationStatus implements ReplicationRecorder {
     private static final class TableEntry {
         final LongAdder upserts = new LongAdder();
         final LongAdder deletes = new LongAdder();
+        final LongAdder deadLettered = new LongAdder();
         final LongAdder errors = new LongAdder();
         volatile Mode mode = Mode.CONSISTENT;
         volatile long lastAppliedMillis;
@@ -190,7 +240,8 @@ public final class ReplicationStatus implements ReplicationRecorder {
         TableView view(TableName name) {
             long last = lastAppliedMillis;
             return new TableView(name, mode.label(), upserts.sum(), deletes.sum(),
-                    last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)), errors.sum(),
+                    last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)), deadLettered.sum(),
+                    errors.sum(),
                     Optional.ofNullable(lastError));
         }
     }

@@ -2,6 +2,7 @@ package io.cdcsink.core.status;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.cdcsink.core.status.StatusSnapshot.BlockedView;
 import io.cdcsink.core.status.StatusSnapshot.LagSample;
 import io.cdcsink.core.status.StatusSnapshot.LastError;
 import io.cdcsink.core.status.StatusSnapshot.LoopView;
@@ -28,6 +29,20 @@ public final class StatusJson {
             g.writeNumberField("rowsApplied", s.rowsApplied());
             g.writeNumberField("errors", s.errors());
             seconds(g, "lagSeconds", s.lag());
+            g.writeArrayFieldStart("blocked");
+            for (BlockedView v : s.blocked()) {
+                g.writeStartObject();
+                g.writeStringField("scope", v.scope());
+                g.writeStringField("kind", v.blockage().kind().label());
+                string(g, "table", v.blockage().table().map(Object::toString));
+                string(g, "key", v.blockage().key());
+                g.writeStringField("reason", Redaction.message(v.blockage().reason()));
+                string(g, "fix", v.blockage().fix());
+                g.writeStringField("since", v.since().toString());
+                g.writeNumberField("attempts", v.attempts());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeArrayFieldStart("schemas");
             for (SchemaView v : s.schemas()) {
                 g.writeStartObject();
@@ -65,6 +80,7 @@ public final class StatusJson {
                 g.writeNumberField("deletes", v.deletes());
                 g.writeNumberField("rowsApplied", v.rowsApplied());
                 string(g, "lastApplied", v.lastApplied().map(Instant::toString));
+                g.writeNumberField("deadLettered", v.deadLettered());
                 g.writeNumberField("errors", v.errors());
                 error(g, v.lastError());
                 g.writeEndObject();

@@ -33,6 +33,11 @@ public final class StatusPages {
         }
     }
 
+    /** What waits for the operator now ({@link ReplicationStatus#blocked()}). */
+    public java.util.List<StatusSnapshot.BlockedView> blocked() {
+        return status.blocked();
+    }
+
     /** The response for a path, or empty when the path is not a status route. */
     public Optional<Response> get(String path) {
         return switch (path) {

@@ -3,6 +3,7 @@ package io.cdcsink.core.status;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
+import io.cdcsink.engine.Blockage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,16 +17,30 @@ import java.util.Optional;
  * @param lag the largest lag over schemas and loops that know theirs; empty when none does
  */
 public record StatusSnapshot(Instant now, Instant startedAt, long rowsApplied, long errors, Optional<Duration> lag,
-                             List<SchemaView> schemas, List<LoopView> loops, List<TableView> tables,
-                             List<LagSample> lagHistory) {
+                             List<BlockedView> blocked, List<SchemaView> schemas, List<LoopView> loops,
+                             List<TableView> tables, List<LagSample> lagHistory) {
     public StatusSnapshot {
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(lag, "lag");
+        blocked = List.copyOf(blocked);
         schemas = List.copyOf(schemas);
         loops = List.copyOf(loops);
         tables = List.copyOf(tables);
         lagHistory = List.copyOf(lagHistory);
+    }
+
+    /**
+     * Work that waits until the operator acts ({@link Blockage}): since when, and how many attempts failed so since.
+     *
+     * @param scope what waits: {@code schema db.public}, {@code table db.public.t} or {@code loop NAME}
+     */
+    public record BlockedView(String scope, Blockage blockage, Instant since, long attempts) {
+        public BlockedView {
+            Objects.requireNonNull(scope, "scope");
+            Objects.requireNonNull(blockage, "blockage");
+            Objects.requireNonNull(since, "since");
+        }
     }
 
     /** The most recent failure of something. */
@@ -69,9 +84,9 @@ public record StatusSnapshot(Instant now, Instant startedAt, long rowsApplied, l
         }
     }
 
-    /** One target table: rows committed into it. */
+    /** One target table: rows committed into it, and rows set aside in dead_letters by this process. */
     public record TableView(TableName table, String mode, long upserts, long deletes, Optional<Instant> lastApplied,
-                            long errors, Optional<LastError> lastError) {
+                            long deadLettered, long errors, Optional<LastError> lastError) {
         public TableView {
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(mode, "mode");

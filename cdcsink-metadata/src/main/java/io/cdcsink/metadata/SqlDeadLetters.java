@@ -1,0 +1,172 @@
+package io.cdcsink.metadata;
+
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.TableName;
+import io.cdcsink.api.ValueFormat;
+import io.cdcsink.engine.DeadLetters;
+import io.cdcsink.engine.TargetPools;
+import jakarta.inject.Inject;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Dead letters in the metadata schema of each target database:
+ * {@code <db>._cdc_sink.}{@value #TABLE}{@code (id, target_schema, target_table, key, nanos, logical, mutation, format,
+ * error, sqlstate, dead_at)}, indexed by (schema, table, key). Which tables have dead letters is read once per
+ * database and kept up to date with what this process sets aside, so that checking a write's keys costs nothing for
+ * a table without any; a dead letter removed by {@code cdc-sink deadletters} from another process costs a query that
+ * finds no key until this process restarts.
+ */
+public final class SqlDeadLetters implements DeadLetters {
+    public static final String TABLE = "dead_letters";
+
+    private final TargetPools pools;
+    private final SqlMetadataSchema area;
+    private final MetadataSql sql;
+    /** Per database: the tables that have (or had, in this process) dead letters. */
+    private final Map<String, Set<TableName>> lettered = new ConcurrentHashMap<>();
+
+    @Inject
+    public SqlDeadLetters(TargetPools pools, SqlMetadataSchema area) {
+        this.pools = pools;
+        this.area = area;
+        this.sql = area.sql();
+    }
+
+    private String table(String database) {
+        area.ensureTables(database, TABLE, sql.createDeadLetters(area.qualify(database, TABLE),
+                pools.dialect().quote(TABLE + "_by_key")));
+        return area.qualify(database, TABLE);
+    }
+
+    @Override
+    public long record(Connection tx, TableName table, String key, Hlc time, Optional<String> mutation,
+                       ValueFormat format, String error, Optional<String> sqlState) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(sql.insertDeadLetter(table(table.database())))) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            ps.setString(3, key);
+            ps.setLong(4, time.nanos());
+            ps.setInt(5, time.logical());
+            if (mutation.isPresent()) {
+                ps.setString(6, mutation.get());
+            } else {
+                ps.setNull(6, Types.VARCHAR);
+            }
+            ps.setString(7, format.name().toLowerCase(Locale.ROOT));
+            ps.setString(8, error);
+            if (sqlState.isPresent()) {
+                ps.setString(9, sqlState.get());
+            } else {
+                ps.setNull(9, Types.VARCHAR);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                tables(tx, table.database()).add(table);
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public Set<String> keysWithLetters(Connection tx, TableName table, Collection<String> keys) throws SQLException {
+        if (keys.isEmpty() || !tables(tx, table.database()).contains(table)) {
+            return Set.of();
+        }
+        Set<String> found = new HashSet<>();
+        try (PreparedStatement ps = tx.prepareStatement(sql.keysWithDeadLetters(table(table.database())))) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            Array array = tx.createArrayOf("text", keys.toArray());
+            ps.setArray(3, array);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The database's tables with dead letters, read on first use. */
+    private Set<TableName> tables(Connection tx, String database) throws SQLException {
+        Set<TableName> known = lettered.get(database);
+        if (known != null) {
+            return known;
+        }
+        Set<TableName> tables = ConcurrentHashMap.newKeySet();
+        try (PreparedStatement ps = tx.prepareStatement(sql.tablesWithDeadLetters(table(database)));
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                tables.add(new TableName(database, rs.getString(1), rs.getString(2)));
+            }
+        }
+        Set<TableName> raced = lettered.putIfAbsent(database, tables);
+        return raced != null ? raced : tables;
+    }
+
+    @Override
+    public List<DeadLetter> list(String database, Filter filter) throws SQLException {
+        List<String> where = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        if (filter.table().isPresent()) {
+            where.add("target_schema = ? AND target_table = ?");
+            params.add(filter.table().get().schema());
+            params.add(filter.table().get().table());
+        }
+        if (!filter.ids().isEmpty()) {
+            where.add("id = ANY (?)");
+            params.add(filter.ids());
+        }
+        if (filter.olderThan().isPresent()) {
+            where.add("dead_at <= ?");
+            params.add(Timestamp.from(Instant.now().minus(filter.olderThan().get())));
+        }
+        List<DeadLetter> letters = new ArrayList<>();
+        try (Connection c = pools.forDatabase(database).getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.listDeadLetters(table(database),
+                     where.isEmpty() ? "TRUE" : String.join(" AND ", where)))) {
+            for (int i = 0; i < params.size(); i++) {
+                Object p = params.get(i);
+                if (p instanceof List<?> ids) {
+                    ps.setArray(i + 1, c.createArrayOf("int8", ids.toArray()));
+                } else {
+                    ps.setObject(i + 1, p);
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    letters.add(new DeadLetter(rs.getLong(1), new TableName(database, rs.getString(2),
+                            rs.getString(3)), rs.getString(4), new Hlc(rs.getLong(5), rs.getInt(6)),
+                            Optional.ofNullable(rs.getString(7)),
+                            ValueFormat.valueOf(rs.getString(8).toUpperCase(Locale.ROOT)), rs.getString(9),
+                            Optional.ofNullable(rs.getString(10)), rs.getTimestamp(11).toInstant()));
+                }
+            }
+        }
+        return letters;
+    }
+
+    @Override
+    public boolean remove(Connection tx, String database, long id) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(sql.deleteDeadLetter(table(database)))) {
+            ps.setLong(1, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+}
