@@ -426,6 +426,20 @@ public final class JsonApplier implements Applier {
         // (or, under --onApplyError deadletter, to set it aside and write the others).
         ApplyResult done = new ApplyResult(0, 0, lettered);
         List<DecodedMutation> round = writing;
+        List<ForeignKeyGraph.ForeignKey> selfReferences = catalog.foreignKeys(info.name().database())
+                .selfReferences(info.name());
+        if (!selfReferences.isEmpty()) {
+            // Parents first, so a chain of new rows takes one round, not one round per row.
+            RowMapper mapper = new RowMapper(info, config);
+            List<DecodedMutation> upserts = new ArrayList<>();
+            List<DecodedMutation> deletes = new ArrayList<>();
+            for (DecodedMutation m : writing) {
+                (m.isDelete() ? deletes : upserts).add(m);
+            }
+            round = new ArrayList<>(ParentsFirst.order(upserts, m -> mapper.map(m.after().orElseThrow()),
+                    selfReferences));
+            round.addAll(deletes);
+        }
         while (!round.isEmpty()) {
             List<DecodedMutation> later = new ArrayList<>();
             List<SQLException> laterErrors = new ArrayList<>();

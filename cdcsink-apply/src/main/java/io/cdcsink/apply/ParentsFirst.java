@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Orders the new rows of a table that references itself so that a row comes after the rows of the same batch it
@@ -20,8 +21,17 @@ final class ParentsFirst {
 
     /** The rows, each after those it references through {@code selfReferences}; the same list when none does. */
     static List<Row> order(List<Row> rows, List<ForeignKeyGraph.ForeignKey> selfReferences) {
-        if (rows.size() < 2 || selfReferences.isEmpty()) {
-            return rows;
+        return order(rows, Function.identity(), selfReferences);
+    }
+
+    /** Items ordered as {@link #order(List, List)} orders their rows. */
+    static <T> List<T> order(List<T> items, Function<T, Row> rowOf, List<ForeignKeyGraph.ForeignKey> selfReferences) {
+        if (items.size() < 2 || selfReferences.isEmpty()) {
+            return items;
+        }
+        List<Row> rows = new ArrayList<>(items.size());
+        for (T item : items) {
+            rows.add(rowOf.apply(item));
         }
         int n = rows.size();
         int[][] parents = new int[n][];
@@ -44,11 +54,11 @@ final class ParentsFirst {
             }
         }
         if (!any) {
-            return rows;
+            return items;
         }
         // Depth first without recursion: a chain of parents may be as long as the batch.
         byte[] state = new byte[n]; // 0 new, 1 on the path, 2 emitted
-        List<Row> out = new ArrayList<>(n);
+        List<T> out = new ArrayList<>(n);
         int[] stack = new int[n];
         int[] next = new int[n];
         for (int root = 0; root < n; root++) {
@@ -74,7 +84,7 @@ final class ParentsFirst {
                     continue;
                 }
                 state[row] = 2;
-                out.add(rows.get(row));
+                out.add(items.get(row));
                 depth--;
             }
         }

@@ -365,11 +365,19 @@ class ForeignKeyOrderIT {
         assertThatThrownBy(() -> applyNodes(applier, node, List.of(
                 RowChange.upsert(new Hlc(1, 0), SourceRow.of(shape, new String[] {"5", "999", "1"})))))
                 .isInstanceOf(TargetUnavailableException.class).hasMessageContaining("one at a time");
-        // One at a time, the child comes first; it is written once its parent, later in the same write, is in.
+        // One at a time, a child that comes before its parent in the write is written after it.
         applyNodes(applier, node, List.of(
                 RowChange.upsert(new Hlc(2, 0), SourceRow.of(shape, new String[] {"3", "4", "1"})),
                 RowChange.upsert(new Hlc(2, 0), SourceRow.of(shape, new String[] {"4", null, "1"}))));
         assertThat(target.count("SELECT count(*) FROM node WHERE id IN (3, 4)")).isEqualTo(2);
+        // Deletes carry only keys: the parent's, refused while its child is there, goes in after the child's.
+        assertThatThrownBy(() -> applyNodes(applier, node, List.of(
+                RowChange.upsert(new Hlc(3, 0), SourceRow.of(shape, new String[] {"6", "999", "1"})))))
+                .isInstanceOf(TargetUnavailableException.class);
+        applyNodes(applier, node, List.of(
+                RowChange.delete(new Hlc(4, 0), SourceRow.of(shape, new String[] {"4", null, null})),
+                RowChange.delete(new Hlc(4, 0), SourceRow.of(shape, new String[] {"3", null, null}))));
+        assertThat(target.count("SELECT count(*) FROM node WHERE id IN (3, 4)")).isZero();
         // Rows whose parents neither the target nor the write holds are still refused (named by a key of theirs).
         assertThatThrownBy(() -> applyNodes(applier, node, List.of(
                 RowChange.upsert(new Hlc(3, 0), SourceRow.of(shape, new String[] {"7", "999", "1"})))))
