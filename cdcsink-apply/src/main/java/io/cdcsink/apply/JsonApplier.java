@@ -8,9 +8,11 @@ import io.cdcsink.engine.BlockedException;
 import io.cdcsink.engine.DeadLetters;
 import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.engine.ApplyConfigs;
+import io.cdcsink.engine.ApplyOrder;
 import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.engine.ColumnInfo;
+import io.cdcsink.engine.ForeignKeyGraph;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.engine.PreparedBatch;
 import io.cdcsink.engine.RowChange;
@@ -145,22 +147,48 @@ public final class JsonApplier implements Applier {
         if (format != ValueFormat.TEXT) {
             return textTwin().applyChanges(tx, table, changes);
         }
+        Pending pending = pendingChanges(tx, table, changes);
+        return written(table, pending, () -> write(tx, pending, ApplyOrder.Part.ALL));
+    }
+
+    @Override
+    public Map<TableName, ApplyResult> applyChanges(Connection tx, Map<TableName, List<RowChange>> changes)
+            throws SQLException {
+        if (format != ValueFormat.TEXT) {
+            return textTwin().applyChanges(tx, changes);
+        }
+        Map<TableName, Pending> pending = new LinkedHashMap<>();
+        for (Map.Entry<TableName, List<RowChange>> e : changes.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                pending.put(e.getKey(), pendingChanges(tx, e.getKey(), e.getValue()));
+            }
+        }
+        return writeOrdered(tx, pending);
+    }
+
+    /** A table's changes decoded, checked and folded, ready to write. */
+    private Pending pendingChanges(Connection tx, TableName table, List<RowChange> changes) throws SQLException {
         long start = System.nanoTime();
-        TableInfo[] described = new TableInfo[1];
-        TableConfig config = configs.forTable(table);
+        return counted(table, () -> {
+            List<DecodedMutation> decoded = MutationDecoder.decode(changes);
+            TableConfig config = configs.forTable(table);
+            TableInfo info = describe(tx, table, config, changes, decoded);
+            return new Pending(info, config, MutationDecoder.fold(decoded), start, changes);
+        });
+    }
+
+    /**
+     * Writes a table's pending changes. For a log-based source's rows, a value the target's column type cannot hold
+     * from a column whose type differs on the source is a schema change to report with its ALTER, never a row to set
+     * aside.
+     */
+    private <T> T written(TableName table, Pending pending, ApplyBody<T> body) throws SQLException {
         try {
-            return counted(table, () -> {
-                List<DecodedMutation> decoded = MutationDecoder.decode(changes);
-                TableInfo info = describe(tx, table, config, changes, decoded);
-                described[0] = info;
-                return write(tx, info, config, MutationDecoder.fold(decoded), start);
-            });
+            return counted(table, body);
         } catch (RuntimeException e) {
-            if (described[0] != null && dataException(e)) {
-                // A value the target's column type cannot hold, from a column whose type differs on the source: a
-                // schema change to report with its ALTER, never a row to set aside.
-                Optional<SchemaChanges.Change> changed = SchemaChanges.typeChanges(dialect, described[0], config,
-                        changes);
+            if (!pending.changes().isEmpty() && dataException(e)) {
+                Optional<SchemaChanges.Change> changed = SchemaChanges.typeChanges(dialect, pending.info(),
+                        pending.config(), pending.changes());
                 if (changed.isPresent()) {
                     // The casts come from the cached description: the retry after the ALTER must see the new type.
                     catalog.forget(table);
@@ -219,12 +247,68 @@ public final class JsonApplier implements Applier {
         return info.orElseThrow();
     }
 
+    /**
+     * One table's folded mutations (one per key) and what they were checked against; a log-based source's changes
+     * as they came (their shapes carry the source's types), else empty.
+     */
+    private record Pending(TableInfo info, TableConfig config, List<DecodedMutation> winners, long start,
+                           List<RowChange> changes) {
+        Pending(TableInfo info, TableConfig config, List<DecodedMutation> winners, long start) {
+            this(info, config, winners, start, List.of());
+        }
+    }
+
+    @Override
+    public ApplyOrder order(String database, List<TableName> tables) {
+        return catalog.foreignKeys(database).order(tables);
+    }
+
+    /**
+     * Writes several tables' folded mutations in their foreign keys' order ({@link ApplyOrder}), deferring
+     * deferrable constraints first when there are any among them.
+     */
+    private Map<TableName, ApplyResult> writeOrdered(Connection tx, Map<TableName, Pending> pending)
+            throws SQLException {
+        Map<TableName, ApplyResult> out = new LinkedHashMap<>();
+        if (pending.isEmpty()) {
+            return out;
+        }
+        List<TableName> tables = new ArrayList<>(pending.keySet());
+        ApplyOrder order = order(tables.get(0).database(), tables);
+        if (order.deferConstraints()) {
+            deferConstraints(tx);
+        }
+        for (ApplyOrder.Step step : order.steps()) {
+            Pending p = pending.get(step.table());
+            // A table written in two steps counts its time from its first.
+            Pending timed = step.part() == ApplyOrder.Part.DELETES
+                    ? new Pending(p.info(), p.config(), p.winners(), System.nanoTime(), p.changes()) : p;
+            out.merge(step.table(), written(step.table(), timed, () -> write(tx, timed, step.part())),
+                    ApplyResult::plus);
+        }
+        return out;
+    }
+
+    /**
+     * Moves the check of every deferrable constraint of the transaction to its commit: what a foreign-key order
+     * cannot settle (a cycle of tables, rows referencing each other) is then checked once all rows are in.
+     */
+    static void deferConstraints(Connection tx) throws SQLException {
+        try (Statement s = tx.createStatement()) {
+            s.execute("SET CONSTRAINTS ALL DEFERRED");
+        }
+    }
+
     /** Runs an apply, counting a failure and saying whose fault it is ({@link #translate}). */
-    private ApplyResult counted(TableName table, ApplyBody body) throws SQLException {
+    private <T> T counted(TableName table, ApplyBody<T> body) throws SQLException {
         try {
             return body.apply();
         } catch (SQLException e) {
             metrics.failure(table);
+            if (RefusedRows.missingParent(e)) {
+                // The foreign keys may have changed since they were read: the order of writes follows them.
+                catalog.refresh(table);
+            }
             if (RefusedRows.refusal(e, format)) {
                 throw refused.refusedSomewhere(table, e);
             }
@@ -236,8 +320,8 @@ public final class JsonApplier implements Applier {
     }
 
     @FunctionalInterface
-    private interface ApplyBody {
-        ApplyResult apply() throws SQLException;
+    private interface ApplyBody<T> {
+        T apply() throws SQLException;
     }
 
     /** This applier for {@link ValueFormat#TEXT} values, made once. */
@@ -321,7 +405,26 @@ public final class JsonApplier implements Applier {
     @Override
     public ApplyResult applyPrepared(Connection tx, TableName table, List<PreparedBatch> batches)
             throws SQLException {
+        Pending pending = pendingPrepared(table, batches, System.nanoTime());
+        return pending == null ? ApplyResult.EMPTY : counted(table, () -> write(tx, pending, ApplyOrder.Part.ALL));
+    }
+
+    @Override
+    public Map<TableName, ApplyResult> applyPrepared(Connection tx, Map<TableName, List<PreparedBatch>> batches)
+            throws SQLException {
         long called = System.nanoTime();
+        Map<TableName, Pending> pending = new LinkedHashMap<>();
+        for (Map.Entry<TableName, List<PreparedBatch>> e : batches.entrySet()) {
+            Pending p = pendingPrepared(e.getKey(), e.getValue(), called);
+            if (p != null) {
+                pending.put(e.getKey(), p);
+            }
+        }
+        return writeOrdered(tx, pending);
+    }
+
+    /** A table's prepared batches folded, ready to write; null when they hold no mutation. */
+    private Pending pendingPrepared(TableName table, List<PreparedBatch> batches, long called) throws SQLException {
         return counted(table, () -> {
             long start = called; // less the time its batches spent being decoded ahead
             List<Decoded> ready = new ArrayList<>(batches.size());
@@ -337,7 +440,7 @@ public final class JsonApplier implements Applier {
                 start -= d.decodingNanos();
             }
             if (ready.isEmpty()) {
-                return ApplyResult.EMPTY;
+                return null;
             }
             // The newest description and configuration serve all; a batch prepared under others is checked again.
             Decoded newest = ready.get(ready.size() - 1);
@@ -348,7 +451,7 @@ public final class JsonApplier implements Applier {
                 }
                 all.addAll(d.decoded());
             }
-            return write(tx, newest.info(), newest.config(), MutationDecoder.fold(all), start);
+            return new Pending(newest.info(), newest.config(), MutationDecoder.fold(all), start);
         });
     }
 
@@ -387,8 +490,25 @@ public final class JsonApplier implements Applier {
         return info.orElseThrow();
     }
 
-    private ApplyResult write(Connection tx, TableInfo info, TableConfig config, List<DecodedMutation> winners,
-                              long start) throws SQLException {
+    /**
+     * Writes the part of a table's folded mutations ({@link #writeAll}), under {@code --onApplyError}: keys with a dead
+     * letter stay behind it, and while the table is suspect ({@link RefusedRows}) rows go one at a time. One at a
+     * time, a row a foreign key refuses may only need a row of the same write that comes later (a parent, or a child
+     * deleted after it): such rows are tried again after the others, and are refused only when a round writes none.
+     */
+    private ApplyResult write(Connection tx, Pending pending, ApplyOrder.Part part) throws SQLException {
+        TableInfo info = pending.info();
+        TableConfig config = pending.config();
+        long start = pending.start();
+        List<DecodedMutation> winners = pending.winners();
+        if (part != ApplyOrder.Part.ALL) {
+            winners = new ArrayList<>(winners.size());
+            for (DecodedMutation m : pending.winners()) {
+                if (m.isDelete() ? part.deletes() : part.upserts()) {
+                    winners.add(m);
+                }
+            }
+        }
         List<DecodedMutation> writing = winners;
         long lettered = 0;
         if (onError == OnApplyError.DEADLETTER) {
@@ -413,25 +533,66 @@ public final class JsonApplier implements Applier {
         // The last write of the table failed on a row the target refused: one row at a time, to find and name it
         // (or, under --onApplyError deadletter, to set it aside and write the others).
         ApplyResult done = new ApplyResult(0, 0, lettered);
-        for (DecodedMutation m : writing) {
-            Savepoint before = tx.setSavepoint();
-            try {
-                done = done.plus(writeAll(tx, info, config, List.of(m), System.nanoTime()));
-                tx.releaseSavepoint(before);
-            } catch (SQLException e) {
-                if (!RefusedRows.refusal(e, format)) {
-                    throw e;
-                }
-                tx.rollback(before);
-                if (onError == OnApplyError.STOP || RefusedRows.missingParent(e)) {
-                    throw RefusedRows.blocked(info.name(), m.keyText(), e);
-                }
-                setAside(tx, info.name(), m, RefusedRows.firstLine(e), Optional.ofNullable(e.getSQLState()));
-                done = done.plus(new ApplyResult(0, 0, 1));
+        List<DecodedMutation> round = writing;
+        List<ForeignKeyGraph.ForeignKey> selfReferences = catalog.foreignKeys(info.name().database())
+                .selfReferences(info.name());
+        if (!selfReferences.isEmpty()) {
+            // Parents first, so a chain of new rows takes one round, not one round per row.
+            RowMapper mapper = new RowMapper(info, config);
+            List<DecodedMutation> upserts = new ArrayList<>();
+            List<DecodedMutation> deletes = new ArrayList<>();
+            for (DecodedMutation m : writing) {
+                (m.isDelete() ? deletes : upserts).add(m);
             }
+            round = new ArrayList<>(ParentsFirst.order(upserts, m -> mapper.map(m.after().orElseThrow()),
+                    selfReferences));
+            round.addAll(deletes);
+        }
+        while (!round.isEmpty()) {
+            List<DecodedMutation> later = new ArrayList<>();
+            List<SQLException> laterErrors = new ArrayList<>();
+            for (DecodedMutation m : round) {
+                Savepoint before = tx.setSavepoint();
+                try {
+                    done = done.plus(writeAll(tx, info, config, List.of(m), System.nanoTime()));
+                    tx.releaseSavepoint(before);
+                } catch (SQLException e) {
+                    if (!RefusedRows.refusal(e, format)) {
+                        throw e;
+                    }
+                    tx.rollback(before);
+                    if (RefusedRows.missingParent(e) && round.size() > 1) {
+                        later.add(m);
+                        laterErrors.add(e);
+                        continue;
+                    }
+                    done = done.plus(refuse(tx, info, m, e));
+                }
+            }
+            if (later.size() == round.size()) {
+                // No row of the round went in: what the foreign keys refuse does not depend on this write.
+                for (int i = 0; i < later.size(); i++) {
+                    done = done.plus(refuse(tx, info, later.get(i), laterErrors.get(i)));
+                }
+                break;
+            }
+            round = later;
         }
         refused.clear(info.name());
         return done;
+    }
+
+    /**
+     * A row the target refused: it stops the write, or goes to the dead letters (never a row a foreign key refuses:
+     * its parent may still be on its way, {@link RefusedRows#missingParent}).
+     */
+    private ApplyResult refuse(Connection tx, TableInfo info, DecodedMutation m, SQLException e)
+            throws SQLException {
+        if (onError == OnApplyError.STOP || RefusedRows.missingParent(e)) {
+            throw RefusedRows.blocked(info.name(), m.keyText(), e);
+        }
+        setAside(tx, info.name(), m, RefusedRows.firstLine(e), Optional.ofNullable(e.getSQLState()));
+        return new ApplyResult(0, 0, 1);
     }
 
     private static List<String> keysOf(List<DecodedMutation> mutations) {
@@ -450,8 +611,16 @@ public final class JsonApplier implements Applier {
         metrics.deadLettered(table);
     }
 
+    /**
+     * Writes folded mutations: deletes, then upserts. The rows of a table that references itself go parents first
+     * ({@link ParentsFirst}), in statements that keep that order, and on PostgreSQL its deletes in one statement (a
+     * delete carries only its key, so children cannot be put first; a foreign key is checked at the end of the
+     * statement).
+     */
     private ApplyResult writeAll(Connection tx, TableInfo info, TableConfig config, List<DecodedMutation> winners,
                                  long start) throws SQLException {
+        List<ForeignKeyGraph.ForeignKey> selfReferences = catalog.foreignKeys(info.name().database())
+                .selfReferences(info.name());
         RowMapper mapper = new RowMapper(info, config);
         List<ArrayNode> deletes = new ArrayList<>();
         List<Row> upserts = new ArrayList<>(winners.size());
@@ -475,13 +644,11 @@ public final class JsonApplier implements Applier {
             // Before anything is deleted: the origins are rows this batch may delete.
             upserts.addAll(fillFromOrigins(tx, info, config, moved));
         }
-        // Rows that carry the same columns share a statement; LinkedHashMap keeps the batch order stable.
-        Map<List<ColumnInfo>, List<Row>> upsertGroups = new LinkedHashMap<>();
-        for (Row row : upserts) {
-            upsertGroups.computeIfAbsent(mapper.written(row), k -> new ArrayList<>()).add(row);
-        }
+        List<Map.Entry<List<ColumnInfo>, List<Row>>> upsertGroups = selfReferences.isEmpty()
+                ? groups(mapper, upserts) : runs(mapper, ParentsFirst.order(upserts, selfReferences));
         long deleted = 0;
-        int keyChunk = sql.maxRowsPerStatement(info.primaryKey().size());
+        int keyChunk = !selfReferences.isEmpty() && product == TargetDialect.Product.POSTGRESQL
+                ? Math.max(1, deletes.size()) : sql.maxRowsPerStatement(info.primaryKey().size());
         for (int i = 0; i < deletes.size(); i += keyChunk) {
             deleted += sql.delete(tx, info, config, deletes.subList(i, Math.min(deletes.size(), i + keyChunk)));
         }
@@ -489,7 +656,7 @@ public final class JsonApplier implements Applier {
         long copied = 0;
         long casDiscarded = 0;
         long deadlineDiscarded = 0;
-        for (Map.Entry<List<ColumnInfo>, List<Row>> group : upsertGroups.entrySet()) {
+        for (Map.Entry<List<ColumnInfo>, List<Row>> group : upsertGroups) {
             List<Row> rows = group.getValue();
             if (sql.insertNew(tx, info, config, group.getKey(), rows)) {
                 upserted += rows.size();
@@ -508,6 +675,32 @@ public final class JsonApplier implements Applier {
         metrics.success(info.name(), upserted, copied, deleted, System.nanoTime() - start);
         metrics.discarded(info.name(), casDiscarded, deadlineDiscarded);
         return new ApplyResult(upserted, deleted);
+    }
+
+    /** Rows that carry the same columns share a statement; LinkedHashMap keeps the batch order stable. */
+    private static List<Map.Entry<List<ColumnInfo>, List<Row>>> groups(RowMapper mapper, List<Row> rows) {
+        Map<List<ColumnInfo>, List<Row>> groups = new LinkedHashMap<>();
+        for (Row row : rows) {
+            groups.computeIfAbsent(mapper.written(row), k -> new ArrayList<>()).add(row);
+        }
+        return new ArrayList<>(groups.entrySet());
+    }
+
+    /** Consecutive rows that carry the same columns share a statement, so the statements keep the rows' order. */
+    private static List<Map.Entry<List<ColumnInfo>, List<Row>>> runs(RowMapper mapper, List<Row> rows) {
+        List<Map.Entry<List<ColumnInfo>, List<Row>>> runs = new ArrayList<>();
+        for (Row row : rows) {
+            List<ColumnInfo> written = mapper.written(row);
+            Map.Entry<List<ColumnInfo>, List<Row>> last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last.getKey().equals(written)) {
+                last.getValue().add(row);
+            } else {
+                List<Row> run = new ArrayList<>();
+                run.add(row);
+                runs.add(Map.entry(written, run));
+            }
+        }
+        return runs;
     }
 
     /**

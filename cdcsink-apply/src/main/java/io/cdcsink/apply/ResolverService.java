@@ -1,9 +1,11 @@
 package io.cdcsink.apply;
 
 import io.cdcsink.api.Hlc;
+import io.cdcsink.api.Mutation;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
 import io.cdcsink.engine.Applier;
+import io.cdcsink.engine.ApplyOrder;
 import io.cdcsink.engine.BlockedException;
 import io.cdcsink.engine.Blockage;
 import io.cdcsink.engine.ApplyResult;
@@ -49,6 +51,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Loops are started by {@link #wake} (a new resolved timestamp) and by a scan of every target database at
  * {@link #start} and every {@code scanInterval}, so windows queued before a restart are applied without new traffic.
+ *
+ * <p>Tables are applied in the order of their foreign keys ({@link Applier#order}): upserts of referenced tables
+ * parents first, then the other tables, then the deletes of referenced tables children first, which are held in
+ * memory until then (keys only); a table that references itself is handed over whole, so its rows can be ordered.
+ * Foreign keys checked per statement then hold throughout the window's transaction.
  *
  * <p>It works against contracts only: the {@link Stager} holds the staged mutations, {@link ResolvedTimestamps} the
  * queue of windows and the last applied one, the {@link Applier} writes.
@@ -218,21 +225,51 @@ public final class ResolverService implements Resolver, AutoCloseable {
                         .filter(w -> w.tables().equals(tables));
                 ahead.start(schema, resolved);
             }
+            ApplyOrder order = applier.order(schema.database(), tables);
+            if (order.deferConstraints()) {
+                JsonApplier.deferConstraints(tx);
+            }
             long count = 0;
             Map<TableName, ApplyResult> applied = new HashMap<>();
-            for (TableName table : tables) {
+            // What an UPSERTS step leaves for its table's DELETES step; one mutation per key, so they can be split.
+            Map<TableName, List<Mutation>> heldDeletes = new HashMap<>();
+            for (ApplyOrder.Step step : order.steps()) {
+                TableName table = step.table();
                 try {
+                    if (step.part() == ApplyOrder.Part.DELETES) {
+                        List<Mutation> deletes = heldDeletes.getOrDefault(table, List.of());
+                        int chunk = step.selfReferencing() ? Math.max(1, deletes.size()) : config.drainBatchSize();
+                        for (int i = 0; i < deletes.size(); i += chunk) {
+                            applied.merge(table, applier.apply(tx, table,
+                                    deletes.subList(i, Math.min(deletes.size(), i + chunk))), ApplyResult::plus);
+                        }
+                        continue;
+                    }
                     if (ready.isPresent()) {
                         Stager.Peeked peeked = ready.get().peeked().get(table);
                         if (!peeked.mutations().isEmpty()) {
-                            applied.merge(table, applier.applyPrepared(tx, table,
-                                    List.of(ready.get().prepared().get(table))), ApplyResult::plus);
+                            if (step.part() == ApplyOrder.Part.ALL) {
+                                applied.merge(table, applier.applyPrepared(tx, table,
+                                        List.of(ready.get().prepared().get(table))), ApplyResult::plus);
+                            } else {
+                                applied.merge(table, applyUpserts(tx, table, peeked.mutations(), heldDeletes),
+                                        ApplyResult::plus);
+                            }
                         }
                         stager.discard(tx, table, peeked);
                         count += peeked.mutations().size();
-                    } else {
+                    } else if (step.part() == ApplyOrder.Part.ALL) {
                         count += stager.drain(tx, table, resolved, config.drainBatchSize(),
                                 batch -> applied.merge(table, applier.apply(tx, table, batch), ApplyResult::plus));
+                    } else if (step.selfReferencing()) {
+                        // The table's rows are ordered among themselves: all of the window's in one call.
+                        List<Mutation> all = new ArrayList<>();
+                        count += stager.drain(tx, table, resolved, config.drainBatchSize(), all::addAll);
+                        applied.merge(table, applyUpserts(tx, table, all, heldDeletes), ApplyResult::plus);
+                    } else {
+                        count += stager.drain(tx, table, resolved, config.drainBatchSize(),
+                                batch -> applied.merge(table, applyUpserts(tx, table, batch, heldDeletes),
+                                        ApplyResult::plus));
                     }
                 } catch (SQLException | RuntimeException e) {
                     recorder.tableFailed(table, String.valueOf(e.getMessage()));
@@ -257,6 +294,23 @@ public final class ResolverService implements Resolver, AutoCloseable {
             tx.rollback();
             throw e;
         }
+    }
+
+    /**
+     * Applies the upserts among a window's mutations of a referenced table and keeps its deletes for the window's
+     * DELETES step, which comes after the tables referencing it ({@link ApplyOrder}).
+     */
+    private ApplyResult applyUpserts(Connection tx, TableName table, List<Mutation> mutations,
+                                     Map<TableName, List<Mutation>> heldDeletes) throws SQLException {
+        List<Mutation> upserts = new ArrayList<>(mutations.size());
+        for (Mutation m : mutations) {
+            if (m.data().isEmpty()) {
+                heldDeletes.computeIfAbsent(table, t -> new ArrayList<>()).add(m);
+            } else {
+                upserts.add(m);
+            }
+        }
+        return applier.apply(tx, table, upserts);
     }
 
     private void updateLag(Connection tx, SchemaName schema, String[] labels) {

@@ -2,6 +2,7 @@ package io.cdcsink.apply;
 
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.engine.ColumnInfo;
+import io.cdcsink.engine.ForeignKeyGraph;
 import io.cdcsink.engine.SchemaCatalog;
 import io.cdcsink.api.SchemaName;
 import io.cdcsink.engine.TableInfo;
@@ -14,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -75,9 +77,15 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
              ORDER BY c.relname""";
 
     private static final String INVALID_CATALOG_NAME = "3D000";
+    /** Foreign keys are read again after this long, or at once after a {@link #refresh} of a table. */
+    private static final Duration FOREIGN_KEYS_MAX_AGE = Duration.ofMinutes(1);
 
     private final TargetPools pools;
     private final Map<TableName, TableInfo> cache = new ConcurrentHashMap<>();
+    private final Map<String, ReadKeys> foreignKeys = new ConcurrentHashMap<>();
+
+    private record ReadKeys(ForeignKeyGraph graph, long readNanos) {
+    }
 
     @Inject
     public TargetSchemaCatalog(TargetPools pools) {
@@ -92,6 +100,8 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
 
     @Override
     public Optional<TableInfo> refresh(TableName table) {
+        // New or changed tables may come with new foreign keys.
+        foreignKeys.remove(table.database());
         Optional<TableInfo> loaded = load(table);
         loaded.ifPresentOrElse(info -> cache.put(table, info), () -> cache.remove(table));
         return loaded;
@@ -132,6 +142,22 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
             return out;
         } catch (SQLException e) {
             throw failure(schema.database(), "could not list the tables of schema " + schema, e);
+        }
+    }
+
+    @Override
+    public ForeignKeyGraph foreignKeys(String database) {
+        ReadKeys read = foreignKeys.get(database);
+        if (read != null && System.nanoTime() - read.readNanos() < FOREIGN_KEYS_MAX_AGE.toNanos()) {
+            return read.graph();
+        }
+        try (Connection c = pools.forDatabase(database).getConnection()) {
+            ForeignKeyGraph graph = ForeignKeyReader.read(c, database);
+            foreignKeys.put(database, new ReadKeys(graph, System.nanoTime()));
+            LOG.debug("read {} foreign keys of database {}", graph.keys().size(), database);
+            return graph;
+        } catch (SQLException e) {
+            throw failure(database, "could not read the foreign keys of database " + database, e);
         }
     }
 

@@ -8,7 +8,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "cdc-sink", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = "Replicates row changes into a SQL target database.",
         subcommands = {StartCommand.class, PgLogicalCommand.class, MyLogicalCommand.class,
-            MakeJwtCommand.class, PreflightCommand.class, DeadLettersCommand.class, VersionCommand.class, CompletionCommand.class,
+            MakeJwtCommand.class, PreflightCommand.class, DeadLettersCommand.class, VerifyCommand.class,
+            VersionCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Mixin

@@ -112,8 +112,10 @@ public final class DefaultPipeline implements Pipeline {
         // describing a table): with every connection held by a caller so waiting, none would ever come free.
         group.forEach((table, mutations) -> prepared.put(table, applier.prepare(table, mutations)));
         Map<TableName, PreparedBatch> ready = mode.beforeWriting(database, group, prepared);
-        writers.computeIfAbsent(database, d -> new GroupCommit<>(config.writers(), DefaultPipeline::rows,
-                batches -> commit(d, batches))).write(ready);
+        String lane = mode.lane(database, ready.keySet());
+        writers.computeIfAbsent(lane.isEmpty() ? database : database + "\u0000" + lane,
+                key -> new GroupCommit<>(lane.isEmpty() ? config.writers() : 1, DefaultPipeline::rows,
+                        batches -> commit(database, batches))).write(ready);
     }
 
     private static long rows(Map<TableName, PreparedBatch> batch) {

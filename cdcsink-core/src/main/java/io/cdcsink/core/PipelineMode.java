@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What {@link DefaultPipeline} does with a batch once the applier has prepared it: {@link ConsistentMode} stages it
@@ -36,6 +37,14 @@ interface PipelineMode {
      */
     Map<TableName, PreparedBatch> beforeWriting(String database, Map<TableName, List<Mutation>> group,
                                                 Map<TableName, PreparedBatch> prepared);
+
+    /**
+     * Which writers a batch of these tables of {@code database} goes to: batches of one non-empty lane are written one
+     * transaction at a time, in arrival order; the empty lane uses {@code --targetWriters} concurrent transactions.
+     */
+    default String lane(String database, Set<TableName> tables) {
+        return "";
+    }
 
     /**
      * In the writer's transaction, which may hold several callers' batches: each table's batches in order. Returns

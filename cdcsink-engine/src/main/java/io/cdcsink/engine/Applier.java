@@ -6,7 +6,9 @@ import io.cdcsink.api.TableName;
 import io.cdcsink.api.ValueFormat;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes mutations into target tables as upserts and deletes. An applier reads values as
@@ -105,5 +107,46 @@ public interface Applier {
     default ApplyResult applyPrepared(Connection tx, TableName table, List<PreparedBatch> batches)
             throws SQLException {
         return apply(tx, table, PreparedBatch.mutationsOf(batches));
+    }
+
+    /**
+     * The order in which one transaction should write changes of these tables of {@code database}: parents' upserts
+     * before children's, children's deletes before parents' ({@link ForeignKeyGraph#order}). The default writes each
+     * table whole, in the order given.
+     */
+    default ApplyOrder order(String database, List<TableName> tables) {
+        return ApplyOrder.unordered(tables);
+    }
+
+    /**
+     * Applies changes of several tables of one database inside the caller's transaction, as {@link #applyChanges}
+     * applies each table's, in the {@link #order} of their tables' foreign keys, so that constraints checked per
+     * statement hold throughout. The default applies table by table in map order.
+     *
+     * @return what each table got
+     */
+    default Map<TableName, ApplyResult> applyChanges(Connection tx, Map<TableName, List<RowChange>> changes)
+            throws SQLException {
+        Map<TableName, ApplyResult> out = new LinkedHashMap<>();
+        for (Map.Entry<TableName, List<RowChange>> e : changes.entrySet()) {
+            out.put(e.getKey(), applyChanges(tx, e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    /**
+     * Applies prepared batches of several tables of one database inside the caller's transaction, as
+     * {@link #applyPrepared(Connection, TableName, List)} applies each table's, in foreign-key {@link #order}. The
+     * default applies table by table in map order.
+     *
+     * @return what each table got
+     */
+    default Map<TableName, ApplyResult> applyPrepared(Connection tx, Map<TableName, List<PreparedBatch>> batches)
+            throws SQLException {
+        Map<TableName, ApplyResult> out = new LinkedHashMap<>();
+        for (Map.Entry<TableName, List<PreparedBatch>> e : batches.entrySet()) {
+            out.put(e.getKey(), applyPrepared(tx, e.getKey(), e.getValue()));
+        }
+        return out;
     }
 }

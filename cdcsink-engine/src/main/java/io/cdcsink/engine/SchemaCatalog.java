@@ -42,4 +42,12 @@ public interface SchemaCatalog {
 
     /** Tables that exist in a target schema. */
     List<TableName> tables(SchemaName schema);
+
+    /**
+     * The foreign keys among the tables of a target database, for the order of writes. Cached like table
+     * descriptions; {@link #refresh} of any of its tables reads them again. The default knows of none.
+     */
+    default ForeignKeyGraph foreignKeys(String database) {
+        return ForeignKeyGraph.EMPTY;
+    }
 }

@@ -111,8 +111,12 @@ final class Bank {
     static List<String> rows(Connection c, String table) throws SQLException {
         String columns = table.equals("bank_log") ? "id, src, amount" : "k, bal";
         String key = table.equals("bank_log") ? "id" : "k";
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT " + columns + " FROM " + table + " ORDER BY " + key)) {
+        return lines(c, "SELECT " + columns + " FROM " + table + " ORDER BY " + key);
+    }
+
+    /** Each row of a query as its values' text joined by {@code |}, in the query's order. */
+    static List<String> lines(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<String> out = new ArrayList<>();
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {

@@ -96,6 +96,11 @@ public record MySqlConn(String user, String password, String host, int port, Ssl
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
+    /** A plain SQL connection to the server with these settings (TLS included), to no database. */
+    public java.sql.Connection open() throws java.sql.SQLException {
+        return new SourceConnector(this).sql();
+    }
+
     /** The URL {@link #parse} reads back to these settings, password included: for configuration, never logs. */
     public String url() {
         String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;

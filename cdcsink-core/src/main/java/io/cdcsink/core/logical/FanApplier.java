@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Immediate and backfill modes: rows are spread over {@code --fanShards} shards by a deterministic hash of table and
  * key, so all changes of one row go through one shard in source order; each shard applies batches on its own
- * connection, one target transaction per batch, without waiting for source transaction boundaries.
+ * connection, one target transaction per batch, without waiting for source transaction boundaries. Tables linked by
+ * foreign keys share one shard, so their rows keep the source's order among each other.
  *
  * <p>A source position becomes durable once every row of its transaction and of all earlier ones is applied: the
  * consistent transaction is the newest committed one older than the oldest row still queued in any shard. It is
@@ -63,7 +64,7 @@ final class FanApplier implements ApplyMode {
     /** Shards take their connections from the pool one at a time ({@link HeldConnection}). */
     private final Lock takingConnections = new ReentrantLock();
     /** Only the loop's thread dispatches rows, so a plain map. */
-    private final Map<TableName, Integer> tableHashes = new HashMap<>();
+    private final Map<TableName, Route> routes = new HashMap<>();
     private final ReplicationRecorder.Mode mode;
     private long lastStoreNanos = System.nanoTime();
     /** How far the newest dispatched source commit was behind the clock when it was dispatched. */
@@ -85,12 +86,25 @@ final class FanApplier implements ApplyMode {
 
     /**
      * The shard of a row: stable for a table and key, whatever the process (the hashes of the table's name and of
-     * the key's values, {@link io.cdcsink.api.SourceRow#keyHash}, modulo the shard count). The table's part is
-     * computed once per table, not once per row.
+     * the key's values, {@link io.cdcsink.api.SourceRow#keyHash}, modulo the shard count). The rows of tables linked
+     * by foreign keys (a {@link io.cdcsink.engine.ForeignKeyGraph#group}) all go to the shard of their group, so
+     * they are applied in source order on one path, and each batch in foreign-key order: the target's constraints
+     * hold as they are. The table's part is worked out once per table, not once per row.
      */
     private int shardOf(TableName table, io.cdcsink.api.SourceRow row) {
-        int tableHash = tableHashes.computeIfAbsent(table, t -> t.toString().hashCode());
-        return Math.floorMod(31 * (31 + tableHash) + row.keyHash(), shards.length);
+        Route route = routes.computeIfAbsent(table, this::route);
+        return route.whole() ? Math.floorMod(route.hash(), shards.length)
+                : Math.floorMod(31 * (31 + route.hash()) + row.keyHash(), shards.length);
+    }
+
+    private Route route(TableName table) {
+        return ctx.catalog().foreignKeys(table.database()).group(table)
+                .map(group -> new Route(group.toString().hashCode(), true))
+                .orElseGet(() -> new Route(table.toString().hashCode(), false));
+    }
+
+    /** How a table's rows are spread: by key, or {@code whole} to the shard of its foreign-key group. */
+    private record Route(int hash, boolean whole) {
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.api.Source;
 import io.cdcsink.engine.Positions;
+import io.cdcsink.engine.SchemaCatalog;
 import io.cdcsink.engine.TargetPools;
 import io.cdcsink.core.Reloader;
 import io.cdcsink.core.status.ReplicationStatus;
@@ -38,6 +39,7 @@ public final class LogicalLoop implements Source {
     private final LogicalConfig config;
     private final TargetPools pools;
     private final Applier applier;
+    private final SchemaCatalog catalog;
     private final Positions stored;
     private final Reloader reloader;
     private final LogicalMetrics metrics;
@@ -55,11 +57,13 @@ public final class LogicalLoop implements Source {
 
     @Inject
     public LogicalLoop(LogicalDialect dialect, LogicalConfig config, TargetPools pools, Applier applier,
-                       Positions stored, Reloader reloader, PrometheusRegistry registry, ReplicationStatus status) {
+                       SchemaCatalog catalog, Positions stored, Reloader reloader, PrometheusRegistry registry,
+                       ReplicationStatus status) {
         this.dialect = dialect;
         this.config = config;
         this.pools = pools;
         this.applier = applier.withSchemaEvolution(config.schemaEvolution());
+        this.catalog = catalog;
         this.stored = stored;
         this.reloader = reloader;
         this.metrics = new LogicalMetrics(registry, config.loopName(), status, config.immediate());
@@ -164,7 +168,7 @@ public final class LogicalLoop implements Source {
         }, config.loopName() + "-reader");
         reader.setDaemon(true);
         ApplyContext ctx = new ApplyContext(pools.forDatabase(config.targetDatabase()), applier, pools.dialect(),
-                positions, durability, queue, metrics, config);
+                positions, durability, queue, metrics, config, catalog);
         ApplyMode mode = backfill || config.immediate() ? new FanApplier(ctx) : new SerialApplier(ctx);
         reader.start();
         try {

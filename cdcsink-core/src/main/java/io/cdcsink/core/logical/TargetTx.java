@@ -31,16 +31,17 @@ final class TargetTx {
     }
 
     /**
-     * Applies buffered rows table by table, adding what each table got to {@code tally}; returns how many mutations
-     * were applied.
+     * Applies buffered rows in the order of their tables' foreign keys ({@link Applier#applyChanges(Connection, Map)}),
+     * adding what each table got to {@code tally}; returns how many mutations were applied. The rows are a stretch of
+     * the source's order, so applying them in foreign-key order keeps the target valid after every statement.
      */
     static long apply(Connection tx, Applier applier, Map<TableName, List<RowChange>> rows,
                       Map<TableName, ApplyResult> tally) throws SQLException {
         long n = 0;
-        for (Map.Entry<TableName, List<RowChange>> e : rows.entrySet()) {
-            tally.merge(e.getKey(), applier.applyChanges(tx, e.getKey(), e.getValue()), ApplyResult::plus);
-            n += e.getValue().size();
+        for (List<RowChange> changes : rows.values()) {
+            n += changes.size();
         }
+        applier.applyChanges(tx, rows).forEach((table, result) -> tally.merge(table, result, ApplyResult::plus));
         return n;
     }
 

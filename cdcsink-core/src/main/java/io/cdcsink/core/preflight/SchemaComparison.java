@@ -6,6 +6,7 @@ import io.cdcsink.api.preflight.TableConstraints;
 import io.cdcsink.api.preflight.SourceColumn;
 import io.cdcsink.api.preflight.SourceTable;
 import io.cdcsink.engine.ColumnInfo;
+import io.cdcsink.engine.ForeignKeyGraph;
 import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
 import io.cdcsink.engine.TargetDialect;
@@ -22,19 +23,42 @@ import java.util.stream.Collectors;
  *
  * <p>What is an ERROR: replication fails or loses data (missing table or column, an extra NOT NULL column without a
  * default, a different or missing primary key). What is a WARN: it may work, depending on the data or the order in
- * which rows arrive (type differences, foreign keys, constraints the source does not have).
+ * which rows arrive (type differences, constraints the source does not have, foreign keys in webhook immediate
+ * mode). A foreign key on a cycle of tables that is not deferrable is an ERROR: no order of writes satisfies it.
  */
 public final class SchemaComparison {
     private static final TargetDialect SQL = TargetDialect.of(TargetDialect.Product.POSTGRESQL);
 
-    private final boolean outOfOrder;
+    /** How the mode checked writes rows of tables linked by foreign keys, which decides what their keys need. */
+    public enum Ordering {
+        /** Consistent mode, any source: a window or source transaction in one target transaction, in key order. */
+        TRANSACTIONS,
+        /** Immediate and backfill modes of the logical sources: linked tables share one fan shard. */
+        ONE_PATH,
+        /** Webhook {@code --immediate}: each request as it arrives, and a changefeed sends tables in any order. */
+        ARRIVAL
+    }
+
+    private final Ordering ordering;
+    private final ForeignKeyGraph foreignKeys;
 
     /**
-     * @param outOfOrder rows of different tables may be applied in any order, in separate transactions
-     *                   ({@code --immediate}, or a backfill window for the logical modes)
+     * Without the target's foreign-key graph (cycles are not seen).
+     *
+     * @param outOfOrder rows are not applied a whole source transaction at a time ({@code --immediate}, or a backfill
+     *                   window for the logical modes)
      */
     public SchemaComparison(boolean outOfOrder) {
-        this.outOfOrder = outOfOrder;
+        this(outOfOrder ? Ordering.ONE_PATH : Ordering.TRANSACTIONS, ForeignKeyGraph.EMPTY);
+    }
+
+    /**
+     * @param ordering    how the mode writes rows of linked tables
+     * @param foreignKeys the target database's foreign keys, for cycles and deferrability
+     */
+    public SchemaComparison(Ordering ordering, ForeignKeyGraph foreignKeys) {
+        this.ordering = ordering;
+        this.foreignKeys = foreignKeys;
     }
 
     /** Findings for one replicated table; {@code target} is empty when the target has no such table. */
@@ -136,22 +160,53 @@ public final class SchemaComparison {
         }
     }
 
+    /**
+     * One finding per foreign key, saying what the mode does about it: a key on a cycle of tables that is not
+     * deferrable is an ERROR (no order of writes satisfies it); in webhook immediate mode a key is a WARN (rows of
+     * different tables arrive in any order and wait to be sent again); otherwise the order of writes keeps it.
+     */
     private void foreignKeys(TableName table, TableConstraints constraints, List<Finding> out) {
         for (TableConstraints.ForeignKey fk : constraints.foreignKeys()) {
             String object = table + " constraint " + fk.name();
             String alter = "ALTER TABLE " + SQL.qualify(table);
-            if (outOfOrder) {
-                out.add(new Finding(Severity.WARN, object, "foreign key to " + fk.references() + ": in immediate and"
-                        + " backfill mode rows of different tables are applied in any order and may violate it",
-                        alter + " DROP CONSTRAINT " + SQL.quote(fk.name())));
-            } else if (!fk.deferred()) {
-                out.add(new Finding(Severity.WARN, object, "foreign key to " + fk.references() + " is checked per "
-                        + "statement, but one transaction's rows are written table by table",
-                        alter + " ALTER CONSTRAINT " + SQL.quote(fk.name()) + " DEFERRABLE INITIALLY DEFERRED"));
-            } else {
-                out.add(new Finding(Severity.OK, object, "foreign key to " + fk.references()
-                        + " is checked at commit", ""));
+            String deferrable = alter + " ALTER CONSTRAINT " + SQL.quote(fk.name()) + " DEFERRABLE INITIALLY DEFERRED";
+            Optional<ForeignKeyGraph.ForeignKey> key = foreignKeys.from(table).stream()
+                    .filter(k -> k.name().equals(fk.name())).findFirst();
+            boolean canDefer = key.map(ForeignKeyGraph.ForeignKey::deferrable).orElse(fk.deferred());
+            Optional<List<TableName>> cycle = key.flatMap(k -> foreignKeys.cycleOf(table)
+                    .filter(c -> c.contains(k.parent())));
+            boolean self = key.map(ForeignKeyGraph.ForeignKey::selfReference).orElse(false);
+            String to = "foreign key to " + fk.references();
+            if (cycle.isPresent()) {
+                String tables = cycle.get().stream().map(TableName::table).collect(Collectors.joining(", "));
+                if (canDefer) {
+                    out.add(new Finding(Severity.OK, object, to + " is on a cycle of tables (" + tables + ") and"
+                            + " deferrable: cdc-sink defers it to commit", ""));
+                } else {
+                    out.add(new Finding(Severity.ERROR, object, to + " closes a cycle of tables (" + tables + ")"
+                            + " and is checked per statement: no order of writes satisfies it", deferrable));
+                }
+                continue;
             }
+            if (ordering == Ordering.ARRIVAL) {
+                out.add(new Finding(Severity.WARN, object, to + ": in immediate mode a changefeed sends tables in"
+                        + " any order; a request whose row's parent is not there yet is refused with 503 and sent"
+                        + " again, so this table may trail " + fk.references(),
+                        "run without --immediate (consistent mode orders the rows of a window), or " + alter
+                                + " DROP CONSTRAINT " + SQL.quote(fk.name())));
+                continue;
+            }
+            String how = ordering == Ordering.ONE_PATH
+                    ? "rows of tables linked by foreign keys share one fan shard, in source order, each batch"
+                    + " written in foreign-key order"
+                    : "rows of one transaction are written in foreign-key order (parents' upserts first,"
+                    + " children's deletes first)";
+            if (self) {
+                how = "rows of the table are written parents first"
+                        + (canDefer ? "" : " (rows that reference each other in a cycle need it DEFERRABLE)");
+            }
+            out.add(new Finding(Severity.OK, object, to + ": " + how + (canDefer ? "; deferrable, checked at commit"
+                    : ""), ""));
         }
     }
 

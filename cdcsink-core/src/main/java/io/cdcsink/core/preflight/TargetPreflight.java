@@ -56,8 +56,10 @@ public final class TargetPreflight {
             if (!staging(pools, database, false)) {
                 return;
             }
-            SchemaComparison comparison = new SchemaComparison(config.immediate());
             TargetSchemaCatalog catalog = new TargetSchemaCatalog(pools);
+            SchemaComparison comparison = new SchemaComparison(config.immediate()
+                    ? SchemaComparison.Ordering.ARRIVAL : SchemaComparison.Ordering.TRANSACTIONS,
+                    catalog.foreignKeys(database));
             int tables = 0;
             try (Connection conn = pools.forDatabase(database).getConnection()) {
                 for (String schema : userSchemas(conn, config.stagingSchema())) {
@@ -88,8 +90,10 @@ public final class TargetPreflight {
             if (!staging(pools, database, true)) {
                 return;
             }
-            SchemaComparison comparison = new SchemaComparison(outOfOrder);
             TargetSchemaCatalog catalog = new TargetSchemaCatalog(pools);
+            SchemaComparison comparison = new SchemaComparison(outOfOrder
+                    ? SchemaComparison.Ordering.ONE_PATH : SchemaComparison.Ordering.TRANSACTIONS,
+                    catalog.foreignKeys(database));
             try (Connection conn = pools.forDatabase(database).getConnection()) {
                 for (SourceTable source : sources) {
                     TableName target = source.target();

@@ -9,6 +9,7 @@ import io.cdcsink.api.preflight.SourceTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.engine.ColumnInfo;
+import io.cdcsink.engine.ForeignKeyGraph;
 import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
 import java.util.List;
@@ -115,24 +116,69 @@ class SchemaComparisonTest {
                 });
     }
 
+    private static final TableName CUSTOMERS = new TableName("app", "public", "customers");
+    private static final TableName ITEMS = new TableName("app", "public", "items");
+
+    /** orders → customers (not deferrable), orders → items (deferrable), customers → orders (closes a cycle). */
+    private static final ForeignKeyGraph KEYS = new ForeignKeyGraph(List.of(
+            new ForeignKeyGraph.ForeignKey("orders_customer_fk", T, List.of("customer"), CUSTOMERS, List.of("id"),
+                    false),
+            new ForeignKeyGraph.ForeignKey("orders_item_fk", T, List.of("item"), ITEMS, List.of("id"), true),
+            new ForeignKeyGraph.ForeignKey("orders_parent_fk", T, List.of("parent"), T, List.of("id"), false)));
+
+    private static final TableConstraints ORDER_KEYS = new TableConstraints(List.of(
+            new TableConstraints.ForeignKey("orders_customer_fk", "customers", false),
+            new TableConstraints.ForeignKey("orders_item_fk", "items", true),
+            new TableConstraints.ForeignKey("orders_parent_fk", "orders", false)), List.of(), List.of());
+
     @Test
-    void foreignKeysDependOnModeAndDeferral() {
-        TableConstraints fks = new TableConstraints(List.of(
-                new TableConstraints.ForeignKey("orders_customer_fk", "customers", false),
-                new TableConstraints.ForeignKey("orders_item_fk", "items", true)), List.of(), List.of());
-        List<Finding> consistent = new SchemaComparison(false).compare(SOURCE, Optional.of(MATCHING), fks);
+    void foreignKeysAreKeptByTheOrderOfWritesInConsistentAndFanModes() {
+        List<Finding> consistent = new SchemaComparison(SchemaComparison.Ordering.TRANSACTIONS, KEYS)
+                .compare(SOURCE, Optional.of(MATCHING), ORDER_KEYS);
         assertThat(lines(consistent)).containsExactly(
-                "WARN  app.public.orders constraint orders_customer_fk: foreign key to customers is checked per"
-                        + " statement, but one transaction's rows are written table by table; fix: ALTER TABLE"
-                        + " \"public\".\"orders\" ALTER CONSTRAINT \"orders_customer_fk\" DEFERRABLE INITIALLY"
-                        + " DEFERRED",
-                "OK    app.public.orders constraint orders_item_fk: foreign key to items is checked at commit");
-        List<Finding> immediate = new SchemaComparison(true).compare(SOURCE, Optional.of(MATCHING), fks);
-        assertThat(immediate).hasSize(2).allSatisfy(f -> {
+                "OK    app.public.orders constraint orders_customer_fk: foreign key to customers: rows of one"
+                        + " transaction are written in foreign-key order (parents' upserts first, children's deletes"
+                        + " first)",
+                "OK    app.public.orders constraint orders_item_fk: foreign key to items: rows of one transaction are"
+                        + " written in foreign-key order (parents' upserts first, children's deletes first);"
+                        + " deferrable, checked at commit",
+                "OK    app.public.orders constraint orders_parent_fk: foreign key to orders: rows of the table are"
+                        + " written parents first (rows that reference each other in a cycle need it DEFERRABLE)",
+                "OK    app.public.orders: matches source table src.public.orders (3 columns)");
+        List<Finding> fan = new SchemaComparison(SchemaComparison.Ordering.ONE_PATH, KEYS)
+                .compare(SOURCE, Optional.of(MATCHING), ORDER_KEYS);
+        assertThat(fan).allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.OK));
+        assertThat(lines(fan).get(0)).contains("share one fan shard, in source order");
+    }
+
+    @Test
+    void webhookImmediateModeWarnsThatATableMayTrailItsParents() {
+        List<Finding> immediate = new SchemaComparison(SchemaComparison.Ordering.ARRIVAL, KEYS)
+                .checkTarget(MATCHING, ORDER_KEYS);
+        assertThat(immediate).hasSize(3).allSatisfy(f -> {
             assertThat(f.severity()).isEqualTo(Severity.WARN);
-            assertThat(f.message()).contains("applied in any order");
-            assertThat(f.fix()).contains("DROP CONSTRAINT");
+            assertThat(f.message()).contains("refused with 503 and sent again");
+            assertThat(f.fix()).startsWith("run without --immediate");
         });
+    }
+
+    @Test
+    void aCycleOfTablesIsAnErrorUnlessDeferrable() {
+        ForeignKeyGraph cycle = new ForeignKeyGraph(List.of(KEYS.keys().get(0), KEYS.keys().get(1),
+                new ForeignKeyGraph.ForeignKey("customers_last_order_fk", CUSTOMERS, List.of("last_order"), T,
+                        List.of("id"), true),
+                new ForeignKeyGraph.ForeignKey("items_order_fk", ITEMS, List.of("first_order"), T, List.of("id"),
+                        true)));
+        for (SchemaComparison.Ordering ordering : SchemaComparison.Ordering.values()) {
+            List<Finding> findings = new SchemaComparison(ordering, cycle).checkTarget(MATCHING, ORDER_KEYS);
+            assertThat(lines(findings)).as(ordering.name()).contains(
+                    "ERROR app.public.orders constraint orders_customer_fk: foreign key to customers closes a cycle of"
+                            + " tables (customers, items, orders) and is checked per statement: no order of writes"
+                            + " satisfies it; fix: ALTER TABLE \"public\".\"orders\" ALTER CONSTRAINT"
+                            + " \"orders_customer_fk\" DEFERRABLE INITIALLY DEFERRED",
+                    "OK    app.public.orders constraint orders_item_fk: foreign key to items is on a cycle of tables"
+                            + " (customers, items, orders) and deferrable: cdc-sink defers it to commit");
+        }
     }
 
     @Test

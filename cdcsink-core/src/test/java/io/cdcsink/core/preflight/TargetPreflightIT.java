@@ -38,7 +38,52 @@ class TargetPreflightIT {
                 "ERROR " + db + ".public.nokey: no primary key: cdc-sink upserts and deletes by key; fix: ALTER TABLE"
                         + " \"public\".\"nokey\" ADD PRIMARY KEY (<the changefeed's key columns>)")
                 .anySatisfy(l -> assertThat(l).startsWith("WARN  " + db + ".public.child constraint child_parent_fkey:"
-                        + " foreign key to parent: in immediate and backfill mode"));
+                        + " foreign key to parent: in immediate mode a changefeed sends tables in any order"));
+    }
+
+    @Test
+    void consistentModeOrdersChainsAndSelfReferencesButACycleOfTablesIsAnError() throws Exception {
+        String db = PG.freshDatabase("pfcycle");
+        try (Connection c = DriverManager.getConnection(PG.jdbcUrl(db)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE grand (id INT PRIMARY KEY)");
+            s.execute("CREATE TABLE parent (id INT PRIMARY KEY, grand INT NOT NULL REFERENCES grand)");
+            s.execute("CREATE TABLE child (id INT PRIMARY KEY, parent INT NOT NULL REFERENCES parent)");
+            s.execute("CREATE TABLE node (id INT PRIMARY KEY, up INT REFERENCES node)");
+            s.execute("CREATE TABLE a (id INT PRIMARY KEY, b INT)");
+            s.execute("CREATE TABLE b (id INT PRIMARY KEY, a INT REFERENCES a)");
+            s.execute("ALTER TABLE a ADD CONSTRAINT a_b_fkey FOREIGN KEY (b) REFERENCES b");
+        }
+        TargetConfig config = TargetConfig.of("postgresql://postgres@localhost:" + PG.port() + "/" + db
+                + "?sslmode=disable");
+        PreflightReport report = new PreflightReport();
+        new TargetPreflight(config, report).checkStart();
+        report.print(System.out);
+        List<String> lines = report.findings().stream().map(Finding::line).toList();
+        assertThat(report.exitCode()).isEqualTo(1);
+        String ordered = ": rows of one transaction are written in foreign-key order (parents' upserts first,"
+                + " children's deletes first)";
+        assertThat(lines).contains(
+                "OK    " + db + ".public.parent constraint parent_grand_fkey: foreign key to grand" + ordered,
+                "OK    " + db + ".public.child constraint child_parent_fkey: foreign key to parent" + ordered,
+                "OK    " + db + ".public.node constraint node_up_fkey: foreign key to node: rows of the table are"
+                        + " written parents first (rows that reference each other in a cycle need it DEFERRABLE)",
+                "ERROR " + db + ".public.a constraint a_b_fkey: foreign key to b closes a cycle of tables (a, b) and"
+                        + " is checked per statement: no order of writes satisfies it; fix: ALTER TABLE"
+                        + " \"public\".\"a\" ALTER CONSTRAINT \"a_b_fkey\" DEFERRABLE INITIALLY DEFERRED",
+                "ERROR " + db + ".public.b constraint b_a_fkey: foreign key to a closes a cycle of tables (a, b) and"
+                        + " is checked per statement: no order of writes satisfies it; fix: ALTER TABLE"
+                        + " \"public\".\"b\" ALTER CONSTRAINT \"b_a_fkey\" DEFERRABLE INITIALLY DEFERRED");
+
+        try (Connection c = DriverManager.getConnection(PG.jdbcUrl(db)); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE a ALTER CONSTRAINT a_b_fkey DEFERRABLE INITIALLY DEFERRED");
+            s.execute("ALTER TABLE b ALTER CONSTRAINT b_a_fkey DEFERRABLE");
+        }
+        PreflightReport deferrable = new PreflightReport();
+        new TargetPreflight(config, deferrable).checkStart();
+        assertThat(deferrable.exitCode()).isZero();
+        assertThat(deferrable.findings().stream().map(Finding::line).toList()).contains(
+                "OK    " + db + ".public.b constraint b_a_fkey: foreign key to a is on a cycle of tables (a, b) and"
+                        + " deferrable: cdc-sink defers it to commit");
     }
 
     @Test

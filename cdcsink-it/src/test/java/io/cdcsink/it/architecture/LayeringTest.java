@@ -39,7 +39,8 @@ class LayeringTest {
                 "io.cdcsink.metadata.MetadataModule", "io.cdcsink.apply.ApplyModule",
                 "io.cdcsink.staging.StagingModule", "io.cdcsink.auth.AuthModule", "io.cdcsink.core.Replicator",
                 "io.cdcsink.webhook.WebhookSourceProvider", "io.cdcsink.pg.PgLogicalSourceProvider",
-                "io.cdcsink.mysql.MyLogicalSourceProvider", "io.cdcsink.cli.Main", "io.cdcsink.demo.Demo")) {
+                "io.cdcsink.mysql.MyLogicalSourceProvider", "io.cdcsink.verify.Verifier", "io.cdcsink.cli.Main",
+                "io.cdcsink.demo.Demo")) {
             assertThat(classes.contain(module)).as(module).isTrue();
         }
         assertThat(classes.contain("io.cdcsink.it.architecture.LayeringTest")).as("tests left out").isFalse();
@@ -56,11 +57,13 @@ class LayeringTest {
                 .layer("auth").definedBy("io.cdcsink.auth..")
                 .layer("core").definedBy("io.cdcsink.core..")
                 .layer("sources").definedBy("io.cdcsink.webhook..", "io.cdcsink.pg..", "io.cdcsink.mysql..")
+                .layer("verify").definedBy("io.cdcsink.verify..")
                 .layer("cli").definedBy("io.cdcsink.cli..")
                 .layer("demo").definedBy("io.cdcsink.demo..")
                 .whereLayer("demo").mayNotBeAccessedByAnyLayer()
                 .whereLayer("cli").mayOnlyBeAccessedByLayers("demo")
                 .whereLayer("sources").mayOnlyBeAccessedByLayers("cli", "demo")
+                .whereLayer("verify").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("core").mayOnlyBeAccessedByLayers("cli", "demo")
                 .whereLayer("auth").mayOnlyBeAccessedByLayers("core", "cli", "demo")
                 .whereLayer("staging").mayOnlyBeAccessedByLayers("core", "cli", "demo")
