@@ -1,6 +1,7 @@
 package io.cdcsink.cli;
 
 import io.cdcsink.core.TargetConfig;
+import io.cdcsink.engine.SchemaEvolution;
 import io.cdcsink.api.preflight.PreflightReport;
 import io.cdcsink.api.preflight.SourcePreflight;
 import io.cdcsink.api.preflight.SourceTable;
@@ -62,7 +63,8 @@ final class PreflightCommand implements Runnable {
         PreflightReport report = new PreflightReport();
         List<SourceTable> tables = sourcePreflight.check(report);
         boolean outOfOrder = options.immediate || !options.backfillWindow.isZero();
-        new TargetPreflight(target, report).checkLogical(options.targetDB, tables, outOfOrder);
+        new TargetPreflight(target, report).checkLogical(options.targetDB, tables, outOfOrder,
+                flags(spec, () -> SchemaEvolution.parse(options.schemaEvolution)));
         return finish(report, System.out);
     }
 

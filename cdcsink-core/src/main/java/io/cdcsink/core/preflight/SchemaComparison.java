@@ -7,6 +7,7 @@ import io.cdcsink.api.preflight.SourceColumn;
 import io.cdcsink.api.preflight.SourceTable;
 import io.cdcsink.engine.ColumnInfo;
 import io.cdcsink.engine.ForeignKeyGraph;
+import io.cdcsink.engine.SchemaEvolution;
 import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
 import io.cdcsink.engine.TargetDialect;
@@ -41,6 +42,7 @@ public final class SchemaComparison {
 
     private final Ordering ordering;
     private final ForeignKeyGraph foreignKeys;
+    private final SchemaEvolution evolution;
 
     /**
      * Without the target's foreign-key graph (cycles are not seen).
@@ -57,8 +59,25 @@ public final class SchemaComparison {
      * @param foreignKeys the target database's foreign keys, for cycles and deferrability
      */
     public SchemaComparison(Ordering ordering, ForeignKeyGraph foreignKeys) {
+        this(ordering, foreignKeys, SchemaEvolution.NONE);
+    }
+
+    /**
+     * @param evolution {@link SchemaEvolution#ADDITIVE}: a missing table or column is created by the loop before its
+     *                  first row, so it is a WARN naming the DDL it will run rather than an ERROR
+     */
+    public SchemaComparison(Ordering ordering, ForeignKeyGraph foreignKeys, SchemaEvolution evolution) {
         this.ordering = ordering;
         this.foreignKeys = foreignKeys;
+        this.evolution = evolution;
+    }
+
+    /** A missing table or column: an ERROR, or what {@code --schemaEvolution additive} will run. */
+    private Finding missing(String object, String what, String ddl) {
+        return evolution == SchemaEvolution.ADDITIVE
+                ? new Finding(Severity.WARN, object, what + "; --schemaEvolution additive creates it before its"
+                        + " first row", ddl)
+                : new Finding(Severity.ERROR, object, what, ddl);
     }
 
     /** Findings for one replicated table; {@code target} is empty when the target has no such table. */
@@ -66,8 +85,8 @@ public final class SchemaComparison {
         List<Finding> out = new ArrayList<>();
         TableName name = source.target();
         if (target.isEmpty()) {
-            out.add(new Finding(Severity.ERROR, name.toString(), "table missing on the target (source table "
-                    + source.name() + ")", "in database " + name.database() + ": " + createTable(source)));
+            out.add(missing(name.toString(), "table missing on the target (source table " + source.name() + ")",
+                    "in database " + name.database() + ": " + createTable(source)));
             return out;
         }
         TableInfo table = target.get();
@@ -107,13 +126,13 @@ public final class SchemaComparison {
         return out;
     }
 
-    private static void compareColumn(TableName table, SourceColumn column, Optional<ColumnInfo> target,
-                                      List<Finding> out) {
+    private void compareColumn(TableName table, SourceColumn column, Optional<ColumnInfo> target,
+                               List<Finding> out) {
         String object = table + "." + column.name();
         if (target.isEmpty()) {
-            out.add(new Finding(Severity.ERROR, object, "column missing on the target (source type " + column.type()
-                    + ")", "ALTER TABLE " + SQL.qualify(table) + " ADD COLUMN " + SQL.quote(column.name()) + " "
-                    + column.targetType()));
+            out.add(missing(object, "column missing on the target (source type " + column.type() + ")",
+                    "ALTER TABLE " + SQL.qualify(table) + " ADD COLUMN " + SQL.quote(column.name()) + " "
+                            + column.targetType()));
             return;
         }
         ColumnInfo col = target.get();

@@ -5,6 +5,7 @@ import io.cdcsink.api.preflight.PreflightReport;
 import io.cdcsink.api.preflight.SourceTable;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.SchemaName;
+import io.cdcsink.engine.SchemaEvolution;
 import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
 import io.cdcsink.engine.TargetDialect;
@@ -86,6 +87,12 @@ public final class TargetPreflight {
      * @param outOfOrder {@code --immediate} or a backfill window: rows of different tables may arrive in any order
      */
     public void checkLogical(String database, List<SourceTable> sources, boolean outOfOrder) {
+        checkLogical(database, sources, outOfOrder, SchemaEvolution.NONE);
+    }
+
+    /** As {@link #checkLogical(String, List, boolean)}, for a loop run with {@code --schemaEvolution}. */
+    public void checkLogical(String database, List<SourceTable> sources, boolean outOfOrder,
+                             SchemaEvolution evolution) {
         withPools(pools -> {
             if (!staging(pools, database, true)) {
                 return;
@@ -93,7 +100,7 @@ public final class TargetPreflight {
             TargetSchemaCatalog catalog = new TargetSchemaCatalog(pools);
             SchemaComparison comparison = new SchemaComparison(outOfOrder
                     ? SchemaComparison.Ordering.ONE_PATH : SchemaComparison.Ordering.TRANSACTIONS,
-                    catalog.foreignKeys(database));
+                    catalog.foreignKeys(database), evolution);
             try (Connection conn = pools.forDatabase(database).getConnection()) {
                 for (SourceTable source : sources) {
                     TableName target = source.target();

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.engine.ColumnInfo;
 import io.cdcsink.engine.ForeignKeyGraph;
+import io.cdcsink.engine.SchemaEvolution;
 import io.cdcsink.engine.TableInfo;
 import io.cdcsink.api.TableName;
 import java.util.List;
@@ -51,6 +52,24 @@ class SchemaComparisonTest {
             assertThat(f.fix()).isEqualTo("in database app: CREATE TABLE \"public\".\"orders\" (\"id\" bigint NOT NULL,"
                     + " \"note\" character varying(20), \"qty\" integer, PRIMARY KEY (\"id\"))");
         });
+    }
+
+    /** With {@code --schemaEvolution additive} the loop creates what is missing: a WARN naming the DDL it runs. */
+    @Test
+    void underAdditiveEvolutionMissingTablesAndColumnsAreWarningsNamingTheDdl() {
+        SchemaComparison additive = new SchemaComparison(SchemaComparison.Ordering.TRANSACTIONS,
+                ForeignKeyGraph.EMPTY, SchemaEvolution.ADDITIVE);
+        assertThat(lines(additive.compare(SOURCE, Optional.empty(), TableConstraints.NONE))).containsExactly(
+                "WARN  app.public.orders: table missing on the target (source table " + SOURCE.name() + ");"
+                        + " --schemaEvolution additive creates it before its first row; fix: in database app:"
+                        + " CREATE TABLE \"public\".\"orders\" (\"id\" bigint NOT NULL, \"note\" character varying(20),"
+                        + " \"qty\" integer, PRIMARY KEY (\"id\"))");
+        TableInfo narrower = new TableInfo(T, List.of(col("id", "bigint", 1, false),
+                col("note", "character varying(20)", 0, true)));
+        assertThat(lines(additive.compare(SOURCE, Optional.of(narrower), TableConstraints.NONE))).containsExactly(
+                "WARN  app.public.orders.qty: column missing on the target (source type integer); --schemaEvolution"
+                        + " additive creates it before its first row; fix: ALTER TABLE \"public\".\"orders\" ADD"
+                        + " COLUMN \"qty\" integer");
     }
 
     @Test
