@@ -27,10 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Dead letters in the metadata schema of each target database:
  * {@code <db>._cdc_sink.}{@value #TABLE}{@code (id, target_schema, target_table, key, nanos, logical, mutation, format,
- * error, sqlstate, dead_at)}, indexed by (schema, table, key). Which tables have dead letters is read once per
- * database and kept up to date with what this process sets aside, so that checking a write's keys costs nothing for
- * a table without any; a dead letter removed by {@code cdc-sink deadletters} from another process costs a query that
- * finds no key until this process restarts.
+ * error, sqlstate, dead_at)}, indexed by (schema, table, key). Which tables have dead letters is read per database
+ * at most once a {@link #REFRESH} and kept up to date with what this process sets aside, so that checking a write's
+ * keys costs nothing for a table without any; a dead letter another cdc-sink instance sets aside is seen here within
+ * that time, and one removed by {@code cdc-sink deadletters} costs a query that finds no key until then.
  */
 public final class SqlDeadLetters implements DeadLetters {
     public static final String TABLE = "dead_letters";
@@ -38,14 +38,30 @@ public final class SqlDeadLetters implements DeadLetters {
     private final TargetPools pools;
     private final SqlMetadataSchema area;
     private final MetadataSql sql;
-    /** Per database: the tables that have (or had, in this process) dead letters. */
-    private final Map<String, Set<TableName>> lettered = new ConcurrentHashMap<>();
+    /** How long the list of a database's tables with dead letters is used before it is read again. */
+    static final java.time.Duration REFRESH = java.time.Duration.ofMinutes(1);
+
+    /** Per database: the tables that have (or had, in this process) dead letters, and when they were read. */
+    private final Map<String, Lettered> lettered = new ConcurrentHashMap<>();
+
+    private record Lettered(Set<TableName> tables, long readAt) {
+    }
+
+    /** Tables this process set rows of aside: always checked, whatever a refresh read before that commit. */
+    private final Set<TableName> recorded = ConcurrentHashMap.newKeySet();
+
+    private final long refreshNanos;
 
     @Inject
     public SqlDeadLetters(TargetPools pools, SqlMetadataSchema area) {
+        this(pools, area, REFRESH);
+    }
+
+    SqlDeadLetters(TargetPools pools, SqlMetadataSchema area, java.time.Duration refresh) {
         this.pools = pools;
         this.area = area;
         this.sql = area.sql();
+        this.refreshNanos = refresh.toNanos();
     }
 
     private String table(String database) {
@@ -77,7 +93,7 @@ public final class SqlDeadLetters implements DeadLetters {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                tables(tx, table.database()).add(table);
+                recorded.add(table);
                 return rs.getLong(1);
             }
         }
@@ -85,7 +101,7 @@ public final class SqlDeadLetters implements DeadLetters {
 
     @Override
     public Set<String> keysWithLetters(Connection tx, TableName table, Collection<String> keys) throws SQLException {
-        if (keys.isEmpty() || !tables(tx, table.database()).contains(table)) {
+        if (keys.isEmpty() || !recorded.contains(table) && !tables(tx, table.database()).contains(table)) {
             return Set.of();
         }
         Set<String> found = new HashSet<>();
@@ -103,21 +119,22 @@ public final class SqlDeadLetters implements DeadLetters {
         return found;
     }
 
-    /** The database's tables with dead letters, read on first use. */
+    /** The database's tables with dead letters, read on first use and again after {@link #REFRESH}. */
     private Set<TableName> tables(Connection tx, String database) throws SQLException {
-        Set<TableName> known = lettered.get(database);
-        if (known != null) {
-            return known;
+        Lettered known = lettered.get(database);
+        long now = System.nanoTime();
+        if (known != null && now - known.readAt() < refreshNanos) {
+            return known.tables();
         }
-        Set<TableName> tables = ConcurrentHashMap.newKeySet();
+        Set<TableName> tables = new java.util.HashSet<>();
         try (PreparedStatement ps = tx.prepareStatement(sql.tablesWithDeadLetters(table(database)));
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 tables.add(new TableName(database, rs.getString(1), rs.getString(2)));
             }
         }
-        Set<TableName> raced = lettered.putIfAbsent(database, tables);
-        return raced != null ? raced : tables;
+        lettered.put(database, new Lettered(Set.copyOf(tables), now));
+        return tables;
     }
 
     @Override
