@@ -1,5 +1,6 @@
 package io.cdcsink.apply;
 
+import io.cdcsink.api.CdcSinkException;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
 import io.cdcsink.api.SchemaName;
@@ -429,6 +430,11 @@ public final class ResolverService implements Resolver, AutoCloseable {
                         // Logged once, as an ERROR, by the recorder, and shown on /_/healthz from there.
                         recorder.blocked(scope, blockage.get());
                         log.debug("the next resolved window of {} waits; will retry in {}", schema, backoff, e);
+                    } else if (e instanceof CdcSinkException) {
+                        // cdc-sink's own failures say what happened; the trace is for -v.
+                        log.warn("could not apply the next resolved window of {}: {}; will retry in {}", schema,
+                                e.getMessage(), backoff);
+                        log.debug("the resolved window of {} failed", schema, e);
                     } else {
                         log.warn("could not apply the next resolved window of {}; will retry in {}", schema, backoff,
                                 e);

@@ -3,6 +3,7 @@ package io.cdcsink.core.logical;
 import io.cdcsink.engine.Applier;
 import io.cdcsink.engine.BlockedException;
 import io.cdcsink.engine.Blockage;
+import io.cdcsink.api.CdcSinkException;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.api.Source;
@@ -121,6 +122,12 @@ public final class LogicalLoop implements Source {
                     status.blocked(scope, blockage.get());
                     problem.set(null);
                     LOG.debug("replication loop {} waits; retrying in {}", config.loopName(), wait, e);
+                } else if (e instanceof CdcSinkException) {
+                    // cdc-sink's own failures say what happened; the trace is for -v.
+                    problem.set(failure);
+                    LOG.warn("error in replication loop {}: {}; retrying in {}", config.loopName(), e.getMessage(),
+                            wait);
+                    LOG.debug("replication loop {} failed", config.loopName(), e);
                 } else {
                     problem.set(failure);
                     LOG.warn("error in replication loop {}; retrying in {}", config.loopName(), wait, e);
