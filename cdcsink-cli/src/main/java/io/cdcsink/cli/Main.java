@@ -27,6 +27,7 @@ public final class Main implements Runnable {
         Main main = new Main();
         CommandLine cli = new CommandLine(main);
         DemoNotIncluded.addTo(cli);
+        withVersion(cli, new BuildInfo());
         cli.setExecutionStrategy(parsed -> {
             LogSetup.apply(main.global);
             return new CommandLine.RunLast().execute(parsed);
@@ -34,6 +35,16 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, cmd, parsed) ->
                 CommandFailure.report(e, cmd.getErr(), main.global.verbosity.length > 0));
         return cli.execute(args);
+    }
+
+    /**
+     * {@code -h}/{@code --help} and {@code -V}/{@code --version} on every subcommand, the version printed by each, not
+     * only by {@code cdc-sink}.
+     */
+    private static void withVersion(CommandLine command, CommandLine.IVersionProvider version) {
+        command.getCommandSpec().mixinStandardHelpOptions(true);
+        command.getCommandSpec().versionProvider(version);
+        command.getSubcommands().values().forEach(sub -> withVersion(sub, version));
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.cdcsink.cli;
 import picocli.CommandLine.Command;
 
 /** {@code cdc-sink version}: prints the version and build information. */
-@Command(name = "version", description = "print the version and build information")
+@Command(name = "version", mixinStandardHelpOptions = true, description = "print the version and build information")
 final class VersionCommand implements Runnable {
     @Override
     public void run() {
