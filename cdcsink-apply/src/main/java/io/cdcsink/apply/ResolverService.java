@@ -9,6 +9,7 @@ import io.cdcsink.engine.Applier;
 import io.cdcsink.engine.ApplyOrder;
 import io.cdcsink.engine.BlockedException;
 import io.cdcsink.engine.Blockage;
+import io.cdcsink.engine.Durations;
 import io.cdcsink.engine.ApplyResult;
 import io.cdcsink.engine.ReplicationRecorder;
 import io.cdcsink.engine.ResolvedTimestamps;
@@ -177,7 +178,7 @@ public final class ResolverService implements Resolver, AutoCloseable {
         try {
             if (!scan.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     || !executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("resolver loops did not stop within {}; interrupting them", CLOSE_TIMEOUT);
+                log.warn("resolver loops did not stop within {}; interrupting them", Durations.text(CLOSE_TIMEOUT));
                 executor.shutdownNow();
                 executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -433,11 +434,11 @@ public final class ResolverService implements Resolver, AutoCloseable {
                     } else if (e instanceof CdcSinkException) {
                         // cdc-sink's own failures say what happened; the trace is for -v.
                         log.warn("could not apply the next resolved window of {}: {}; will retry in {}", schema,
-                                e.getMessage(), backoff);
+                                e.getMessage(), Durations.text(backoff));
                         log.debug("the resolved window of {} failed", schema, e);
                     } else {
-                        log.warn("could not apply the next resolved window of {}; will retry in {}", schema, backoff,
-                                e);
+                        log.warn("could not apply the next resolved window of {}; will retry in {}", schema,
+                                Durations.text(backoff), e);
                     }
                     pause(backoff, false);
                     backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF

@@ -142,13 +142,17 @@ public final class Replicator implements AutoCloseable {
         }
         injector.getInstance(ReplicatorRoutes.class).started();
         if (runResolver || pipeline().immediate()) {
-            LOG.info("replicator started with {} source(s), {} mode", sources.size(),
+            LOG.info("replicator started with {}, {} mode", sources(sources.size()),
                     runResolver ? "consistent" : "immediate");
         } else {
             // The logical loops apply transactions themselves and say which mode they are in.
-            LOG.info("replicator started with {} source(s)", sources.size());
+            LOG.info("replicator started with {}", sources(sources.size()));
         }
         return this;
+    }
+
+    private static String sources(int count) {
+        return count == 1 ? "1 source" : count + " sources";
     }
 
     /** Blocks until {@link #close()} is called from another thread (e.g. a shutdown hook). */

@@ -3,6 +3,7 @@ package io.cdcsink.core.logical;
 import io.cdcsink.engine.Applier;
 import io.cdcsink.engine.BlockedException;
 import io.cdcsink.engine.Blockage;
+import io.cdcsink.engine.Durations;
 import io.cdcsink.api.CdcSinkException;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalPosition;
@@ -121,16 +122,18 @@ public final class LogicalLoop implements Source {
                     waiting = new Waiting(durability.position());
                     status.blocked(scope, blockage.get());
                     problem.set(null);
-                    LOG.debug("replication loop {} waits; retrying in {}", config.loopName(), wait, e);
+                    LOG.debug("replication loop {} waits; retrying in {}", config.loopName(), Durations.text(wait),
+                            e);
                 } else if (e instanceof CdcSinkException) {
                     // cdc-sink's own failures say what happened; the trace is for -v.
                     problem.set(failure);
                     LOG.warn("error in replication loop {}: {}; retrying in {}", config.loopName(), e.getMessage(),
-                            wait);
+                            Durations.text(wait));
                     LOG.debug("replication loop {} failed", config.loopName(), e);
                 } else {
                     problem.set(failure);
-                    LOG.warn("error in replication loop {}; retrying in {}", config.loopName(), wait, e);
+                    LOG.warn("error in replication loop {}; retrying in {}", config.loopName(), Durations.text(wait),
+                            e);
                 }
                 try {
                     Thread.sleep(wait.toMillis());
@@ -153,7 +156,8 @@ public final class LogicalLoop implements Source {
         metrics.backfill(backfill);
         if (backfill) {
             LOG.info("loop {}: using backfill strategy from {} (window {})", config.loopName(),
-                    from.map(LogicalPosition::toString).orElse("the source's start"), config.backfillWindow());
+                    from.map(LogicalPosition::toString).orElse("the source's start"),
+                    Durations.text(config.backfillWindow()));
         } else {
             LOG.info("loop {}: {} replication from {}", config.loopName(),
                     config.immediate() ? "immediate" : "consistent",
