@@ -24,7 +24,11 @@ record FuzzInput(int id, String category, Expect expect, String method, String p
         REJECT,
         /** Valid input: must be a 2xx. */
         ACCEPT,
-        /** A random mutation that may or may not still be valid: 2xx or 4xx, never 5xx. */
+        /**
+         * A random mutation that may or may not still be valid: 2xx or 4xx, or 503 when the mutation made it name a
+         * column or table the target lacks (which is valid input the target is behind on, as {@link #UNAVAILABLE});
+         * never another 5xx.
+         */
         EITHER,
         /** Valid input the target is behind on (a table or column it lacks): 503, so the changefeed retries. */
         UNAVAILABLE,

@@ -12,12 +12,17 @@ import java.time.Duration;
 
 /**
  * A deliberately naive HTTP/1.1 client over a plain socket: sends exactly the bytes of a {@link FuzzInput} (paths and
- * framings no real client would produce) and reads the status line of the answer.
+ * framings no real client would produce) and reads the status line and the start of the answer.
  */
 final class RawHttp {
-    /** The status code, or {@link #NO_RESPONSE} when the server closed without answering, {@link #TIMEOUT} on timeout. */
-    record Answer(int status, long nanos) {
+    /**
+     * The status code, or {@link #NO_RESPONSE} when the server closed without answering, {@link #TIMEOUT} on timeout;
+     * and the first {@value #MAX_BODY} bytes of the body (empty without an answer).
+     */
+    record Answer(int status, long nanos, String body) {
     }
+
+    static final int MAX_BODY = 8192;
 
     static final int NO_RESPONSE = -1;
     static final int TIMEOUT = -2;
@@ -47,13 +52,16 @@ final class RawHttp {
             } catch (IOException refusedMidway) {
                 // The server may answer (413) and close before the whole body is written: read what it said.
             }
+            int status;
             try {
-                return new Answer(status(s.getInputStream()), System.nanoTime() - start);
+                status = status(s.getInputStream());
             } catch (SocketTimeoutException e) {
-                return new Answer(TIMEOUT, System.nanoTime() - start);
+                return new Answer(TIMEOUT, System.nanoTime() - start, "");
             } catch (IOException reset) {
-                return new Answer(NO_RESPONSE, System.nanoTime() - start);
+                return new Answer(NO_RESPONSE, System.nanoTime() - start, "");
             }
+            long took = System.nanoTime() - start;
+            return new Answer(status, took, status == NO_RESPONSE ? "" : body(s.getInputStream()));
         }
     }
 
@@ -92,6 +100,19 @@ final class RawHttp {
                 out.write(b, 0, b.length / 2);
             }
         }
+    }
+
+    /** What follows the status line up to {@link #MAX_BODY} bytes, after the headers; empty if it cannot be read. */
+    private static String body(InputStream in) {
+        byte[] rest;
+        try {
+            rest = in.readNBytes(MAX_BODY);
+        } catch (IOException cutShort) {
+            return "";
+        }
+        String text = new String(rest, StandardCharsets.UTF_8);
+        int headersEnd = text.indexOf("\r\n\r\n");
+        return headersEnd < 0 ? "" : text.substring(headersEnd + 4);
     }
 
     private static int status(InputStream in) throws IOException {
