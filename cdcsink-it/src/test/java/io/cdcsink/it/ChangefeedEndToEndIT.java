@@ -107,12 +107,9 @@ class ChangefeedEndToEndIT {
             assertThat(http.get(p.uri("/_/healthz")).status()).isEqualTo(200);
 
             sql("ALTER TABLE t DROP CONSTRAINT small");
-            Process retry = new ProcessBuilder(JarCommand.of("256m", "deadletters", "retry", "--targetConn", conn,
-                    "--table", "public.t")).redirectErrorStream(true).start();
-            String out = new String(retry.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(retry.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            assertThat(retry.exitValue()).as(out).isZero();
-            assertThat(out).contains("1 of 1 dead letters applied");
+            JarCommand.Run retry = JarCommand.run("deadletters", "retry", "--targetConn", conn, "--table", "public.t");
+            assertThat(retry.exit()).as(retry.output()).isZero();
+            assertThat(retry.output()).contains("1 of 1 dead letters applied");
             assertThat(query("SELECT sum(v) FROM t")).isEqualTo(504);
             assertThat(query("SELECT count(*) FROM _cdc_sink.dead_letters")).isZero();
         }

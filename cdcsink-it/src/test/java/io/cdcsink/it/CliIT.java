@@ -4,26 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
+import io.cdcsink.it.JarCommand.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line itself: subcommands, flag checking and the global logging flags. */
 class CliIT {
-    record Run(int exit, String output) {
-    }
-
     private static Run run(String... args) throws Exception {
-        List<String> cmd = JarCommand.of("256m", args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        return JarCommand.run(Duration.ofSeconds(60), List.of(args));
     }
 
     @Test

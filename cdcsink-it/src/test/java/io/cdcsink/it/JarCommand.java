@@ -1,9 +1,13 @@
 package io.cdcsink.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.cdcsink.testing.EmbeddedPg;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,6 +66,23 @@ final class JarCommand {
 
     static List<String> of(String heap, String... args) {
         return of(heap, List.of(args));
+    }
+
+    /** What a command that runs to its end printed (stdout and stderr together) and its exit code. */
+    record Run(int exit, String output) {
+    }
+
+    /** Runs {@code cdc-sink <args>} at {@code -Xmx256m} to its end, which must come within {@code timeout}. */
+    static Run run(Duration timeout, List<String> args) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(of("256m", args)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("cdc-sink %s ended", args).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    /** {@link #run(Duration, List)} within two minutes. */
+    static Run run(String... args) throws IOException, InterruptedException {
+        return run(Duration.ofMinutes(2), List.of(args));
     }
 
     /** {@code java -Xmx<heap> <start-up options> -jar cdc-sink-demo.jar <args>}: no archive, it maps the other jar. */

@@ -2,12 +2,12 @@ package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.it.JarCommand.Run;
 import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,13 +111,10 @@ class MyLogicalEndToEndIT {
                     Thread.sleep(100);
                 }
                 targetSql("ALTER TABLE t DROP CONSTRAINT no_poison");
-                Process retry = new ProcessBuilder(JarCommand.of("256m", "deadletters", "retry", "--targetConn",
-                        "postgresql://postgres@localhost:" + target.port() + "/" + targetDb + "?sslmode=disable"))
-                        .redirectErrorStream(true).start();
-                String out = new String(retry.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(retry.waitFor(120, TimeUnit.SECONDS)).isTrue();
-                assertThat(retry.exitValue()).as(out).isZero();
-                assertThat(out).contains("1 of 1 dead letters applied");
+                Run retry = JarCommand.run("deadletters", "retry", "--targetConn",
+                        "postgresql://postgres@localhost:" + target.port() + "/" + targetDb + "?sslmode=disable");
+                assertThat(retry.exit()).as(retry.output()).isZero();
+                assertThat(retry.output()).contains("1 of 1 dead letters applied");
             }
             awaitSame("SELECT k, v FROM t ORDER BY k");
         }

@@ -3,9 +3,9 @@ package io.cdcsink.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cdcsink.it.JarCommand.Run;
 import io.cdcsink.testing.EmbeddedPg;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -245,16 +244,10 @@ class PgLogicalEndToEndIT {
         }
     }
 
-    private record Run(int exit, String output) {
-    }
-
     private static Run cdcSink(String command, String action, List<String> flags) throws Exception {
         List<String> args = new ArrayList<>(List.of(command, action));
         args.addAll(flags);
-        Process p = new ProcessBuilder(JarCommand.of("256m", args)).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        return JarCommand.run(Duration.ofMinutes(2), args);
     }
 
     private static String value(EmbeddedPg pg, String db, String query) throws SQLException {

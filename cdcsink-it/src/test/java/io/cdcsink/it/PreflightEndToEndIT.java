@@ -2,10 +2,10 @@ package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.it.JarCommand.Run;
 import io.cdcsink.testing.EmbeddedPg;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,15 +28,8 @@ class PreflightEndToEndIT {
         source.close();
     }
 
-    private record Run(int exit, String output) {
-    }
-
     private static Run cdcSink(List<String> args) throws Exception {
-        List<String> cmd = JarCommand.of("256m", args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        return JarCommand.run(Duration.ofMinutes(2), args);
     }
 
 

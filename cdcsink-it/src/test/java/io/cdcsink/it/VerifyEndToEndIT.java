@@ -2,12 +2,11 @@ package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.it.JarCommand.Run;
 import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,16 +38,6 @@ class VerifyEndToEndIT {
     void databases() {
         sourceDb = source.freshDatabase("vesrc");
         targetDb = target.freshDatabase("vedst");
-    }
-
-    private record Run(int exit, String out) {
-    }
-
-    private static Run cdcSink(String... args) throws Exception {
-        Process p = new ProcessBuilder(JarCommand.of("256m", args)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out);
     }
 
     private List<String> pgFlags(String... extra) {
@@ -88,31 +77,31 @@ class VerifyEndToEndIT {
                 }
             });
             writer.start();
-            Run live = cdcSink(pgFlags("--live", "2s").toArray(String[]::new));
+            Run live = JarCommand.run(pgFlags("--live", "2s").toArray(String[]::new));
             writer.join();
-            assertThat(live.exit()).as(live.out()).isZero();
-            assertThat(live.out()).contains("public.orders").contains("EQUAL").contains("1 table: 1 equal");
+            assertThat(live.exit()).as(live.output()).isZero();
+            assertThat(live.output()).contains("public.orders").contains("EQUAL").contains("1 table: 1 equal");
         }
         target.exec(targetDb, "UPDATE orders SET note = 'edited on the target' WHERE id = 42");
-        Run text = cdcSink(pgFlags().toArray(String[]::new));
-        assertThat(text.exit()).as(text.out()).isEqualTo(1);
-        assertThat(text.out()).contains("changed key (42): note source 'n42', target 'edited on the target'")
+        Run text = JarCommand.run(pgFlags().toArray(String[]::new));
+        assertThat(text.exit()).as(text.output()).isEqualTo(1);
+        assertThat(text.output()).contains("changed key (42): note source 'n42', target 'edited on the target'")
                 .contains("DIFFERENT");
-        Run json = cdcSink(pgFlags("--format", "json").toArray(String[]::new));
+        Run json = JarCommand.run(pgFlags("--format", "json").toArray(String[]::new));
         assertThat(json.exit()).isEqualTo(1);
-        assertThat(json.out()).contains("\"equal\" : false").contains("\"key\" : \"(42)\"");
+        assertThat(json.output()).contains("\"equal\" : false").contains("\"key\" : \"(42)\"");
     }
 
     @Test
     void badFlagsAndUnreachableServersExitTwoWithOneLine() throws Exception {
-        Run noSchema = cdcSink("verify", "--sourceConn", "mysql://root:@127.0.0.1:1/?sslmode=disable",
+        Run noSchema = JarCommand.run("verify", "--sourceConn", "mysql://root:@127.0.0.1:1/?sslmode=disable",
                 "--targetConn", "postgresql://postgres@localhost:1/postgres", "--targetDB", "x");
         assertThat(noSchema.exit()).isEqualTo(2);
-        assertThat(noSchema.out()).contains("--sourceSchema is required for a MySQL/MariaDB source");
-        Run unreachable = cdcSink("verify", "--sourceConn", "postgresql://postgres@localhost:1/x?sslmode=disable",
+        assertThat(noSchema.output()).contains("--sourceSchema is required for a MySQL/MariaDB source");
+        Run unreachable = JarCommand.run("verify", "--sourceConn", "postgresql://postgres@localhost:1/x?sslmode=disable",
                 "--targetConn", "postgresql://postgres@localhost:1/postgres", "--targetDB", "x");
         assertThat(unreachable.exit()).isEqualTo(2);
-        assertThat(unreachable.out()).contains("cdc-sink: verify failed:").doesNotContain("\tat ");
+        assertThat(unreachable.output()).contains("cdc-sink: verify failed:").doesNotContain("\tat ");
     }
 
     @Test
@@ -125,10 +114,10 @@ class VerifyEndToEndIT {
         target.exec(targetDb, "CREATE TABLE t (id INT PRIMARY KEY, amount NUMERIC(10,3), at TIMESTAMP(6), j JSONB)",
                 "INSERT INTO t VALUES (1, 1.5, '2024-01-02 03:04:05.000006', '{\"a\": 2, \"b\": 1}'),"
                         + " (2, NULL, NULL, NULL)");
-        Run run = cdcSink("verify", "--sourceConn", maria.sourceConn(), "--sourceSchema", db,
+        Run run = JarCommand.run("verify", "--sourceConn", maria.sourceConn(), "--sourceSchema", db,
                 "--targetConn", "postgresql://postgres@localhost:" + target.port() + "/postgres?sslmode=disable",
                 "--targetDB", targetDb);
-        assertThat(run.exit()).as(run.out()).isZero();
-        assertThat(run.out()).contains(db + ".t").contains("EQUAL");
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains(db + ".t").contains("EQUAL");
     }
 }
