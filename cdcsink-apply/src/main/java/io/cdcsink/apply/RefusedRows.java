@@ -84,8 +84,4 @@ final class RefusedRows {
         // PgJDBC puts the server's severity first; the operator reads an ERROR line already.
         return m.startsWith("ERROR: ") ? m.substring("ERROR: ".length()) : m;
     }
-
-    /** One refused row: its key and why. */
-    record Refusal(String key, SQLException error) {
-    }
 }

@@ -190,14 +190,26 @@ public final class SqlStager implements Stager {
                     ? drainByPages(tx, stagingTable.get(), window, batchSize, handler)
                     : drainByCursor(tx, stagingTable.get(), window, batchSize, handler);
         }
-        List<Long> removed = remove(tx, stagingTable.get(), window);
-        if (kept.isPresent() && !kept.get().batches().containsAll(removed)) {
-            throw new IllegalStateException("the window up to " + upTo + " of " + table + " removed staged batches "
-                    + removed + ", not only those it was taken from, " + kept.get().batches());
-        }
-        cache.removeThrough(table, upTo);
-        drained.labelValues(labels(table)).inc(count);
+        finish(tx, table, stagingTable, window, kept.map(StagedCache.Window::batches), "taken from", count);
         return count;
+    }
+
+    /**
+     * In the window's transaction: removes the batches it covers wholly, checks that each was one the window was
+     * {@code how} ({@code readFrom}; not checked when the window was read from the table in this transaction), and
+     * forgets them in the cache.
+     *
+     * @throws IllegalStateException when the window removed a batch it was not read from
+     */
+    private void finish(Connection tx, TableName table, Optional<String> stagingTable, Window window,
+                        Optional<List<Long>> readFrom, String how, long handedOver) throws SQLException {
+        List<Long> removed = stagingTable.isEmpty() ? List.of() : remove(tx, stagingTable.get(), window);
+        if (readFrom.isPresent() && !readFrom.get().containsAll(removed)) {
+            throw new IllegalStateException("the window up to " + window.upTo() + " of " + table
+                    + " removed staged batches " + removed + ", not only those it was " + how + ", " + readFrom.get());
+        }
+        cache.removeThrough(table, window.upTo());
+        drained.labelValues(labels(table)).inc(handedOver);
     }
 
     /**
@@ -275,15 +287,7 @@ public final class SqlStager implements Stager {
             return Optional.empty();
         }
         List<Mutation> mutations = new ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement(sql.drainSelect(stagingTable))) {
-            window.bind(ps, 1);
-            window.bind(ps, 5);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    mutations.add(StagedBatch.decode(rs.getString(1)));
-                }
-            }
-        }
+        readWindow(conn, stagingTable, window, 0, mutations::add);
         return Optional.of(new Peeked(after, upTo, mutations, overlap.mutations(), overlap.batches()));
     }
 
@@ -303,14 +307,8 @@ public final class SqlStager implements Stager {
                     + peeked.batches().size() + " staged batches when it was read ahead and now overlaps "
                     + now.batches().size() + ", not all of them the same");
         }
-        List<Long> removed = stagingTable.isEmpty() ? List.of() : remove(tx, stagingTable.get(), window);
-        if (!peeked.batches().containsAll(removed)) {
-            throw new IllegalStateException("the window up to " + peeked.upTo() + " of " + table
-                    + " removed staged batches " + removed + ", not only those it was read ahead from, "
-                    + peeked.batches());
-        }
-        cache.removeThrough(table, peeked.upTo());
-        drained.labelValues(labels(table)).inc(peeked.mutations().size());
+        finish(tx, table, stagingTable, window, Optional.of(peeked.batches()), "read ahead from",
+                peeked.mutations().size());
     }
 
     /** Removes the batches an applied window covers wholly; returns their ids. */
@@ -337,24 +335,44 @@ public final class SqlStager implements Stager {
 
     private long drainByCursor(Connection tx, String stagingTable, Window window, int batchSize,
                                MutationHandler handler) throws SQLException {
+        List<Mutation> batch = new ArrayList<>(batchSize);
+        long count = readWindow(tx, stagingTable, window, batchSize, m -> {
+            batch.add(m);
+            if (batch.size() == batchSize) {
+                handler.accept(List.copyOf(batch));
+                batch.clear();
+            }
+        });
+        if (!batch.isEmpty()) {
+            handler.accept(List.copyOf(batch));
+        }
+        return count;
+    }
+
+    /** Receives the mutations of a window one by one. */
+    @FunctionalInterface
+    private interface MutationSink {
+        void accept(Mutation mutation) throws SQLException;
+    }
+
+    /**
+     * The newest mutation per key of the window, read from the staging table by the server-side split of its batches
+     * ({@link StagingSql#drainSelect}); a positive {@code fetchSize} streams them that many rows at a time. Returns
+     * how many there were.
+     */
+    private long readWindow(Connection conn, String stagingTable, Window window, int fetchSize, MutationSink each)
+            throws SQLException {
         long count = 0;
-        try (PreparedStatement ps = tx.prepareStatement(sql.drainSelect(stagingTable))) {
-            ps.setFetchSize(batchSize);
+        try (PreparedStatement ps = conn.prepareStatement(sql.drainSelect(stagingTable))) {
+            if (fetchSize > 0) {
+                ps.setFetchSize(fetchSize);
+            }
             window.bind(ps, 1);
             window.bind(ps, 5);
             try (ResultSet rs = ps.executeQuery()) {
-                List<Mutation> batch = new ArrayList<>(batchSize);
                 while (rs.next()) {
-                    batch.add(StagedBatch.decode(rs.getString(1)));
-                    if (batch.size() == batchSize) {
-                        handler.accept(List.copyOf(batch));
-                        count += batch.size();
-                        batch.clear();
-                    }
-                }
-                if (!batch.isEmpty()) {
-                    handler.accept(List.copyOf(batch));
-                    count += batch.size();
+                    each.accept(StagedBatch.decode(rs.getString(1)));
+                    count++;
                 }
             }
         }

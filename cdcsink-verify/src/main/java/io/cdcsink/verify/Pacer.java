@@ -28,8 +28,4 @@ final class Pacer {
             }
         }
     }
-
-    long rows() {
-        return rows;
-    }
 }

@@ -196,7 +196,9 @@ final class TableVerifier {
         final List<Difference> shown = new ArrayList<>();
     }
 
-    TableResult verify(Plan plan, List<String> notes) throws SQLException, InterruptedException {
+    /** Compares the planned tables row by row; {@code problems} and {@code notes} are the plan's, reported with it. */
+    TableResult verify(Plan plan, List<String> problems, List<String> notes)
+            throws SQLException, InterruptedException {
         End src = new End(sourceConn, source, plan.src(), plan.srcColumns(), plan.kinds(), plan.keyPositions());
         End dst = new End(targetConn, target, plan.dst(), plan.dstColumns(), plan.kinds(), plan.keyPositions());
         Tally tally = new Tally();
@@ -214,7 +216,7 @@ final class TableVerifier {
             lower = upper;
         }
         return new TableResult(plan.src().label(), plan.dst().label(), tally.sourceRows, tally.targetRows,
-                tally.chunks, tally.missing, tally.extra, tally.changed, tally.shown, List.of(), notes);
+                tally.chunks, tally.missing, tally.extra, tally.changed, tally.shown, problems, notes);
     }
 
     /** The raw key values of the chunk's last row: the {@code chunkRows}-th after {@code lower}; empty if fewer. */

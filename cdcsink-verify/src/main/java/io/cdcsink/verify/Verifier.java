@@ -58,9 +58,7 @@ public final class Verifier {
                 results.add(TableResult.problem(s.label(), d.label(), problems));
                 continue;
             }
-            TableResult r = verifier.verify(plan.get(), notes);
-            results.add(problems.isEmpty() ? r : new TableResult(r.source(), r.target(), r.sourceRows(),
-                    r.targetRows(), r.chunks(), r.missing(), r.extra(), r.changed(), r.shown(), problems, notes));
+            results.add(verifier.verify(plan.get(), problems, notes));
         }
         return results;
     }
