@@ -21,6 +21,14 @@ public interface LogicalDialect {
     }
 
     /**
+     * What this source offers for an initial load and for copying tables again while streaming
+     * ({@code --snapshot initial}, {@code --snapshotTables}); empty when it cannot take snapshots.
+     */
+    default Optional<SnapshotSource> snapshots() {
+        return Optional.empty();
+    }
+
+    /**
      * Connects to the source and reports its transactions to {@code events}, starting just after {@code from}
      * (empty: wherever the source keeps this consumer's place), until the thread is interrupted or reading fails.
      * Transactions at or before {@code from} must not be reported again.
