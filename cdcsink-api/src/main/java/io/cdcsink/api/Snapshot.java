@@ -26,6 +26,15 @@ public interface Snapshot extends AutoCloseable {
     /** The reader of worker {@code worker} (0 to {@code workers - 1}); each is used by one thread at a time. */
     SnapshotReader reader(int worker);
 
+    /** Ends the snapshot; what {@link SnapshotSource#open} created for the stream stays. */
     @Override
     void close() throws Exception;
+
+    /**
+     * Ends the snapshot of a load that could not begin, and undoes what {@link SnapshotSource#open} created for the
+     * stream (PostgreSQL: drops the slot it created), so that starting again can take a new snapshot.
+     */
+    default void abandon() throws Exception {
+        close();
+    }
 }

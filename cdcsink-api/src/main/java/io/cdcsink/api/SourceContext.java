@@ -8,7 +8,8 @@ import javax.sql.DataSource;
 public interface SourceContext {
     /** The options {@link #logical} reads; a logical source accepts these beside its own. */
     Set<String> LOGICAL_OPTIONS = Set.of("targetDB", "loopName", "immediate", "backfillWindow", "fanShards",
-            "bytesInFlight", "applyTimeout", "retryDelay", "standbyTimeout", "schemaEvolution");
+            "bytesInFlight", "applyTimeout", "retryDelay", "standbyTimeout", "schemaEvolution", "snapshot", "snapshotTables",
+            "snapshotWorkers", "snapshotChunkRows", "snapshotKey");
 
     /** Where the source writes mutations and resolved timestamps. */
     Pipeline pipeline();
@@ -26,7 +27,8 @@ public interface SourceContext {
      * settings from this source's options ({@link #LOGICAL_OPTIONS}): {@code targetDB} (required), {@code loopName}
      * (default: the provider's name), {@code immediate}, {@code backfillWindow}, {@code fanShards},
      * {@code bytesInFlight}, {@code applyTimeout}, {@code retryDelay}, {@code standbyTimeout},
-     * {@code schemaEvolution}, as the
+     * {@code schemaEvolution}, {@code snapshot}, {@code snapshotTables}, {@code snapshotWorkers},
+     * {@code snapshotChunkRows}, {@code snapshotKey}, as the
      * {@code pglogical} and {@code mylogical} flags of those names, with their defaults.
      *
      * @return the loop, to return from {@link SourceProvider#create}

@@ -4,8 +4,11 @@ import io.cdcsink.api.sql.ConnectionString;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.core.logical.LogicalConfig;
+import io.cdcsink.core.logical.SnapshotConfig;
 import io.cdcsink.engine.SchemaEvolution;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -49,6 +52,27 @@ final class LogicalOptions {
                     + " DDL to run) or additive (create them) (default \"${DEFAULT-VALUE}\")")
     String schemaEvolution;
 
+    @Option(names = "--snapshot", defaultValue = "none",
+            description = "initial: when the loop has never run, copy every replicated table as of a snapshot, then"
+                    + " stream from that snapshot; none: stream only (default \"${DEFAULT-VALUE}\")")
+    String snapshot;
+
+    @Option(names = "--snapshotChunkRows", defaultValue = "100000",
+            description = "about how many rows one chunk of a snapshot copy holds (default ${DEFAULT-VALUE})")
+    long snapshotChunkRows;
+
+    @Option(names = "--snapshotKey",
+            description = "table=col,col: the unique key to copy a table without a primary key by (repeatable)")
+    List<String> snapshotKeys = new ArrayList<>();
+
+    @Option(names = "--snapshotTables",
+            description = "copy these tables (comma-separated) again as of a snapshot while the rest keeps streaming")
+    String snapshotTables;
+
+    @Option(names = "--snapshotWorkers", defaultValue = "2",
+            description = "how many chunks of a snapshot copy run at once (default ${DEFAULT-VALUE})")
+    int snapshotWorkers;
+
     @Option(names = "--stagingDB", defaultValue = TargetConfig.DEFAULT_STAGING,
             description = "the schema in the target database that stores cdc-sink's metadata"
                     + " (default \"${DEFAULT-VALUE}\")")
@@ -87,7 +111,9 @@ final class LogicalOptions {
             throw new IllegalArgumentException("no target database specified: set --targetDB");
         }
         LogicalConfig config = new LogicalConfig(loopName, targetDB, immediate, backfillWindow, fanShards,
-                bytesInFlight, applyTimeout, retryDelay, standbyTimeout, SchemaEvolution.parse(schemaEvolution));
+                bytesInFlight, applyTimeout, retryDelay, standbyTimeout, SchemaEvolution.parse(schemaEvolution),
+                SnapshotConfig.of(snapshot, snapshotTables, snapshotWorkers, snapshotChunkRows,
+                        String.join(";", snapshotKeys)));
         config.requirePool(targetDBConns);
         return config.toOptions();
     }

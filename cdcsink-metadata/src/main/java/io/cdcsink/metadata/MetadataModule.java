@@ -9,6 +9,7 @@ import io.cdcsink.engine.Checkpoints;
 import io.cdcsink.engine.DeadLetters;
 import io.cdcsink.engine.JwtKeys;
 import io.cdcsink.engine.MetadataSchema;
+import io.cdcsink.engine.Loads;
 import io.cdcsink.engine.Positions;
 import io.cdcsink.engine.Reloadable;
 import io.cdcsink.engine.ResolvedTimestamps;
@@ -35,6 +36,7 @@ public final class MetadataModule extends AbstractModule {
         bind(ResolvedTimestamps.class).to(SqlResolvedTimestamps.class).in(Scopes.SINGLETON);
         bind(Checkpoints.class).to(SqlCheckpoints.class).in(Scopes.SINGLETON);
         bind(Positions.class).to(SqlPositions.class).in(Scopes.SINGLETON);
+        bind(Loads.class).to(SqlLoads.class).in(Scopes.SINGLETON);
         bind(JwtKeys.class).to(SqlJwtKeys.class).in(Scopes.SINGLETON);
         bind(DeadLetters.class).to(SqlDeadLetters.class).in(Scopes.SINGLETON);
         bind(SqlApplyConfigs.class).in(Scopes.SINGLETON);

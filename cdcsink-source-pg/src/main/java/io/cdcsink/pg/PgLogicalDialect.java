@@ -3,6 +3,7 @@ package io.cdcsink.pg;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.api.SnapshotSource;
 import io.cdcsink.api.sql.StartupCheck;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -29,9 +30,35 @@ public final class PgLogicalDialect implements LogicalDialect {
     private static final long MAX_IDLE_SLEEP_MILLIS = 50;
 
     private final PgLogicalConfig config;
+    /** {@code --snapshot initial}: the slot may be missing, the initial load creates it. */
+    private final boolean createsSlot;
 
     public PgLogicalDialect(PgLogicalConfig config) {
+        this(config, false);
+    }
+
+    /**
+     * @param createsSlot true with {@code --snapshot initial}: a missing slot is no problem, the initial load creates
+     *                    it with the snapshot it copies
+     */
+    public PgLogicalDialect(PgLogicalConfig config, boolean createsSlot) {
         this.config = config;
+        this.createsSlot = createsSlot;
+    }
+
+    @Override
+    public Optional<SnapshotSource> snapshots() {
+        return Optional.of(new PgSnapshots(config, new PgSnapshots.PgConnections() {
+            @Override
+            public Connection normal() throws SQLException {
+                return openNormal();
+            }
+
+            @Override
+            public Connection replication() throws SQLException {
+                return openReplication();
+            }
+        }));
     }
 
     /** Checks the source with a connection that gives up after seconds: start-up fails fast on a silent server. */
@@ -46,7 +73,7 @@ public final class PgLogicalDialect implements LogicalDialect {
                     config.sourceDatabase(), e, Duration.ofNanos(System.nanoTime() - started)).line(), e);
         }
         try (Connection conn = checked) {
-            new PgPreflight(config).check(conn);
+            new PgPreflight(config, createsSlot).check(conn);
         }
     }
 

@@ -27,7 +27,8 @@ public final class PgLogicalSourceProvider implements SourceProvider {
 
     @Override
     public Source create(SourceContext context) {
-        PgLogicalConfig config = PgLogicalConfig.fromOptions(Options.of(context.options()));
-        return context.logical(new PgLogicalDialect(config));
+        Options options = Options.of(context.options());
+        PgLogicalConfig config = PgLogicalConfig.fromOptions(options);
+        return context.logical(new PgLogicalDialect(config, "initial".equals(options.string("snapshot", "none"))));
     }
 }

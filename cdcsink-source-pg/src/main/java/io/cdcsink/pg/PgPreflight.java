@@ -18,9 +18,16 @@ final class PgPreflight {
     private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]*");
 
     private final PgLogicalConfig config;
+    /** The initial load creates the slot ({@code --snapshot initial}): a missing one is no problem. */
+    private final boolean createsSlot;
 
     PgPreflight(PgLogicalConfig config) {
+        this(config, false);
+    }
+
+    PgPreflight(PgLogicalConfig config, boolean createsSlot) {
         this.config = config;
+        this.createsSlot = createsSlot;
     }
 
     /**
@@ -91,9 +98,13 @@ final class PgPreflight {
             ps.setString(1, config.slotName());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
+                    if (createsSlot) {
+                        return Optional.empty();
+                    }
                     return Optional.of(new Problem(object, "replication slot " + config.slotName() + " (--slotName) "
                             + "does not exist", "run " + create + " in source database " + config.sourceDatabase()
-                            + ", then copy the existing data to the target before starting cdc-sink"));
+                            + ", then copy the existing data to the target before starting cdc-sink (or start with"
+                            + " --snapshot initial, which creates the slot and copies the data)"));
                 }
                 String type = rs.getString(1);
                 String plugin = rs.getString(2);

@@ -5,6 +5,7 @@ import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.core.logical.LogicalConfig;
 import io.cdcsink.core.logical.LogicalLoop;
+import io.cdcsink.core.logical.SnapshotConfig;
 import io.cdcsink.core.status.StatusSnapshot.BlockedView;
 import io.cdcsink.engine.SchemaEvolution;
 import io.cdcsink.testing.EmbeddedPg;
@@ -51,6 +52,7 @@ final class PgReplication implements AutoCloseable {
     private final Mode mode;
     private final String slot;
     private SchemaEvolution evolution = SchemaEvolution.NONE;
+    private SnapshotConfig snapshot = SnapshotConfig.NONE;
     private Replicator replicator;
 
     PgReplication(EmbeddedPg pg, Mode mode, String... ddl) throws SQLException {
@@ -74,13 +76,42 @@ final class PgReplication implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Copies from snapshots as {@code value} says; call before {@link #start}. With an initial load the slot is
+     * dropped, for the load creates it.
+     */
+    PgReplication snapshotting(SnapshotConfig value) throws Exception {
+        this.snapshot = value;
+        if (value.initial()) {
+            dropSlot();
+        }
+        return this;
+    }
+
+    /** Copies from snapshots as {@code value} says, keeping the slot; call before {@link #start}. */
+    PgReplication snapshottingKeepingSlot(SnapshotConfig value) {
+        this.snapshot = value;
+        return this;
+    }
+
+    /** The running replicator. */
+    Replicator replicator() {
+        return replicator;
+    }
+
+    /** Stops the replicator, as a process ending would; {@link #start} starts a new one. */
+    void stop() throws Exception {
+        replicator.close();
+        replicator = null;
+    }
+
     /** Starts the loop; what the source wrote since the slot was made is its backlog. */
     PgReplication start() throws Exception {
         PgLogicalConfig dialect = PgLogicalConfig.of("postgresql://postgres@localhost:" + pg.port() + "/" + source
                 + "?sslmode=disable", "pub", slot, target, Duration.ofMillis(200));
         LogicalConfig config = mode.configure(LogicalConfig.defaults("matrix", target)
                 .withRetryDelay(Duration.ofMillis(200)).withStandbyTimeout(Duration.ofMillis(100)).withFanShards(4)
-                .withSchemaEvolution(evolution));
+                .withSchemaEvolution(evolution).withSnapshot(snapshot));
         replicator = Replicator.builder().target(TargetConfig.of(pg.connectionString()).withMaxPoolSize(8))
                 .registry(new PrometheusRegistry()).disableAuthentication().withoutStaging()
                 .metricsAddress("127.0.0.1:0")
@@ -201,6 +232,10 @@ final class PgReplication implements AutoCloseable {
         if (replicator != null) {
             replicator.close();
         }
+        dropSlot();
+    }
+
+    private void dropSlot() throws Exception {
         // The walsender may take a moment to let go of the slot.
         for (int attempt = 1; ; attempt++) {
             try {

@@ -22,10 +22,12 @@ import java.util.Map;
  * @param standbyTimeout the longest time between storing and acknowledging positions ({@code --standbyTimeout})
  * @param schemaEvolution what to do when the source has tables or columns the target lacks
  *                        ({@code --schemaEvolution})
+ * @param snapshot       what the loop copies from snapshots of the source ({@code --snapshot},
+ *                       {@code --snapshotTables}, ...)
  */
 public record LogicalConfig(String loopName, String targetDatabase, boolean immediate, Duration backfillWindow,
                             int fanShards, long bytesInFlight, Duration applyTimeout, Duration retryDelay,
-                            Duration standbyTimeout, SchemaEvolution schemaEvolution) {
+                            Duration standbyTimeout, SchemaEvolution schemaEvolution, SnapshotConfig snapshot) {
     public static final long DEFAULT_BYTES_IN_FLIGHT = 10L * 1024 * 1024;
 
     public LogicalConfig {
@@ -50,6 +52,9 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
         if (schemaEvolution == null) {
             throw new IllegalArgumentException("--schemaEvolution must be none or additive");
         }
+        if (snapshot == null) {
+            throw new IllegalArgumentException("no snapshot settings");
+        }
     }
 
     /** Settings without schema evolution ({@link SchemaEvolution#NONE}). */
@@ -57,7 +62,7 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
                          int fanShards, long bytesInFlight, Duration applyTimeout, Duration retryDelay,
                          Duration standbyTimeout) {
         this(loopName, targetDatabase, immediate, backfillWindow, fanShards, bytesInFlight, applyTimeout, retryDelay,
-                standbyTimeout, SchemaEvolution.NONE);
+                standbyTimeout, SchemaEvolution.NONE, SnapshotConfig.NONE);
     }
 
     /**
@@ -72,6 +77,11 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
             throw new IllegalArgumentException("--targetDBConns (" + maxConnections + ") must be at least 2: the"
                     + " loop keeps a target transaction open while it reads table descriptions and apply_config on"
                     + " a second connection");
+        }
+        if (snapshot.any() && maxConnections < snapshot.workers() + 2) {
+            throw new IllegalArgumentException("--targetDBConns (" + maxConnections + ") must be at least"
+                    + " --snapshotWorkers + 2 (" + (snapshot.workers() + 2) + "): each snapshot worker writes on a"
+                    + " connection of its own beside the loop's two");
         }
         if (fans && maxConnections <= fanShards) {
             throw new IllegalArgumentException("--targetDBConns (" + maxConnections + ") must be greater than"
@@ -95,7 +105,8 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
                 options.integer("fanShards", d.fanShards()), options.integer("bytesInFlight", d.bytesInFlight()),
                 options.duration("applyTimeout", d.applyTimeout()), options.duration("retryDelay", d.retryDelay()),
                 options.duration("standbyTimeout", d.standbyTimeout()),
-                SchemaEvolution.parse(options.string("schemaEvolution", d.schemaEvolution().flag())));
+                SchemaEvolution.parse(options.string("schemaEvolution", d.schemaEvolution().flag())),
+                SnapshotConfig.fromOptions(options));
     }
 
     /** These settings as the options {@link #fromOptions} reads back: for embedding with typed values. */
@@ -111,6 +122,7 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
         m.put("retryDelay", Options.text(retryDelay));
         m.put("standbyTimeout", Options.text(standbyTimeout));
         m.put("schemaEvolution", schemaEvolution.flag());
+        snapshot.toOptions(m);
         return m;
     }
 
@@ -122,37 +134,42 @@ public record LogicalConfig(String loopName, String targetDatabase, boolean imme
 
     public LogicalConfig withSchemaEvolution(SchemaEvolution value) {
         return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, fanShards, bytesInFlight,
-                applyTimeout, retryDelay, standbyTimeout, value);
+                applyTimeout, retryDelay, standbyTimeout, value, snapshot);
+    }
+
+    public LogicalConfig withSnapshot(SnapshotConfig value) {
+        return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, fanShards, bytesInFlight,
+                applyTimeout, retryDelay, standbyTimeout, schemaEvolution, value);
     }
 
     public LogicalConfig withImmediate(boolean value) {
         return new LogicalConfig(loopName, targetDatabase, value, backfillWindow, fanShards, bytesInFlight,
-                applyTimeout, retryDelay, standbyTimeout, schemaEvolution);
+                applyTimeout, retryDelay, standbyTimeout, schemaEvolution, snapshot);
     }
 
     public LogicalConfig withBackfillWindow(Duration value) {
         return new LogicalConfig(loopName, targetDatabase, immediate, value, fanShards, bytesInFlight,
-                applyTimeout, retryDelay, standbyTimeout, schemaEvolution);
+                applyTimeout, retryDelay, standbyTimeout, schemaEvolution, snapshot);
     }
 
     public LogicalConfig withBytesInFlight(long value) {
         return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, fanShards, value,
-                applyTimeout, retryDelay, standbyTimeout, schemaEvolution);
+                applyTimeout, retryDelay, standbyTimeout, schemaEvolution, snapshot);
     }
 
     public LogicalConfig withFanShards(int value) {
         return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, value, bytesInFlight,
-                applyTimeout, retryDelay, standbyTimeout, schemaEvolution);
+                applyTimeout, retryDelay, standbyTimeout, schemaEvolution, snapshot);
     }
 
     public LogicalConfig withRetryDelay(Duration value) {
         return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, fanShards, bytesInFlight,
-                applyTimeout, value, standbyTimeout, schemaEvolution);
+                applyTimeout, value, standbyTimeout, schemaEvolution, snapshot);
     }
 
     public LogicalConfig withStandbyTimeout(Duration value) {
         return new LogicalConfig(loopName, targetDatabase, immediate, backfillWindow, fanShards, bytesInFlight,
-                applyTimeout, retryDelay, value, schemaEvolution);
+                applyTimeout, retryDelay, value, schemaEvolution, snapshot);
     }
 
     private static void requirePositive(String flag, Duration value) {

@@ -7,7 +7,10 @@ import io.cdcsink.engine.Durations;
 import io.cdcsink.api.CdcSinkException;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.api.SnapshotSource;
 import io.cdcsink.api.Source;
+import io.cdcsink.api.TableName;
+import io.cdcsink.engine.Loads;
 import io.cdcsink.engine.Positions;
 import io.cdcsink.engine.SchemaCatalog;
 import io.cdcsink.engine.TargetPools;
@@ -54,13 +57,15 @@ public final class LogicalLoop implements Source {
     private volatile Waiting waiting;
     private volatile boolean stopping;
     private volatile boolean backfilling;
+    private final Loads loads;
     private Thread thread;
     private PositionStore positions;
+    private SnapshotLoader loader;
 
     @Inject
     public LogicalLoop(LogicalDialect dialect, LogicalConfig config, TargetPools pools, Applier applier,
                        SchemaCatalog catalog, Positions stored, Reloader reloader, PrometheusRegistry registry,
-                       ReplicationStatus status) {
+                       ReplicationStatus status, Loads loads) {
         this.dialect = dialect;
         this.config = config;
         this.pools = pools;
@@ -73,6 +78,7 @@ public final class LogicalLoop implements Source {
         this.backoff = new Backoff(config.retryDelay(), Backoff.DEFAULT_CAP);
         this.status = status;
         this.scope = "loop " + config.loopName();
+        this.loads = loads;
     }
 
     /** Checks the source and prepares the target, then starts replicating on a thread of its own. */
@@ -84,6 +90,21 @@ public final class LogicalLoop implements Source {
         positions = new PositionStore(stored, config.targetDatabase(), config.loopName());
         positions.ensure();
         reloader.prepare(config.targetDatabase());
+        if (config.snapshot().any()) {
+            SnapshotSource snapshots = dialect.snapshots().orElseThrow(() -> new IllegalArgumentException(
+                    "--snapshot and --snapshotTables: this source cannot take snapshots"));
+            loads.prepare(config.targetDatabase());
+            loader = new SnapshotLoader(snapshots, config, pool, pools.dialect(), loads, stored, catalog,
+                    status.loop(config.loopName()));
+            loader.start(positions.load());
+        } else {
+            loads.prepare(config.targetDatabase());
+            if (loads.load(config.targetDatabase(), config.loopName()).filter(l -> l.finished().isEmpty())
+                    .isPresent()) {
+                throw new IllegalArgumentException("loop " + config.loopName() + " has an unfinished snapshot load;"
+                        + " start it with --snapshot initial (or --snapshotTables) to finish it");
+            }
+        }
         thread = new Thread(this::run, config.loopName());
         thread.start();
     }
@@ -147,6 +168,12 @@ public final class LogicalLoop implements Source {
 
     /** One connection to the source: returns normally when the loop should start over at once (mode switch). */
     private void attempt() throws Exception {
+        if (loader != null && loader.initialRunning()) {
+            LOG.info("loop {}: the stream starts once the initial load has finished", config.loopName());
+            while (loader.initialRunning()) {
+                Thread.sleep(200);
+            }
+        }
         Optional<LogicalPosition> from = positions.load().or(dialect::defaultPosition);
         durability.restart(from);
         boolean backfill = !config.immediate() && !config.backfillWindow().isZero()
@@ -212,6 +239,7 @@ public final class LogicalLoop implements Source {
                 continue;
             }
             if (e instanceof SourceEvent.Row r) {
+                awaitCopied(r.table());
                 mode.row(r);
             } else if (e instanceof SourceEvent.Truncate t) {
                 mode.truncate(t);
@@ -242,6 +270,18 @@ public final class LogicalLoop implements Source {
         }
     }
 
+    /** Waits while the table is being copied from a snapshot: its changes apply on top of the copy. */
+    private void awaitCopied(TableName table) throws InterruptedException {
+        if (loader == null || !loader.copying(table)) {
+            return;
+        }
+        LOG.info("loop {}: waiting for the copy of {}.{} before applying its changes", config.loopName(),
+                table.schema(), table.table());
+        while (loader.copying(table)) {
+            Thread.sleep(200);
+        }
+    }
+
     private void healthy(EventQueue queue) {
         problem.set(null);
         Waiting was = waiting;
@@ -260,6 +300,9 @@ public final class LogicalLoop implements Source {
     @Override
     public void close() throws Exception {
         stopping = true;
+        if (loader != null) {
+            loader.close();
+        }
         if (thread != null) {
             thread.interrupt();
             thread.join(Duration.ofSeconds(60).toMillis());

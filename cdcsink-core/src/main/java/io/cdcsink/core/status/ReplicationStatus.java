@@ -262,8 +262,14 @@ public final class ReplicationStatus implements ReplicationRecorder {
         private volatile Instant commitTime;
         private volatile Duration lag;
         private volatile LastError lastError;
+        private volatile StatusSnapshot.LoadView load;
 
         private Loop() {
+        }
+
+        /** The progress of the loop's snapshot load. */
+        public void load(StatusSnapshot.LoadView value) {
+            load = Objects.requireNonNull(value, "value");
         }
 
         public void mode(Mode value) {
@@ -292,7 +298,8 @@ public final class ReplicationStatus implements ReplicationRecorder {
 
         LoopView view(String name) {
             return new LoopView(name, mode.label(), Optional.ofNullable(position), Optional.ofNullable(commitTime),
-                    Optional.ofNullable(lag), rows.sum(), errors.sum(), Optional.ofNullable(lastError));
+                    Optional.ofNullable(lag), rows.sum(), errors.sum(), Optional.ofNullable(lastError),
+                    Optional.ofNullable(load));
         }
     }
 }

@@ -68,6 +68,19 @@ public final class StatusJson {
                 g.writeNumberField("rowsApplied", v.rowsApplied());
                 g.writeNumberField("errors", v.errors());
                 error(g, v.lastError());
+                if (v.load().isPresent()) {
+                    StatusSnapshot.LoadView l = v.load().get();
+                    g.writeObjectFieldStart("load");
+                    g.writeStringField("state", l.finished() ? "finished" : "copying");
+                    g.writeNumberField("tablesCopied", l.tablesCopied());
+                    g.writeNumberField("tables", l.tables());
+                    g.writeNumberField("chunksCopied", l.chunksCopied());
+                    g.writeNumberField("chunks", l.chunks());
+                    g.writeNumberField("rows", l.rows());
+                    g.writeNumberField("rowsPerSecond", Math.round(l.rowsPerSecond()));
+                    seconds(g, "etaSeconds", l.eta());
+                    g.writeEndObject();
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

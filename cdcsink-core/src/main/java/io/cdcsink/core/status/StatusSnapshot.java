@@ -73,8 +73,10 @@ public record StatusSnapshot(Instant now, Instant startedAt, long rowsApplied, l
 
     /** One logical replication loop ({@code pglogical}, {@code mylogical}): its durable source position. */
     public record LoopView(String name, String mode, Optional<String> position, Optional<Instant> commitTime,
-                           Optional<Duration> lag, long rowsApplied, long errors, Optional<LastError> lastError) {
+                           Optional<Duration> lag, long rowsApplied, long errors, Optional<LastError> lastError,
+                           Optional<LoadView> load) {
         public LoopView {
+            Objects.requireNonNull(load, "load");
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(position, "position");
@@ -82,6 +84,14 @@ public record StatusSnapshot(Instant now, Instant startedAt, long rowsApplied, l
             Objects.requireNonNull(lag, "lag");
             Objects.requireNonNull(lastError, "lastError");
         }
+    }
+
+    /**
+     * A loop's snapshot load: tables and chunks copied of those planned, rows copied, rows per second in this
+     * process, the time left (empty until a chunk is copied) and the time it has run in this process.
+     */
+    public record LoadView(boolean finished, int tablesCopied, int tables, int chunksCopied, int chunks, long rows,
+                           double rowsPerSecond, Optional<Duration> eta, Duration elapsed) {
     }
 
     /** One target table: rows committed into it, and rows set aside in dead_letters by this process. */
