@@ -60,7 +60,7 @@ public final class LogicalLoop implements Source {
     private final Loads loads;
     private Thread thread;
     private PositionStore positions;
-    private SnapshotLoader loader;
+    private volatile SnapshotLoader loader;
 
     @Inject
     public LogicalLoop(LogicalDialect dialect, LogicalConfig config, TargetPools pools, Applier applier,
@@ -121,7 +121,9 @@ public final class LogicalLoop implements Source {
 
     @Override
     public Optional<String> problem() {
-        return Optional.ofNullable(problem.get());
+        String p = problem.get();
+        SnapshotLoader l = loader;
+        return p != null || l == null ? Optional.ofNullable(p) : l.problem();
     }
 
     private void run() {

@@ -74,6 +74,8 @@ final class SnapshotLoader implements AutoCloseable {
     private volatile boolean initialRunning;
     private volatile boolean stopping;
     private volatile Progress progress;
+    /** Why the last attempt to copy failed, until a chunk is copied again. */
+    private volatile String problem;
     private Thread thread;
     /** The snapshot opened while planning, handed to the copying thread. */
     private Snapshot planned;
@@ -139,6 +141,11 @@ final class SnapshotLoader implements AutoCloseable {
     /** True while an initial load runs: the stream starts once it has finished. */
     boolean initialRunning() {
         return initialRunning;
+    }
+
+    /** Why copying fails, while it does: {@code /_/healthz} names it. */
+    Optional<String> problem() {
+        return Optional.ofNullable(problem);
     }
 
     /** True while the table has chunks to copy: the stream must not change it yet. */
@@ -297,7 +304,8 @@ final class SnapshotLoader implements AutoCloseable {
             try {
                 Snapshot snapshot = planned;
                 planned = null;
-                if (snapshot == null) {
+                boolean later = snapshot == null;
+                if (later) {
                     load = loads.load(config.targetDatabase(), config.loopName()).orElseThrow(
                             () -> new IllegalStateException("the load's plan is gone from the target"));
                     snapshot = source.open(false, settings.workers());
@@ -308,7 +316,7 @@ final class SnapshotLoader implements AutoCloseable {
                     }
                 }
                 try (Snapshot open = snapshot) {
-                    copyAll(open);
+                    copyAll(open, later ? refreshed() : Set.of());
                 }
                 finish();
                 return;
@@ -319,6 +327,7 @@ final class SnapshotLoader implements AutoCloseable {
                     return;
                 }
                 Duration wait = backoff.next();
+                problem = "the " + describe(load) + " of loop " + config.loopName() + " failed: " + e.getMessage();
                 status.failed("snapshot load failed: " + e.getMessage());
                 LOG.warn("loop {}: the {} failed: {}; continuing from the last copied chunk in {}",
                         config.loopName(), describe(load), e.getMessage(), Durations.text(wait));
@@ -341,8 +350,40 @@ final class SnapshotLoader implements AutoCloseable {
         return t;
     }
 
-    private void copyAll(Snapshot snapshot) throws Exception {
-        Scheduler scheduler = new Scheduler(load.chunks(), graph());
+    /**
+     * The tables whose copied chunks are copied again, as upserts, from a later snapshot: every table referenced,
+     * directly or not, by a table with chunks left. Those chunks come from the later snapshot and may reference rows
+     * their parents got after the earlier one; the parents' rows must be at least as new.
+     */
+    private Set<TableName> refreshed() {
+        ForeignKeyGraph graph = graph();
+        Set<TableName> inLoad = new LinkedHashSet<>();
+        List<TableName> todo = new ArrayList<>();
+        for (Chunk c : load.chunks()) {
+            inLoad.add(c.table());
+            if (!c.copied() && !todo.contains(c.table())) {
+                todo.add(c.table());
+            }
+        }
+        Set<TableName> out = new LinkedHashSet<>();
+        while (!todo.isEmpty()) {
+            TableName t = todo.remove(todo.size() - 1);
+            for (ForeignKeyGraph.ForeignKey k : graph.from(t)) {
+                if (!k.parent().equals(t) && inLoad.contains(k.parent()) && out.add(k.parent())) {
+                    todo.add(k.parent());
+                }
+            }
+        }
+        out.removeIf(t -> load.chunks().stream().noneMatch(c -> c.table().equals(t) && c.copied()));
+        if (!out.isEmpty()) {
+            LOG.info("loop {}: copying the copied chunks of {} again from the new snapshot, as upserts: tables not"
+                    + " yet copied may reference their newer rows", config.loopName(), out);
+        }
+        return out;
+    }
+
+    private void copyAll(Snapshot snapshot, Set<TableName> refreshed) throws Exception {
+        Scheduler scheduler = new Scheduler(load.chunks(), refreshed, graph());
         progress = new Progress(load, System.nanoTime());
         List<Thread> workers = new ArrayList<>();
         List<Exception> failures = new ArrayList<>();
@@ -350,11 +391,14 @@ final class SnapshotLoader implements AutoCloseable {
             SnapshotReader reader = snapshot.reader(i);
             Thread w = new Thread(() -> {
                 try {
-                    Chunk c;
-                    while ((c = scheduler.next()) != null) {
-                        long rows = copy(reader, c);
-                        scheduler.done(c);
-                        progress.copied(c, rows);
+                    Work work;
+                    while ((work = scheduler.next()) != null) {
+                        long rows = copy(reader, work);
+                        scheduler.done(work.chunk());
+                        if (!work.refresh()) {
+                            progress.copied(work.chunk(), rows);
+                        }
+                        problem = null;
                         copying = scheduler.pending();
                     }
                 } catch (Exception e) {
@@ -398,23 +442,31 @@ final class SnapshotLoader implements AutoCloseable {
         }
     }
 
-    /** Copies one chunk in one target transaction that also marks it copied. */
-    private long copy(SnapshotReader reader, Chunk chunk) throws Exception {
+    /**
+     * Copies one chunk in one target transaction that also marks it copied: straight into the table, or, for a chunk
+     * copied again ({@link Work#refresh}), into a temporary table first and from there as upserts.
+     */
+    private long copy(SnapshotReader reader, Work work) throws Exception {
+        Chunk chunk = work.chunk();
         SnapshotTable table = tables.get(chunk.table());
         if (table == null) {
             throw new CdcSinkException("the source no longer replicates " + chunk.table().schema() + "."
                     + chunk.table().table() + ", which the load copies; add it back, or drop the load with DELETE"
                     + " FROM _cdc_sink.loads WHERE loop_name = '" + config.loopName() + "'");
         }
-        StringBuilder sql = new StringBuilder("COPY ").append(dialect.qualify(table.target())).append(" (");
-        for (int i = 0; i < table.columns().size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(dialect.quote(table.columns().get(i)));
-        }
-        sql.append(") FROM STDIN");
+        String columns = columnList(table.columns());
+        String into = work.refresh() ? "cdc_sink_refresh" : dialect.qualify(table.target());
         try (Connection tx = pool.getConnection()) {
             tx.setAutoCommit(false);
             try {
-                CopyIn in = tx.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.toString());
+                if (work.refresh()) {
+                    try (Statement s = tx.createStatement()) {
+                        s.execute("CREATE TEMPORARY TABLE cdc_sink_refresh ON COMMIT DROP AS SELECT " + columns
+                                + " FROM " + dialect.qualify(table.target()) + " WITH NO DATA");
+                    }
+                }
+                CopyIn in = tx.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + into + " (" + columns
+                        + ") FROM STDIN");
                 long rows;
                 try {
                     CopyBuffer buffer = new CopyBuffer(in);
@@ -426,6 +478,11 @@ final class SnapshotLoader implements AutoCloseable {
                         in.cancelCopy();
                     }
                 }
+                if (work.refresh()) {
+                    try (Statement s = tx.createStatement()) {
+                        s.execute(upsert(table, columns));
+                    }
+                }
                 loads.copied(tx, config.targetDatabase(), config.loopName(), chunk.id(), rows);
                 tx.commit();
                 return rows;
@@ -434,6 +491,28 @@ final class SnapshotLoader implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    private String columnList(List<String> columns) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(dialect.quote(columns.get(i)));
+        }
+        return b.toString();
+    }
+
+    /** Moves the temporary table's rows into the table, each replacing the row of its key. */
+    private String upsert(SnapshotTable table, String columns) {
+        StringBuilder set = new StringBuilder();
+        for (String c : table.columns()) {
+            if (!table.key().contains(c)) {
+                set.append(set.isEmpty() ? "" : ", ").append(dialect.quote(c)).append(" = excluded.")
+                        .append(dialect.quote(c));
+            }
+        }
+        return "INSERT INTO " + dialect.qualify(table.target()) + " (" + columns + ") SELECT " + columns
+                + " FROM cdc_sink_refresh ON CONFLICT (" + columnList(table.key()) + ") DO "
+                + (set.isEmpty() ? "NOTHING" : "UPDATE SET " + set);
     }
 
     private void finish() throws SQLException {
@@ -506,27 +585,27 @@ final class SnapshotLoader implements AutoCloseable {
      * (other than itself and the members of its own cycle) is copied completely.
      */
     private static final class Scheduler {
-        private final List<Chunk> waiting = new ArrayList<>();
+        private final List<Work> waiting = new ArrayList<>();
         private final Map<TableName, Integer> left = new LinkedHashMap<>();
         private final ForeignKeyGraph graph;
         private int running;
         private boolean failed;
 
-        Scheduler(List<Chunk> chunks, ForeignKeyGraph graph) {
+        Scheduler(List<Chunk> chunks, Set<TableName> refreshed, ForeignKeyGraph graph) {
             this.graph = graph;
             for (Chunk c : chunks) {
-                if (!c.copied()) {
-                    waiting.add(c);
+                if (!c.copied() || refreshed.contains(c.table())) {
+                    waiting.add(new Work(c, c.copied()));
                     left.merge(c.table(), 1, Integer::sum);
                 }
             }
         }
 
-        synchronized Chunk next() throws InterruptedException {
+        synchronized Work next() throws InterruptedException {
             while (!failed) {
                 for (int i = 0; i < waiting.size(); i++) {
-                    Chunk c = waiting.get(i);
-                    if (ready(c.table())) {
+                    Work c = waiting.get(i);
+                    if (ready(c.chunk().table())) {
                         waiting.remove(i);
                         running++;
                         return c;
@@ -577,6 +656,13 @@ final class SnapshotLoader implements AutoCloseable {
             });
             return Set.copyOf(out);
         }
+    }
+
+    /**
+     * A chunk to copy: one not yet copied, or one copied from an earlier snapshot and copied again as upserts
+     * ({@link #refreshed}).
+     */
+    private record Work(Chunk chunk, boolean refresh) {
     }
 
     /** Counts of a load, overall and per table, for its progress lines and the status. */
