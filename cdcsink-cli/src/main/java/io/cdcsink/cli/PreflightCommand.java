@@ -103,7 +103,7 @@ final class PreflightCommand implements Runnable {
         public Integer call() {
             return logical(spec, flags.options, flags.loopName, () -> {
                 PgLogicalConfig config = flags.config();
-                return new PgLogicalPreflight(config);
+                return new PgLogicalPreflight(config, "initial".equals(flags.options.snapshot));
             });
         }
     }

@@ -17,9 +17,16 @@ import java.util.List;
  */
 public final class PgLogicalPreflight implements SourcePreflight {
     private final PgLogicalConfig config;
+    private final boolean createsSlot;
 
     public PgLogicalPreflight(PgLogicalConfig config) {
+        this(config, false);
+    }
+
+    /** @param createsSlot {@code --snapshot initial}: a missing slot is created by the initial load */
+    public PgLogicalPreflight(PgLogicalConfig config, boolean createsSlot) {
         this.config = config;
+        this.createsSlot = createsSlot;
     }
 
     @Override
@@ -43,12 +50,15 @@ public final class PgLogicalPreflight implements SourcePreflight {
                 report.error(source, "user " + user + " may not open a replication connection",
                         "ALTER ROLE " + PgPreflight.identifier(user) + " REPLICATION");
             }
-            List<PgPreflight.Problem> problems = new PgPreflight(config).problems(conn);
+            List<PgPreflight.Problem> problems = new PgPreflight(config, createsSlot).problems(conn);
             problems.forEach(p -> report.error(p.object(), p.problem(), p.fix()));
             boolean publicationMissing = problems.stream().anyMatch(p -> p.object().startsWith("source publication"));
+            boolean slotMissing = createsSlot && !"t".equals(scalar(conn, "SELECT (count(*) > 0)::text::char FROM"
+                    + " pg_catalog.pg_replication_slots WHERE slot_name = '" + config.slotName() + "'"));
             if (problems.isEmpty()) {
-                report.ok(source, "wal_level is logical; publication " + config.publicationName() + " and slot "
-                        + config.slotName() + " (pgoutput) exist");
+                report.ok(source, "wal_level is logical; publication " + config.publicationName() + (slotMissing
+                        ? " exists; slot " + config.slotName() + " will be created by --snapshot initial"
+                        : " and slot " + config.slotName() + " (pgoutput) exist"));
             }
             if (publicationMissing) {
                 return List.of();

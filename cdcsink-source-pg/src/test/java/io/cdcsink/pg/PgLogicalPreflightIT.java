@@ -77,6 +77,19 @@ class PgLogicalPreflightIT {
     }
 
     @Test
+    void withAnInitialLoadAMissingSlotIsNoProblem() throws SQLException {
+        sql(source, "CREATE TABLE t (id int PRIMARY KEY)", "CREATE PUBLICATION pub FOR ALL TABLES");
+        sql(target, "CREATE TABLE t (id int PRIMARY KEY)");
+        PgLogicalConfig config = PgLogicalConfig.of("postgresql://postgres@localhost:" + PG.port() + "/" + source
+                + "?sslmode=disable", "pub", slot, target, Duration.ofSeconds(1));
+        PreflightReport report = new PreflightReport();
+        new PgLogicalPreflight(config, true).check(report);
+        assertThat(report.exitCode()).as(lines(report).toString()).isZero();
+        assertThat(lines(report)).anySatisfy(l -> assertThat(l).contains("wal_level is logical; publication pub"
+                + " exists; slot " + slot + " will be created by --snapshot initial"));
+    }
+
+    @Test
     void targetTablesAreComparedWithThePublishedTables() throws SQLException {
         sql(source, "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL)",
                 "CREATE TABLE orders (id BIGINT PRIMARY KEY, customer INT REFERENCES customers, total NUMERIC(10,2),"
