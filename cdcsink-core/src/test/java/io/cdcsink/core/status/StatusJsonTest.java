@@ -45,6 +45,8 @@ class StatusJsonTest {
         ReplicationStatus.Loop loop = status.loop("pglogical");
         loop.position("0/16B3748", T0.minusSeconds(1));
         loop.lag(Duration.ZERO);
+        loop.load(new StatusSnapshot.LoadView(false, 1, 3, 12, 40, 1_200_000, 150_000.4,
+                java.util.Optional.of(Duration.ofSeconds(21)), Duration.ofSeconds(8)));
         status.sample();
 
         JsonNode j = render();
@@ -69,6 +71,15 @@ class StatusJsonTest {
         assertThat(l.get("commitTime").asText()).isEqualTo("2025-12-31T23:59:59Z");
         assertThat(l.get("lagSeconds").asDouble()).isZero();
         assertThat(l.get("lastError").isNull()).isTrue();
+        JsonNode load = l.get("load");
+        assertThat(load.get("state").asText()).isEqualTo("copying");
+        assertThat(load.get("tablesCopied").asInt()).isEqualTo(1);
+        assertThat(load.get("tables").asInt()).isEqualTo(3);
+        assertThat(load.get("chunksCopied").asInt()).isEqualTo(12);
+        assertThat(load.get("chunks").asInt()).isEqualTo(40);
+        assertThat(load.get("rows").asLong()).isEqualTo(1_200_000);
+        assertThat(load.get("rowsPerSecond").asLong()).isEqualTo(150_000);
+        assertThat(load.get("etaSeconds").asDouble()).isEqualTo(21);
 
         JsonNode t = j.get("tables").get(0);
         assertThat(t.get("table").asText()).isEqualTo("ycsb.public.usertable");
