@@ -111,8 +111,8 @@ final class MySqlSnapshots implements SnapshotSource {
     private static void begin(Connection conn) throws SQLException {
         conn.setAutoCommit(true);
         try (Statement st = conn.createStatement()) {
-            st.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = '',"
-                    + " SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            st.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = ''");
+            st.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
             st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
         }
     }
