@@ -171,7 +171,16 @@ class MySqlSnapshotIT {
                 "CREATE TABLE bk (k BINARY(3) NOT NULL PRIMARY KEY, n INT)",
                 "CREATE TABLE lat (k VARCHAR(10) CHARACTER SET latin1 COLLATE latin1_swedish_ci NOT NULL,"
                         + " d DECIMAL(6,2) NOT NULL, t DATETIME(3) NOT NULL, n INT, PRIMARY KEY (k, d, t))",
-                "CREATE TABLE nokey (v VARCHAR(5), n INT)");
+                "CREATE TABLE nokey (v VARCHAR(5), n INT)",
+                "CREATE TABLE kinds_ts (k TIMESTAMP(6) NOT NULL PRIMARY KEY, n INT)",
+                "CREATE TABLE kinds_time (k TIME(6) NOT NULL PRIMARY KEY, n INT)",
+                "CREATE TABLE kinds_float (k FLOAT NOT NULL PRIMARY KEY, n INT)",
+                "CREATE TABLE kinds_double (k DOUBLE NOT NULL PRIMARY KEY, n INT)",
+                "CREATE TABLE kinds_enum (k ENUM('z', 'a', 'M') NOT NULL, j INT NOT NULL, n INT, PRIMARY KEY (k, j))",
+                "CREATE TABLE kinds_bit (k BIT(10) NOT NULL PRIMARY KEY, n INT)",
+                "CREATE TABLE kinds_year (k YEAR NOT NULL PRIMARY KEY, n INT)",
+                "CREATE TABLE kinds_ubig (k BIGINT UNSIGNED NOT NULL PRIMARY KEY, n INT)",
+                "CREATE TABLE kinds_date (k DATE NOT NULL PRIMARY KEY, n INT)");
         String[] names = {"abc", "ABD", "\u00e0be", "\u00c4bf", "z", "Z ", "\u00df", "ss", "\u00e9t\u00e9", "Ete",
                 "\u00c9T\u00c9X", "a\u0301b", "\uD83C\uDF89", "", "zz", "Zz\u00e9", "\u00f8", "O", "\u0152", "oe"};
         String[] bins = {"X''", "X'00'", "X'0000'", "X'FF'", "X'00FF'", "X'7F80'", "X'41'", "X'61'"};
@@ -190,6 +199,20 @@ class MySqlSnapshotIT {
                     (byte) (i % 2 == 0 ? 0x61 : 0x41)}) + "', " + (i % 5 - 2) + ".5" + i % 2 + ", '2020-01-0"
                     + (1 + i % 3) + " 00:00:00." + i % 4 + "', " + i + ")");
             inserts.add("INSERT INTO nokey VALUES ('v" + i % 9 + "', " + i + ")");
+            inserts.add("INSERT INTO kinds_ts VALUES (FROM_UNIXTIME(" + (1 + i * 7_777_777L) + "." + i + "), " + i + ")");
+            inserts.add("INSERT INTO kinds_time VALUES ('" + (i % 2 == 0 ? "-" : "") + i * 20 + ":00:0" + i % 10
+                    + ".00000" + i % 10 + "', " + i + ")");
+            inserts.add("INSERT INTO kinds_float VALUES (" + Float.intBitsToFloat(0x3DCCCCCD + i * 1234567) + ", " + i
+                    + ")");
+            inserts.add("INSERT INTO kinds_double VALUES (" + Double.longBitsToDouble(0x3FB999999999999AL
+                    + i * 123456789012L) * (i % 2 == 0 ? -1 : 1) + ", " + i + ")");
+            inserts.add("INSERT INTO kinds_enum VALUES (" + (1 + i % 3) + ", " + i + ", " + i + ")");
+            inserts.add("INSERT INTO kinds_bit VALUES (b'" + Integer.toBinaryString(i * 25) + "', " + i + ")");
+            inserts.add("INSERT INTO kinds_year VALUES (" + (i == 0 ? 0 : 1901 + i * 6) + ", " + i + ")");
+            inserts.add("INSERT INTO kinds_ubig VALUES (" + Long.toUnsignedString(-1L - i * 1_000_000_000_000_000L)
+                    + ", " + i + ")");
+            inserts.add("INSERT INTO kinds_date VALUES ('" + (1000 + i * 37) + "-0" + (1 + i % 9) + "-1" + i % 9
+                    + "', " + i + ")");
         }
         source.execute(sourceDb, inserts.toArray(String[]::new));
         try (Snapshot snapshot = snapshots().open(true, WORKERS)) {
@@ -198,7 +221,8 @@ class MySqlSnapshotIT {
             assertThat(tables.get("ci").key()).containsExactly("name", "b");
             assertThat(tables.get("nokey").key()).isEmpty();
             assertThat(tables.get("ci").target()).isEqualTo(new TableName(targetDb, "public", "ci"));
-            for (String table : List.of("ci", "bk", "lat")) {
+            for (String table : List.of("ci", "bk", "lat", "kinds_ts", "kinds_time", "kinds_float", "kinds_double",
+                    "kinds_enum", "kinds_bit", "kinds_year", "kinds_ubig", "kinds_date")) {
                 List<String> expected = sourceValues(table, "n");
                 for (long rows : new long[] {1, 2, 3, CHUNK_ROWS, 1000}) {
                     SnapshotTable t = tables.get(table);
@@ -226,6 +250,29 @@ class MySqlSnapshotIT {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             assertThat(snapshot.reader(1).copy(tables.get("nokey"), Optional.empty(), Optional.empty(), out::write))
                     .isEqualTo(40);
+        }
+    }
+
+    @Example
+    void generatedColumnsAreCopiedAsTheBinlogCarriesThem() throws Exception {
+        source.execute(sourceDb, "CREATE TABLE gen (id INT PRIMARY KEY, n INT, g INT AS (n * 2) VIRTUAL,"
+                + " s INT AS (n * 3) PERSISTENT)");
+        Optional<LogicalPosition> before = now();
+        source.execute(sourceDb, "INSERT INTO gen (id, n) VALUES (1, 5)");
+        RecordingEvents events = new RecordingEvents();
+        try (StreamRun run = new StreamRun(new MyLogicalDialect(config()), before, events)) {
+            run.awaitCommits(events, 1, WAIT_SECONDS);
+        }
+        String upsert = events.lines().get(1);
+        try (Snapshot snapshot = snapshots().open(true, 1)) {
+            SnapshotTable gen = snapshot.tables().get(0);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            snapshot.reader(0).copy(gen, Optional.empty(), Optional.empty(), out::write);
+            System.out.println("snapshot: binlog " + upsert + ", snapshot " + gen.columns() + " " + lines(out));
+            assertThat(upsert).isEqualTo("upsert " + targetDb + ".public.gen [\"1\"] {\"id\":\"1\",\"n\":\"5\","
+                    + "\"g\":\"10\",\"s\":\"15\"}");
+            assertThat(gen.columns()).containsExactly("id", "n", "g", "s");
+            assertThat(lines(out)).containsExactly("1\t5\t10\t15");
         }
     }
 
