@@ -276,6 +276,22 @@ class MySqlSnapshotIT {
         }
     }
 
+    @Example
+    void textNoPostgreSqlTextCanHoldFailsTheCopyNamingTableAndColumn() throws Exception {
+        source.execute(sourceDb, "CREATE TABLE unreadable (id INT PRIMARY KEY, u VARCHAR(5) CHARACTER SET ucs2)");
+        try (Connection conn = source.connect(sourceDb); Statement st = conn.createStatement()) {
+            st.execute("SET SESSION sql_mode = ''");
+            st.execute("INSERT INTO unreadable VALUES (1, X'0041D800')");
+        }
+        try (Snapshot snapshot = snapshots().open(true, 1)) {
+            SnapshotTable t = snapshot.tables().get(0);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> snapshot.reader(0).copy(t, Optional.empty(),
+                            Optional.empty(), (b, off, len) -> { }))
+                    .hasMessageContaining(sourceDb + ".unreadable").hasMessageContaining("column u")
+                    .hasMessageContaining("\\x0041d800");
+        }
+    }
+
     // --- consistency ---
 
     @Example
