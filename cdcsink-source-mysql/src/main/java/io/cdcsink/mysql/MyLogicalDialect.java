@@ -4,6 +4,7 @@ import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import io.cdcsink.api.LogicalDialect;
 import io.cdcsink.api.LogicalEvents;
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.api.SnapshotSource;
 import io.cdcsink.api.sql.StartupCheck;
 import java.io.IOException;
 import java.sql.Connection;
@@ -69,6 +70,12 @@ public final class MyLogicalDialect implements LogicalDialect {
     @Override
     public Optional<LogicalPosition> defaultPosition() {
         return config.defaultGtidSet().map(text -> GtidPositions.position(GtidPositions.parse(text), Instant.EPOCH));
+    }
+
+    /** Consistent snapshots for {@code --snapshot initial} ({@link MySqlSnapshots}). */
+    @Override
+    public Optional<SnapshotSource> snapshots() {
+        return Optional.of(new MySqlSnapshots(config, connector, charsets));
     }
 
     @Override
