@@ -23,12 +23,18 @@ public sealed interface ChangefeedPath {
      * @param table    target table: the path's schema and the last part of the topic
      * @param topic    the changefeed topic as written in the file name
      * @param schemaId CockroachDB's schema id of the file, unused but kept for logs
+     * @param gzip     the file is gzip-compressed ({@code .ndjson.gz}, a changefeed with {@code compression='gzip'})
      */
-    record NdjsonFile(TableName table, String topic, String schemaId) implements ChangefeedPath {
+    record NdjsonFile(TableName table, String topic, String schemaId, boolean gzip) implements ChangefeedPath {
         public NdjsonFile {
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(topic, "topic");
             Objects.requireNonNull(schemaId, "schemaId");
+        }
+
+        /** An uncompressed file. */
+        public NdjsonFile(TableName table, String topic, String schemaId) {
+            this(table, topic, schemaId, false);
         }
 
         @Override

@@ -28,7 +28,7 @@ public final class ChangefeedPathParser {
      * CockroachDB names files {@code <timestamp>-<session>-<node>-<sink>-<file id>-<topic>-<schema id>}: the five
      * groups of the prelude never contain a dash, so the topic may.
      */
-    private static final Pattern NDJSON = Pattern.compile("(?:[^-]+-){5}(.+)-([^-]+)\\.ndjson");
+    private static final Pattern NDJSON = Pattern.compile("(?:[^-]+-){5}(.+)-([^-]+)\\.ndjson(\\.gz)?");
     private static final Pattern RESOLVED = Pattern.compile("(\\d{14})(\\d{9})(\\d{10})\\.RESOLVED");
     private static final DateTimeFormatter WALL =
             DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withResolverStyle(ResolverStyle.STRICT);
@@ -64,7 +64,8 @@ public final class ChangefeedPathParser {
         if (nd.matches()) {
             SchemaName schema = schema(segments);
             String topic = nd.group(1);
-            return Optional.of(new ChangefeedPath.NdjsonFile(Topics.table(schema, topic), topic, nd.group(2)));
+            return Optional.of(new ChangefeedPath.NdjsonFile(Topics.table(schema, topic), topic, nd.group(2),
+                    nd.group(3) != null));
         }
         Matcher res = RESOLVED.matcher(file);
         if (res.matches()) {

@@ -36,6 +36,7 @@ public final class WebhookHandler extends Handler.Abstract {
     private final HttpMetrics metrics;
     private final AdminRoutes admin;
     private final ChangefeedPathParser paths = new ChangefeedPathParser();
+    private final Rejections rejections = new Rejections(java.time.Clock.systemUTC());
 
     public WebhookHandler(WebhookConfig config, ChangefeedReceiver receiver, HttpMetrics metrics,
                           AdminRoutes admin) {
@@ -96,7 +97,9 @@ public final class WebhookHandler extends Handler.Abstract {
         Optional<String> token = AccessTokens.find(
                 Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
                 Optional.ofNullable(request.getHttpURI().getQuery()));
-        receiver.receive(target.get(), token, body);
+        boolean gzip = target.get() instanceof ChangefeedPath.NdjsonFile f && f.gzip()
+                || "gzip".equalsIgnoreCase(request.getHeaders().get(HttpHeader.CONTENT_ENCODING));
+        receiver.receive(target.get(), token, gzip ? new Gunzipped(body, config.maxBodyBytes()) : body);
         return Reply.ok();
     }
 
@@ -129,9 +132,10 @@ public final class WebhookHandler extends Handler.Abstract {
         return Reply.text(500, "internal server error");
     }
 
-    private static Reply clientError(Request request, String path, int status, String message, Exception e) {
-        // The caller's mistake, not ours: the message says it all; the stack only at trace.
-        log.debug("{} {}: {} {}", request.getMethod(), loggable(request, path), status, message);
+    private Reply clientError(Request request, String path, int status, String message, Exception e) {
+        // The caller's mistake, not ours: the message says it all (a WARN line per reason and minute); the stack
+        // only at trace.
+        rejections.refused(request.getMethod() + " " + loggable(request, path), status, message);
         log.trace("{} {}: {} {}", request.getMethod(), loggable(request, path), status, message, e);
         return Reply.text(status, message);
     }

@@ -174,6 +174,47 @@ class WebhookServerIT {
     }
 
     @Test
+    void gzipFilesAndBodiesAreDecompressedWithinTheLimit() throws Exception {
+        start(allowAll, 1024);
+        String lines = "{\"after\":{\"pk\":1},\"key\":[1],\"updated\":\"1.0\"}\n{\"key\":[2],\"updated\":\"2.0\"}\n";
+        var file = sendBytes("PUT", NDJSON + ".gz", gzip(lines));
+        assertThat(file.statusCode()).as(file.body()).isEqualTo(200);
+        var webhook = sendBytes("POST", "/db/public", gzip("{\"payload\":[{\"after\":{\"pk\":3},\"key\":[3],"
+                + "\"topic\":\"my-table\",\"updated\":\"3.0\"}]}"), "Content-Encoding", "gzip");
+        assertThat(webhook.statusCode()).as(webhook.body()).isEqualTo(200);
+        TableName table = SCHEMA.table("my-table");
+        assertThat(pipeline.accepted).containsExactly(Map.of(table, List.of(
+                        Mutation.upsert(new Hlc(1, 0), "[1]", "{\"pk\":1}"), Mutation.delete(new Hlc(2, 0), "[2]"))),
+                Map.of(table, List.of(Mutation.upsert(new Hlc(3, 0), "[3]", "{\"pk\":3}"))));
+
+        // Small when compressed, beyond --maxBodyBytes when not: refused like any large body.
+        var bomb = sendBytes("PUT", NDJSON + ".gz", gzip("{\"key\":[1],\"updated\":\"1.0\"}" + " ".repeat(5000)));
+        assertThat(bomb.statusCode()).isEqualTo(413);
+        var notGzip = send("PUT", NDJSON + ".gz", lines);
+        assertThat(notGzip.statusCode()).isEqualTo(400);
+        assertThat(notGzip.body()).startsWith("could not read request body: the body is not gzip data");
+        assertThat(pipeline.accepted).hasSize(2);
+    }
+
+    private HttpResponse<String> sendBytes(String method, String path, byte[] body, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] gzip(String text) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void malformedInputIs400NamingTheField() throws Exception {
         start(allowAll);
         var r = post("/db/public", "{\"payload\":[{\"key\":[1],\"topic\":\"t\",\"updated\":\"1.0\"},{\"topic\":\"t\"}]}");
