@@ -18,6 +18,18 @@ public interface Pipeline {
     void accept(Map<TableName, List<Mutation>> batch);
 
     /**
+     * Applies the mutations at once, without staging them, whatever the mode: a changefeed created with
+     * {@code ?immediate=true} on its URL, for a backfill. All or nothing, like {@link #accept}. The default accepts
+     * them as {@link #accept} does.
+     *
+     * @throws BadInputException          when a mutation does not fit its table
+     * @throws TargetUnavailableException when the target failed; the caller should retry
+     */
+    default void acceptImmediately(Map<TableName, List<Mutation>> batch) {
+        accept(batch);
+    }
+
+    /**
      * Everything for the schema at or before {@code resolved} has been delivered. Ignored in immediate mode.
      *
      * @throws BadInputException when the timestamp goes backwards

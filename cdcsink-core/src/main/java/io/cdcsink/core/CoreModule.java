@@ -44,6 +44,8 @@ public final class CoreModule extends AbstractModule {
         // The one place --immediate is read: each mode's path then runs without asking which mode it is in.
         bind(PipelineMode.class).to(config.immediate() ? ImmediateMode.class : ConsistentMode.class)
                 .in(Singleton.class);
+        // Also for requests with ?immediate=true in consistent mode (DefaultPipeline.acceptImmediately): one instance.
+        bind(ImmediateMode.class).in(Singleton.class);
         bind(Pipeline.class).to(DefaultPipeline.class).asEagerSingleton();
         bind(ReplicationStatus.class).asEagerSingleton();
         // Apply declares a no-op default; the replicator's status replaces it.

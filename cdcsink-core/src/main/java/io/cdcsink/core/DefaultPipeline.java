@@ -16,6 +16,7 @@ import io.cdcsink.engine.Blockage;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ public final class DefaultPipeline implements Pipeline {
     private final TargetPools pools;
     private final Applier applier;
     private final PipelineMode mode;
+    /** For {@link #acceptImmediately} when the mode stages: made on first use. */
+    private final Provider<ImmediateMode> immediateMode;
     private final TargetTransactions transactions;
     private final Counter accepted;
     private final ReplicationRecorder recorder;
@@ -43,11 +46,13 @@ public final class DefaultPipeline implements Pipeline {
 
     @Inject
     DefaultPipeline(TargetConfig config, TargetPools pools, Applier applier, PipelineMode mode,
-                    TargetTransactions transactions, PrometheusRegistry registry, ReplicationRecorder recorder) {
+                    Provider<ImmediateMode> immediateMode, TargetTransactions transactions,
+                    PrometheusRegistry registry, ReplicationRecorder recorder) {
         this.config = config;
         this.pools = pools;
         this.applier = applier;
         this.mode = mode;
+        this.immediateMode = immediateMode;
         this.transactions = transactions;
         this.recorder = recorder;
         this.accepted = Counter.builder().withoutExemplars().name("pipeline_mutations_total")
@@ -72,6 +77,15 @@ public final class DefaultPipeline implements Pipeline {
 
     @Override
     public void accept(Map<TableName, List<Mutation>> batch) {
+        accept(batch, mode);
+    }
+
+    @Override
+    public void acceptImmediately(Map<TableName, List<Mutation>> batch) {
+        accept(batch, mode.immediate() ? mode : immediateMode.get());
+    }
+
+    private void accept(Map<TableName, List<Mutation>> batch, PipelineMode mode) {
         if (batch.isEmpty()) {
             return;
         }
@@ -83,7 +97,7 @@ public final class DefaultPipeline implements Pipeline {
         });
         for (Map.Entry<String, Map<TableName, List<Mutation>>> e : byDatabase.entrySet()) {
             try {
-                write(e.getKey(), e.getValue());
+                write(e.getKey(), e.getValue(), mode);
             } catch (RuntimeException ex) {
                 e.getValue().keySet().stream().map(TableName::schemaName).distinct()
                         .forEach(s -> recorder.schemaFailed(s, mode.recorded(), String.valueOf(ex.getMessage())));
@@ -105,7 +119,7 @@ public final class DefaultPipeline implements Pipeline {
         return table != null ? "table " + table : "database " + database;
     }
 
-    private void write(String database, Map<TableName, List<Mutation>> group) {
+    private void write(String database, Map<TableName, List<Mutation>> group, PipelineMode mode) {
         // Whatever needs no transaction happens here, on the caller's thread, before the batch waits for a writer.
         Map<TableName, PreparedBatch> prepared = new LinkedHashMap<>();
         // Nothing here holds a pooled connection while it waits for another (first-use DDL, loading apply_config,
@@ -113,9 +127,11 @@ public final class DefaultPipeline implements Pipeline {
         group.forEach((table, mutations) -> prepared.put(table, applier.prepare(table, mutations)));
         Map<TableName, PreparedBatch> ready = mode.beforeWriting(database, group, prepared);
         String lane = mode.lane(database, ready.keySet());
-        writers.computeIfAbsent(lane.isEmpty() ? database : database + "\u0000" + lane,
-                key -> new GroupCommit<>(lane.isEmpty() ? config.writers() : 1, DefaultPipeline::rows,
-                        batches -> commit(database, batches))).write(ready);
+        // Batches of the two modes (a request with ?immediate=true while staging) never share a transaction.
+        String writer = database + (mode == this.mode ? "" : "\u0000immediate")
+                + (lane.isEmpty() ? "" : "\u0000" + lane);
+        writers.computeIfAbsent(writer, key -> new GroupCommit<>(lane.isEmpty() ? config.writers() : 1,
+                DefaultPipeline::rows, batches -> commit(database, batches, mode))).write(ready);
     }
 
     private static long rows(Map<TableName, PreparedBatch> batch) {
@@ -127,7 +143,7 @@ public final class DefaultPipeline implements Pipeline {
     }
 
     /** One transaction for the batches, which may come from several callers. */
-    private void commit(String database, List<Map<TableName, PreparedBatch>> batches) {
+    private void commit(String database, List<Map<TableName, PreparedBatch>> batches, PipelineMode mode) {
         Map<TableName, List<PreparedBatch>> byTable = new LinkedHashMap<>();
         for (Map<TableName, PreparedBatch> batch : batches) {
             batch.forEach((table, b) -> byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(b));

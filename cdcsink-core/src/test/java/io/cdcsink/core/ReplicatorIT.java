@@ -85,6 +85,26 @@ class ReplicatorIT {
     }
 
     @Test
+    void aBatchAcceptedImmediatelyInConsistentModeIsAppliedWithoutStaging() throws Exception {
+        try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString()))
+                .disableAuthentication().start()) {
+            TableName t = new TableName(db, "public", "t");
+            r.pipeline().acceptImmediately(Map.of(t, List.of(Mutation.upsert(new Hlc(1, 0), "[1]",
+                    "{\"id\":1,\"v\":\"x\"}"))));
+            assertThat(count()).as("applied at once, no resolved timestamp needed").isEqualTo(1);
+            assertThatThrownBy(() -> r.pipeline().acceptImmediately(Map.of(t, List.of(
+                    Mutation.upsert(new Hlc(3, 0), "[3]", "{\"id\":3,\"v\":\"z\"}"),
+                    Mutation.upsert(new Hlc(3, 0), "[4]", "{\"id\":\"four\"}"))))).isInstanceOf(BadInputException.class);
+            assertThat(count()).as("a failed batch leaves nothing behind").isEqualTo(1);
+            // The staging path still works beside it.
+            r.pipeline().accept(Map.of(t, List.of(Mutation.upsert(new Hlc(5, 0), "[2]", "{\"id\":2,\"v\":\"y\"}"))));
+            assertThat(count()).isEqualTo(1);
+            r.pipeline().resolved(new SchemaName(db, "public"), new Hlc(6, 0));
+            awaitCount(2);
+        }
+    }
+
+    @Test
     void unknownDatabaseIsBadInput() throws Exception {
         try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString()))
                 .disableAuthentication().start()) {

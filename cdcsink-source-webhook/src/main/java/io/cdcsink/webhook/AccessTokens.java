@@ -37,6 +37,21 @@ final class AccessTokens {
         return Optional.empty();
     }
 
+    /**
+     * True when the query asks for {@code immediate=true} (the spec's changefeed URL option: apply without staging).
+     */
+    static boolean immediate(Optional<String> query) {
+        if (query.isEmpty()) {
+            return false;
+        }
+        for (String pair : query.get().split("&")) {
+            if (pair.equalsIgnoreCase("immediate=true")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The query without its {@code access_token} parameters, for logging. */
     static String redact(String query) {
         if (query == null || query.isEmpty()) {

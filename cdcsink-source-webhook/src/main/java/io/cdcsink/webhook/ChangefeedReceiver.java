@@ -34,11 +34,14 @@ public final class ChangefeedReceiver {
      * @param path  the parsed request path
      * @param token the access token presented, if any
      * @param body  the request body; not read before the caller is authorized
+     * @param immediate the URL asked for {@code ?immediate=true}: mutations are applied at once, without staging,
+     *                  and resolved timestamps are ignored
      * @throws UnauthorizedException when the authenticator refuses the token for the path's schema
      * @throws io.cdcsink.api.BadInputException when the body is malformed or does not fit the target
      * @throws io.cdcsink.api.TargetUnavailableException when the target failed
      */
-    public void receive(ChangefeedPath path, Optional<String> token, InputStream body) throws IOException {
+    public void receive(ChangefeedPath path, Optional<String> token, InputStream body, boolean immediate)
+            throws IOException {
         if (!authenticator.authorize(path.schema(), token)) {
             throw new UnauthorizedException(UNAUTHORIZED);
         }
@@ -46,9 +49,11 @@ public final class ChangefeedReceiver {
         if (path instanceof ChangefeedPath.Webhook w) {
             WebhookBody decoded = webhookParser.parse(w.schema(), body);
             if (decoded.resolved().isPresent()) {
-                pipeline.resolved(w.schema(), decoded.resolved().get());
+                if (!immediate) {
+                    pipeline.resolved(w.schema(), decoded.resolved().get());
+                }
             } else if (!decoded.mutations().isEmpty()) {
-                pipeline.accept(decoded.mutations());
+                accept(decoded.mutations(), immediate);
             } else {
                 pipeline.requireTarget(w.schema());
             }
@@ -57,15 +62,25 @@ public final class ChangefeedReceiver {
             if (!mutations.isEmpty()) {
                 Map<TableName, List<Mutation>> batch = new LinkedHashMap<>();
                 batch.put(f.table(), mutations);
-                pipeline.accept(batch);
+                accept(batch, immediate);
             } else {
                 pipeline.requireTarget(f.table().schemaName());
             }
         } else if (path instanceof ChangefeedPath.ResolvedFile r) {
             // The body of a resolved file is empty by design: the file name carries the timestamp.
-            pipeline.resolved(r.schema(), r.resolved());
+            if (!immediate) {
+                pipeline.resolved(r.schema(), r.resolved());
+            }
         } else {
             throw new IllegalStateException("unknown changefeed path " + path);
+        }
+    }
+
+    private void accept(Map<TableName, List<Mutation>> batch, boolean immediate) {
+        if (immediate) {
+            pipeline.acceptImmediately(batch);
+        } else {
+            pipeline.accept(batch);
         }
     }
 }

@@ -99,7 +99,8 @@ public final class WebhookHandler extends Handler.Abstract {
                 Optional.ofNullable(request.getHttpURI().getQuery()));
         boolean gzip = target.get() instanceof ChangefeedPath.NdjsonFile f && f.gzip()
                 || "gzip".equalsIgnoreCase(request.getHeaders().get(HttpHeader.CONTENT_ENCODING));
-        receiver.receive(target.get(), token, gzip ? new Gunzipped(body, config.maxBodyBytes()) : body);
+        receiver.receive(target.get(), token, gzip ? new Gunzipped(body, config.maxBodyBytes()) : body,
+                AccessTokens.immediate(Optional.ofNullable(request.getHttpURI().getQuery())));
         return Reply.ok();
     }
 

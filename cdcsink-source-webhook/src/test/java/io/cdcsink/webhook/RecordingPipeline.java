@@ -16,9 +16,16 @@ final class RecordingPipeline implements Pipeline {
     }
 
     final List<Map<TableName, List<Mutation>>> accepted = new CopyOnWriteArrayList<>();
+    /** Batches of requests with {@code ?immediate=true}. */
+    final List<Map<TableName, List<Mutation>>> immediately = new CopyOnWriteArrayList<>();
     final List<Resolved> resolved = new CopyOnWriteArrayList<>();
     final List<SchemaName> targetChecks = new CopyOnWriteArrayList<>();
     final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+
+    @Override
+    public void acceptImmediately(Map<TableName, List<Mutation>> batch) {
+        immediately.add(batch);
+    }
 
     @Override
     public void accept(Map<TableName, List<Mutation>> batch) {
@@ -44,7 +51,7 @@ final class RecordingPipeline implements Pipeline {
     }
 
     int calls() {
-        return accepted.size() + resolved.size();
+        return accepted.size() + immediately.size() + resolved.size();
     }
 
     private void failIfAsked() {

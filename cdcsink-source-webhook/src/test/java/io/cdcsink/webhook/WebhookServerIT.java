@@ -174,6 +174,25 @@ class WebhookServerIT {
     }
 
     @Test
+    void immediateTrueInTheUrlAppliesWithoutStagingAndIgnoresResolvedTimestamps() throws Exception {
+        start(allowAll);
+        String body = "{\"payload\":[{\"after\":{\"pk\":1},\"key\":[1],\"topic\":\"t\",\"updated\":\"1.0\"}]}";
+        assertThat(post("/db/public?immediate=true&access_token=x", body).statusCode()).isEqualTo(200);
+        assertThat(send("PUT", NDJSON + "?immediate=true", "{\"key\":[2],\"updated\":\"2.0\"}\n").statusCode())
+                .isEqualTo(200);
+        assertThat(post("/db/public?immediate=true", "{\"resolved\":\"3.0\"}").statusCode()).isEqualTo(200);
+        assertThat(send("PUT", RESOLVED + "?immediate=true", "").statusCode()).isEqualTo(200);
+        assertThat(pipeline.immediately).containsExactly(
+                Map.of(SCHEMA.table("t"), List.of(Mutation.upsert(new Hlc(1, 0), "[1]", "{\"pk\":1}"))),
+                Map.of(SCHEMA.table("my-table"), List.of(Mutation.delete(new Hlc(2, 0), "[2]"))));
+        assertThat(pipeline.accepted).isEmpty();
+        assertThat(pipeline.resolved).isEmpty();
+        // Without it (or with another value) the mode decides.
+        assertThat(post("/db/public?immediate=false", body).statusCode()).isEqualTo(200);
+        assertThat(pipeline.accepted).hasSize(1);
+    }
+
+    @Test
     void gzipFilesAndBodiesAreDecompressedWithinTheLimit() throws Exception {
         start(allowAll, 1024);
         String lines = "{\"after\":{\"pk\":1},\"key\":[1],\"updated\":\"1.0\"}\n{\"key\":[2],\"updated\":\"2.0\"}\n";
