@@ -174,7 +174,7 @@ class PgSnapshotEndToEndIT {
             // Once the plan is recorded: before it, the empty target tables are all verify could see.
             awaitValue("SELECT (count(*) > 0)::text FROM _cdc_sink.load_chunks", "true");
             Run live = JarCommand.run(Duration.ofMinutes(3), List.of("verify", "--sourceConn", sourceConn(),
-                    "--targetConn", targetConn(), "--targetDB", targetDb, "--chunkRows", "5000", "--live", "2s"));
+                    "--targetConn", targetConn(), "--targetDB", targetDb, "--chunkRows", "20000", "--live", "2s"));
             assertThat(live.exit()).as(live.output()).isZero();
             // child is copied after parent, which it references: verify reaches it (the first table) while copying.
             assertThat(live.output()).contains("waiting for the copy of public.child: ")
