@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
  * {@code cdc-sink pglogical --snapshot initial} as users run it (issue #28, part 1): the real jar between two embedded
  * PostgreSQL servers, the source populated with about 200,000 rows of mixed types and written to the whole time.
  * The load is killed with SIGKILL half way, continues from its copied chunks on the next start without copying them
- * again, and ends with the target equal to the source cell by cell and {@code cdc-sink verify} exiting 0;
- * {@code cdc-sink verify --live} run while a load copies waits for it and ends EQUAL; a slot that exists already is
- * refused with one line.
+ * again, and ends with the target equal to the source cell by cell and {@code cdc-sink verify} exiting 0.
+ * {@code cdc-sink verify --live} started while a load copies (and the writes go on) waits for it and ends EQUAL;
+ * without {@code --live} the tables of a load that was stopped are reported as still being copied. A slot that
+ * exists already is refused with one line.
  */
 class PgSnapshotEndToEndIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -190,7 +191,7 @@ class PgSnapshotEndToEndIT {
     }
 
     @Test
-    void aLoadWhileTheTableIsStillCopiedIsReportedAsSuchWithoutLive() throws Exception {
+    void verifyWithoutLiveReportsTheTablesOfAStoppedLoadAsStillBeingCopied() throws Exception {
         fill();
         String[] load = {"--snapshot", "initial", "--snapshotChunkRows", "1000", "--snapshotWorkers", "1"};
         CdcSinkProcess p = CdcSinkProcess.logicalStarting("pglogical", "snapshot-stopped", flags(load));
