@@ -1,6 +1,7 @@
 package io.cdcsink.cli;
 
 import io.cdcsink.api.sql.ConnectionString;
+import io.cdcsink.core.TargetConfig;
 import io.cdcsink.mysql.MySqlConn;
 import io.cdcsink.verify.Reports;
 import io.cdcsink.verify.TableResult;
@@ -75,6 +76,11 @@ final class VerifyCommand implements Callable<Integer> {
             description = "text (a table for people) or json (default \"${DEFAULT-VALUE}\")")
     String format;
 
+    @Option(names = "--stagingDB", defaultValue = TargetConfig.DEFAULT_STAGING,
+            description = "the schema in the target database that stores cdc-sink's metadata, where verify sees a"
+                    + " snapshot load still copying a table (default \"${DEFAULT-VALUE}\")")
+    String stagingDB;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -85,7 +91,7 @@ final class VerifyCommand implements Callable<Integer> {
                     + format + "'");
         }
         VerifyOptions options = PreflightCommand.flags(spec, () -> new VerifyOptions(chunkRows, rowsPerSecond, live,
-                maxDifferences));
+                maxDifferences, stagingDB));
         boolean mysql = sourceConn.startsWith("mysql://") || sourceConn.startsWith("mariadb://");
         if (mysql && sourceSchema == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -100,7 +106,7 @@ final class VerifyCommand implements Callable<Integer> {
                 : postgres(PreflightCommand.flags(spec, () -> ConnectionString.parse("--sourceConn", sourceConn)));
              Connection t = DriverManager.getConnection(target.jdbcUrl(targetDB))) {
             results = new Verifier(s, t, options).verify(sourceSchema != null ? sourceSchema : "public",
-                    targetSchema, tables, progress::rows);
+                    targetSchema, tables, progress::rows, progress::notice);
         } catch (SQLException e) {
             err.println("cdc-sink: verify failed: " + CommandFailure.oneLine(e));
             return ERROR;
@@ -132,6 +138,11 @@ final class VerifyCommand implements Callable<Integer> {
                 last = now;
                 err.printf("verify: %,d source rows compared, %,.0f rows/s%n", rows, rows / ((now - start) / 1e9));
             }
+        }
+
+        /** A line saying what verify waits for. */
+        void notice(String line) {
+            err.println("verify: " + line);
         }
 
         void done() {

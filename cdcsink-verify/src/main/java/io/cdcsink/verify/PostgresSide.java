@@ -16,6 +16,10 @@ final class PostgresSide extends Side {
 
     @Override
     String quote(String identifier) {
+        return quoteIdent(identifier);
+    }
+
+    static String quoteIdent(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
