@@ -63,8 +63,9 @@ final class VerifyCommand implements Callable<Integer> {
     long rowsPerSecond;
 
     @Option(names = "--live", defaultValue = "0", converter = GoDuration.class,
-            description = "while replication runs: compare a differing chunk again after this long, up to three"
-                    + " times, before reporting it, e.g. 5s; 0 for a one-time comparison (default ${DEFAULT-VALUE})")
+            description = "while replication runs: compare the rows of a differing chunk again after this long, up"
+                    + " to three times, before reporting them, e.g. 5s; and wait for tables a snapshot load is still"
+                    + " copying; 0 for a one-time comparison (default ${DEFAULT-VALUE})")
     Duration live;
 
     @Option(names = "--maxDifferences", defaultValue = "100",
