@@ -17,9 +17,15 @@ final class CommandFailure {
     private CommandFailure() {
     }
 
-    static int report(Exception e, PrintWriter err, boolean verbose) {
+    /**
+     * @param logFile true when the log goes to a file ({@code --logDestination}): the line goes there too, as an
+     *                ERROR; on the console it is printed once
+     */
+    static int report(Exception e, PrintWriter err, boolean verbose, boolean logFile) {
         String line = oneLine(e);
-        LoggerFactory.getLogger(Main.class).error("exited: {}", line);
+        if (logFile) {
+            LoggerFactory.getLogger(Main.class).error("exited: {}", line);
+        }
         err.println("cdc-sink: " + line);
         if (verbose) {
             e.printStackTrace(err);

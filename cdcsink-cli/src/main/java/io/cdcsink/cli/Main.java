@@ -29,11 +29,19 @@ public final class Main implements Runnable {
         DemoNotIncluded.addTo(cli);
         withVersion(cli, new BuildInfo());
         cli.setExecutionStrategy(parsed -> {
-            LogSetup.apply(main.global);
+            try {
+                LogSetup.apply(main.global);
+            } catch (IllegalArgumentException e) {
+                // A bad --logFormat is a usage error: one line, exit 2.
+                parsed.commandSpec().commandLine().getErr().println("cdc-sink: " + e.getMessage());
+                parsed.commandSpec().commandLine().getErr().flush();
+                return parsed.commandSpec().exitCodeOnInvalidInput();
+            }
             return new CommandLine.RunLast().execute(parsed);
         });
-        cli.setExecutionExceptionHandler((e, cmd, parsed) ->
-                CommandFailure.report(e, cmd.getErr(), main.global.verbosity.length > 0));
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> CommandFailure.report(e, cmd.getErr(),
+                main.global.verbosity.length > 0, main.global.logDestination != null
+                        && !main.global.logDestination.isEmpty()));
         return cli.execute(args);
     }
 

@@ -16,6 +16,8 @@ import io.cdcsink.auth.CdcSinkClaim;
 import io.cdcsink.auth.SchemaPattern;
 import io.cdcsink.webhook.PemFiles;
 import java.nio.charset.StandardCharsets;
+import com.nimbusds.jose.jwk.Curve;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -70,9 +72,29 @@ final class MakeJwtCommand implements Callable<Integer> {
         if (key == null) {
             throw new IllegalArgumentException("no private key specified: pass -k key.pem (or --claim)");
         }
-        String token = sign(PemFiles.readPrivateKey(key), claims);
+        PrivateKey privateKey;
+        try {
+            privateKey = PemFiles.readPrivateKey(key);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("-k: " + e.getMessage(), e);
+        }
+        String token;
+        try {
+            token = sign(privateKey, claims);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-k " + key + ": " + e.getMessage(), e);
+        }
         if (out != null) {
-            writePrivately(out, token);
+            try {
+                writePrivately(out, token);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("-o " + out + ": no such directory: " + out.toAbsolutePath()
+                        .getParent(), e);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new IllegalArgumentException("-o " + out + ": permission denied", e);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("-o " + out + ": " + e.getMessage(), e);
+            }
         } else {
             spec.commandLine().getOut().println(token);
             spec.commandLine().getOut().flush();
@@ -80,24 +102,36 @@ final class MakeJwtCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The keys {@link #sign} accepts, as the end of a message about one it does not. */
+    static final String SUPPORTED_KEYS = "use an EC key on P-256 (ES256), P-384 (ES384) or P-521 (ES512), or an RSA"
+            + " key of at least 2048 bits (RS256)";
+
     static String sign(PrivateKey key, Map<String, Object> claims) throws JOSEException {
         JWSAlgorithm alg;
         JWSSigner signer;
         if (key instanceof ECPrivateKey ec) {
-            int bits = ec.getParams().getCurve().getField().getFieldSize();
-            alg = switch (bits) {
-                case 256 -> JWSAlgorithm.ES256;
-                case 384 -> JWSAlgorithm.ES384;
-                case 521 -> JWSAlgorithm.ES512;
-                default -> throw new IllegalArgumentException("unsupported EC curve of " + bits
-                        + " bits; use P-256, P-384 or P-521");
-            };
+            Curve curve = Curve.forECParameterSpec(ec.getParams());
+            if (Curve.P_256.equals(curve)) {
+                alg = JWSAlgorithm.ES256;
+            } else if (Curve.P_384.equals(curve)) {
+                alg = JWSAlgorithm.ES384;
+            } else if (Curve.P_521.equals(curve)) {
+                alg = JWSAlgorithm.ES512;
+            } else {
+                throw new IllegalArgumentException("an EC key on curve " + (curve == null ? "(unknown)"
+                        : curve.getStdName()) + " is not supported; " + SUPPORTED_KEYS);
+            }
             signer = new ECDSASigner(ec);
         } else if (key instanceof RSAPrivateKey rsa) {
+            if (rsa.getModulus().bitLength() < 2048) {
+                throw new IllegalArgumentException("an RSA key of " + rsa.getModulus().bitLength() + " bits is too"
+                        + " short; " + SUPPORTED_KEYS);
+            }
             alg = JWSAlgorithm.RS256;
             signer = new RSASSASigner(rsa);
         } else {
-            throw new IllegalArgumentException("unsupported key type " + key.getAlgorithm() + "; use an EC or RSA key");
+            throw new IllegalArgumentException("a key of type " + key.getAlgorithm() + " is not supported; "
+                    + SUPPORTED_KEYS);
         }
         JWTClaimsSet.Builder set = new JWTClaimsSet.Builder();
         claims.forEach(set::claim);

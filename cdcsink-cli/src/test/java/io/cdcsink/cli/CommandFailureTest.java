@@ -14,7 +14,7 @@ class CommandFailureTest {
     void aFailureIsOneLineOnStderrWithTheExitCodeOne() {
         StringWriter err = new StringWriter();
         int exit = CommandFailure.report(new IllegalStateException("the target said no; do this"),
-                new PrintWriter(err), false);
+                new PrintWriter(err), false, false);
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).isEqualTo("cdc-sink: the target said no; do this" + System.lineSeparator());
     }
@@ -22,7 +22,7 @@ class CommandFailureTest {
     @Test
     void verboseAddsTheStackTraceBelowTheLine() {
         StringWriter err = new StringWriter();
-        CommandFailure.report(new IllegalStateException("broken"), new PrintWriter(err), true);
+        CommandFailure.report(new IllegalStateException("broken"), new PrintWriter(err), true, false);
         assertThat(err.toString().lines().toList()).first().isEqualTo("cdc-sink: broken");
         assertThat(err.toString()).contains("java.lang.IllegalStateException: broken")
                 .contains("at io.cdcsink.cli.CommandFailureTest");

@@ -129,7 +129,60 @@ class MakeJwtCommandTest {
         assertThat(r.err()).contains("did not find a PEM private key");
         openssl("genpkey", "-algorithm", "ed25519", "-out", "ed.pem");
         assertThat(run("-a", "db.sch", "-k", dir.resolve("ed.pem").toString()).err())
-                .contains("unsupported key type");
+                .contains("is not supported; use an EC key on P-256 (ES256)");
+    }
+
+    /** The whole command line as users run it: one line on stderr, no stack trace, the exit code. */
+    private static Result main(String... args) {
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(o, true));
+            System.setErr(new java.io.PrintStream(e, true));
+            int code = Main.execute(args);
+            return new Result(code, o.toString(), e.toString());
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void userMistakesAreOneLineWithoutAStackTrace() throws Exception {
+        openssl("ecparam", "-genkey", "-name", "secp256k1", "-noout", "-out", "k1.pem");
+        openssl("genrsa", "-out", "short.pem", "1024");
+        openssl("ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "good.pem");
+        String missing = dir.resolve("missing.pem").toString();
+        Object[][] cases = {
+            {new String[] {"make-jwt", "-a", "db.sch", "-k", missing}, 1, "cdc-sink: -k: no such file: " + missing},
+            {new String[] {"make-jwt", "-a", "db.sch", "-k", dir.toString()}, 1,
+                "cdc-sink: -k: " + dir + " is a directory, not a PEM file"},
+            {new String[] {"make-jwt", "-a", "db.sch", "-k", dir.resolve("k1.pem").toString()}, 1,
+                "cdc-sink: -k " + dir.resolve("k1.pem") + ": an EC key on curve secp256k1 is not supported; use an"
+                    + " EC key on P-256 (ES256), P-384 (ES384) or P-521 (ES512), or an RSA key of at least 2048 bits"
+                    + " (RS256)"},
+            {new String[] {"make-jwt", "-a", "db.sch", "-k", dir.resolve("short.pem").toString()}, 1,
+                "cdc-sink: -k " + dir.resolve("short.pem") + ": an RSA key of 1024 bits is too short; use an EC key"},
+            {new String[] {"make-jwt", "-a", "db.sch", "-k", dir.resolve("good.pem").toString(), "-o",
+                dir.resolve("no/such/dir/token").toString()}, 1, "cdc-sink: -o " + dir.resolve("no/such/dir/token")
+                    + ": no such directory: " + dir.resolve("no/such/dir")},
+            {new String[] {"make-jwt", "-a", "db"}, 1, "cdc-sink: could not interpret \"db\" as a schema name"},
+            {new String[] {"start", "--conn", "postgresql://x@127.0.0.1:1/x", "--logFormat", "bogus"}, 2,
+                "cdc-sink: --logFormat: unknown log format \"bogus\"; choose text or fluent"},
+            {new String[] {"start", "--conn", "postgresql://x@127.0.0.1:1/x", "--maxBodyBytes", "0"}, 1,
+                "cdc-sink: --maxBodyBytes must be positive, was 0"},
+            {new String[] {"start", "--conn", "postgresql://x@127.0.0.1:1/x", "--targetWriters", "0"}, 1,
+                "cdc-sink: --targetWriters must be at least 1, was 0"},
+        };
+        for (Object[] c : cases) {
+            Result r = main((String[]) c[0]);
+            assertThat(r.code()).as(String.join(" ", (String[]) c[0]) + ": " + r.err()).isEqualTo(c[1]);
+            assertThat(r.err().lines().toList()).as(String.join(" ", (String[]) c[0])).hasSize(1)
+                    .first().asString().startsWith((String) c[2]);
+            assertThat(r.err()).doesNotContain("\tat ");
+        }
     }
 
     private static List<String> fieldNames(JsonNode node) {

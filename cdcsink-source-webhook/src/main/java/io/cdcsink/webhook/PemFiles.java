@@ -29,7 +29,7 @@ public final class PemFiles {
 
     /** The first private key in the file. */
     public static PrivateKey readPrivateKey(Path file) throws IOException {
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(in)) {
+        try (Reader in = open(file); PEMParser pem = new PEMParser(in)) {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
                 if (o instanceof PEMKeyPair pair) {
@@ -46,10 +46,24 @@ public final class PemFiles {
                 + file);
     }
 
+    /** Opens a PEM file, saying in words why it cannot be read (the JDK's exceptions carry only the path). */
+    static Reader open(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a directory, not a PEM file");
+        }
+        try {
+            return Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("no such file: " + file, e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException("cannot read " + file + ": permission denied", e);
+        }
+    }
+
     /** Every certificate in the file, in order (the server's own first, then its issuers). */
     public static List<X509Certificate> readCertificates(Path file) throws IOException {
         List<X509Certificate> chain = new ArrayList<>();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(in)) {
+        try (Reader in = open(file); PEMParser pem = new PEMParser(in)) {
             JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
             for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
                 if (o instanceof X509CertificateHolder holder) {

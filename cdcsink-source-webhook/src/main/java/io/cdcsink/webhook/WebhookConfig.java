@@ -27,7 +27,7 @@ public record WebhookConfig(BindAddress bindAddress, long maxBodyBytes, Optional
         Objects.requireNonNull(tlsCertificate, "tlsCertificate");
         Objects.requireNonNull(tlsPrivateKey, "tlsPrivateKey");
         if (maxBodyBytes <= 0) {
-            throw new IllegalArgumentException("maximum request body size must be positive: " + maxBodyBytes);
+            throw new IllegalArgumentException("--maxBodyBytes must be positive, was " + maxBodyBytes);
         }
         // The original silently ignored a lone certificate or key; failing fast tells the user what is missing.
         if (tlsCertificate.isPresent() != tlsPrivateKey.isPresent()) {
