@@ -67,6 +67,7 @@ public final class SqlStager implements Stager {
             Runtime.getRuntime().maxMemory() / 8));
     private final Counter staged;
     private final Counter skipped;
+    private final LateMutations lateMutations = new LateMutations(java.time.Clock.systemUTC());
     private final Counter drained;
     private final Counter fromMemory;
     private final Histogram duration;
@@ -148,6 +149,7 @@ public final class SqlStager implements Stager {
         staged.labelValues(labels).inc(unique.size());
         if (late > 0) {
             skipped.labelValues(labels).inc(late);
+            lateMutations.late(table.schemaName(), late, applied.get());
         }
         duration.labelValues(labels).observe((System.nanoTime() - start) / 1e9);
         return new Batches(table, batches);
