@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Layout;
 import ch.qos.logback.core.OutputStreamAppender;
@@ -11,6 +12,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Applies the global logging flags: format, destination and verbosity. */
 final class LogSetup {
@@ -24,6 +26,17 @@ final class LogSetup {
         }
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
+        // java.util.logging goes through SLF4J, so its lines take the same format and destination; the propagator
+        // gives JUL loggers logback's levels, so a disabled JUL line costs nothing.
+        LevelChangePropagator propagator = new LevelChangePropagator();
+        propagator.setContext(ctx);
+        propagator.setResetJUL(true);
+        propagator.start();
+        ctx.addListener(propagator);
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
         Layout<ILoggingEvent> layout;
         if ("fluent".equals(options.logFormat)) {
             layout = new FluentJsonLayout();
@@ -65,6 +78,7 @@ final class LogSetup {
         ctx.getLogger("org.eclipse.jetty").setLevel(libraries);
         ctx.getLogger("com.zaxxer.hikari").setLevel(libraries);
         ctx.getLogger("org.postgresql").setLevel(libraries);
+        ctx.getLogger("com.github.shyiko").setLevel(libraries);
         // The demo jar's embedded servers (demo, --conn embedded) relay every line of initdb and the server at INFO.
         ctx.getLogger("io.zonky").setLevel(libraries);
     }

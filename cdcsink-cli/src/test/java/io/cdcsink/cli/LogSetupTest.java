@@ -1,0 +1,43 @@
+package io.cdcsink.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** Every line, also those of libraries that log through java.util.logging, honours --logFormat and --logDestination. */
+class LogSetupTest {
+    @Test
+    void javaUtilLoggingLinesAreWrittenInTheChosenFormat(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("cdc-sink.log");
+        GlobalOptions options = new GlobalOptions();
+        options.logFormat = "fluent";
+        options.logDestination = log.toString();
+        LogSetup.apply(options);
+        try {
+            java.util.logging.Logger.getLogger("com.github.shyiko.mysql.binlog.BinaryLogClient")
+                    .warning("binlog connection lost");
+            java.util.logging.Logger.getLogger("com.github.shyiko.mysql.binlog.BinaryLogClient")
+                    .info("below the libraries' level: not written");
+            LoggerFactory.getLogger("io.cdcsink.test").info("ours");
+        } finally {
+            GlobalOptions text = new GlobalOptions();
+            text.logFormat = "text";
+            LogSetup.apply(text);
+        }
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).hasSize(2);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode jul = json.readTree(lines.get(0));
+        assertThat(jul.get("severity").asText()).isEqualTo("WARNING");
+        assertThat(jul.get("message").asText()).isEqualTo("binlog connection lost");
+        assertThat(jul.get("logger").asText()).isEqualTo("com.github.shyiko.mysql.binlog.BinaryLogClient");
+        assertThat(json.readTree(lines.get(1)).get("message").asText()).isEqualTo("ours");
+    }
+}
