@@ -1,14 +1,12 @@
 package io.cdcsink.webhook;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.cdcsink.api.AdminRoutes;
 import java.util.Optional;
 import java.util.StringJoiner;
 
 /** Finds the caller's access token and keeps it out of logs. */
 final class AccessTokens {
     static final String QUERY_PARAMETER = "access_token";
-    private static final String BEARER = "Bearer ";
 
     private AccessTokens() {
     }
@@ -18,23 +16,7 @@ final class AccessTokens {
      * token, and the query is then not consulted), otherwise from the {@code access_token} query parameter.
      */
     static Optional<String> find(Optional<String> authorization, Optional<String> query) {
-        if (authorization.isPresent()) {
-            String h = authorization.get();
-            return h.startsWith(BEARER) && h.length() > BEARER.length()
-                    ? Optional.of(h.substring(BEARER.length())) : Optional.empty();
-        }
-        if (query.isEmpty()) {
-            return Optional.empty();
-        }
-        for (String pair : query.get().split("&")) {
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            if (decode(name).equals(QUERY_PARAMETER)) {
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                return value.isEmpty() ? Optional.empty() : Optional.of(value);
-            }
-        }
-        return Optional.empty();
+        return AdminRoutes.token(authorization, query);
     }
 
     /**
@@ -69,10 +51,6 @@ final class AccessTokens {
     }
 
     private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
+        return AdminRoutes.decoded(s);
     }
 }

@@ -83,7 +83,9 @@ public final class WebhookHandler extends Handler.Abstract {
     private Reply route(Request request, String path, LimitedInputStream body) throws IOException {
         if (path.startsWith(AdminRoutes.PREFIX) || path.equals("/_")) {
             return admin.handle(request.getMethod(), path,
-                            Optional.ofNullable(request.getHeaders().get(HttpHeader.ACCEPT)))
+                            Optional.ofNullable(request.getHeaders().get(HttpHeader.ACCEPT)),
+                            AccessTokens.find(Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+                                    Optional.ofNullable(request.getHttpURI().getQuery())))
                     .map(r -> new Reply(r.status(), r.contentType(), r.body()))
                     .orElseGet(() -> Reply.text(404, NOT_FOUND));
         }

@@ -117,7 +117,9 @@ public final class AdminServer implements AutoCloseable {
             AdminRoutes.Response reply;
             try {
                 reply = routes.handle(request.getMethod(), request.getHttpURI().getPath(),
-                                Optional.ofNullable(request.getHeaders().get(HttpHeader.ACCEPT)))
+                                Optional.ofNullable(request.getHeaders().get(HttpHeader.ACCEPT)),
+                                AdminRoutes.token(Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+                                        Optional.ofNullable(request.getHttpURI().getQuery())))
                         .orElseGet(() -> ReplicatorRoutes.text(404, "404 page not found"));
             } catch (RuntimeException e) {
                 LOG.error("{} {}: request failed", request.getMethod(), request.getHttpURI().getPath(), e);

@@ -5,7 +5,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.cdcsink.api.AdminRoutes;
 import io.cdcsink.api.Source;
 import io.cdcsink.api.TableName;
+import io.cdcsink.api.Authenticator;
+import io.cdcsink.api.SchemaName;
+import io.cdcsink.core.status.StatusJson;
 import io.cdcsink.core.status.StatusPages;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
 import io.cdcsink.engine.ApplyConfigs;
 import io.cdcsink.engine.TableConfig;
 import io.cdcsink.engine.TargetPools;
@@ -49,6 +55,7 @@ public final class ReplicatorRoutes implements AdminRoutes {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final TargetPools pools;
+    private final Authenticator authenticator;
     private final PrometheusRegistry registry;
     private final ApplyConfigs applyConfigs;
     private final StatusPages statusPages;
@@ -57,9 +64,16 @@ public final class ReplicatorRoutes implements AdminRoutes {
     /** Set once every source started: until then a source may still fail its start-up checks. */
     private volatile boolean started;
 
-    @Inject
+    /** A replicator whose callers may all read every row (authentication disabled). */
     public ReplicatorRoutes(TargetPools pools, PrometheusRegistry registry, ApplyConfigs applyConfigs,
                             StatusPages statusPages) {
+        this(pools, registry, applyConfigs, statusPages, (schema, token) -> true);
+    }
+
+    @Inject
+    public ReplicatorRoutes(TargetPools pools, PrometheusRegistry registry, ApplyConfigs applyConfigs,
+                            StatusPages statusPages, Authenticator authenticator) {
+        this.authenticator = authenticator;
         this.pools = pools;
         this.registry = registry;
         this.applyConfigs = applyConfigs;
@@ -84,16 +98,35 @@ public final class ReplicatorRoutes implements AdminRoutes {
     }
 
     @Override
-    public Optional<Response> handle(String method, String path, Optional<String> accept) {
+    public Optional<Response> handle(String method, String path, Optional<String> accept, Optional<String> token) {
         return switch (path) {
-            case "/_/healthz" -> Optional.of(health());
+            case "/_/healthz" -> Optional.of(health(readers(token)));
             case "/_/varz" -> Optional.of(varz(accept));
             case "/_/config/apply" -> Optional.of(applyConfig());
-            default -> "GET".equals(method) || "HEAD".equals(method) ? statusPages.get(path) : Optional.empty();
+            default -> "GET".equals(method) || "HEAD".equals(method) ? statusPages.get(path, readers(token))
+                    : Optional.empty();
         };
     }
 
-    private Response health() {
+    /**
+     * Which schemas' row keys and values the caller may see on {@code /_/status} and {@code /_/healthz}: those the
+     * authenticator lets the token write to; every one when authentication is off. {@link StatusJson#ANY_SCHEMA}
+     * (a loop's error, which may name any table) only when authentication is off.
+     */
+    private Predicate<SchemaName> readers(Optional<String> token) {
+        boolean everyone = authenticator.authorize(StatusJson.ANY_SCHEMA, Optional.empty());
+        if (everyone) {
+            return schema -> true;
+        }
+        if (token.isEmpty()) {
+            return schema -> false;
+        }
+        Map<SchemaName, Boolean> decided = new HashMap<>();
+        return schema -> !schema.equals(StatusJson.ANY_SCHEMA)
+                && decided.computeIfAbsent(schema, s -> authenticator.authorize(s, token));
+    }
+
+    private Response health(Predicate<SchemaName> mayRead) {
         if (!started) {
             return text(503, STARTING);
         }
@@ -109,7 +142,9 @@ public final class ReplicatorRoutes implements AdminRoutes {
             return text(503, HEALTH_FAILED);
         }
         List<String> problems = new ArrayList<>();
-        statusPages.blocked().forEach(b -> problems.add(b.scope() + " waits: " + b.blockage().line()));
+        statusPages.blocked().forEach(b -> problems.add(b.scope() + " waits: "
+                + (b.blockage().table().map(t -> mayRead.test(t.schemaName())).orElse(true) ? b.blockage().line()
+                : StatusJson.withoutValues(b.blockage().line(), b.blockage().key()))));
         for (Source s : sources) {
             s.problem().ifPresent(problems::add);
         }

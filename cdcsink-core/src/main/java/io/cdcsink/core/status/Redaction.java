@@ -14,6 +14,28 @@ final class Redaction {
     private Redaction() {
     }
 
+    /** Values PostgreSQL quotes in its messages: a failing row, a key's value, an input it could not read. */
+    private static final Pattern FAILING_ROW = Pattern.compile("(Failing row contains )\\(.*?\\)(?=[.;\\s]|$)");
+    private static final Pattern KEY_VALUE = Pattern.compile("(Key \\([^)]*\\)=)\\(.*?\\)(?= )");
+    private static final Pattern INPUT_VALUE = Pattern.compile("((?:invalid input (?:syntax|value) for [^:]*"
+            + "|out of range for [^:]*|value too long for [^:]*): )\"[^\"]*\"");
+    static final String HIDDEN = "(hidden)";
+
+    /**
+     * The text without the row values and the key it may quote, for a caller who may not read the table's rows:
+     * {@code key}'s text, and what PostgreSQL quotes of a row, become {@value #HIDDEN}.
+     */
+    static String values(String text, java.util.Optional<String> key) {
+        if (text == null) {
+            return null;
+        }
+        String s = key.filter(k -> !k.isEmpty()).map(k -> text.replace(k, HIDDEN)).orElse(text);
+        s = FAILING_ROW.matcher(s).replaceAll("$1" + HIDDEN);
+        s = KEY_VALUE.matcher(s).replaceAll("$1" + HIDDEN);
+        s = INPUT_VALUE.matcher(s).replaceAll("$1" + HIDDEN);
+        return s;
+    }
+
     static String message(String text) {
         String s = text == null ? "" : text;
         s = URL_PASSWORD.matcher(s).replaceAll("$1:***@");

@@ -41,7 +41,12 @@ public final class ReplicationStatus implements ReplicationRecorder {
 
     private final Clock clock;
     private final Instant startedAt;
+    /** The most tables, and the most schemas, the status keeps an entry for. */
+    static final int MAX_ENTRIES = 10_000;
     private final Map<TableName, TableEntry> tables = new ConcurrentHashMap<>();
+    /** Where the entries of tables and schemas beyond {@link #MAX_ENTRIES} go: counted, never listed. */
+    private final TableEntry untrackedTable = new TableEntry();
+    private final SchemaEntry untrackedSchema = new SchemaEntry();
     private final Map<SchemaName, SchemaEntry> schemas = new ConcurrentHashMap<>();
     private final Map<String, Loop> loops = new ConcurrentHashMap<>();
     private final LagHistory history = new LagHistory(LAG_SAMPLES);
@@ -168,8 +173,8 @@ public final class ReplicationStatus implements ReplicationRecorder {
         loops.forEach((name, loop) -> loopViews.add(loop.view(name)));
         loopViews.sort(Comparator.comparing(LoopView::name));
 
-        long rows = 0;
-        long errors = 0;
+        long rows = untrackedTable.upserts.sum() + untrackedTable.deletes.sum();
+        long errors = untrackedTable.errors.sum() + untrackedSchema.errors.sum();
         for (TableView v : tableViews) {
             rows += v.rowsApplied();
             errors += v.errors();
@@ -218,14 +223,31 @@ public final class ReplicationStatus implements ReplicationRecorder {
                 Optional.ofNullable(entry == null ? null : entry.lastError));
     }
 
+    /**
+     * The table's entry. Beyond {@link #MAX_ENTRIES} tables a new one gets an entry that is not kept (its errors still
+     * count in the total): requests naming ever new tables cannot grow the status without bound.
+     */
     private TableEntry table(TableName name) {
         TableEntry e = tables.get(name);
-        return e != null ? e : tables.computeIfAbsent(name, n -> new TableEntry());
+        if (e != null) {
+            return e;
+        }
+        if (tables.size() >= MAX_ENTRIES) {
+            return untrackedTable;
+        }
+        return tables.computeIfAbsent(name, n -> new TableEntry());
     }
 
+    /** The schema's entry; beyond {@link #MAX_ENTRIES} schemas, as for tables. */
     private SchemaEntry schema(SchemaName name) {
         SchemaEntry e = schemas.get(name);
-        return e != null ? e : schemas.computeIfAbsent(name, n -> new SchemaEntry());
+        if (e != null) {
+            return e;
+        }
+        if (schemas.size() >= MAX_ENTRIES) {
+            return untrackedSchema;
+        }
+        return schemas.computeIfAbsent(name, n -> new SchemaEntry());
     }
 
     private static final class TableEntry {

@@ -19,7 +19,27 @@ import java.util.Optional;
 public final class StatusJson {
     private final JsonFactory factory = new JsonFactory();
 
+    /**
+     * Stands for "every schema" when asking whether a caller may read a loop's error, which may name any table:
+     * {@code render}'s predicate accepts it only for a caller who may read everything.
+     */
+    public static final io.cdcsink.api.SchemaName ANY_SCHEMA = new io.cdcsink.api.SchemaName("*", "*");
+
+    /** {@code text} without {@code key} and the row values PostgreSQL quotes, each {@code (hidden)}. */
+    public static String withoutValues(String text, Optional<String> key) {
+        return Redaction.values(text, key);
+    }
+
+    /** Everything, for a caller who may read every table's rows. */
     public byte[] render(StatusSnapshot s) {
+        return render(s, schema -> true);
+    }
+
+    /**
+     * The status, with row keys and values shown only where {@code mayRead} accepts the schema: elsewhere a blocked
+     * row's key is left out and values quoted in reasons and errors become {@code (hidden)}.
+     */
+    public byte[] render(StatusSnapshot s, java.util.function.Predicate<io.cdcsink.api.SchemaName> mayRead) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.useDefaultPrettyPrinter();
@@ -35,9 +55,12 @@ public final class StatusJson {
                 g.writeStringField("scope", v.scope());
                 g.writeStringField("kind", v.blockage().kind().label());
                 string(g, "table", v.blockage().table().map(Object::toString));
-                string(g, "key", v.blockage().key());
-                g.writeStringField("reason", Redaction.message(v.blockage().reason()));
-                string(g, "fix", v.blockage().fix());
+                boolean shown = v.blockage().table().map(t -> mayRead.test(t.schemaName())).orElse(true);
+                Optional<String> key = v.blockage().key();
+                string(g, "key", shown ? key : key.map(k -> Redaction.HIDDEN));
+                g.writeStringField("reason", Redaction.message(shown ? v.blockage().reason()
+                        : Redaction.values(v.blockage().reason(), key)));
+                string(g, "fix", shown ? v.blockage().fix() : v.blockage().fix().map(f -> Redaction.values(f, key)));
                 g.writeStringField("since", v.since().toString());
                 g.writeNumberField("attempts", v.attempts());
                 g.writeEndObject();
@@ -53,7 +76,7 @@ public final class StatusJson {
                 seconds(g, "lagSeconds", v.lag());
                 g.writeNumberField("rowsApplied", v.rowsApplied());
                 g.writeNumberField("errors", v.errors());
-                error(g, v.lastError());
+                error(g, v.lastError(), mayRead.test(v.schema()));
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -67,7 +90,8 @@ public final class StatusJson {
                 seconds(g, "lagSeconds", v.lag());
                 g.writeNumberField("rowsApplied", v.rowsApplied());
                 g.writeNumberField("errors", v.errors());
-                error(g, v.lastError());
+                // A loop's error may name any of its tables: values only for a caller who may read everything.
+                error(g, v.lastError(), mayRead.test(ANY_SCHEMA));
                 if (v.load().isPresent()) {
                     StatusSnapshot.LoadView l = v.load().get();
                     g.writeObjectFieldStart("load");
@@ -95,7 +119,7 @@ public final class StatusJson {
                 string(g, "lastApplied", v.lastApplied().map(Instant::toString));
                 g.writeNumberField("deadLettered", v.deadLettered());
                 g.writeNumberField("errors", v.errors());
-                error(g, v.lastError());
+                error(g, v.lastError(), mayRead.test(v.table().schemaName()));
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -131,13 +155,14 @@ public final class StatusJson {
         }
     }
 
-    private static void error(JsonGenerator g, Optional<LastError> value) throws IOException {
+    private static void error(JsonGenerator g, Optional<LastError> value, boolean shown) throws IOException {
         if (value.isEmpty()) {
             g.writeNullField("lastError");
             return;
         }
         g.writeObjectFieldStart("lastError");
-        g.writeStringField("message", value.get().message());
+        g.writeStringField("message", shown ? value.get().message()
+                : Redaction.values(value.get().message(), Optional.empty()));
         g.writeStringField("time", value.get().time().toString());
         g.writeEndObject();
     }

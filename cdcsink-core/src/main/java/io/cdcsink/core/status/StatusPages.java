@@ -38,11 +38,19 @@ public final class StatusPages {
         return status.blocked();
     }
 
-    /** The response for a path, or empty when the path is not a status route. */
+    /** The response for a path, or empty when the path is not a status route; row keys and values shown. */
     public Optional<Response> get(String path) {
+        return get(path, schema -> true);
+    }
+
+    /**
+     * The response for a path, or empty when the path is not a status route; row keys and values only of the schemas
+     * {@code mayRead} accepts ({@link StatusJson#render(StatusSnapshot, java.util.function.Predicate)}).
+     */
+    public Optional<Response> get(String path, java.util.function.Predicate<io.cdcsink.api.SchemaName> mayRead) {
         return switch (path) {
             case STATUS -> Optional.of(new Response(200, "application/json",
-                    json.render(status.snapshot())));
+                    json.render(status.snapshot(), mayRead)));
             case "/_/", "/_/index.html" -> Optional.of(new Response(200, "text/html; charset=utf-8", page));
             default -> Optional.empty();
         };
