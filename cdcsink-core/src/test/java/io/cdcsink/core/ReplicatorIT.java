@@ -54,10 +54,11 @@ class ReplicatorIT {
         }
     }
 
-    @Test
-    void configurationTablesExistInTheConnectionsDatabaseRightAfterStartup() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void configurationTablesExistInTheConnectionsDatabaseRightAfterStartup(boolean immediate) throws Exception {
         String conn = "postgresql://postgres@localhost:" + pg.port() + "/" + db + "?sslmode=disable";
-        try (Replicator r = Replicator.builder().target(TargetConfig.of(conn)).start()) {
+        try (Replicator r = Replicator.builder().target(TargetConfig.of(conn).withImmediate(immediate)).start()) {
             try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.tables"
                          + " WHERE table_schema = '_cdc_sink' AND table_name IN"
