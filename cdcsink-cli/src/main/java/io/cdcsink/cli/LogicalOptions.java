@@ -38,6 +38,10 @@ final class LogicalOptions {
     @Option(names = "--metricsAddr", description = "a host:port to serve metrics from at /_/varz")
     String metricsAddr;
 
+    @Option(names = "--pidFile",
+            description = "write the process id here while running (for cdc-sink reload and kill -HUP)")
+    java.nio.file.Path pidFile;
+
     @Option(names = "--retryDelay", defaultValue = "10s", converter = GoDuration.class,
             description = "the amount of time to sleep between replication retries (default ${DEFAULT-VALUE})")
     Duration retryDelay;

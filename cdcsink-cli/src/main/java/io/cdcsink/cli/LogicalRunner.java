@@ -20,10 +20,11 @@ final class LogicalRunner {
         if (options.metricsAddr != null) {
             builder.metricsAddress(options.metricsAddr);
         }
-        try (Replicator replicator = builder.start()) {
+        try (Replicator replicator = builder.start(); PidFile pid = PidFile.write(options.pidFile)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("shutting down");
                 replicator.close();
+                pid.close();
             }, "cdc-sink-shutdown"));
             replicator.awaitShutdown();
         }

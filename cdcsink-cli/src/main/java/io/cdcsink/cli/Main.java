@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
         description = "Replicates row changes into a SQL target database.",
         subcommands = {StartCommand.class, PgLogicalCommand.class, MyLogicalCommand.class,
             MakeJwtCommand.class, PreflightCommand.class, DeadLettersCommand.class, VerifyCommand.class,
-            VersionCommand.class, CompletionCommand.class,
+            ReloadCommand.class, VersionCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Mixin

@@ -64,6 +64,10 @@ final class StartCommand implements Callable<Integer> {
             description = "reject request bodies larger than this with 413 (default ${DEFAULT-VALUE})")
     long maxBodyBytes;
 
+    @Option(names = "--pidFile",
+            description = "write the process id here while running (for cdc-sink reload and kill -HUP)")
+    Path pidFile;
+
     @Option(names = "--tlsCertificate", description = "a path to a PEM-encoded TLS certificate chain")
     Path tlsCertificate;
 
@@ -99,10 +103,11 @@ final class StartCommand implements Callable<Integer> {
             builder.disableAuthentication();
         }
         DemoExtension.EmbeddedServer toStop = embedded;
-        try (Replicator replicator = builder.start()) {
+        try (Replicator replicator = builder.start(); PidFile pid = PidFile.write(pidFile)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("shutting down");
                 replicator.close();
+                pid.close();
                 if (toStop != null) {
                     toStop.close();
                 }

@@ -45,6 +45,31 @@ class CliIT {
     }
 
     @Test
+    void reloadSignalsTheProcessOfThePidFile(@TempDir Path dir) throws Exception {
+        Path pid = dir.resolve("cdc-sink.pid");
+        Run missing = run("reload", "--pidFile", pid.toString());
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.output().strip()).isEqualTo("cdc-sink: --pidFile: no such file: " + pid + "; is cdc-sink"
+                + " running with --pidFile " + pid + "?");
+        try (CdcSinkProcess p = CdcSinkProcess.start(io.cdcsink.testing.EmbeddedPg.shared().connectionString(),
+                "reload", "--pidFile", pid.toString())) {
+            assertThat(Files.readString(pid).strip()).isEqualTo(Long.toString(p.pid()));
+            Run reload = run("reload", "--pidFile", pid.toString());
+            assertThat(reload.exit()).as(reload.output()).isZero();
+            assertThat(reload.output()).contains("sent SIGHUP to cdc-sink (process " + p.pid() + ")");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!p.logText().contains("reloading configuration due to SIGHUP")) {
+                assertThat(System.nanoTime()).as("the reload is logged").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+        assertThat(pid).as("removed when the process ends").doesNotExist();
+        Files.writeString(pid, "999999999\n");
+        assertThat(run("reload", "--pidFile", pid.toString()).output()).contains("names process 999999999, which is"
+                + " not running");
+    }
+
+    @Test
     void makeJwtIsASubcommand() throws Exception {
         Run r = run("make-jwt", "-a", "db.public", "--claim");
         assertThat(r.exit()).as(r.output()).isZero();
