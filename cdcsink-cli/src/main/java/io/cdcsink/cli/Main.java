@@ -28,6 +28,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(main);
         DemoNotIncluded.addTo(cli);
         withVersion(cli, new BuildInfo());
+        FlagHelp.install(cli);
         cli.setExecutionStrategy(parsed -> {
             try {
                 LogSetup.apply(main.global);

@@ -74,40 +74,57 @@ class ReadmeFlagsTest {
     }
 
     @Test
-    void startUsageBlockIsTheHelpText() throws Exception {
-        var block = ReadmeFlags.usageBlock(ReadmeFlags.read().section("`cdc-sink start`"));
-        Map<String, ReadmeFlags.Flag> documented = block.get("command");
+    void startUsageBlockIsTheRealHelpText() throws Exception {
+        List<String> section = ReadmeFlags.read().section("`cdc-sink start`");
+        List<String> block = new ArrayList<>();
+        boolean in = false;
+        for (String l : section) {
+            if (l.startsWith("```")) {
+                if (in) {
+                    break;
+                }
+                in = true;
+            } else if (in) {
+                block.add(l);
+            }
+        }
+        assertThat(block).as("README's start block").hasSizeGreaterThan(5)
+                .isEqualTo(FlagHelp.render(command("start")).lines().toList());
+        // Every own flag is in it with its type (a switch has none).
+        var parsed = ReadmeFlags.usageBlock(section);
         Map<String, OptionSpec> flags = ownFlags(command("start"));
-        assertThat(documented).as("README's start block").hasSizeGreaterThan(5);
-        assertThat(new TreeSet<>(documented.keySet())).isEqualTo(new TreeSet<>(flags.keySet()));
+        assertThat(new TreeSet<>(parsed.get("command").keySet())).isEqualTo(new TreeSet<>(flags.keySet()));
         List<String> problems = new ArrayList<>();
-        for (ReadmeFlags.Flag f : documented.values()) {
-            OptionSpec o = flags.get(f.name());
-            same(problems, "start " + f.name() + " help text", f.description().get(), description(o));
-            same(problems, "start " + f.name() + " type", f.type().orElse(null), typeWord(o));
-            sameDefault(problems, "start", o, f.defaultValue());
+        for (ReadmeFlags.Flag f : parsed.get("command").values()) {
+            same(problems, "start " + f.name() + " type", f.type().orElse(null), typeWord(flags.get(f.name())));
         }
         assertThat(problems).isEmpty();
     }
 
-    @Test
-    void globalFlagsAreTheInheritedOnes() throws Exception {
-        var block = ReadmeFlags.usageBlock(ReadmeFlags.read().section("`cdc-sink start`"));
-        Map<String, ReadmeFlags.Flag> documented = block.get("global");
-        Map<String, OptionSpec> global = new LinkedHashMap<>();
-        for (OptionSpec o : command("start").options()) {
-            if (o.inherited()) {
-                global.put(o.longestName(), o);
+    /** The usage blocks in docs/ are the real help text of their commands. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"security.md,make-jwt", "poison-rows.md,deadletters discard",
+        "verify.md,verify"})
+    void docsUsageBlocksAreTheRealHelpText(String doc, String command) throws Exception {
+        java.nio.file.Path file = java.nio.file.Path.of("..", "docs", doc);
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        String usage = "Usage: cdc-sink " + command + " ";
+        int start = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(usage)) {
+                start = i;
             }
         }
-        assertThat(new TreeSet<>(documented.keySet())).isEqualTo(new TreeSet<>(global.keySet()));
-        List<String> problems = new ArrayList<>();
-        for (ReadmeFlags.Flag f : documented.values()) {
-            OptionSpec o = global.get(f.name());
-            same(problems, "global " + f.name() + " help text", f.description().get(), description(o));
-            sameDefault(problems, "global", o, f.defaultValue());
+        assertThat(start).as("a usage block of %s in %s", command, doc).isNotNegative();
+        List<String> block = new ArrayList<>();
+        for (int i = start; !lines.get(i).startsWith("```"); i++) {
+            block.add(lines.get(i));
         }
-        assertThat(problems).isEmpty();
+        CommandSpec spec = root.getCommandSpec();
+        for (String name : command.split(" ")) {
+            spec = spec.subcommands().get(name).getCommandSpec();
+        }
+        assertThat(block).isEqualTo(FlagHelp.render(spec).lines().toList());
     }
 
     @Test
