@@ -25,10 +25,7 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code. */
     public static int execute(String... args) {
         Main main = new Main();
-        CommandLine cli = new CommandLine(main);
-        DemoNotIncluded.addTo(cli);
-        withVersion(cli, new BuildInfo());
-        FlagHelp.install(cli);
+        CommandLine cli = commandLine(main);
         cli.setExecutionStrategy(parsed -> {
             try {
                 LogSetup.apply(main.global);
@@ -44,6 +41,15 @@ public final class Main implements Runnable {
                 main.global.verbosity.length > 0, main.global.logDestination != null
                         && !main.global.logDestination.isEmpty()));
         return cli.execute(args);
+    }
+
+    /** The command line as {@link #execute} runs it: every subcommand, -h and -V on each, the spec's help style. */
+    static CommandLine commandLine(Main main) {
+        CommandLine cli = new CommandLine(main);
+        DemoNotIncluded.addTo(cli);
+        withVersion(cli, new BuildInfo());
+        FlagHelp.install(cli);
+        return cli;
     }
 
     /**
