@@ -21,6 +21,7 @@ public record LogicalPosition(String text, Instant commitTime) {
 
     @Override
     public String toString() {
-        return text + " (committed " + commitTime + ")";
+        // A position given by the operator (--defaultGTIDSet) has no known commit time: no 1970 date for it.
+        return Instant.EPOCH.equals(commitTime) ? text : text + " (committed " + commitTime + ")";
     }
 }

@@ -37,6 +37,7 @@ public final class WebhookHandler extends Handler.Abstract {
     private final AdminRoutes admin;
     private final ChangefeedPathParser paths = new ChangefeedPathParser();
     private final Rejections rejections = new Rejections(java.time.Clock.systemUTC());
+    private final Outage outage = new Outage();
 
     public WebhookHandler(WebhookConfig config, ChangefeedReceiver receiver, HttpMetrics metrics,
                           AdminRoutes admin) {
@@ -103,6 +104,7 @@ public final class WebhookHandler extends Handler.Abstract {
                 || "gzip".equalsIgnoreCase(request.getHeaders().get(HttpHeader.CONTENT_ENCODING));
         receiver.receive(target.get(), token, gzip ? new Gunzipped(body, config.maxBodyBytes()) : body,
                 AccessTokens.immediate(Optional.ofNullable(request.getHttpURI().getQuery())));
+        outage.accepted();
         return Reply.ok();
     }
 
@@ -123,8 +125,7 @@ public final class WebhookHandler extends Handler.Abstract {
             return Reply.text(503, e.getMessage());
         }
         if (e instanceof TargetUnavailableException) {
-            log.error("{} {}: target unavailable, the changefeed will retry", request.getMethod(),
-                    loggable(request, path), e);
+            outage.refused(request.getMethod() + " " + loggable(request, path), e);
             return Reply.text(503, e.getMessage());
         }
         if (e instanceof IOException) {

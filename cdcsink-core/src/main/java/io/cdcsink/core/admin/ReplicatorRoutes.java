@@ -134,7 +134,8 @@ public final class ReplicatorRoutes implements AdminRoutes {
         try {
             ok = pools.ping();
         } catch (RuntimeException e) {
-            LOG.warn("health check failed", e);
+            LOG.warn("health check failed: {}", e.getMessage());
+            LOG.debug("health check failure", e);
             return text(503, HEALTH_FAILED);
         }
         if (!ok) {
