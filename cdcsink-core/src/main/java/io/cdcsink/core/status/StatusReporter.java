@@ -24,8 +24,11 @@ public final class StatusReporter implements AutoCloseable {
     private final ReplicationStatus status;
     private final Object lifecycle = new Object();
     private ScheduledExecutorService executor;
+    /** While nothing new is applied (a stuck or idle replicator with lag) the line comes at most this often. */
+    static final Duration IDLE_INTERVAL = Duration.ofMinutes(1);
     private StatusSnapshot lastProgress;
     private int ticks;
+    private long lastIdleLineNanos = Long.MIN_VALUE;
 
     @Inject
     public StatusReporter(ReplicationStatus status) {
@@ -53,13 +56,26 @@ public final class StatusReporter implements AutoCloseable {
             status.sample();
             if (++ticks % (PROGRESS_INTERVAL.toMillis() / SAMPLE_INTERVAL.toMillis()) == 0) {
                 StatusSnapshot now = status.snapshot();
-                ProgressLine.between(lastProgress, now, LAG_THRESHOLD).ifPresent(LOG::info);
+                progressLine(lastProgress, now, System.nanoTime()).ifPresent(LOG::info);
                 lastProgress = now;
             }
         } catch (RuntimeException e) {
             // A failed tick must not cancel the schedule.
             LOG.debug("status sample failed", e);
         }
+    }
+
+    /** The progress line to log now, if any: with new rows every time, without them at most once a minute. */
+    java.util.Optional<String> progressLine(StatusSnapshot before, StatusSnapshot now, long nanos) {
+        java.util.Optional<String> line = ProgressLine.between(before, now, LAG_THRESHOLD);
+        if (line.isEmpty() || now.rowsApplied() != before.rowsApplied()) {
+            return line;
+        }
+        if (lastIdleLineNanos != Long.MIN_VALUE && nanos - lastIdleLineNanos < IDLE_INTERVAL.toNanos()) {
+            return java.util.Optional.empty();
+        }
+        lastIdleLineNanos = nanos;
+        return line;
     }
 
     @Override

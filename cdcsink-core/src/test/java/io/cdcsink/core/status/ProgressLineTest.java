@@ -49,4 +49,24 @@ class ProgressLineTest {
                 assertThat(line).startsWith("progress: 0 rows applied (0 in the last 40 s, 0.0 rows/s)")
                         .endsWith("; lag 40.0 s"));
     }
+
+    @Test
+    void aStuckReplicatorIsReportedAtMostOnceAMinuteNewRowsEveryTime() {
+        StatusReporter reporter = new StatusReporter(status);
+        status.resolved(SCHEMA, new Hlc(T0.toEpochMilli() * 1_000_000, 0));
+        clock.advance(Duration.ofSeconds(40));
+        long nanos = 0;
+        StatusSnapshot before = status.snapshot();
+        int lines = 0;
+        for (int tick = 0; tick < 12; tick++) {
+            clock.advance(Duration.ofSeconds(10));
+            nanos += Duration.ofSeconds(10).toNanos();
+            StatusSnapshot now = status.snapshot();
+            lines += reporter.progressLine(before, now, nanos).isPresent() ? 1 : 0;
+            before = now;
+        }
+        assertThat(lines).as("two minutes of a stuck replicator").isEqualTo(2);
+        status.applied(SCHEMA.table("t"), Mode.CONSISTENT, new ApplyResult(1, 0));
+        assertThat(reporter.progressLine(before, status.snapshot(), nanos + 1)).isPresent();
+    }
 }
