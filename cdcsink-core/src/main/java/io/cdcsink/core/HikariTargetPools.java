@@ -41,6 +41,8 @@ public final class HikariTargetPools implements TargetPools {
 
     private final TargetConfig config;
     private final Map<String, HikariDataSource> pools = new ConcurrentHashMap<>();
+    /** What {@link #forDatabase} hands out: each pool, its time-outs saying why. */
+    private final Map<String, DataSource> explained = new ConcurrentHashMap<>();
     private final ExecutorService pingExecutor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "target-health-check");
         t.setDaemon(true);
@@ -67,7 +69,7 @@ public final class HikariTargetPools implements TargetPools {
 
     @Override
     public DataSource forDatabase(String database) {
-        HikariDataSource ds = pools.get(database);
+        DataSource ds = explained.get(database);
         if (ds != null) {
             return ds;
         }
@@ -77,7 +79,8 @@ public final class HikariTargetPools implements TargetPools {
             requireExists(database);
         }
         synchronized (pools) {
-            return pools.computeIfAbsent(database, this::open);
+            HikariDataSource pool = pools.computeIfAbsent(database, this::open);
+            return explained.computeIfAbsent(database, d -> new ExplainedPool(pool));
         }
     }
 
@@ -197,6 +200,7 @@ public final class HikariTargetPools implements TargetPools {
         synchronized (pools) {
             pools.values().forEach(HikariDataSource::close);
             pools.clear();
+            explained.clear();
         }
     }
 }
