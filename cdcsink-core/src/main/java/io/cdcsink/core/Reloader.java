@@ -60,7 +60,8 @@ public final class Reloader implements AutoCloseable {
             try {
                 r.prepare(database);
             } catch (Exception e) {
-                LOG.warn("could not prepare {} in database {}: {}", r.name(), database, e.getMessage(), e);
+                LOG.warn("could not prepare {} in database {}: {}", r.name(), database, e.getMessage());
+                LOG.debug("preparing {} failed", r.name(), e);
             }
         }
     }
@@ -77,7 +78,8 @@ public final class Reloader implements AutoCloseable {
                 r.reload();
                 LOG.debug("reloaded {}", r.name());
             } catch (Exception e) {
-                LOG.warn("could not reload {}; keeping the previous configuration: {}", r.name(), e.getMessage(), e);
+                LOG.warn("could not reload {}; keeping the previous configuration: {}", r.name(), e.getMessage());
+                LOG.debug("reloading {} failed", r.name(), e);
             }
         }
     }
