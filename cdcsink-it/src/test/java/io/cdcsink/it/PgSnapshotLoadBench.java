@@ -146,7 +146,74 @@ class PgSnapshotLoadBench {
         }
         System.out.printf("BENCH initial load source: %,d rows in %d tables (%s), %,d MiB of tables, generated and"
                 + " vacuumed in %.1f s%n", total, TABLES.size(), counts, bytes >> 20, (System.nanoTime() - filling) / 1e9);
+        planQueries(src);
         return counts;
+    }
+
+    /**
+     * Times, untimed by the runs, the query cdc-sink's chunk plan runs per table on the source (PgSnapshots'
+     * {@code row_number()} boundaries, 100,000-row chunks) beside a plain ordered scan of the keys: what planning costs.
+     */
+    private void planQueries(String src) throws SQLException {
+        StringBuilder line = new StringBuilder();
+        double plan = 0;
+        double scan = 0;
+        double keyset = 0;
+        for (Table t : TABLES) {
+            long a = System.nanoTime();
+            row(source, src, "SELECT count(*), NULL FROM (SELECT " + t.key() + " FROM (SELECT " + t.key()
+                    + ", row_number() OVER (ORDER BY " + t.key() + ") AS n FROM " + t.name()
+                    + ") x WHERE n % 100000 = 0 ORDER BY n) y");
+            long b = System.nanoTime();
+            row(source, src, "SELECT count(*), NULL FROM (SELECT " + t.key() + " FROM " + t.name() + " ORDER BY "
+                    + t.key() + ") y");
+            long c = System.nanoTime();
+            int cuts = keysetCuts(src, t);
+            long d = System.nanoTime();
+            plan += (b - a) / 1e9;
+            scan += (c - b) / 1e9;
+            keyset += (d - c) / 1e9;
+            line.append(String.format(" %s %.2f s (ordered key scan %.2f s, keyset %.2f s for %d cuts);", t.name(),
+                    (b - a) / 1e9, (c - b) / 1e9, (d - c) / 1e9, cuts));
+        }
+        System.out.printf("BENCH initial load plan: the row_number() boundary queries take %.2f s in all, an"
+                + " ordered scan of the keys %.2f s, keyset cuts (OFFSET 99999 LIMIT 1 after the previous cut) %.2f"
+                + " s:%s%n", plan, scan, keyset, line);
+    }
+
+    /**
+     * The same cuts found another way, for comparison: {@code SELECT key ... WHERE (key) > (previous cut) ORDER BY key
+     * OFFSET 99999 LIMIT 1} until none is left. Returns the number of cuts.
+     */
+    private static int keysetCuts(String src, Table t) throws SQLException {
+        int width = t.key().split(",").length;
+        int cuts = 0;
+        try (Connection c = source.dataSource(src).getConnection()) {
+            Object[] previous = null;
+            while (true) {
+                StringBuilder sql = new StringBuilder("SELECT ").append(t.key()).append(" FROM ").append(t.name());
+                if (previous != null) {
+                    sql.append(" WHERE (").append(t.key()).append(") > (")
+                            .append(String.join(", ", java.util.Collections.nCopies(width, "?"))).append(')');
+                }
+                sql.append(" ORDER BY ").append(t.key()).append(" OFFSET 99999 LIMIT 1");
+                try (java.sql.PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    for (int i = 0; previous != null && i < width; i++) {
+                        ps.setObject(i + 1, previous[i]);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return cuts;
+                        }
+                        previous = new Object[width];
+                        for (int i = 0; i < width; i++) {
+                            previous[i] = rs.getObject(i + 1);
+                        }
+                        cuts++;
+                    }
+                }
+            }
+        }
     }
 
     private String emptyTarget(String prefix) throws SQLException {
