@@ -56,6 +56,19 @@ final class CdcSinkProcess implements AutoCloseable {
      * until {@code /_/healthz} on {@code port} answers 200.
      */
     static CdcSinkProcess asUsersRunIt(String name, int port, List<String> args) throws Exception {
+        return launch(name, port, asUsersRunItCommand(args));
+    }
+
+    /**
+     * Like {@link #asUsersRunIt} but returns as soon as the JVM is launched: a benchmark that times the process from
+     * its start (an initial load, which may run before the process reports healthy) waits for its own signal.
+     */
+    static CdcSinkProcess asUsersRunItStarting(String name, int port, List<String> args) throws Exception {
+        return spawn(name, port, asUsersRunItCommand(args));
+    }
+
+    /** {@code java [-Dbench.sinkJvm options] -jar cdc-sink.jar <args>}: the command line of {@link #asUsersRunIt}. */
+    static List<String> asUsersRunItCommand(List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         // -Dbench.sinkJvm="-XX:+PrintCompilation ..." adds options for a profile of the process.
         String extra = System.getProperty("bench.sinkJvm", "").strip();
@@ -64,7 +77,7 @@ final class CdcSinkProcess implements AutoCloseable {
         }
         cmd.addAll(List.of("-jar", JarCommand.jar().toString()));
         cmd.addAll(args);
-        return launch(name, port, cmd);
+        return cmd;
     }
 
     private static List<String> startArgs(String conn, int port, List<String> flags) {

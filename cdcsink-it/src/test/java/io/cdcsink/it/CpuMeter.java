@@ -95,6 +95,15 @@ final class CpuMeter {
         return comm.replaceAll("[-#_ ]?[0-9]+$", "");
     }
 
+    /**
+     * CPU seconds so far of this JVM's ended and reaped child processes (cutime + cstime): a {@code psql} or a
+     * {@code cdc-sink verify} run that the benchmark started and waited for counts here once it has exited.
+     */
+    static double reapedChildren() {
+        String[] f = fields(read(Path.of("/proc/self/stat")));
+        return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / TICKS_PER_SECOND;
+    }
+
     /** CPU seconds so far of one process (a server's backend or walsender, a cdc-sink JVM). */
     static double process(long pid) {
         return seconds(read(Path.of("/proc/" + pid + "/stat")));
