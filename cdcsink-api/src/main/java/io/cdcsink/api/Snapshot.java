@@ -19,7 +19,8 @@ public interface Snapshot extends AutoCloseable {
     /**
      * Key values, ascending in the source's key order, that cut the table into chunks of about {@code rows} rows
      * each; each value holds one text per key column, in the text the reader's {@link SnapshotReader#copy} accepts.
-     * Empty for a table that fits one chunk.
+     * Empty for a table that fits one chunk. Called before any reader copies, possibly for several tables at once
+     * from different threads.
      */
     List<List<String>> boundaries(SnapshotTable table, long rows) throws Exception;
 

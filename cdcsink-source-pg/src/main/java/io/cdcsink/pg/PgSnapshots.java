@@ -149,6 +149,8 @@ final class PgSnapshots implements SnapshotSource {
         private final LogicalPosition position;
         private final boolean createdSlot;
         private final Map<TableName, Described> described = new LinkedHashMap<>();
+        /** Spreads {@link #boundaries} calls over the worker connections. */
+        private final java.util.concurrent.atomic.AtomicInteger planned = new java.util.concurrent.atomic.AtomicInteger();
 
         PgSnapshot(List<Connection> readers, LogicalPosition position, boolean createdSlot) {
             this.readers = readers;
@@ -210,30 +212,37 @@ final class PgSnapshots implements SnapshotSource {
             return d;
         }
 
+        /**
+         * Cuts by keyset: each cut is the key {@code rows} keys after the previous one
+         * ({@code ORDER BY key OFFSET rows - 1 LIMIT 1} after it), an index-only walk of the primary key; numbering
+         * every key with {@code row_number()} took three times as long. Calls for different tables run at once on
+         * different worker connections.
+         */
         @Override
         public List<List<String>> boundaries(SnapshotTable table, long rows) throws SQLException {
-            described(table);
+            Described d = described(table);
             String key = columnList(table.key());
-            String sql = "SELECT " + key + " FROM (SELECT " + key + ", row_number() OVER (ORDER BY " + key
-                    + ") AS cdc_sink_n FROM " + qualified(table) + ") x WHERE cdc_sink_n % " + rows
-                    + " = 0 ORDER BY cdc_sink_n";
             List<List<String>> out = new ArrayList<>();
-            Connection conn = readers.get(0);
+            Connection conn = readers.get(Math.floorMod(planned.getAndIncrement(), readers.size()));
             synchronized (conn) {
-                try (Statement s = conn.createStatement()) {
-                    s.setFetchSize(1000);
-                    try (ResultSet rs = s.executeQuery(sql)) {
-                        while (rs.next()) {
-                            List<String> cut = new ArrayList<>(table.key().size());
-                            for (int i = 1; i <= table.key().size(); i++) {
-                                cut.add(rs.getString(i));
-                            }
-                            out.add(cut);
+                List<String> previous = null;
+                while (true) {
+                    String sql = "SELECT " + key + " FROM " + qualified(table)
+                            + (previous == null ? "" : " WHERE " + bound(table, d, ">", previous))
+                            + " ORDER BY " + key + " OFFSET " + (rows - 1) + " LIMIT 1";
+                    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                        if (!rs.next()) {
+                            return out;
                         }
+                        List<String> cut = new ArrayList<>(table.key().size());
+                        for (int i = 1; i <= table.key().size(); i++) {
+                            cut.add(rs.getString(i));
+                        }
+                        out.add(cut);
+                        previous = cut;
                     }
                 }
             }
-            return out;
         }
 
         @Override

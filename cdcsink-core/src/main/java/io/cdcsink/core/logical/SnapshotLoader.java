@@ -161,10 +161,11 @@ final class SnapshotLoader implements AutoCloseable {
         Snapshot snapshot = source.open(initial, settings.workers());
         try {
             List<SnapshotTable> chosen = choose(snapshot.tables(), initial);
+            List<List<List<String>>> cutsByTable = plan(snapshot, chosen);
             List<Chunk> chunks = new ArrayList<>();
-            for (SnapshotTable t : chosen) {
-                List<List<String>> cuts = selfReferencing(t.target()) ? List.of()
-                        : snapshot.boundaries(t, settings.chunkRows());
+            for (int ti = 0; ti < chosen.size(); ti++) {
+                SnapshotTable t = chosen.get(ti);
+                List<List<String>> cuts = cutsByTable.get(ti);
                 Optional<List<String>> after = Optional.empty();
                 for (List<String> cut : cuts) {
                     chunks.add(new Chunk(chunks.size(), t.target(), after, Optional.of(cut), 0, false));
@@ -190,6 +191,37 @@ final class SnapshotLoader implements AutoCloseable {
                 e.addSuppressed(c);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The cuts of each table, {@code --snapshotWorkers} tables at a time (each on a worker's connection): the source
+     * walks each table's key once, and the load cannot start before all are planned.
+     */
+    private List<List<List<String>>> plan(Snapshot snapshot, List<SnapshotTable> chosen) throws Exception {
+        java.util.concurrent.ExecutorService planners = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(settings.workers(), chosen.size())), r -> {
+                    Thread t = new Thread(r, config.loopName() + "-plan");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<List<List<String>>>> futures = new ArrayList<>();
+            for (SnapshotTable t : chosen) {
+                futures.add(planners.submit(() -> selfReferencing(t.target()) ? List.<List<String>>of()
+                        : snapshot.boundaries(t, settings.chunkRows())));
+            }
+            List<List<List<String>>> out = new ArrayList<>();
+            for (java.util.concurrent.Future<List<List<String>>> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception c ? c : e;
+                }
+            }
+            return out;
+        } finally {
+            planners.shutdownNow();
         }
     }
 
