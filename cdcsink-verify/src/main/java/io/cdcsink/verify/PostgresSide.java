@@ -80,10 +80,14 @@ final class PostgresSide extends Side {
         return quote(c.name()) + "::text";
     }
 
+    /** The types whose order a collation decides; every other type (uuid, inet, enum, ...) has its own. */
+    private static final java.util.Set<String> COLLATABLE = java.util.Set.of("text", "varchar", "bpchar", "name",
+            "citext");
+
     @Override
     String order(Column c, Kind kind) {
         String q = quote(c.name());
-        return Kind.ofPostgres(c.type()) == Kind.TEXT ? q + " COLLATE \"C\"" : q;
+        return COLLATABLE.contains(c.type().toLowerCase(java.util.Locale.ROOT)) ? q + " COLLATE \"C\"" : q;
     }
 
     @Override

@@ -119,6 +119,18 @@ class PostgresVerifyIT {
     }
 
     @Test
+    void aUuidKeyIsOrderedByItsOwnTypeNotACollation() throws Exception {
+        String ddl = "CREATE TABLE u (id uuid PRIMARY KEY, v int)";
+        pg.exec(src, ddl, "INSERT INTO u SELECT md5(g::text)::uuid, g FROM generate_series(1, 300) g");
+        pg.exec(dst, ddl);
+        copy("u");
+        pg.exec(dst, "UPDATE u SET v = -1 WHERE v = 77");
+        List<TableResult> results = verify(13);
+        assertThat(results.get(0).changed()).as(Reports.text(results)).isEqualTo(1);
+        assertThat(results.get(0).missing() + results.get(0).extra()).isZero();
+    }
+
+    @Test
     void textAndCompositeKeysAreCutInTheSameChunksOnBothSides() throws Exception {
         String ddl = "CREATE TABLE k (a TEXT, b INT, v TEXT, PRIMARY KEY (a, b))";
         pg.exec(src, ddl, "INSERT INTO k SELECT chr(65 + g % 40) || 'é' || (g % 7), g, 'v' || g"
