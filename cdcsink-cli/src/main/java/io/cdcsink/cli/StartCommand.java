@@ -6,7 +6,6 @@ import io.cdcsink.core.TargetConfig;
 import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.webhook.BindAddress;
 import io.cdcsink.webhook.WebhookConfig;
-import io.cdcsink.webhook.WebhookServer;
 import io.cdcsink.webhook.WebhookSourceProvider;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,7 +111,6 @@ final class StartCommand implements Callable<Integer> {
                     toStop.close();
                 }
             }, "cdc-sink-shutdown"));
-            LOG.info("Server listening on port {}", replicator.source(WebhookServer.class).port());
             replicator.awaitShutdown();
         }
         return 0;
