@@ -64,6 +64,16 @@ final class LogSetup {
         appender.setName("main");
         appender.setEncoder(encoder);
         appender.start();
+        if (!appender.isStarted()) {
+            // Logback reports a file it cannot open only in its own status list: say it, or every line is lost.
+            ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+            console.setContext(ctx);
+            console.setEncoder(encoder);
+            console.start();
+            ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(console);
+            throw new IllegalArgumentException("--logDestination " + options.logDestination + ": cannot write to"
+                    + " it; name a file in a directory this user may write to");
+        }
         Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(appender);
         root.setLevel(Level.INFO);

@@ -40,4 +40,21 @@ class LogSetupTest {
         assertThat(jul.get("logger").asText()).isEqualTo("com.github.shyiko.mysql.binlog.BinaryLogClient");
         assertThat(json.readTree(lines.get(1)).get("message").asText()).isEqualTo("ours");
     }
+
+    @Test
+    void aLogFileThatCannotBeWrittenIsAUsageError(@TempDir Path dir) throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+        GlobalOptions options = new GlobalOptions();
+        options.logFormat = "text";
+        options.logDestination = notADirectory.resolve("cdc-sink.log").toString();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> LogSetup.apply(options))
+                    .hasMessage("--logDestination " + options.logDestination + ": cannot write to it; name a file in"
+                            + " a directory this user may write to");
+        } finally {
+            GlobalOptions text = new GlobalOptions();
+            text.logFormat = "text";
+            LogSetup.apply(text);
+        }
+    }
 }

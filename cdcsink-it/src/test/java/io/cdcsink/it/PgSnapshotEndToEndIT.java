@@ -124,7 +124,9 @@ class PgSnapshotEndToEndIT {
             CdcSinkProcess first = CdcSinkProcess.logicalStarting("pglogical", "snapshot-killed", flags(load));
             try {
                 long deadline = System.nanoTime() + WAIT.toNanos();
-                while (copiedChunks() < 4) {
+                // Killed once chunks of a table nothing references are copied too (the parents go first).
+                while (copiedChunks() < 4 || rows("SELECT count(*) FROM _cdc_sink.load_chunks WHERE copied_at IS NOT"
+                        + " NULL AND table_name <> 'parent'").get(0).get(0).equals("0")) {
                     assertThat(first.isAlive()).as("cdc-sink runs: %s", first.logText()).isTrue();
                     assertThat(System.nanoTime()).as("chunks copied in time").isLessThan(deadline);
                     Thread.sleep(10);
@@ -133,10 +135,12 @@ class PgSnapshotEndToEndIT {
                 first.kill();
             }
             assertThat(first.isAlive()).isFalse();
+            // The referenced table's copied chunks are copied again (as upserts) from the new snapshot when tables
+            // that reference it have chunks left; the others keep their copied_at.
             copiedBeforeKill = rows("SELECT chunk::text, copied_at::text FROM _cdc_sink.load_chunks"
-                    + " WHERE copied_at IS NOT NULL ORDER BY chunk");
+                    + " WHERE copied_at IS NOT NULL AND table_name <> 'parent' ORDER BY chunk");
             chunks = Long.parseLong(rows("SELECT count(*) FROM _cdc_sink.load_chunks").get(0).get(0));
-            assertThat(copiedBeforeKill).hasSizeGreaterThanOrEqualTo(4);
+            assertThat(copiedBeforeKill).isNotEmpty();
             assertThat((long) copiedBeforeKill.size()).as("the kill came before the last chunk").isLessThan(chunks);
             // 40 parent + 40 child + 20 pairs chunks of 2,000 rows, and one for the empty marker table.
             assertThat(chunks).isBetween(95L, 110L);

@@ -19,6 +19,8 @@ final class Redaction {
     private static final Pattern KEY_VALUE = Pattern.compile("(Key \\([^)]*\\)=)\\(.*?\\)(?= )");
     private static final Pattern INPUT_VALUE = Pattern.compile("((?:invalid input (?:syntax|value) for [^:]*"
             + "|out of range for [^:]*|value too long for [^:]*): )\"[^\"]*\"");
+    /** A refused row's key as cdc-sink names it ("the row with key [42] of table ..."). */
+    private static final Pattern ROW_KEY = Pattern.compile("(the row with key )\\[.*?\\](?= of table )");
     static final String HIDDEN = "(hidden)";
 
     /**
@@ -30,6 +32,7 @@ final class Redaction {
             return null;
         }
         String s = key.filter(k -> !k.isEmpty()).map(k -> text.replace(k, HIDDEN)).orElse(text);
+        s = ROW_KEY.matcher(s).replaceAll("$1" + java.util.regex.Matcher.quoteReplacement(HIDDEN));
         s = FAILING_ROW.matcher(s).replaceAll("$1" + HIDDEN);
         s = KEY_VALUE.matcher(s).replaceAll("$1" + HIDDEN);
         s = INPUT_VALUE.matcher(s).replaceAll("$1" + HIDDEN);

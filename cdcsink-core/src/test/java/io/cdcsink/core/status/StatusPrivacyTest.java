@@ -118,6 +118,9 @@ class StatusPrivacyTest {
                 + " Key (id, region)=(42, eu) already exists.", Optional.empty()))
                 .isEqualTo("ERROR: duplicate key value violates unique constraint \"orders_pkey\" Detail:"
                         + " Key (id, region)=(hidden) already exists.");
+        assertThat(Redaction.values("replication loop pg failed: the target refused the row with key [\"4]2\"] of table"
+                + " a.b.c: boom", Optional.empty())).isEqualTo("replication loop pg failed: the target refused the row"
+                + " with key (hidden) of table a.b.c: boom");
         assertThat(Redaction.values("ERROR: value too long for type character varying(3): \"abcd\"",
                 Optional.empty())).isEqualTo("ERROR: value too long for type character varying(3): (hidden)");
     }
