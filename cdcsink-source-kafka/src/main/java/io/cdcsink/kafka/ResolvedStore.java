@@ -1,0 +1,114 @@
+package io.cdcsink.kafka;
+
+import io.cdcsink.api.Hlc;
+import io.cdcsink.api.TargetUnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Each partition's latest resolved timestamp, per consumer group, in a table of the target database
+ * ({@code <staging>.kafka_resolved}), so that every instance of a group sees what the others stored. A stored
+ * timestamp only moves forward.
+ */
+final class ResolvedStore {
+    private final DataSource db;
+    private final String table;
+    private final String group;
+
+    ResolvedStore(DataSource db, String stagingSchema, String group) {
+        this.db = db;
+        this.table = quote(stagingSchema) + ".kafka_resolved";
+        this.group = group;
+    }
+
+    /** Creates the schema and the table when missing. */
+    void create(String stagingSchema) {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(stagingSchema));
+            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (group_id TEXT NOT NULL, topic TEXT NOT NULL,"
+                    + " partition INT NOT NULL, resolved_nanos BIGINT NOT NULL, resolved_logical INT NOT NULL,"
+                    + " PRIMARY KEY (group_id, topic, partition))");
+        } catch (SQLException e) {
+            throw new TargetUnavailableException("could not create " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stores these timestamps where they are later than the stored ones, in one transaction. */
+    void store(Map<TopicPartition, Hlc> resolved) {
+        if (resolved.isEmpty()) {
+            return;
+        }
+        String sql = "INSERT INTO " + table + " (group_id, topic, partition, resolved_nanos, resolved_logical)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_id, topic, partition) DO UPDATE"
+                + " SET resolved_nanos = excluded.resolved_nanos, resolved_logical = excluded.resolved_logical"
+                + " WHERE (kafka_resolved.resolved_nanos, kafka_resolved.resolved_logical)"
+                + " < (excluded.resolved_nanos, excluded.resolved_logical)";
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (Map.Entry<TopicPartition, Hlc> e : resolved.entrySet()) {
+                    ps.setString(1, group);
+                    ps.setString(2, e.getKey().topic());
+                    ps.setInt(3, e.getKey().partition());
+                    ps.setLong(4, e.getValue().nanos());
+                    ps.setInt(5, e.getValue().logical());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new TargetUnavailableException("could not store resolved timestamps in " + table + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The group's stored timestamps. */
+    Map<TopicPartition, Hlc> load() {
+        Map<TopicPartition, Hlc> out = new HashMap<>();
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT topic, partition, resolved_nanos, resolved_logical"
+                     + " FROM " + table + " WHERE group_id = ?")) {
+            ps.setString(1, group);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(new TopicPartition(rs.getString(1), rs.getInt(2)), new Hlc(rs.getLong(3), rs.getInt(4)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new TargetUnavailableException("could not read resolved timestamps from " + table + ": "
+                    + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The minimum over {@code partitions}, or empty while one of them has none. */
+    static Optional<Hlc> minimum(Iterable<TopicPartition> partitions, Map<TopicPartition, Hlc> stored) {
+        Hlc min = null;
+        for (TopicPartition tp : partitions) {
+            Hlc h = stored.get(tp);
+            if (h == null) {
+                return Optional.empty();
+            }
+            if (min == null || h.isBefore(min)) {
+                min = h;
+            }
+        }
+        return Optional.ofNullable(min);
+    }
+
+    private static String quote(String ident) {
+        return "\"" + ident.replace("\"", "\"\"") + "\"";
+    }
+}
