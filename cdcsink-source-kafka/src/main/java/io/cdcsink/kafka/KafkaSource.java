@@ -86,10 +86,15 @@ final class KafkaSource implements Source {
             store.create(config.stagingSchema());
         }
         consumer = consumers.apply(consumerProperties());
-        if (config.topicPattern().isPresent()) {
-            consumer.subscribe(config.topicPattern().get());
-        } else {
-            consumer.subscribe(config.topics());
+        try {
+            if (config.topicPattern().isPresent()) {
+                consumer.subscribe(config.topicPattern().get());
+            } else {
+                consumer.subscribe(config.topics());
+            }
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            throw e;
         }
         running = true;
         thread = new Thread(this::run, "kafka-" + config.group());

@@ -343,4 +343,29 @@ class KafkaSourceIT {
             }
         }
     }
+
+    @Test
+    void aBatchTheTargetRefusesIsNotCommittedAndIsReadAgainUntilAccepted() throws Exception {
+        pg.exec(db, "DROP TABLE items");
+        row("orders", 1, "o1", 100);
+        row("items", 1, "i1", 100);
+        row("items", 2, "i2", 110);
+        resolvedEverywhere(200);
+        try (Replicator r = start(false)) {
+            KafkaSource source = r.source(KafkaSource.class);
+            await("the problem is reported", () -> source.problem().isPresent(), true);
+            assertThat(source.problem().get()).contains("items");
+            Thread.sleep(1000);
+            assertThat(rows("orders")).isEmpty();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            assertThat(committed.keySet()).as("nothing committed while the batch fails")
+                    .noneMatch(tp -> tp.topic().endsWith("items"));
+            pg.exec(db, "CREATE TABLE items (id INT PRIMARY KEY, v TEXT)");
+            await("orders", table("orders"), Map.of(1, "o1"));
+            await("items", table("items"), Map.of(1, "i1", 2, "i2"));
+            awaitAllCommitted();
+            await("the problem is gone", () -> source.problem().isPresent(), false);
+        }
+    }
 }
