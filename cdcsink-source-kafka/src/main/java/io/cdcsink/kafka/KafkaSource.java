@@ -3,6 +3,7 @@ package io.cdcsink.kafka;
 import io.cdcsink.api.BadInputException;
 import io.cdcsink.api.Hlc;
 import io.cdcsink.api.Mutation;
+import io.cdcsink.api.Options;
 import io.cdcsink.api.Pipeline;
 import io.cdcsink.api.Source;
 import io.cdcsink.api.TableName;
@@ -117,8 +118,9 @@ final class KafkaSource implements Source {
                         break;
                     }
                     problem = "kafka: " + e.getMessage();
-                    LOG.warn("batch failed, retrying from the last committed offsets in {}: {}",
-                            Duration.ofNanos(config.retryDelay().toNanos()), e.getMessage(), e);
+                    LOG.warn("batch failed, reading again from the last committed offsets in {}: {}",
+                            Options.text(config.retryDelay()), e.getMessage());
+                    LOG.debug("batch failed", e);
                     rewind();
                     pause();
                 }
