@@ -139,11 +139,15 @@ final class ObjstoreSource implements Source {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (poller != null) {
             poller.shutdownNow();
-            if (!poller.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("the objstore poller did not stop within 30s");
+            try {
+                if (!poller.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("the objstore poller did not stop within 30s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         store.close();

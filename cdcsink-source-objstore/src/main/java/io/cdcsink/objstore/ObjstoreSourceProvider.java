@@ -9,6 +9,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -44,7 +46,10 @@ public final class ObjstoreSourceProvider implements SourceProvider {
     /** An S3 client for the flags: an endpoint means an S3-compatible store, addressed path-style. */
     static S3Client s3Client(ObjstoreConfig config) {
         S3ClientBuilder b = S3Client.builder();
-        config.s3Endpoint().ifPresent(e -> b.endpointOverride(URI.create(e)).forcePathStyle(true));
+        // Checksums only where S3 requires them: many S3-compatible stores do not know the newer checksum headers.
+        config.s3Endpoint().ifPresent(e -> b.endpointOverride(URI.create(e)).forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED));
         if (config.s3Region().isPresent()) {
             b.region(Region.of(config.s3Region().get()));
         } else if (config.s3Endpoint().isPresent()) {

@@ -72,6 +72,7 @@ abstract class ObjstoreScenario {
             assertThat(target().get("b").get(JSON.readTree("[\"y\",2]")).get("n").decimalValue().toPlainString())
                     .as("numbers keep every digit").isEqualTo(BIG);
             await("resolved file recorded", () -> lastFile().equals(Optional.of(res2)));
+            healthy(r);
         }
 
         // Stopped: more files arrive; a row at 4 must wait for the resolved file at 5.
@@ -91,6 +92,7 @@ abstract class ObjstoreScenario {
             String res8 = feed.resolved(Feed.at(8));
             awaitTarget(Feed.at(8));
             await("resolved file at 8 recorded", () -> lastFile().equals(Optional.of(res8)));
+            healthy(r);
         }
 
         // A crash right after the pipeline took the resolved file at 8 (and applied it), before its progress write:
@@ -107,6 +109,7 @@ abstract class ObjstoreScenario {
             awaitTarget(Feed.at(9));
             assertThat(target().get("a").get(JSON.readTree("[1]")).get("v").asText())
                     .as("a row staged again does not undo a newer one").isEqualTo("a1@8");
+            healthy(r);
         }
     }
 
@@ -121,6 +124,7 @@ abstract class ObjstoreScenario {
             feed.resolved(Feed.at(2));
             feed.rows("a", "a", Feed.at(3), false, "[1]", Feed.a(1, "a1@3"));
             awaitTarget(Feed.at(3));
+            healthy(r);
         }
     }
 
@@ -183,6 +187,11 @@ abstract class ObjstoreScenario {
             s.setString(3, sourceOptions().get("source"));
             assertThat(s.executeUpdate()).isEqualTo(1);
         }
+    }
+
+    /** The source reports no problem (its reads and the pipeline's writes succeed). */
+    static void healthy(Replicator r) {
+        assertThat(r.source(ObjstoreSource.class).problem()).isEmpty();
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {

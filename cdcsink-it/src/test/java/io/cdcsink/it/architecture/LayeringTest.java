@@ -39,7 +39,8 @@ class LayeringTest {
                 "io.cdcsink.metadata.MetadataModule", "io.cdcsink.apply.ApplyModule",
                 "io.cdcsink.staging.StagingModule", "io.cdcsink.auth.AuthModule", "io.cdcsink.core.Replicator",
                 "io.cdcsink.webhook.WebhookSourceProvider", "io.cdcsink.pg.PgLogicalSourceProvider",
-                "io.cdcsink.mysql.MyLogicalSourceProvider", "io.cdcsink.verify.Verifier", "io.cdcsink.cli.Main",
+                "io.cdcsink.mysql.MyLogicalSourceProvider", "io.cdcsink.objstore.ObjstoreSourceProvider",
+                "io.cdcsink.verify.Verifier", "io.cdcsink.cli.Main",
                 "io.cdcsink.demo.Demo")) {
             assertThat(classes.contain(module)).as(module).isTrue();
         }
@@ -56,7 +57,8 @@ class LayeringTest {
                 .layer("staging").definedBy("io.cdcsink.staging..")
                 .layer("auth").definedBy("io.cdcsink.auth..")
                 .layer("core").definedBy("io.cdcsink.core..")
-                .layer("sources").definedBy("io.cdcsink.webhook..", "io.cdcsink.pg..", "io.cdcsink.mysql..")
+                .layer("sources").definedBy("io.cdcsink.webhook..", "io.cdcsink.pg..", "io.cdcsink.mysql..",
+                        "io.cdcsink.objstore..")
                 .layer("verify").definedBy("io.cdcsink.verify..")
                 .layer("cli").definedBy("io.cdcsink.cli..")
                 .layer("demo").definedBy("io.cdcsink.demo..")
@@ -84,7 +86,8 @@ class LayeringTest {
 
     @Test
     void sourcesAreWrittenAgainstThePublicSpiAlone() {
-        noClasses().that().resideInAnyPackage("io.cdcsink.webhook..", "io.cdcsink.pg..", "io.cdcsink.mysql..")
+        noClasses().that().resideInAnyPackage("io.cdcsink.webhook..", "io.cdcsink.pg..", "io.cdcsink.mysql..",
+                        "io.cdcsink.objstore..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.cdcsink.engine..", "io.cdcsink.core..",
                         "io.cdcsink.apply..", "io.cdcsink.staging..", "io.cdcsink.metadata..", "io.cdcsink.auth..",
                         "com.google.inject..", "jakarta.inject..")
@@ -93,7 +96,7 @@ class LayeringTest {
 
     @Test
     void sourcesDoNotKnowEachOther() {
-        slices().matching("io.cdcsink.(webhook|pg|mysql)..").should().notDependOnEachOther().check(classes);
+        slices().matching("io.cdcsink.(webhook|pg|mysql|objstore)..").should().notDependOnEachOther().check(classes);
     }
 
     @Test
