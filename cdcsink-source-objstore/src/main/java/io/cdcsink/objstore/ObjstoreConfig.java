@@ -89,6 +89,15 @@ public record ObjstoreConfig(URI source, SchemaName targetSchema, boolean immedi
         return new SchemaName(parts[0], parts[1]);
     }
 
+    /** The settings, without the secret key. */
+    @Override
+    public String toString() {
+        return "ObjstoreConfig[source=" + source + ", targetSchema=" + targetSchema + ", immediate=" + immediate
+                + ", pollInterval=" + Options.text(pollInterval) + ", s3Endpoint=" + s3Endpoint.orElse("")
+                + ", s3Region=" + s3Region.orElse("") + ", s3AccessKey=" + s3AccessKey.orElse("")
+                + ", s3SecretKey=" + (s3SecretKey.isPresent() ? "<hidden>" : "") + "]";
+    }
+
     /** The directory of a {@code file:} source. */
     Path directory() {
         return Path.of(source);
