@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "cdc-sink", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = "Replicates row changes into a SQL target database.",
         subcommands = {StartCommand.class, PgLogicalCommand.class, MyLogicalCommand.class, KafkaCommand.class,
+            ObjstoreCommand.class,
             MakeJwtCommand.class, PreflightCommand.class, DeadLettersCommand.class, VerifyCommand.class,
             ReloadCommand.class, VersionCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class})

@@ -52,6 +52,23 @@ class LogicalCommandsTest {
     }
 
     @Test
+    void objstoreChecksItsSourceAndSchemaBeforeContactingAnything() {
+        String[] target = {"--targetConn", "postgresql://x@127.0.0.1:1/postgres"};
+        Run scheme = run(concat(new String[] {"objstore", "--source", "ftp://host/feed", "--targetSchema", "d.s"},
+                target));
+        assertThat(scheme.exit()).isNotZero();
+        assertThat(scheme.err()).contains("--source must be a file:///path or s3://bucket/prefix URL");
+        Run schema = run(concat(new String[] {"objstore", "--source", "file:///tmp/feed", "--targetSchema", "d"},
+                target));
+        assertThat(schema.exit()).isNotZero();
+        assertThat(schema.err()).contains("--targetSchema must be database.schema");
+        Run keys = run(concat(new String[] {"objstore", "--source", "s3://b/p", "--targetSchema", "d.s",
+            "--s3AccessKey", "k"}, target));
+        assertThat(keys.exit()).isNotZero();
+        assertThat(keys.err()).contains("--s3AccessKey and --s3SecretKey go together");
+    }
+
+    @Test
     void startNeedsAtLeastOneWriterPerDatabase() {
         Run start = run("start", "--conn", "postgresql://x@127.0.0.1:1/postgres", "--disableAuthentication",
                 "--targetWriters", "0");

@@ -104,7 +104,8 @@ class ReadmeFlagsTest {
     /** The usage blocks in docs/ are the real help text of their commands. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({"security.md,make-jwt", "poison-rows.md,deadletters discard",
-        "verify.md,verify", "kafka.md,kafka"})
+        "verify.md,verify", "kafka.md,kafka",
+        "objstore.md,objstore"})
     void docsUsageBlocksAreTheRealHelpText(String doc, String command) throws Exception {
         java.nio.file.Path file = java.nio.file.Path.of("..", "docs", doc);
         List<String> lines = java.nio.file.Files.readAllLines(file);

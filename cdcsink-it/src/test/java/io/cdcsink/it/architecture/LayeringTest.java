@@ -40,6 +40,7 @@ class LayeringTest {
                 "io.cdcsink.staging.StagingModule", "io.cdcsink.auth.AuthModule", "io.cdcsink.core.Replicator",
                 "io.cdcsink.webhook.WebhookSourceProvider", "io.cdcsink.pg.PgLogicalSourceProvider",
                 "io.cdcsink.mysql.MyLogicalSourceProvider", "io.cdcsink.kafka.KafkaSourceProvider",
+                "io.cdcsink.objstore.ObjstoreSourceProvider",
                 "io.cdcsink.verify.Verifier", "io.cdcsink.cli.Main",
                 "io.cdcsink.demo.Demo")) {
             assertThat(classes.contain(module)).as(module).isTrue();
@@ -58,7 +59,7 @@ class LayeringTest {
                 .layer("auth").definedBy("io.cdcsink.auth..")
                 .layer("core").definedBy("io.cdcsink.core..")
                 .layer("sources").definedBy("io.cdcsink.webhook..", "io.cdcsink.pg..", "io.cdcsink.mysql..",
-                        "io.cdcsink.kafka..")
+                        "io.cdcsink.kafka..", "io.cdcsink.objstore..")
                 .layer("verify").definedBy("io.cdcsink.verify..")
                 .layer("cli").definedBy("io.cdcsink.cli..")
                 .layer("demo").definedBy("io.cdcsink.demo..")
@@ -87,7 +88,7 @@ class LayeringTest {
     @Test
     void sourcesAreWrittenAgainstThePublicSpiAlone() {
         noClasses().that().resideInAnyPackage("io.cdcsink.webhook..", "io.cdcsink.pg..", "io.cdcsink.mysql..",
-                        "io.cdcsink.kafka..")
+                        "io.cdcsink.kafka..", "io.cdcsink.objstore..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.cdcsink.engine..", "io.cdcsink.core..",
                         "io.cdcsink.apply..", "io.cdcsink.staging..", "io.cdcsink.metadata..", "io.cdcsink.auth..",
                         "com.google.inject..", "jakarta.inject..")
@@ -96,7 +97,7 @@ class LayeringTest {
 
     @Test
     void sourcesDoNotKnowEachOther() {
-        slices().matching("io.cdcsink.(webhook|pg|mysql|kafka)..").should().notDependOnEachOther().check(classes);
+        slices().matching("io.cdcsink.(webhook|pg|mysql|kafka|objstore)..").should().notDependOnEachOther().check(classes);
     }
 
     @Test

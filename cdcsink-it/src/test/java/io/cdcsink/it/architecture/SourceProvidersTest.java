@@ -11,6 +11,6 @@ class SourceProvidersTest {
     @Test
     void everySourceIsFoundByServiceLoader() {
         assertThat(ServiceLoader.load(SourceProvider.class).stream().map(p -> p.get().name()))
-                .contains("webhook", "pglogical", "mylogical", "journal", "kafka").doesNotHaveDuplicates();
+                .contains("webhook", "pglogical", "mylogical", "journal", "kafka", "objstore").doesNotHaveDuplicates();
     }
 }
