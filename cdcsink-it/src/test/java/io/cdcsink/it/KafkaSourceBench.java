@@ -41,7 +41,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * a test.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true", disabledReason = "a benchmark: mvn -B -pl cdcsink-it"
-        + " verify -Dbench=true -Dit.test=KafkaSourceBench [-Dbench.rows=500000] [-Dbench.repeats=3]")
+        + " verify -Dbench=true -Dit.test=KafkaSourceBench [-Dbench.rows=500000] [-Dbench.repeats=3]"
+        + " [-Dbench.consumer=max.poll.records=5000]")
 class KafkaSourceBench {
     static final String TARGET_DDL = "CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, amount NUMERIC(18,4),"
             + " at TIMESTAMPTZ)";
@@ -53,6 +54,12 @@ class KafkaSourceBench {
 
     private final EmbeddedPg target = EmbeddedPg.shared();
     private final int rows = Integer.getInteger("bench.rows", 500_000);
+    /**
+     * {@code -Dbench.consumer=key=value,...}: consumer properties for both the reference and cdc-sink (its
+     * {@code --kafkaProperty}), e.g. {@code max.poll.records=5000}; none by default (the client's defaults).
+     */
+    private final List<String> consumer = List.of(System.getProperty("bench.consumer", "").split(",")).stream()
+            .map(String::strip).filter(s -> !s.isEmpty()).toList();
     private int group;
 
     @BeforeAll
@@ -109,15 +116,17 @@ class KafkaSourceBench {
         System.out.printf("BENCH kafka, median of %d runs, wall time ours / plain consumer: consistent %.2f (runs %s),"
                         + " immediate %.2f (runs %s); the broker runs in the bench JVM; end offsets %s%n", repeats,
                 Ratios.median(consistentRatios), Ratios.list(consistentRatios), Ratios.median(immediateRatios),
-                Ratios.list(immediateRatios), ends.values());
+                Ratios.list(immediateRatios), ends.values() + (consumer.isEmpty() ? "" : "; consumer properties " + consumer));
     }
 
     /** The plain consumer program in a group of its own, into a fresh database. */
     private SourceRuns.Run reference() throws Exception {
         String db = freshTarget("kref");
+        List<String> args = new ArrayList<>(List.of(cluster.bootstrapServers(), TOPIC, "plain-" + (++group),
+                target.jdbcUrl(db)));
+        args.addAll(consumer);
         return SourceRuns.reference("plain KafkaConsumer, upsert and commitSync per poll", target, db, rows,
-                SourceRuns.plainJvm(PlainKafkaConsumer.class, List.of(cluster.bootstrapServers(), TOPIC,
-                        "plain-" + (++group), target.jdbcUrl(db))));
+                SourceRuns.plainJvm(PlainKafkaConsumer.class, args));
     }
 
     /** {@code cdc-sink kafka} in a group of its own, into a fresh database. */
@@ -128,6 +137,9 @@ class KafkaSourceBench {
                 "--targetSchema", db + ".public"));
         if (immediate) {
             args.add("--immediate");
+        }
+        for (String property : consumer) {
+            args.addAll(List.of("--kafkaProperty", property));
         }
         return SourceRuns.ours("cdc-sink kafka " + (immediate ? "--immediate" : "(consistent)"), immediate
                 ? "kafka-immediate" : "kafka-consistent", target, db, rows, args);

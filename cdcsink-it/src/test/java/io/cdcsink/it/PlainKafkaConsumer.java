@@ -27,7 +27,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * CONFLICT DO UPDATE}, the statement of {@link TargetWriteReference}) on one autocommit connection, then the poll's
  * offsets are committed ({@code commitSync}).
  *
- * <p>Arguments: bootstrap servers, topic, group, JDBC URL of the target database.
+ * <p>Arguments: bootstrap servers, topic, group, JDBC URL of the target database, then any {@code key=value}
+ * consumer properties.
  */
 public final class PlainKafkaConsumer {
     static final String UPSERT = "INSERT INTO t SELECT * FROM jsonb_populate_recordset(NULL::t, ?::jsonb)"
@@ -45,6 +46,10 @@ public final class PlainKafkaConsumer {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        for (int i = 4; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            p.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
         ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         long rows = 0;
         long batches = 0;
