@@ -42,7 +42,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true", disabledReason = "a benchmark: mvn -B -pl cdcsink-it"
         + " verify -Dbench=true -Dit.test=KafkaSourceBench [-Dbench.rows=500000] [-Dbench.repeats=3]"
-        + " [-Dbench.consumer=max.poll.records=5000]")
+        + " [-Dbench.consumer=max.poll.records=5000] [-Dbench.broker=group.coordinator.append.linger.ms=0]")
 class KafkaSourceBench {
     static final String TARGET_DDL = "CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, amount NUMERIC(18,4),"
             + " at TIMESTAMPTZ)";
@@ -62,14 +62,24 @@ class KafkaSourceBench {
             .map(String::strip).filter(s -> !s.isEmpty()).toList();
     private int group;
 
+    /**
+     * {@code -Dbench.broker=key=value,...}: broker settings on top of the test kit's, e.g.
+     * {@code group.coordinator.append.linger.ms=0}; none by default (Kafka's defaults).
+     */
     @BeforeAll
     static void startKafka() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
-                .setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
+                .setConfigProp("group.initial.rebalance.delay.ms", "0");
+        for (String setting : System.getProperty("bench.broker", "").split(",")) {
+            if (!setting.isBlank()) {
+                int eq = setting.indexOf('=');
+                builder.setConfigProp(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
+            }
+        }
+        cluster = builder.build();
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
@@ -116,7 +126,9 @@ class KafkaSourceBench {
         System.out.printf("BENCH kafka, median of %d runs, wall time ours / plain consumer: consistent %.2f (runs %s),"
                         + " immediate %.2f (runs %s); the broker runs in the bench JVM; end offsets %s%n", repeats,
                 Ratios.median(consistentRatios), Ratios.list(consistentRatios), Ratios.median(immediateRatios),
-                Ratios.list(immediateRatios), ends.values() + (consumer.isEmpty() ? "" : "; consumer properties " + consumer));
+                Ratios.list(immediateRatios), ends.values() + (consumer.isEmpty() ? "" : "; consumer properties " + consumer)
+                        + (System.getProperty("bench.broker", "").isBlank() ? "" : "; broker settings "
+                        + System.getProperty("bench.broker")));
     }
 
     /** The plain consumer program in a group of its own, into a fresh database. */
