@@ -1,9 +1,7 @@
 package io.cdcsink.cli;
 
-import io.cdcsink.api.sql.ConnectionString;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
-import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.kafka.KafkaConfig;
 import io.cdcsink.kafka.KafkaSourceProvider;
 import java.nio.file.Path;
@@ -14,8 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +20,6 @@ import picocli.CommandLine.Option;
         description = "consume CockroachDB changefeeds from Kafka topics (kafka:// sink, JSON) and apply them to the"
                 + " target")
 final class KafkaCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaCommand.class);
 
     @Option(names = "--broker", description = "a Kafka broker to bootstrap from, host:port (repeatable; required)")
     List<String> brokers = new ArrayList<>();
@@ -86,20 +81,8 @@ final class KafkaCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KafkaConfig source = config();
-        Replicator.Builder builder = Replicator.builder().target(target()).handleSignals()
-                .source(KafkaSourceProvider.NAME, source.toOptions());
-        if (metricsAddr != null) {
-            builder.metricsAddress(metricsAddr);
-        }
-        try (Replicator replicator = builder.start(); PidFile pid = PidFile.write(pidFile)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                LOG.info("shutting down");
-                replicator.close();
-                pid.close();
-            }, "cdc-sink-shutdown"));
-            replicator.awaitShutdown();
-        }
-        return 0;
+        return LogicalRunner.serve(Replicator.builder().target(target()).source(KafkaSourceProvider.NAME, source.toOptions()),
+                metricsAddr, pidFile);
     }
 
     /** The source settings of these flags, checked before anything is contacted. */
@@ -119,10 +102,6 @@ final class KafkaCommand implements Callable<Integer> {
     }
 
     TargetConfig target() {
-        if (targetConn == null || targetConn.isBlank()) {
-            throw new IllegalArgumentException("no target connection string specified: set --targetConn");
-        }
-        return new TargetConfig(ConnectionString.parse("--targetConn", targetConn), targetDBConns, immediate,
-                stagingDB, Duration.ofSeconds(10), TargetConfig.DEFAULT_WRITERS, OnApplyError.parse(onApplyError));
+        return LogicalOptions.target(targetConn, targetDBConns, immediate, stagingDB, onApplyError);
     }
 }

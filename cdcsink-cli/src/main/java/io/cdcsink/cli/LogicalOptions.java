@@ -97,12 +97,21 @@ final class LogicalOptions {
     int targetDBConns;
 
     TargetConfig target() {
+        // --immediate is the loop's (loop(...)): the loop writes to the target itself, and the changefeed
+        // pipeline, which TargetConfig's mode is for, receives nothing in these commands.
+        return target(targetConn, targetDBConns, false, stagingDB, onApplyError);
+    }
+
+    /**
+     * The target of a command that names it with {@code --targetConn} (the logical commands, {@code kafka},
+     * {@code objstore}); {@code immediate} is the changefeed pipeline's mode.
+     */
+    static TargetConfig target(String targetConn, int targetDBConns, boolean immediate, String stagingDB,
+                               String onApplyError) {
         if (targetConn == null || targetConn.isBlank()) {
             throw new IllegalArgumentException("no target connection string specified: set --targetConn");
         }
-        // --immediate is the loop's (loop(...)): the loop writes to the target itself, and the changefeed
-        // pipeline, which TargetConfig's mode is for, receives nothing in these commands.
-        return new TargetConfig(ConnectionString.parse("--targetConn", targetConn), targetDBConns, false,
+        return new TargetConfig(ConnectionString.parse("--targetConn", targetConn), targetDBConns, immediate,
                 stagingDB, Duration.ofSeconds(10), TargetConfig.DEFAULT_WRITERS, OnApplyError.parse(onApplyError));
     }
 

@@ -1,17 +1,13 @@
 package io.cdcsink.cli;
 
-import io.cdcsink.api.sql.ConnectionString;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
-import io.cdcsink.engine.OnApplyError;
 import io.cdcsink.objstore.ObjstoreConfig;
 import io.cdcsink.objstore.ObjstoreSourceProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,8 +16,6 @@ import picocli.CommandLine.Option;
         description = "read a CockroachDB cloud-storage changefeed from a directory or an S3 bucket and apply it to"
                 + " the target")
 final class ObjstoreCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(ObjstoreCommand.class);
-
     @Option(names = "--source", required = true,
             description = "where the changefeed writes: file:///path or s3://bucket/prefix")
     String source;
@@ -76,21 +70,8 @@ final class ObjstoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ObjstoreConfig config = config();
-        Replicator.Builder builder = Replicator.builder().target(target())
-                .source(ObjstoreSourceProvider.NAME, config.toOptions())
-                .handleSignals();
-        if (metricsAddr != null) {
-            builder.metricsAddress(metricsAddr);
-        }
-        try (Replicator replicator = builder.start(); PidFile pid = PidFile.write(pidFile)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                LOG.info("shutting down");
-                replicator.close();
-                pid.close();
-            }, "cdc-sink-shutdown"));
-            replicator.awaitShutdown();
-        }
-        return 0;
+        return LogicalRunner.serve(Replicator.builder().target(target()).source(ObjstoreSourceProvider.NAME, config.toOptions()),
+                metricsAddr, pidFile);
     }
 
     /** The source settings of these flags, checked before anything is contacted. */
@@ -100,12 +81,7 @@ final class ObjstoreCommand implements Callable<Integer> {
     }
 
     TargetConfig target() {
-        if (targetConn == null || targetConn.isBlank()) {
-            throw new IllegalArgumentException("no target connection string specified: set --targetConn");
-        }
-        return new TargetConfig(ConnectionString.parse("--targetConn", targetConn), targetDBConns, immediate,
-                TargetConfig.DEFAULT_STAGING, Duration.ofSeconds(10), TargetConfig.DEFAULT_WRITERS,
-                OnApplyError.parse(onApplyError));
+        return LogicalOptions.target(targetConn, targetDBConns, immediate, TargetConfig.DEFAULT_STAGING, onApplyError);
     }
 
     private static Optional<String> text(String value) {
