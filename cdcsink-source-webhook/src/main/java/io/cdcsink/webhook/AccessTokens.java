@@ -4,19 +4,11 @@ import io.cdcsink.api.AdminRoutes;
 import java.util.Optional;
 import java.util.StringJoiner;
 
-/** Finds the caller's access token and keeps it out of logs. */
+/** Keeps the caller's access token out of logs ({@link AdminRoutes#token} finds it), and reads the URL's options. */
 final class AccessTokens {
     static final String QUERY_PARAMETER = "access_token";
 
     private AccessTokens() {
-    }
-
-    /**
-     * The token from an {@code Authorization: Bearer …} header when the header is present (any other scheme means no
-     * token, and the query is then not consulted), otherwise from the {@code access_token} query parameter.
-     */
-    static Optional<String> find(Optional<String> authorization, Optional<String> query) {
-        return AdminRoutes.token(authorization, query);
     }
 
     /**

@@ -82,11 +82,12 @@ public final class WebhookHandler extends Handler.Abstract {
     }
 
     private Reply route(Request request, String path, LimitedInputStream body) throws IOException {
+        Optional<String> token = AdminRoutes.token(
+                Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+                Optional.ofNullable(request.getHttpURI().getQuery()));
         if (path.startsWith(AdminRoutes.PREFIX) || path.equals("/_")) {
             return admin.handle(request.getMethod(), path,
-                            Optional.ofNullable(request.getHeaders().get(HttpHeader.ACCEPT)),
-                            AccessTokens.find(Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
-                                    Optional.ofNullable(request.getHttpURI().getQuery())))
+                            Optional.ofNullable(request.getHeaders().get(HttpHeader.ACCEPT)), token)
                     .map(r -> new Reply(r.status(), r.contentType(), r.body()))
                     .orElseGet(() -> Reply.text(404, NOT_FOUND));
         }
@@ -97,9 +98,6 @@ public final class WebhookHandler extends Handler.Abstract {
         if (!"POST".equals(request.getMethod()) && !"PUT".equals(request.getMethod())) {
             return Reply.text(405, METHOD_NOT_ALLOWED);
         }
-        Optional<String> token = AccessTokens.find(
-                Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
-                Optional.ofNullable(request.getHttpURI().getQuery()));
         boolean gzip = target.get() instanceof ChangefeedPath.NdjsonFile f && f.gzip()
                 || "gzip".equalsIgnoreCase(request.getHeaders().get(HttpHeader.CONTENT_ENCODING));
         receiver.receive(target.get(), token, gzip ? new Gunzipped(body, config.maxBodyBytes()) : body,

@@ -48,10 +48,10 @@ class WebhookConfigTest {
 
     @Test
     void tokensFromHeaderOrQueryAndRedaction() {
-        assertThat(AccessTokens.find(Optional.of("Bearer abc"), Optional.of("access_token=zzz"))).contains("abc");
-        assertThat(AccessTokens.find(Optional.of("Basic abc"), Optional.of("access_token=zzz"))).isEmpty();
-        assertThat(AccessTokens.find(Optional.empty(), Optional.of("a=1&access_token=x%2By"))).contains("x+y");
-        assertThat(AccessTokens.find(Optional.empty(), Optional.empty())).isEmpty();
+        assertThat(io.cdcsink.api.AdminRoutes.token(Optional.of("Bearer abc"), Optional.of("access_token=zzz"))).contains("abc");
+        assertThat(io.cdcsink.api.AdminRoutes.token(Optional.of("Basic abc"), Optional.of("access_token=zzz"))).isEmpty();
+        assertThat(io.cdcsink.api.AdminRoutes.token(Optional.empty(), Optional.of("a=1&access_token=x%2By"))).contains("x+y");
+        assertThat(io.cdcsink.api.AdminRoutes.token(Optional.empty(), Optional.empty())).isEmpty();
         assertThat(AccessTokens.redact("a=1&access_token=secret&b=2")).isEqualTo("a=1&b=2");
         assertThat(AccessTokens.redact("access_token=secret")).isEmpty();
     }

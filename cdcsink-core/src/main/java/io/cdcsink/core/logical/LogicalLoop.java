@@ -90,15 +90,14 @@ public final class LogicalLoop implements Source {
         positions = new PositionStore(stored, config.targetDatabase(), config.loopName());
         positions.ensure();
         reloader.prepare(config.targetDatabase());
+        loads.prepare(config.targetDatabase());
         if (config.snapshot().any()) {
             SnapshotSource snapshots = dialect.snapshots().orElseThrow(() -> new IllegalArgumentException(
                     "--snapshot and --snapshotTables: this source cannot take snapshots"));
-            loads.prepare(config.targetDatabase());
             loader = new SnapshotLoader(snapshots, config, pool, pools.dialect(), loads, stored, catalog,
                     status.loop(config.loopName()));
             loader.start(positions.load());
         } else {
-            loads.prepare(config.targetDatabase());
             if (loads.load(config.targetDatabase(), config.loopName()).filter(l -> l.finished().isEmpty())
                     .isPresent()) {
                 throw new IllegalArgumentException("loop " + config.loopName() + " has an unfinished snapshot load;"

@@ -2,7 +2,6 @@ package io.cdcsink.core.logical;
 
 import io.cdcsink.api.Options;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,11 +102,5 @@ public record SnapshotConfig(boolean initial, List<String> tables, int workers, 
     /** True when {@code name} (a table or schema.table) names the target table {@code schema.table}. */
     static boolean names(String name, String schema, String table) {
         return name.equals(table) || name.equals(schema + "." + table);
-    }
-
-    @Override
-    public String toString() {
-        return "SnapshotConfig[initial=" + initial + ", tables=" + tables + ", workers=" + workers + ", chunkRows="
-                + chunkRows + ", keys=" + Arrays.toString(keys.entrySet().toArray()) + "]";
     }
 }
