@@ -86,7 +86,9 @@ public final class HikariTargetPools implements TargetPools {
 
     private void requireExists(String database) {
         try (Connection c = forDatabase(config.connection().defaultDatabase()).getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?")) {
+             PreparedStatement ps = c.prepareStatement(mysql()
+                     ? "SELECT 1 FROM information_schema.schemata WHERE schema_name = ?"
+                     : "SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?")) {
             ps.setString(1, database);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -116,16 +118,22 @@ public final class HikariTargetPools implements TargetPools {
         hc.setConnectionTimeout(config.connectTimeout().toMillis());
         hc.setInitializationFailTimeout(config.connectTimeout().toMillis());
         hc.setAutoCommit(true);
+        dialect.sessionSetup().ifPresent(hc::setConnectionInitSql);
         try {
             return new HikariDataSource(hc);
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof SQLException sql && "3D000".equals(sql.getSQLState())) {
+            if (cause instanceof SQLException sql
+                    && ("3D000".equals(sql.getSQLState()) || sql.getErrorCode() == 1049)) {
                 throw new BadInputException(unknownDatabase(database), sql);
             }
             throw new TargetUnavailableException("could not connect to the target database \"" + database + "\": "
                     + (cause == null ? e.getMessage() : cause.getMessage()), e);
         }
+    }
+
+    private boolean mysql() {
+        return dialect.product() == TargetDialect.Product.MYSQL;
     }
 
     @Override
@@ -143,8 +151,10 @@ public final class HikariTargetPools implements TargetPools {
         List<String> out = new ArrayList<>();
         try (Connection c = forDatabase(config.connection().defaultDatabase()).getConnection();
              Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(
-                     "SELECT datname FROM pg_catalog.pg_database WHERE NOT datistemplate AND datallowconn"
+             ResultSet rs = s.executeQuery(mysql()
+                     ? "SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN"
+                             + " ('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY schema_name"
+                     : "SELECT datname FROM pg_catalog.pg_database WHERE NOT datistemplate AND datallowconn"
                              + " ORDER BY datname")) {
             while (rs.next()) {
                 out.add(rs.getString(1));

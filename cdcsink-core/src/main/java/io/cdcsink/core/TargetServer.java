@@ -38,11 +38,18 @@ public record TargetServer(String version, TargetDialect dialect) {
                 rs.next();
                 version = rs.getString(1);
             }
-            return new TargetServer(version, TargetDialect.of(version.contains("CockroachDB")
-                    ? TargetDialect.Product.COCKROACHDB : TargetDialect.Product.POSTGRESQL));
+            return new TargetServer(version, TargetDialect.of(product(conn, version)));
         } catch (SQLException e) {
             throw new TargetCheckException(StartupCheck.failure("target", conn, database, e,
                     Duration.ofNanos(System.nanoTime() - started)), e);
         }
+    }
+
+    /** The product behind a connection: its protocol says MySQL; the version text tells CockroachDB apart. */
+    static TargetDialect.Product product(ConnectionString conn, String version) {
+        if (conn.protocol() == ConnectionString.Protocol.MYSQL) {
+            return TargetDialect.Product.MYSQL;
+        }
+        return version.contains("CockroachDB") ? TargetDialect.Product.COCKROACHDB : TargetDialect.Product.POSTGRESQL;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.cdcsink.engine.TargetDialect;
+import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +51,19 @@ class TargetServerIT {
                 TargetCheckException.class);
         assertThat(e.getMessage()).isEqualTo("the target database \"no_such_db\" does not exist on postgres@127.0.0.1:"
                 + PG.port() + "; create it (CREATE DATABASE \"no_such_db\") or name an existing database in --conn");
+    }
+
+    @Test
+    void aMySqlConnectionStringIsTheMySqlDialectOnMariaDb() {
+        EmbeddedMariaDb maria = EmbeddedMariaDb.shared();
+        TargetServer server = TargetServer.check(TargetConfig.of(
+                "mysql://root@127.0.0.1:" + maria.port() + "/?sslmode=disable"));
+        assertThat(server.dialect().product()).isEqualTo(TargetDialect.Product.MYSQL);
+        assertThat(server.version()).contains("MariaDB");
+        TargetCheckException e = catchThrowableOfType(() -> TargetServer.check(TargetConfig.of(
+                "mysql://root@127.0.0.1:" + maria.port() + "/no_such_db?sslmode=disable")),
+                TargetCheckException.class);
+        assertThat(e.problem()).isEqualTo("the target database \"no_such_db\" does not exist on root@127.0.0.1:"
+                + maria.port());
     }
 }

@@ -20,6 +20,7 @@ abstract class MetadataSql {
         return switch (product) {
             case POSTGRESQL -> new PostgresMetadataSql();
             case COCKROACHDB -> new CockroachMetadataSql();
+            case MYSQL -> throw new UnsupportedOperationException("no MySQL metadata SQL yet");
         };
     }
 

@@ -29,6 +29,7 @@ abstract class StagingSql {
         return switch (product) {
             case POSTGRESQL -> new PostgresStagingSql();
             case COCKROACHDB -> new CockroachStagingSql();
+            case MYSQL -> throw new UnsupportedOperationException("no MySQL staging SQL yet");
         };
     }
 

@@ -33,12 +33,17 @@ public final class StartupCheck {
     }
 
     /**
-     * Opens one connection to a PostgreSQL-protocol database, waiting at most {@link #TIMEOUT} to connect and log in
+     * Opens one connection to a PostgreSQL-protocol or MySQL database, waiting at most {@link #TIMEOUT} to connect and log in
      * unless the connection string sets its own timeouts (its parameters win over these defaults). Queries on it are
      * not bounded: a check that reads a large catalog may take its time once the server has answered.
      */
     public static Connection connect(ConnectionString conn, String database) throws SQLException {
         Properties bounds = new Properties();
+        if (conn.protocol() == ConnectionString.Protocol.MYSQL) {
+            // MariaDB's driver counts in milliseconds; its connectTimeout also bounds the handshake.
+            bounds.setProperty("connectTimeout", Long.toString(TIMEOUT.toMillis()));
+            return DriverManager.getConnection(conn.jdbcUrl(database), bounds);
+        }
         String seconds = Long.toString(TIMEOUT.toSeconds());
         // loginTimeout covers a server that accepts the TCP connection and then never answers, connectTimeout a
         // host that drops packets.
@@ -85,7 +90,8 @@ public final class StartupCheck {
             return new Failure(which + " refused the login: " + firstLine(e),
                     "correct the user or password in " + flag + ", or let this user log in from this host");
         }
-        if ("3D000".equals(state)) {
+        // MySQL's ER_BAD_DB_ERROR comes with the generic state 42000.
+        if ("3D000".equals(state) || e.getErrorCode() == 1049) {
             return new Failure("the " + role + " database \"" + database + "\" does not exist on " + server,
                     "create it (CREATE DATABASE " + quote(database) + ") or name an existing database in " + flag);
         }

@@ -39,8 +39,8 @@ class ConnectionStringTest {
 
     @Test
     void rejectsOtherSchemesNamingTheFlag() {
-        assertThatThrownBy(() -> ConnectionString.parse("--targetConn", "mysql://root@h/x"))
-                .hasMessageContaining("--targetConn").hasMessageContaining("postgresql://");
+        assertThatThrownBy(() -> ConnectionString.parse("--targetConn", "sqlserver://root@h/x"))
+                .hasMessageContaining("--targetConn").hasMessageContaining("postgresql://").hasMessageContaining("mysql://");
         assertThatThrownBy(() -> ConnectionString.parse("--conn", " ")).hasMessageContaining("--conn");
     }
 
@@ -56,5 +56,30 @@ class ConnectionStringTest {
             ConnectionString c = ConnectionString.parse("--sourceConn", text);
             assertThat(ConnectionString.parse("--sourceConn", c.url())).as(text).isEqualTo(c);
         }
+    }
+
+    @Test
+    void readsMySqlStringsForMariaDbsDriver() {
+        ConnectionString c = ConnectionString.parse("--targetConn",
+                "mysql://app:p%40ss@db.example/shop?sslmode=require&sslrootcert=/etc/ca.pem");
+        assertThat(c.protocol()).isEqualTo(ConnectionString.Protocol.MYSQL);
+        assertThat(c.hosts()).isEqualTo("db.example:3306");
+        assertThat(c.defaultDatabase()).isEqualTo("shop");
+        assertThat(c.jdbcUrl("_cdc_sink")).startsWith("jdbc:mariadb://db.example:3306/_cdc_sink?user=app&password=p%40ss&")
+                .contains("&sslMode=trust").contains("&serverSslCert=%2Fetc%2Fca.pem")
+                .endsWith("&connectionAttributes=program_name%3Acdc-sink");
+        assertThat(c.url()).startsWith("mysql://app:p%40ss@db.example:3306/shop?");
+        assertThat(ConnectionString.parse("--targetConn", c.url())).isEqualTo(c);
+    }
+
+    @Test
+    void aMySqlStringWithoutDatabaseConnectsToNone() {
+        ConnectionString c = ConnectionString.parse("--conn", "jdbc:mariadb://h:3307/?user=root");
+        assertThat(c.protocol()).isEqualTo(ConnectionString.Protocol.MYSQL);
+        assertThat(c.defaultDatabase()).isEqualTo("mysql");
+        assertThat(c.jdbcUrl(c.defaultDatabase())).startsWith("jdbc:mariadb://h:3307/?user=root&");
+        assertThat(ConnectionString.parse("--conn", "mariadb://u@h/").protocol())
+                .isEqualTo(ConnectionString.Protocol.MYSQL);
+        assertThat(ConnectionString.parse("--conn", "jdbc:mysql://h/d").jdbcUrl("d")).startsWith("jdbc:mariadb://h:3306/d");
     }
 }
