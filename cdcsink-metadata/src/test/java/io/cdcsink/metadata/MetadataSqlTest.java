@@ -18,7 +18,7 @@ class MetadataSqlTest {
 
     @Test
     void postgresUsesAdvisoryTransactionLocks() {
-        assertThat(pg.exclusiveLock()).contains("SELECT pg_advisory_xact_lock(?)");
+        assertThat(pg.exclusiveLock("l")).contains("SELECT pg_advisory_xact_lock(?)");
         assertThat(pg.tryExclusiveLock()).contains("SELECT pg_try_advisory_xact_lock(?)");
         assertThat(pg.oldestPending("\"_cdc_sink\".\"pending_timestamps\"")).isEqualTo(
                 "SELECT nanos, logical FROM \"_cdc_sink\".\"pending_timestamps\" WHERE target_schema = ? "
@@ -28,7 +28,7 @@ class MetadataSqlTest {
 
     @Test
     void cockroachLocksThePendingRowWithNowaitAndHasNoAdvisoryLocks() {
-        assertThat(crdb.exclusiveLock()).isEmpty();
+        assertThat(crdb.exclusiveLock("l")).isEmpty();
         assertThat(crdb.tryExclusiveLock()).isEmpty();
         assertThat(crdb.oldestPending("\"db\".\"_cdc_sink\".\"pending_timestamps\"")).isEqualTo(
                 "SELECT nanos, logical FROM \"db\".\"_cdc_sink\".\"pending_timestamps\" WHERE target_schema = ? "
