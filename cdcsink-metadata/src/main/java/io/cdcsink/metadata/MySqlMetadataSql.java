@@ -28,7 +28,7 @@ import java.util.Optional;
  *       limit, binary-collated so that names compare case-sensitively as on PostgreSQL; loop names
  *       {@value #LOOP}. Times are {@code DATETIME(6)} in UTC (every session runs in UTC) written with
  *       {@code UTC_TIMESTAMP(6)}.</li>
- *   <li>{@code key}, {@code ignore}, {@code rows} are reserved words and quoted.</li>
+ *   <li>{@code key}, {@code ignore}, {@code rows}, {@code sqlstate} are reserved words and quoted.</li>
  * </ul>
  */
 final class MySqlMetadataSql extends MetadataSql {
@@ -151,7 +151,7 @@ final class MySqlMetadataSql extends MetadataSql {
         return List.of("CREATE TABLE IF NOT EXISTS " + table + " (" + generatedId() + ", "
                 + "target_schema " + NAME + " NOT NULL, target_table " + NAME + " NOT NULL, `key` " + TEXT
                 + " NOT NULL, nanos BIGINT NOT NULL, logical INT NOT NULL, mutation " + TEXT + " NULL, "
-                + "format VARCHAR(16) NOT NULL, error " + TEXT + " NOT NULL, sqlstate VARCHAR(16) NULL, "
+                + "format VARCHAR(16) NOT NULL, error " + TEXT + " NOT NULL, `sqlstate` VARCHAR(16) NULL, "
                 + "dead_at DATETIME(6) NOT NULL DEFAULT (" + NOW + "), "
                 + "INDEX " + index + " (target_schema, target_table, `key`(255)))" + TABLE_OPTIONS);
     }
@@ -159,7 +159,7 @@ final class MySqlMetadataSql extends MetadataSql {
     @Override
     String insertDeadLetter(String table) {
         return "INSERT INTO " + table + " (target_schema, target_table, `key`, nanos, logical, mutation, format, "
-                + "error, sqlstate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + "error, `sqlstate`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }
 
     @Override
@@ -170,7 +170,7 @@ final class MySqlMetadataSql extends MetadataSql {
 
     @Override
     String listDeadLetters(String table, String where) {
-        return "SELECT id, target_schema, target_table, `key`, nanos, logical, mutation, format, error, sqlstate, "
+        return "SELECT id, target_schema, target_table, `key`, nanos, logical, mutation, format, error, `sqlstate`, "
                 + "dead_at FROM " + table + " WHERE " + where + " ORDER BY id";
     }
 

@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /** The resolved-timestamp tables as the resolver uses them, inside its transactions. */
 class SqlResolvedTimestampsIT {
+    /** The target database of a test: PostgreSQL here, MariaDB in the subclass. */
+    protected TestDatabase database(String prefix) {
+        return new TestDatabase(prefix);
+    }
+
     private TestDatabase db;
     private SqlResolvedTimestamps timestamps;
     private SqlCheckpoints checkpoints;
@@ -23,9 +28,10 @@ class SqlResolvedTimestampsIT {
 
     @BeforeEach
     void setUp() throws SQLException {
-        db = new TestDatabase("timestamps");
-        db.exec("CREATE SCHEMA app", "CREATE SCHEMA other");
-        SqlMetadataSchema area = new SqlMetadataSchema(db.pools, MetadataConfig.defaults());
+        db = database("timestamps");
+        db.createSchema("app");
+        db.createSchema("other");
+        SqlMetadataSchema area = new SqlMetadataSchema(db.pools, new MetadataConfig(db.metadataSchema));
         timestamps = new SqlResolvedTimestamps(db.pools, area);
         checkpoints = new SqlCheckpoints(db.pools, area, timestamps, Resolver.NONE);
         app = db.schema("app");
@@ -73,9 +79,10 @@ class SqlResolvedTimestampsIT {
 
     @Test
     void schemasWithPendingWorkAreFoundOnlyWhereTimestampsWait() throws SQLException {
-        TestDatabase empty = new TestDatabase("timestamps_none");
+        TestDatabase empty = database("timestamps_none");
         assertThat(new SqlResolvedTimestamps(empty.pools, new SqlMetadataSchema(empty.pools,
-                MetadataConfig.defaults())).schemasWithPendingWork(empty.name)).as("no metadata schema").isEmpty();
+                new MetadataConfig(empty.metadataSchema))).schemasWithPendingWork(empty.name))
+                .as("no metadata schema").isEmpty();
 
         timestamps.prepare(db.name);
         assertThat(timestamps.schemasWithPendingWork(db.name)).isEmpty();

@@ -130,7 +130,8 @@ public final class SqlStager implements Stager {
             }
             unique.put(new TimeKey(m.time(), m.key()), m);
         }
-        List<StagedBatch> batches = unique.isEmpty() ? List.of() : StagedBatch.of(new ArrayList<>(unique.values()));
+        List<StagedBatch> batches = unique.isEmpty() ? List.of() : StagedBatch.split(new ArrayList<>(unique.values()),
+                sql.maxBatchChars());
         if (!batches.isEmpty()) {
             try (PreparedStatement ps = tx.prepareStatement(sql.stage(stagingTable))) {
                 for (StagedBatch batch : batches) {
@@ -324,12 +325,19 @@ public final class SqlStager implements Stager {
 
     private List<Long> deleteThrough(Connection tx, String stagingTable, Window window) throws SQLException {
         List<Long> removed = new ArrayList<>();
-        try (PreparedStatement ps = tx.prepareStatement(sql.deleteThrough(stagingTable))) {
+        Optional<String> select = sql.selectThrough(stagingTable);
+        try (PreparedStatement ps = tx.prepareStatement(select.orElseGet(() -> sql.deleteThrough(stagingTable)))) {
             window.bind(ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     removed.add(rs.getLong(1));
                 }
+            }
+        }
+        if (select.isPresent() && !removed.isEmpty()) {
+            try (PreparedStatement ps = tx.prepareStatement(sql.deleteThrough(stagingTable))) {
+                window.bind(ps, 1);
+                ps.executeUpdate();
             }
         }
         return removed;
@@ -364,6 +372,13 @@ public final class SqlStager implements Stager {
      */
     private long readWindow(Connection conn, String stagingTable, Window window, int fetchSize, MutationSink each)
             throws SQLException {
+        if (!sql.newestInServer()) {
+            List<Mutation> newest = newestInProcess(conn, stagingTable, window, fetchSize);
+            for (Mutation m : newest) {
+                each.accept(m);
+            }
+            return newest.size();
+        }
         long count = 0;
         try (PreparedStatement ps = conn.prepareStatement(sql.drainSelect(stagingTable))) {
             if (fetchSize > 0) {
@@ -379,6 +394,34 @@ public final class SqlStager implements Stager {
             }
         }
         return count;
+    }
+
+    /**
+     * The newest mutation per key of the window, picked here from the text of the batches overlapping it
+     * ({@link StagingSql#overlappingLines}), read {@code fetchSize} rows at a time when positive.
+     */
+    private List<Mutation> newestInProcess(Connection conn, String stagingTable, Window window, int fetchSize)
+            throws SQLException {
+        NewestPerKey newest = new NewestPerKey(window.after(), window.upTo());
+        try (PreparedStatement ps = conn.prepareStatement(sql.overlappingLines(stagingTable))) {
+            if (fetchSize > 0) {
+                ps.setFetchSize(fetchSize);
+            }
+            window.bind(ps, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String lines = rs.getString(2);
+                    int from = 0;
+                    while (from <= lines.length()) {
+                        int end = lines.indexOf('\n', from);
+                        int to = end < 0 ? lines.length() : end;
+                        newest.add(StagedBatch.decode(lines.substring(from, to)));
+                        from = to + 1;
+                    }
+                }
+            }
+        }
+        return newest.mutations();
     }
 
     private long drainByPages(Connection tx, String stagingTable, Window window, int batchSize,
@@ -439,7 +482,7 @@ public final class SqlStager implements Stager {
         try {
             name = area.inDdlTransaction(table.database(), conn -> register(conn, table));
         } catch (SQLException e) {
-            if (!"23505".equals(e.getSQLState())) {
+            if (!sql.duplicateKey(e)) {
                 throw e;
             }
             // Another instance registered the table between our lookup and insert (possible without DDL locks).
