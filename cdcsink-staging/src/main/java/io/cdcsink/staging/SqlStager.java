@@ -421,7 +421,11 @@ public final class SqlStager implements Stager {
                 }
             }
         }
-        return newest.mutations();
+        // In key order, as the server's drains hand them over (UTF-16 order: the same as byte order but for
+        // characters beyond the Basic Multilingual Plane against those from U+E000 up).
+        List<Mutation> mutations = newest.mutations();
+        mutations.sort(java.util.Comparator.comparing(Mutation::key));
+        return mutations;
     }
 
     private long drainByPages(Connection tx, String stagingTable, Window window, int batchSize,
