@@ -1,6 +1,11 @@
 package io.cdcsink.metadata;
 
 import io.cdcsink.engine.TargetDialect;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,7 +48,7 @@ abstract class MetadataSql {
     }
 
     /** True when the error says a {@code NOWAIT} lock is held by someone else. */
-    boolean lockNotAvailable(java.sql.SQLException e) {
+    boolean lockNotAvailable(SQLException e) {
         return LOCK_NOT_AVAILABLE.equals(e.getSQLState());
     }
 
@@ -83,13 +88,13 @@ abstract class MetadataSql {
     abstract String generatedId();
 
     /** Binds a point in time to a time column of these tables. */
-    void bindTime(java.sql.PreparedStatement ps, int index, java.time.Instant time) throws java.sql.SQLException {
-        ps.setTimestamp(index, java.sql.Timestamp.from(time));
+    void bindTime(PreparedStatement ps, int index, Instant time) throws SQLException {
+        ps.setTimestamp(index, Timestamp.from(time));
     }
 
     /** Reads a time column of these tables; null stays null. */
-    java.time.Instant readTime(java.sql.ResultSet rs, int index) throws java.sql.SQLException {
-        java.sql.Timestamp t = rs.getTimestamp(index);
+    Instant readTime(ResultSet rs, int index) throws SQLException {
+        Timestamp t = rs.getTimestamp(index);
         return t == null ? null : t.toInstant();
     }
 

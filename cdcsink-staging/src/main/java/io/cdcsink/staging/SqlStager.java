@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -257,7 +258,8 @@ public final class SqlStager implements Stager {
     }
 
     /**
-     * Reads ahead on PostgreSQL, where a drain is one query; CockroachDB's drains page by key and are not read ahead.
+     * Reads ahead on PostgreSQL, where a drain is one query, and on MySQL, where it is one read of the overlapping
+     * batches; CockroachDB's drains page by key and are not read ahead.
      * {@code conn} must be in a transaction that sees one snapshot ({@code REPEATABLE READ}), so that the batches
      * listed and the mutations read agree. A table registered with a legacy staging table is not read ahead: its
      * conversion is the drain's.
@@ -424,7 +426,7 @@ public final class SqlStager implements Stager {
         // In key order, as the server's drains hand them over (UTF-16 order: the same as byte order but for
         // characters beyond the Basic Multilingual Plane against those from U+E000 up).
         List<Mutation> mutations = newest.mutations();
-        mutations.sort(java.util.Comparator.comparing(Mutation::key));
+        mutations.sort(Comparator.comparing(Mutation::key));
         return mutations;
     }
 

@@ -1,6 +1,7 @@
 package io.cdcsink.staging;
 
 import io.cdcsink.engine.TargetDialect;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -79,7 +80,7 @@ abstract class StagingSql {
     }
 
     /** True when the error is a duplicate of a primary or unique key. */
-    boolean duplicateKey(java.sql.SQLException e) {
+    boolean duplicateKey(SQLException e) {
         return "23505".equals(e.getSQLState());
     }
 
