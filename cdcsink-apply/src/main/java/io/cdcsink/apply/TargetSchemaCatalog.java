@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads target table shapes from {@code pg_catalog}, which PostgreSQL and CockroachDB both provide, and caches them
+ * Reads target table shapes from {@code pg_catalog}, which PostgreSQL and CockroachDB both provide (on MySQL and
+ * MariaDB from {@code information_schema}, {@link MySqlCatalog}), and caches them
  * per table. A table missing from the cache is read at once, and absent tables are never cached, so a table created
  * after start-up is usable by the very next request (the original tool polled every minute).
  *
@@ -130,6 +131,13 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
 
     @Override
     public List<TableName> tables(SchemaName schema) {
+        if (mysql()) {
+            try (Connection c = pools.forDatabase(schema.database()).getConnection()) {
+                return MySqlCatalog.tables(c, schema);
+            } catch (SQLException e) {
+                throw failure(schema.database(), "could not list the tables of schema " + schema, e);
+            }
+        }
         try (Connection c = pools.forDatabase(schema.database()).getConnection();
              PreparedStatement ps = c.prepareStatement(TABLES_SQL)) {
             ps.setString(1, schema.schema());
@@ -152,7 +160,7 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
             return read.graph();
         }
         try (Connection c = pools.forDatabase(database).getConnection()) {
-            ForeignKeyGraph graph = ForeignKeyReader.read(c, database);
+            ForeignKeyGraph graph = mysql() ? MySqlCatalog.foreignKeys(c, database) : ForeignKeyReader.read(c, database);
             foreignKeys.put(database, new ReadKeys(graph, System.nanoTime()));
             LOG.debug("read {} foreign keys of database {}", graph.keys().size(), database);
             return graph;
@@ -169,7 +177,16 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
         }
     }
 
+    private boolean mysql() {
+        return pools.dialect().product() == TargetDialect.Product.MYSQL;
+    }
+
     private Optional<TableInfo> load(Connection c, TableName table) throws SQLException {
+        if (mysql()) {
+            Optional<TableInfo> info = MySqlCatalog.table(c, table);
+            LOG.debug("loaded {} from information_schema", table);
+            return info;
+        }
         List<RawColumn> raw = readColumns(c, table);
         if (raw == null) {
             return Optional.empty();
