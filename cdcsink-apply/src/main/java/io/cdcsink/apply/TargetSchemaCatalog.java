@@ -78,6 +78,8 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
              ORDER BY c.relname""";
 
     private static final String INVALID_CATALOG_NAME = "3D000";
+    /** MySQL's and MariaDB's ER_BAD_DB_ERROR. */
+    private static final int MYSQL_UNKNOWN_DATABASE = 1049;
     /** Foreign keys are read again after this long, or at once after a {@link #refresh} of a table. */
     private static final Duration FOREIGN_KEYS_MAX_AGE = Duration.ofMinutes(1);
 
@@ -238,7 +240,7 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
      * when connecting); anything else means the target is in trouble and the caller should retry.
      */
     private static RuntimeException failure(String database, String what, SQLException e) {
-        if (INVALID_CATALOG_NAME.equals(e.getSQLState())) {
+        if (INVALID_CATALOG_NAME.equals(e.getSQLState()) || e.getErrorCode() == MYSQL_UNKNOWN_DATABASE) {
             return new BadInputException("database " + database + " does not exist", e);
         }
         return new TargetUnavailableException(what, e);
