@@ -60,7 +60,7 @@ final class MySqlApplySql implements ApplySql {
     MySqlApplySql(JsonCodec json, ValueFormat format) {
         this.json = json;
         this.format = format;
-        this.values = new MySqlValues(json);
+        this.values = new MySqlValues(json, format);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.cdcsink.apply;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcsink.api.TableName;
+import io.cdcsink.api.ValueFormat;
 import io.cdcsink.engine.ColumnInfo;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
@@ -76,9 +77,12 @@ final class MySqlValues {
 
     private final Map<String, Type> types = new ConcurrentHashMap<>();
     private final JsonCodec json;
+    private final ValueFormat format;
 
-    MySqlValues(JsonCodec json) {
+    /** @param format how JSON columns' values come: JSON values (a string is a JSON string), or JSON text */
+    MySqlValues(JsonCodec json, ValueFormat format) {
         this.json = json;
+        this.format = format;
     }
 
     /** The parsed form of a column's type. */
@@ -234,7 +238,9 @@ final class MySqlValues {
                     throw new Refusal("too small for FLOAT (it would become 0)");
                 }
                 unsignedCheck(type, d);
-                yield f;
+                // The float's exact value as a double: its shortest text (3.4028235E38) can read back above the
+                // float range as a double, which MySQL refuses.
+                yield (double) f;
             }
             case DOUBLE -> {
                 double d = floating(v);
@@ -277,8 +283,8 @@ final class MySqlValues {
                 yield year;
             }
             case JSON -> {
-                if (!node.isTextual()) {
-                    yield v; // a changefeed's JSON value, written out
+                if (format == ValueFormat.CHANGEFEED_JSON) {
+                    yield json.write(node); // a changefeed's JSON value, written out
                 }
                 try {
                     json.parse(v);
@@ -288,7 +294,7 @@ final class MySqlValues {
                 yield v;
             }
             case ENUM -> {
-                if (!type.members().contains(v)) {
+                if (!member(type, v)) {
                     throw new Refusal("not one of its labels");
                 }
                 yield v;
@@ -562,6 +568,36 @@ final class MySqlValues {
         return (m.group(1) != null && micros != 0 ? "-" : "") + clockText(hours, minutes, seconds, nanos);
     }
 
+    /**
+     * Whether {@code v} is one of the labels. MariaDB's {@code information_schema} is utf8mb3, so a label's
+     * 4-byte character reads as {@code ?} there: such a {@code ?} matches a 4-byte character (or itself).
+     */
+    private static boolean member(Type type, String v) {
+        if (type.members().contains(v)) {
+            return true;
+        }
+        for (String label : type.members()) {
+            if (label.indexOf('?') >= 0 && matches(label, v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matches(String label, String v) {
+        int[] a = label.codePoints().toArray();
+        int[] b = v.codePoints().toArray();
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i] && !(a[i] == '?' && b[i] > 0xFFFF)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** SET: labels joined by commas (a JSON array's elements, or the text's), each one of the column's labels. */
     private String set(Type type, JsonNode node, String v) {
         List<String> labels = new ArrayList<>();
@@ -571,7 +607,7 @@ final class MySqlValues {
             labels.addAll(List.of(v.split(",", -1)));
         }
         for (String label : labels) {
-            if (!type.members().contains(label)) {
+            if (!member(type, label)) {
                 throw new Refusal("'" + label + "' is not one of its labels");
             }
         }
