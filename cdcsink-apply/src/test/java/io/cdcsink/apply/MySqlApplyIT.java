@@ -135,6 +135,22 @@ class MySqlApplyIT {
     }
 
     @Test
+    void additiveSchemaEvolutionOnlyAdvisesOnMySql() throws SQLException {
+        fx.exec("CREATE TABLE t (id INT PRIMARY KEY)");
+        TableName t = fx.table("t");
+        RowShape shape = new RowShape(List.of("id", "extra"), List.of(0));
+        try (Connection c = fx.connect()) {
+            c.setAutoCommit(false);
+            assertThatThrownBy(() -> fx.applier.withSchemaEvolution(io.cdcsink.engine.SchemaEvolution.ADDITIVE)
+                    .applyChanges(c, t, List.of(RowChange.upsert(at(1), SourceRows.row(shape, "1", "x")))))
+                    .isInstanceOf(io.cdcsink.engine.BlockedException.class).hasMessageContaining("extra");
+            c.rollback();
+        }
+        assertThat(fx.rows("SELECT column_name FROM information_schema.columns WHERE table_schema = ?"
+                + " AND table_name = 't'", fx.database)).containsExactly(List.of("id"));
+    }
+
+    @Test
     void validationRefusesWhatAColumnCannotHoldNamingIt() throws SQLException {
         fx.exec("CREATE TABLE t (id INT PRIMARY KEY, d DECIMAL(5,2), ts TIMESTAMP(6) NULL)");
         TableName t = fx.table("t");
