@@ -40,6 +40,8 @@ import java.util.stream.Collectors;
  * assignment (a key column set to itself) stores the verdict of the tuple comparison over the stored values in a
  * session variable, and counts refusals in another, and every other column takes {@code IF(verdict, new, old)}.
  * Deadlines are checked in the JVM against its clock before the statement, and the rows past one are left out.
+ * {@code ON DUPLICATE KEY UPDATE} fires for a collision on any unique key; a collision on another one than the
+ * primary key is made an error (the first assignment sets the key to NULL), never an update of that other row.
  *
  * <p>{@code VALUES(col)} and assignments to user variables inside expressions are deprecated on MySQL 8.0.20+ (still
  * accepted, with a warning); MariaDB 10.11, the server tested, takes both as they are.
@@ -166,30 +168,36 @@ final class MySqlApplySql implements ApplySql {
         sql.append(" ON DUPLICATE KEY UPDATE ");
         List<ColumnInfo> updated = columns.stream().filter(c -> !c.primaryKey()).toList();
         String firstKey = dialect.quote(table.primaryKey().get(0).name());
-        if (updated.isEmpty()) {
-            return sql.append(firstKey).append(" = ").append(firstKey).toString();
+        // MySQL updates the row of whichever unique key the new row collides with; only the primary key's own row
+        // may be updated, so any other collision sets the key to NULL, which strict mode refuses (1048, 23000): the
+        // row is refused and named as a constraint violation would be, and no other row is overwritten.
+        String samePrimaryKey = table.primaryKey().stream()
+                .map(c -> dialect.quote(c.name()) + " <=> VALUES(" + dialect.quote(c.name()) + ")")
+                .collect(Collectors.joining(" AND "));
+        String guarded;
+        boolean cas = !config.casColumns().isEmpty() && !updated.isEmpty();
+        if (cas) {
+            // Strictly greater, as a tuple, over the stored values: decided by the first assignment, before any
+            // column changes. A CAS column the row does not carry compares as NULL, which never wins.
+            List<String> incoming = new ArrayList<>();
+            List<String> existing = new ArrayList<>();
+            for (String c : config.casColumns()) {
+                boolean carried = columns.stream().anyMatch(col -> col.name().equals(c));
+                incoming.add(carried ? "VALUES(" + dialect.quote(c) + ")" : "NULL");
+                existing.add(dialect.quote(c));
+            }
+            String verdict = "COALESCE((" + String.join(",", incoming) + ") > (" + String.join(",", existing)
+                    + "), 0)";
+            guarded = "IF((" + LOST + " := " + LOST + " + 1 - (" + VERDICT + " := " + verdict + ")) IS NULL, "
+                    + firstKey + ", " + firstKey + ")";
+        } else {
+            guarded = firstKey;
         }
-        if (config.casColumns().isEmpty()) {
-            return sql.append(updated.stream().map(c -> dialect.quote(c.name()) + " = VALUES(" + dialect.quote(c.name())
-                    + ")").collect(Collectors.joining(", "))).toString();
-        }
-        // Strictly greater, as a tuple, over the stored values: decided by the first assignment, before any column
-        // changes. A CAS column the row does not carry compares as NULL, which never wins.
-        List<String> incoming = new ArrayList<>();
-        List<String> existing = new ArrayList<>();
-        for (String c : config.casColumns()) {
-            boolean carried = columns.stream().anyMatch(col -> col.name().equals(c));
-            incoming.add(carried ? "VALUES(" + dialect.quote(c) + ")" : "NULL");
-            existing.add(dialect.quote(c));
-        }
-        String verdict = "COALESCE((" + String.join(",", incoming) + ") > (" + String.join(",", existing) + "), 0)";
-        sql.append(firstKey).append(" = IF((").append(LOST).append(" := ").append(LOST).append(" + 1 - (")
-                .append(VERDICT).append(" := ").append(verdict).append(")) IS NULL, ").append(firstKey).append(", ")
-                .append(firstKey).append(")");
+        sql.append(firstKey).append(" = IF(").append(samePrimaryKey).append(", ").append(guarded).append(", NULL)");
         for (ColumnInfo c : updated) {
             String q = dialect.quote(c.name());
-            sql.append(", ").append(q).append(" = IF(").append(VERDICT).append(", VALUES(").append(q).append("), ")
-                    .append(q).append(")");
+            sql.append(", ").append(q).append(" = ").append(cas ? "IF(" + VERDICT + ", VALUES(" + q + "), " + q + ")"
+                    : "VALUES(" + q + ")");
         }
         return sql.toString();
     }

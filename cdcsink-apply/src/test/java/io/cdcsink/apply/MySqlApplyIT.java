@@ -135,6 +135,22 @@ class MySqlApplyIT {
     }
 
     @Test
+    void aCollisionOnAnotherUniqueKeyIsRefusedNotAnUpdateOfThatRow() throws SQLException {
+        fx.exec("CREATE TABLE u (id INT PRIMARY KEY, email VARCHAR(20) UNIQUE, v TEXT)",
+                "INSERT INTO u VALUES (1, 'a@x', 'one')");
+        TableName t = fx.table("u");
+        List<Mutation> rows = List.of(Mutation.upsert(at(1), "[2]", "{\"id\":2,\"email\":\"a@x\",\"v\":\"two\"}"));
+        // The first attempt finds a refused row somewhere; the next one goes row by row and names it.
+        assertThatThrownBy(() -> fx.apply(t, rows)).isInstanceOf(io.cdcsink.api.TargetUnavailableException.class);
+        assertThatThrownBy(() -> fx.apply(t, rows)).isInstanceOf(io.cdcsink.engine.BlockedException.class)
+                .hasMessageContaining("[2]");
+        assertThat(fx.rows("SELECT id, email, v FROM u")).containsExactly(List.of("1", "a@x", "one"));
+        // An update by the primary key still works, and may change the other unique column.
+        fx.apply(t, List.of(Mutation.upsert(at(2), "[1]", "{\"id\":1,\"email\":\"b@x\",\"v\":\"uno\"}")));
+        assertThat(fx.rows("SELECT id, email, v FROM u")).containsExactly(List.of("1", "b@x", "uno"));
+    }
+
+    @Test
     void aTableThatReferencesItself() throws SQLException {
         fx.exec("CREATE TABLE node (id INT PRIMARY KEY, parent INT, FOREIGN KEY (parent) REFERENCES node (id))");
         TableName t = fx.table("node");
