@@ -118,6 +118,7 @@ public final class HikariTargetPools implements TargetPools {
         hc.setConnectionTimeout(config.connectTimeout().toMillis());
         hc.setInitializationFailTimeout(config.connectTimeout().toMillis());
         hc.setAutoCommit(true);
+        TargetTimeouts.defaults(config.connection()).forEach(hc::addDataSourceProperty);
         dialect.sessionSetup().ifPresent(hc::setConnectionInitSql);
         try {
             return new HikariDataSource(hc);

@@ -19,8 +19,12 @@ public final class SqlErrors {
     /** Converts an error into the exception the boundary maps to a status. */
     public static CdcSinkException classify(String what, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (state.startsWith("22") || state.startsWith("23") || "42703".equals(state) || "42P01".equals(state)
-                || "3D000".equals(state)) {
+        // A missing table, schema or database (42P01, 3F000, 3D000) is not the caller's fault here: the pool
+        // refuses a database that does not exist before it opens (HikariTargetPools), and the target tables were
+        // checked before writing, so what is missing now was dropped meanwhile (most likely cdc-sink's own staging
+        // schema, or the whole database); the work is retried and cdc-sink creates its tables again
+        // (MetadataSchema#forget).
+        if (state.startsWith("22") || state.startsWith("23") || "42703".equals(state)) {
             return new BadInputException(what + ": " + e.getMessage(), e);
         }
         return new TargetUnavailableException(what + ": " + e.getMessage(), e);

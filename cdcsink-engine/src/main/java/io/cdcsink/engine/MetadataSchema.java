@@ -39,4 +39,32 @@ public interface MetadataSchema {
      * {@link #ensureTables} first.
      */
     <T> T inDdlTransaction(String database, DdlWork<T> work) throws SQLException;
+
+    /**
+     * Forgets what {@link #ensureTables} created in the database, so the next call creates it again. For an error
+     * saying that a table or schema is missing ({@link #missing}): someone dropped cdc-sink's schema, or the whole
+     * database, while it ran. The work that failed is retried (a changefeed gets 503) and finds its tables again.
+     */
+    void forget(String database);
+
+    /**
+     * Rethrows the error after {@link #forget forgetting} the database if the error says a table or schema is
+     * missing; any other error unchanged. For {@code catch (SQLException e) { throw area.forgetIfMissing(db, e); }}.
+     */
+    default SQLException forgetIfMissing(String database, SQLException e) {
+        if (missing(e)) {
+            forget(database);
+        }
+        return e;
+    }
+
+    /**
+     * True when the target says a table or schema does not exist: PostgreSQL's SQLSTATE 42P01 (undefined table) and
+     * 3F000 (invalid schema name), MySQL's 1146 (no such table) and 1049 (unknown database, which is a schema there).
+     */
+    static boolean missing(SQLException e) {
+        String state = e.getSQLState();
+        return "42P01".equals(state) || "3F000".equals(state) || e.getErrorCode() == 1146
+                || e.getErrorCode() == 1049;
+    }
 }

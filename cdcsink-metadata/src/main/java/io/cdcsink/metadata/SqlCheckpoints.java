@@ -58,6 +58,7 @@ public final class SqlCheckpoints implements Checkpoints {
                 throw e;
             }
         } catch (SQLException e) {
+            area.forgetIfMissing(schema.database(), e);
             throw new TargetUnavailableException("could not record resolved timestamp " + resolved + " for "
                     + schema + ": " + e.getMessage(), e);
         }
@@ -107,6 +108,7 @@ public final class SqlCheckpoints implements Checkpoints {
         try (Connection conn = pools.forDatabase(schema.database()).getConnection()) {
             return timestamps.lastApplied(conn, schema);
         } catch (SQLException e) {
+            area.forgetIfMissing(schema.database(), e);
             throw new TargetUnavailableException("could not read the last applied resolved timestamp of " + schema
                     + ": " + e.getMessage(), e);
         }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * cdc-sink's own schema in each target database ({@code --stagingDB}, default {@code _cdc_sink}). It lives next to
@@ -27,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link SqlResolvedTimestamps#schemasWithPendingWork} tells such a database by them.
  */
 public final class SqlMetadataSchema implements MetadataSchema {
+    private static final Logger LOG = LoggerFactory.getLogger(SqlMetadataSchema.class);
+
     private final TargetPools pools;
     private final String schema;
     private final MetadataSql sql;
@@ -88,6 +92,14 @@ public final class SqlMetadataSchema implements MetadataSchema {
                     + schema + "\" of database " + database + ": " + e.getMessage(), e);
         }
         ensured.add(done);
+    }
+
+    @Override
+    public void forget(String database) {
+        if (ensured.removeIf(done -> done.startsWith(database + '\0'))) {
+            LOG.warn("cdc-sink's tables in schema \"{}\" of database {} are gone (dropped while running):"
+                    + " creating them again on next use", schema, database);
+        }
     }
 
     /**

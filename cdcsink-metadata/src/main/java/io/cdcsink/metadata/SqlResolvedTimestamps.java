@@ -74,7 +74,7 @@ public final class SqlResolvedTimestamps implements ResolvedTimestamps {
             if (sql.lockNotAvailable(e)) {
                 return Claim.BLOCKED;
             }
-            throw e;
+            throw area.forgetIfMissing(schema.database(), e);
         }
     }
 

@@ -97,7 +97,11 @@ public final class SqlStager implements Stager {
     /** Creates and registers the table's staging table (or converts a legacy one) unless this instance knows it. */
     @Override
     public void prepare(TableName table) throws SQLException {
-        stagingTable(table);
+        try {
+            stagingTable(table);
+        } catch (SQLException e) {
+            throw forgetIfMissing(table.database(), e);
+        }
     }
 
     /**
@@ -116,6 +120,14 @@ public final class SqlStager implements Stager {
      */
     @Override
     public Staged stage(Connection tx, TableName table, List<Mutation> mutations) throws SQLException {
+        try {
+            return stageIn(tx, table, mutations);
+        } catch (SQLException e) {
+            throw forgetIfMissing(table.database(), e);
+        }
+    }
+
+    private Staged stageIn(Connection tx, TableName table, List<Mutation> mutations) throws SQLException {
         if (mutations.isEmpty()) {
             return Staged.NONE;
         }
@@ -171,6 +183,15 @@ public final class SqlStager implements Stager {
 
     @Override
     public long drain(Connection tx, TableName table, Hlc upTo, int batchSize, MutationHandler handler)
+            throws SQLException {
+        try {
+            return drainIn(tx, table, upTo, batchSize, handler);
+        } catch (SQLException e) {
+            throw forgetIfMissing(table.database(), e);
+        }
+    }
+
+    private long drainIn(Connection tx, TableName table, Hlc upTo, int batchSize, MutationHandler handler)
             throws SQLException {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
@@ -463,6 +484,28 @@ public final class SqlStager implements Stager {
 
     @Override
     public List<TableName> stagedTables(Connection tx, SchemaName schema) throws SQLException {
+        try {
+            return stagedTablesIn(tx, schema);
+        } catch (SQLException e) {
+            throw forgetIfMissing(schema.database(), e);
+        }
+    }
+
+    /**
+     * After an error saying a table or schema is missing (cdc-sink's schema or the database was dropped while it
+     * ran): forgets the staging tables of the database, and tells the metadata schema to create its tables again,
+     * so that the retried work creates what it needs. The error is returned to be thrown.
+     */
+    private SQLException forgetIfMissing(String database, SQLException e) {
+        if (MetadataSchema.missing(e)) {
+            stagingTables.keySet().removeIf(t -> t.database().equals(database));
+            swept.clear();
+            area.forget(database);
+        }
+        return e;
+    }
+
+    private List<TableName> stagedTablesIn(Connection tx, SchemaName schema) throws SQLException {
         ensure(schema.database());
         List<TableName> tables = new ArrayList<>();
         try (PreparedStatement ps = tx.prepareStatement(

@@ -1,0 +1,228 @@
+package io.cdcsink.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP proxy on localhost that a test puts between cdc-sink and a database (or between a sender and cdc-sink) to
+ * inject network faults without root, network namespaces or {@code tc}: one thread per direction of each connection.
+ * The mode applies at once to every connection, old and new:
+ *
+ * <ul>
+ *   <li>{@link Mode#PASS}: bytes are forwarded;
+ *   <li>{@link Mode#DELAY}: each chunk is held {@link #delay(long)} ms before it is forwarded (a latency spike);
+ *   <li>{@link Mode#BLACKHOLE}: connections stay open and are accepted, but every byte is silently dropped, in both
+ *       directions, with no reset and no FIN: the peer sees a network that went quiet;
+ *   <li>{@link Mode#HALF_OPEN}: as a host that rebooted behind a NAT: nothing forwarded, nothing answered, and the
+ *       proxy forgets the upstream side (closes it), so that only the client's side of each connection lives on.
+ * </ul>
+ *
+ * {@link #resetAll()} closes every connection with a TCP reset (SO_LINGER 0) on both sides, once.
+ */
+public final class FaultProxy implements AutoCloseable {
+    /** What happens to bytes in flight. */
+    public enum Mode { PASS, DELAY, BLACKHOLE, HALF_OPEN }
+
+    private final ServerSocket server;
+    private final InetSocketAddress upstream;
+    private final List<Pair> pairs = new CopyOnWriteArrayList<>();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile Mode mode = Mode.PASS;
+    private volatile long delayMillis;
+    private volatile boolean closed;
+
+    private FaultProxy(ServerSocket server, InetSocketAddress upstream) {
+        this.server = server;
+        this.upstream = upstream;
+    }
+
+    /** A proxy on a free localhost port forwarding to {@code 127.0.0.1:upstreamPort}. */
+    public static FaultProxy to(int upstreamPort) {
+        try {
+            ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            FaultProxy proxy = new FaultProxy(server, new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    upstreamPort));
+            proxy.spawn("fault-proxy-accept-" + server.getLocalPort(), proxy::acceptLoop);
+            return proxy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** Bytes forwarded normally again; connections the blackhole kept stay as they are (their bytes are lost). */
+    public void pass() {
+        mode = Mode.PASS;
+    }
+
+    /** Every chunk held {@code millis} before it is forwarded. */
+    public void delay(long millis) {
+        delayMillis = millis;
+        mode = Mode.DELAY;
+    }
+
+    /** Bytes silently dropped in both directions; no reset, no FIN. */
+    public void blackhole() {
+        mode = Mode.BLACKHOLE;
+    }
+
+    /** The upstream side of every connection is gone; the client side stays open and hears nothing. */
+    public void halfOpen() {
+        mode = Mode.HALF_OPEN;
+        for (Pair p : pairs) {
+            closeQuietly(p.upstream);
+        }
+    }
+
+    /** Every open connection is reset on both sides; new connections are accepted as the mode says. */
+    public void resetAll() {
+        for (Pair p : pairs) {
+            p.reset();
+        }
+        pairs.clear();
+    }
+
+    /** Connections currently open through the proxy. */
+    public int connections() {
+        return pairs.size();
+    }
+
+    /** Bytes the blackhole and half-open modes dropped so far. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                return;
+            }
+            Socket up = new Socket();
+            try {
+                if (mode == Mode.HALF_OPEN) {
+                    // The host behind is gone: the connection is accepted (by a NAT or a load balancer, say)
+                    // and then nothing ever answers.
+                    Pair p = new Pair(client, up);
+                    pairs.add(p);
+                    spawn("fault-proxy-sink", () -> pump(client, null, p));
+                    continue;
+                }
+                up.connect(upstream, 5_000);
+            } catch (IOException e) {
+                closeQuietly(client);
+                closeQuietly(up);
+                continue;
+            }
+            Pair p = new Pair(client, up);
+            pairs.add(p);
+            spawn("fault-proxy-up", () -> pump(client, up, p));
+            spawn("fault-proxy-down", () -> pump(up, client, p));
+        }
+    }
+
+    private void pump(Socket from, Socket to, Pair pair) {
+        byte[] buf = new byte[16 * 1024];
+        try (InputStream in = from.getInputStream()) {
+            OutputStream out = to == null ? null : to.getOutputStream();
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                Mode now = mode;
+                if (now == Mode.BLACKHOLE || now == Mode.HALF_OPEN || out == null) {
+                    dropped.addAndGet(n);
+                    continue;
+                }
+                if (now == Mode.DELAY) {
+                    Thread.sleep(delayMillis);
+                }
+                out.write(buf, 0, n);
+                out.flush();
+            }
+            // An orderly close (FIN) from one side is passed on as a half-close, unless the network is gone.
+            if (to != null && mode != Mode.BLACKHOLE && mode != Mode.HALF_OPEN && !to.isClosed()) {
+                to.shutdownOutput();
+            }
+        } catch (IOException e) {
+            // A reset or close on one side: the other side gets the same, unless the network is gone.
+            if (mode != Mode.BLACKHOLE && mode != Mode.HALF_OPEN) {
+                pair.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (from.isClosed() && (to == null || to.isClosed())) {
+                pairs.remove(pair);
+            }
+        }
+    }
+
+    private void spawn(String name, Runnable r) {
+        Thread t = new Thread(() -> {
+            try {
+                r.run();
+            } finally {
+                threads.remove(Thread.currentThread());
+            }
+        }, name);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(server);
+        resetAll();
+        threads.forEach(Thread::interrupt);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing is all that is wanted
+        }
+    }
+
+    /** Both sockets of one proxied connection. */
+    private record Pair(Socket client, Socket upstream) {
+        void reset() {
+            for (Socket s : List.of(client, upstream)) {
+                try {
+                    s.setSoLinger(true, 0); // close() then sends RST instead of FIN
+                } catch (SocketException ignored) {
+                    // already closed
+                }
+                closeQuietly(s);
+            }
+        }
+
+        void close() {
+            closeQuietly(client);
+            closeQuietly(upstream);
+        }
+    }
+}
