@@ -32,6 +32,11 @@ public final class MyLogicalDialect implements LogicalDialect {
     private static final Logger LOG = LoggerFactory.getLogger(MyLogicalDialect.class);
     /** How often the server sends a heartbeat when idle; bounds how long a stop request waits. */
     private static final long HEARTBEAT_MILLIS = 1000;
+    /**
+     * A binlog stream that hears nothing, not even a heartbeat, for this long has lost its source (a blackhole, a
+     * half-open connection): the read fails and the loop reconnects.
+     */
+    static final Duration SILENCE = Duration.ofSeconds(10);
 
     private final MyLogicalConfig config;
     private final SourceConnector connector;
@@ -96,7 +101,7 @@ public final class MyLogicalDialect implements LogicalDialect {
         }
         BinlogEventHandler handler = new BinlogEventHandler(start, events,
                 new TableMapReader(config.targetDatabase(), config.targetSchema(), collations), config::replicates);
-        BinaryLogClient client = connector.binlog();
+        BinaryLogClient client = connector.binlog(SILENCE);
         client.setServerId(config.replicationProcessId());
         client.setKeepAlive(false); // the replication loop owns retries
         client.setHeartbeatInterval(HEARTBEAT_MILLIS);

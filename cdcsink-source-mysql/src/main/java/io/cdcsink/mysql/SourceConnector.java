@@ -4,9 +4,11 @@ import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.network.SSLMode;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 import java.net.SocketException;
 import javax.net.ssl.SSLContext;
@@ -20,6 +22,9 @@ final class SourceConnector {
         this.conn = conn;
     }
 
+    /** Read timeout of the plain SQL connections: their look-ups are short. */
+    static final long SQL_SOCKET_TIMEOUT_MILLIS = 60_000;
+
     MySqlConn conn() {
         return conn;
     }
@@ -30,6 +35,8 @@ final class SourceConnector {
         props.setProperty("user", conn.user());
         props.setProperty("password", conn.password());
         props.setProperty("connectTimeout", "10000");
+        // A look-up that hears nothing for this long fails (the network went quiet) instead of hanging the loop.
+        props.setProperty("socketTimeout", Long.toString(SQL_SOCKET_TIMEOUT_MILLIS));
         props.setProperty("sslMode", switch (conn.sslMode()) {
             case DISABLE -> "disable";
             case REQUIRE -> "trust";
@@ -50,9 +57,20 @@ final class SourceConnector {
         return DriverManager.getConnection("jdbc:mariadb://" + conn.host() + ":" + conn.port() + "/", props);
     }
 
-    /** A binlog client with credentials and TLS set; the caller sets position, listeners and server id. */
-    BinaryLogClient binlog() throws IOException {
+    /**
+     * A binlog client with credentials and TLS set; the caller sets position, listeners and server id. A read on its
+     * socket that hears nothing for {@code silence} fails, ending the stream: the caller asks the server for a
+     * heartbeat more often than that, so only a network gone quiet (a blackhole, a half-open connection) is that
+     * silent.
+     */
+    BinaryLogClient binlog(Duration silence) throws IOException {
         BinaryLogClient client = new BinaryLogClient(conn.host(), conn.port(), conn.user(), conn.password());
+        int readTimeout = Math.toIntExact(silence.toMillis());
+        client.setSocketFactory(() -> {
+            Socket socket = new Socket();
+            socket.setSoTimeout(readTimeout);
+            return socket;
+        });
         client.setSSLMode(switch (conn.sslMode()) {
             case DISABLE -> SSLMode.DISABLED;
             case REQUIRE -> SSLMode.REQUIRED;

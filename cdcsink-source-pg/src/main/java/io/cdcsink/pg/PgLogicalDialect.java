@@ -8,6 +8,8 @@ import io.cdcsink.api.sql.StartupCheck;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,6 +30,17 @@ public final class PgLogicalDialect implements LogicalDialect {
     private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
     private static final Logger log = LoggerFactory.getLogger(PgLogicalDialect.class);
     private static final long MAX_IDLE_SLEEP_MILLIS = 50;
+    /**
+     * After this long without a message on the stream the source is asked, on the catalog connection, whether the
+     * slot still has its reader: an idle source sends nothing, and a stream whose network went quiet (a blackhole, a
+     * half-open connection) reads nothing either, for the quarter of an hour the kernel takes to give up on it.
+     */
+    static final Duration SILENCE = Duration.ofSeconds(10);
+    /** How long that question may take before the source counts as unreachable. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+    /** Connection time-outs of both connections, unless {@code --sourceConn} sets its own (seconds). */
+    static final int LOGIN_TIMEOUT_SECONDS = 10;
+    static final int SOCKET_TIMEOUT_SECONDS = 60;
 
     private final PgLogicalConfig config;
     /** {@code --snapshot initial}: the slot may be missing, the initial load creates it. */
@@ -99,7 +112,7 @@ public final class PgLogicalDialect implements LogicalDialect {
                 log.info("streaming slot {} of publication {} from {}", config.slotName(),
                         config.publicationName(), from.map(LogicalPosition::text).orElse("the slot's position"));
                 try {
-                    pump(stream, handler, events);
+                    pump(stream, handler, events, catalogConn);
                 } finally {
                     closeQuietly(stream);
                 }
@@ -125,10 +138,11 @@ public final class PgLogicalDialect implements LogicalDialect {
         }
     }
 
-    private void pump(PGReplicationStream stream, PgOutputHandler handler, LogicalEvents events)
-            throws Exception {
+    private void pump(PGReplicationStream stream, PgOutputHandler handler, LogicalEvents events,
+                      Connection catalogConn) throws Exception {
         Acknowledgements acks = new Acknowledgements(stream, handler, events);
         long idleSleep = 1;
+        long heard = System.nanoTime();
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("pglogical stream stopped");
@@ -137,6 +151,10 @@ public final class PgLogicalDialect implements LogicalDialect {
             if (buf != null) {
                 handler.handle(PgOutputDecoder.decode(buf));
                 idleSleep = 1;
+                heard = System.nanoTime();
+            } else if (System.nanoTime() - heard > SILENCE.toNanos()) {
+                probe(catalogConn);
+                heard = System.nanoTime();
             }
             acks.send();
             if (buf == null) {
@@ -145,6 +163,31 @@ public final class PgLogicalDialect implements LogicalDialect {
                 idleSleep = Math.min(idleSleep * 2, MAX_IDLE_SLEEP_MILLIS);
             }
         }
+    }
+
+    /**
+     * Asks the source, within {@link #PROBE_TIMEOUT}, whether the slot still has a reader (this stream); throws when
+     * it does not answer in time or the slot has none, so that the loop reconnects.
+     */
+    private void probe(Connection conn) throws SQLException {
+        boolean read;
+        int before = conn.getNetworkTimeout();
+        conn.setNetworkTimeout(Runnable::run, Math.toIntExact(PROBE_TIMEOUT.toMillis()));
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT active FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, config.slotName());
+            try (ResultSet rs = ps.executeQuery()) {
+                read = rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new SQLException("the stream heard nothing for " + SILENCE.toSeconds() + " s and the source did"
+                    + " not answer within " + PROBE_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
+        }
+        if (!read) {
+            throw new SQLException("the stream heard nothing for " + SILENCE.toSeconds() + " s and slot "
+                    + config.slotName() + " has no reader on the source: reconnecting");
+        }
+        conn.setNetworkTimeout(Runnable::run, before);
     }
 
     /**
@@ -224,11 +267,23 @@ public final class PgLogicalDialect implements LogicalDialect {
     }
 
     private Connection openNormal() throws SQLException {
-        return DriverManager.getConnection(config.sourceConn().jdbcUrl(config.sourceDatabase()));
+        return DriverManager.getConnection(config.sourceConn().jdbcUrl(config.sourceDatabase()), timeouts());
+    }
+
+    /**
+     * A log-in or a read that hears nothing for this long fails instead of hanging the loop; the connection
+     * string's own parameters win over these.
+     */
+    private static Properties timeouts() {
+        Properties props = new Properties();
+        PGProperty.LOGIN_TIMEOUT.set(props, LOGIN_TIMEOUT_SECONDS);
+        PGProperty.SOCKET_TIMEOUT.set(props, SOCKET_TIMEOUT_SECONDS);
+        PGProperty.TCP_KEEP_ALIVE.set(props, true);
+        return props;
     }
 
     private Connection openReplication() throws SQLException {
-        Properties props = new Properties();
+        Properties props = timeouts();
         PGProperty.REPLICATION.set(props, "database");
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
