@@ -109,6 +109,7 @@ public final class DefaultPipeline implements Pipeline {
                 throw ex;
             }
             e.getValue().keySet().forEach(t -> recorder.cleared(scope(t, t.database())));
+            recorder.cleared(scope(null, e.getKey())); // a blockage of the whole database (out of space)
         }
         batch.forEach((t, muts) -> accepted.labelValues(t.database(), t.schema(), t.table(), mode.metricLabel())
                 .inc(muts.size()));

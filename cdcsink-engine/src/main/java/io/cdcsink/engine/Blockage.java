@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Why replication of part of the target waits until the operator acts: the target lacks a table or columns that
  * rows need ({@link Kind#SCHEMA_CHANGE}), or it refuses a row ({@link Kind#REFUSED_ROW}: a constraint, a value out of
- * range, a trigger). What waits retries by itself and resumes once the target is fixed; meanwhile the blockage is
+ * range, a trigger), or it has no room left to write ({@link Kind#OUT_OF_SPACE}). What waits retries by itself and resumes once the target is fixed; meanwhile the blockage is
  * logged once as an ERROR and shown on {@code /_/status}, in {@code /_/healthz} and in a metric.
  *
  * @param table  the table concerned, when one is
@@ -22,7 +22,9 @@ public record Blockage(Kind kind, Optional<TableName> table, Optional<String> ke
         /** The target lacks a table or columns the source has. */
         SCHEMA_CHANGE,
         /** The target refused a row. */
-        REFUSED_ROW;
+        REFUSED_ROW,
+        /** The target has no room left to write: its disk (data or WAL) is full. */
+        OUT_OF_SPACE;
 
         /** The lower-case name used in JSON, metrics and logs. */
         public String label() {
