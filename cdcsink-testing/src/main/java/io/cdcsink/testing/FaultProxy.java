@@ -36,7 +36,10 @@ public final class FaultProxy implements AutoCloseable {
     public enum Mode { PASS, DELAY, BLACKHOLE, HALF_OPEN }
 
     private final ServerSocket server;
-    private final InetSocketAddress upstream;
+    /** Where connections go: each new one to the next that accepts it, round robin. */
+    private final List<InetSocketAddress> upstreams;
+    private final AtomicLong next = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLongArray opened;
     private final List<Pair> pairs = new CopyOnWriteArrayList<>();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final AtomicLong dropped = new AtomicLong();
@@ -44,17 +47,36 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long delayMillis;
     private volatile boolean closed;
 
-    private FaultProxy(ServerSocket server, InetSocketAddress upstream) {
+    private FaultProxy(ServerSocket server, List<InetSocketAddress> upstreams) {
         this.server = server;
-        this.upstream = upstream;
+        this.upstreams = upstreams;
+        this.opened = new java.util.concurrent.atomic.AtomicLongArray(upstreams.size());
+    }
+
+    /** How many connections went to each upstream, in the order given. */
+    public List<Long> openedPerUpstream() {
+        List<Long> out = new java.util.ArrayList<>();
+        for (int i = 0; i < opened.length(); i++) {
+            out.add(opened.get(i));
+        }
+        return out;
     }
 
     /** A proxy on a free localhost port forwarding to {@code 127.0.0.1:upstreamPort}. */
     public static FaultProxy to(int upstreamPort) {
+        return toAny(upstreamPort);
+    }
+
+    /**
+     * A proxy on a free localhost port spreading connections over several local ports, round robin; a port that
+     * refuses a connection (its server is down) is skipped. A load balancer in front of several instances.
+     */
+    public static FaultProxy toAny(int... upstreamPorts) {
         try {
             ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            FaultProxy proxy = new FaultProxy(server, new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                    upstreamPort));
+            List<InetSocketAddress> upstreams = java.util.Arrays.stream(upstreamPorts)
+                    .mapToObj(port -> new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).toList();
+            FaultProxy proxy = new FaultProxy(server, upstreams);
             proxy.spawn("fault-proxy-accept-" + server.getLocalPort(), proxy::acceptLoop);
             return proxy;
         } catch (IOException e) {
@@ -120,20 +142,19 @@ public final class FaultProxy implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            Socket up = new Socket();
+            if (mode == Mode.HALF_OPEN) {
+                // The host behind is gone: the connection is accepted (by a NAT or a load balancer, say) and
+                // then nothing ever answers.
+                Pair p = new Pair(client, new Socket());
+                pairs.add(p);
+                spawn("fault-proxy-sink", () -> pump(client, null, p));
+                continue;
+            }
+            Socket up;
             try {
-                if (mode == Mode.HALF_OPEN) {
-                    // The host behind is gone: the connection is accepted (by a NAT or a load balancer, say)
-                    // and then nothing ever answers.
-                    Pair p = new Pair(client, up);
-                    pairs.add(p);
-                    spawn("fault-proxy-sink", () -> pump(client, null, p));
-                    continue;
-                }
-                up.connect(upstream, 5_000);
+                up = connectToNext();
             } catch (IOException e) {
                 closeQuietly(client);
-                closeQuietly(up);
                 continue;
             }
             Pair p = new Pair(client, up);
@@ -141,6 +162,24 @@ public final class FaultProxy implements AutoCloseable {
             spawn("fault-proxy-up", () -> pump(client, up, p));
             spawn("fault-proxy-down", () -> pump(up, client, p));
         }
+    }
+
+    /** A connection to the next upstream that accepts one, trying each once. */
+    private Socket connectToNext() throws IOException {
+        IOException last = null;
+        for (int i = 0; i < upstreams.size(); i++) {
+            Socket up = new Socket();
+            int at = (int) (next.getAndIncrement() % upstreams.size());
+            try {
+                up.connect(upstreams.get(at), 5_000);
+                opened.incrementAndGet(at);
+                return up;
+            } catch (IOException e) {
+                closeQuietly(up);
+                last = e;
+            }
+        }
+        throw last;
     }
 
     private void pump(Socket from, Socket to, Pair pair) {
