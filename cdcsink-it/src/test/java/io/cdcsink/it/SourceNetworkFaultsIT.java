@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * and its source, and between it and its target, injected by {@link FaultProxy} while money moves between accounts
  * on the source. Each fault lasts until {@code /_/healthz} says 503 (a blackhole and a half-open connection must be
  * noticed by a timeout) or a few seconds; afterwards the target must equal the source row by row, with the total
- * unchanged, and cdc-sink must not have been restarted.
+ * unchanged, and cdc-sink must not have been restarted. The default suite puts the blackhole only on the target
+ * side (the webhook test covers the rest there); {@code -Dnightly=true} puts every fault on both sides.
  */
 class SourceNetworkFaultsIT {
     private static final String DDL = "CREATE TABLE acct (k INT PRIMARY KEY, bal BIGINT, note TEXT)";
@@ -109,6 +110,11 @@ class SourceNetworkFaultsIT {
                             return null;
                         }));
                 for (Fault fault : faults) {
+                    // The default suite puts every fault on the source side and the blackhole on the target side;
+                    // -Dnightly=true puts every fault on both.
+                    if (side.equals("target") && !fault.name().equals("blackhole") && !Boolean.getBoolean("nightly")) {
+                        continue;
+                    }
                     fault.inject().apply(proxy);
                     long began = System.nanoTime();
                     transfers(source, round++);
