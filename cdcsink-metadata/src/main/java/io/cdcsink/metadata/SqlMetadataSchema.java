@@ -115,6 +115,11 @@ public final class SqlMetadataSchema implements MetadataSchema {
             }
             conn.setAutoCommit(false);
             try {
+                // No statement timeout here (the pools set one, HikariTargetPools): converting a legacy staging
+                // table copies all its rows in one statement, and waiting for another instance's DDL lock is fine.
+                try (Statement s = conn.createStatement()) {
+                    s.execute("SET LOCAL statement_timeout = 0");
+                }
                 Optional<String> exclusive = sql.exclusiveLock(qualify(database, MetadataSql.LOCKS));
                 if (exclusive.isPresent()) {
                     try (PreparedStatement lock = conn.prepareStatement(exclusive.get())) {
