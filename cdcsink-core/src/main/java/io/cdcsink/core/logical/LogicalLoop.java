@@ -94,7 +94,7 @@ public final class LogicalLoop implements Source {
         if (config.snapshot().any()) {
             SnapshotSource snapshots = dialect.snapshots().orElseThrow(() -> new IllegalArgumentException(
                     "--snapshot and --snapshotTables: this source cannot take snapshots"));
-            loader = new SnapshotLoader(snapshots, config, pool, pools.dialect(), loads, stored, catalog,
+            loader = new SnapshotLoader(snapshots, config, pool, pools.dialect(), applier, loads, stored, catalog,
                     status.loop(config.loopName()));
             loader.start(positions.load());
         } else {
