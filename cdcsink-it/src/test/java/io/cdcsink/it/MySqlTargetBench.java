@@ -45,7 +45,8 @@ class MySqlTargetBench {
     private static final int BATCH = 1_000;
     private static final int SENDERS = 4;
     private static final int PER_TRANSACTION = 5_000;
-    private static final String DDL = "CREATE TABLE t (id BIGINT PRIMARY KEY, name VARCHAR(64), amount"
+    /** {@link TargetWriteReference}'s table on MariaDB. */
+    static final String DDL = "CREATE TABLE t (id BIGINT PRIMARY KEY, name VARCHAR(64), amount"
             + " DECIMAL(18,4), at DATETIME(6))";
     private static final String UPSERT = "INSERT INTO t (id, name, amount, at) VALUES (?, ?, ?, ?) ON DUPLICATE KEY"
             + " UPDATE name = VALUES(name), amount = VALUES(amount), at = VALUES(at)";
@@ -297,8 +298,12 @@ class MySqlTargetBench {
         return run;
     }
 
-    /** Seconds from {@code start} until {@code t} of {@code db} holds rows 1..{@code rows}: the last by key first. */
     private double awaitRows(String db, int rows, long start) throws Exception {
+        return awaitRows(maria, db, rows, start);
+    }
+
+    /** Seconds from {@code start} until {@code t} of {@code db} holds rows 1..{@code rows}: the last by key first. */
+    static double awaitRows(EmbeddedMariaDb maria, String db, int rows, long start) throws Exception {
         long deadline = start + Duration.ofMinutes(20).toNanos();
         try (Connection c = maria.connect(db);
              PreparedStatement last = c.prepareStatement("SELECT count(*) FROM t WHERE id = ?");
@@ -319,8 +324,12 @@ class MySqlTargetBench {
         }
     }
 
-    /** Checks that {@code t} of {@code db} holds exactly rows 1..{@code rows} with their values. */
     private void verify(String db, int rows) throws SQLException {
+        verify(maria, db, rows);
+    }
+
+    /** Checks that {@code t} of {@code db} holds exactly rows 1..{@code rows} with their values. */
+    static void verify(EmbeddedMariaDb maria, String db, int rows) throws SQLException {
         try (Connection c = maria.connect(db); PreparedStatement ps = c.prepareStatement("SELECT count(*),"
                 + " coalesce(sum(id BETWEEN 1 AND ? AND name = concat('name-', id) AND amount = id * 1.25"
                 + " AND at = ?), 0) FROM t")) {
