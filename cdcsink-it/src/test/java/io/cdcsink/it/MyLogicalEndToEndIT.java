@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -264,12 +265,26 @@ class MyLogicalEndToEndIT {
         return b.toString();
     }
 
-    /** The rows of a query with every value as the hex of its bytes (NULL as null); closes the connection. */
+    /**
+     * The rows of a query, every value exactly: binary strings and bits as the hex of their bytes, floating point
+     * numbers as Java prints the float or double (which tells every value apart), everything else as the server's
+     * text of it; closes the connection.
+     */
     private static List<String> bytes(Connection c, String query) throws SQLException {
         try (c) {
             return RandomWriter.rows(c, query, (rs, i) -> {
-                byte[] v = rs.getBytes(i);
-                return v == null ? "null" : HexFormat.of().formatHex(v);
+                switch (rs.getMetaData().getColumnType(i)) {
+                    case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB, Types.BIT -> {
+                        byte[] v = rs.getBytes(i);
+                        return v == null ? "null" : HexFormat.of().formatHex(v);
+                    }
+                    case Types.REAL, Types.FLOAT, Types.DOUBLE -> {
+                        return String.valueOf(rs.getObject(i));
+                    }
+                    default -> {
+                        return rs.getString(i);
+                    }
+                }
             });
         }
     }

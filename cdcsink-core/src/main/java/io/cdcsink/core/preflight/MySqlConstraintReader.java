@@ -18,7 +18,7 @@ import java.util.Map;
  */
 final class MySqlConstraintReader {
     private static final String FOREIGN_KEYS = """
-            SELECT CONSTRAINT_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME
+            SELECT CONSTRAINT_NAME, UNIQUE_CONSTRAINT_SCHEMA, REFERENCED_TABLE_NAME
               FROM information_schema.REFERENTIAL_CONSTRAINTS
              WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?
              ORDER BY CONSTRAINT_NAME""";
