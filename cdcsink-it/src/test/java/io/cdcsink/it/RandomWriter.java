@@ -154,6 +154,41 @@ final class RandomWriter implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Up to {@code limit} rows that differ, by key (the first value), each with the values that differ on each side:
+     * what a failed comparison prints instead of two whole tables.
+     */
+    static String differences(List<String> want, List<String> got, int limit) {
+        java.util.Map<String, String[]> byKey = new java.util.LinkedHashMap<>();
+        for (String row : got) {
+            String[] v = row.split(" \\| ", -1);
+            byKey.put(v[0], v);
+        }
+        StringBuilder out = new StringBuilder();
+        int shown = 0;
+        for (String row : want) {
+            String[] w = row.split(" \\| ", -1);
+            String[] g = byKey.remove(w[0]);
+            if (g == null || !java.util.Arrays.equals(w, g)) {
+                if (shown++ == limit) {
+                    break;
+                }
+                out.append("key ").append(w[0]).append(':');
+                for (int i = 1; i < w.length; i++) {
+                    String other = g == null ? "(no row)" : i < g.length ? g[i] : "(missing)";
+                    if (!w[i].equals(other)) {
+                        out.append(" column ").append(i + 1).append(" source [").append(w[i]).append("] target [")
+                                .append(other).append(']');
+                    }
+                }
+                out.append(System.lineSeparator());
+            }
+        }
+        byKey.keySet().stream().limit(Math.max(0, limit - shown)).forEach(k -> out.append("key ").append(k)
+                .append(": only on the target").append(System.lineSeparator()));
+        return out.toString();
+    }
+
     /** Reads one value of the current row as text. */
     @FunctionalInterface
     interface ValueReader {
