@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cdc-sink kafka}: consume CockroachDB changefeeds written to Kafka topics. */
@@ -39,7 +40,8 @@ final class KafkaCommand implements Callable<Integer> {
             description = "the changefeed's topic_prefix, removed from a topic before it names the table")
     String topicPrefix;
 
-    @Option(names = "--targetConn", description = "the target's connection string")
+    @Option(names = "--targetConn", converter = FileValue.class,
+            description = "the target's connection string (or @file: read from that file)")
     String targetConn;
 
     @Option(names = "--targetSchema", description = "the database.schema in the target to write every table to")
@@ -49,8 +51,9 @@ final class KafkaCommand implements Callable<Integer> {
             description = "apply mutations immediately without waiting for resolved timestamps")
     boolean immediate;
 
-    @Option(names = "--kafkaProperty",
-            description = "key=value passed to the Kafka consumer, e.g. security.protocol=SSL (repeatable)")
+    @Option(names = "--kafkaProperty", converter = FileValue.class,
+            description = "key=value passed to the Kafka consumer, e.g. security.protocol=SSL (repeatable; or @file:"
+                    + " read from that file)")
     List<String> kafkaProperties = new ArrayList<>();
 
     @Option(names = "--metricsAddr", description = "a host:port to serve metrics from at /_/varz")
@@ -64,6 +67,9 @@ final class KafkaCommand implements Callable<Integer> {
     @Option(names = "--pidFile",
             description = "write the process id here while running (for cdc-sink reload and kill -HUP)")
     Path pidFile;
+
+    @Mixin
+    ShutdownOption stop = new ShutdownOption();
 
     @Option(names = "--retryDelay", defaultValue = "10s", converter = GoDuration.class,
             description = "the amount of time to wait before reading a failed batch again (default ${DEFAULT-VALUE})")
@@ -82,7 +88,7 @@ final class KafkaCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         KafkaConfig source = config();
         return LogicalRunner.serve(Replicator.builder().target(target()).source(KafkaSourceProvider.NAME, source.toOptions()),
-                metricsAddr, pidFile);
+                metricsAddr, pidFile, stop.shutdownTimeout);
     }
 
     /** The source settings of these flags, checked before anything is contacted. */

@@ -28,7 +28,8 @@ final class MyLogicalCommand implements Callable<Integer> {
             description = "identify the replication loop in metrics (default \"${DEFAULT-VALUE}\")")
     String loopName;
 
-    @Option(names = "--sourceConn", description = "the source database's connection string")
+    @Option(names = "--sourceConn", converter = FileValue.class,
+            description = "the source database's connection string (or @file: read from that file)")
     String sourceConn;
 
     @Option(names = "--targetSchema", defaultValue = MyLogicalConfig.DEFAULT_SCHEMA,

@@ -27,7 +27,8 @@ final class PgLogicalCommand implements Callable<Integer> {
             description = "the replication slot in the source database (default \"${DEFAULT-VALUE}\")")
     String slotName;
 
-    @Option(names = "--sourceConn", description = "the source database's connection string")
+    @Option(names = "--sourceConn", converter = FileValue.class,
+            description = "the source database's connection string (or @file: read from that file)")
     String sourceConn;
 
     @Override

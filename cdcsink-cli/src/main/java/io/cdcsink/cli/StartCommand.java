@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cdc-sink start}: the CockroachDB changefeed endpoint. */
@@ -28,8 +29,10 @@ final class StartCommand implements Callable<Integer> {
     String bindAddr;
 
     @Option(names = "--conn", defaultValue = "postgresql://root@localhost:26257/?sslmode=disable",
+            converter = FileValue.class,
             description = "the target's connection string (default \"${DEFAULT-VALUE}\");"
-                    + " \"embedded\" starts a throwaway PostgreSQL to try cdc-sink with (demo jar only)")
+                    + " @file reads it from that file; \"embedded\" starts a throwaway PostgreSQL to try cdc-sink with"
+                    + " (demo jar only)")
     String conn;
 
     @Option(names = "--disableAuthentication",
@@ -67,6 +70,9 @@ final class StartCommand implements Callable<Integer> {
             description = "write the process id here while running (for cdc-sink reload and kill -HUP)")
     Path pidFile;
 
+    @Mixin
+    ShutdownOption stop = new ShutdownOption();
+
     @Option(names = "--tlsCertificate", description = "a path to a PEM-encoded TLS certificate chain")
     Path tlsCertificate;
 
@@ -96,24 +102,16 @@ final class StartCommand implements Callable<Integer> {
         }
         TargetConfig target = targetConfig(connection);
         Replicator.Builder builder = Replicator.builder().target(target)
-                .source(WebhookSourceProvider.NAME, webhook.toOptions())
-                .handleSignals();
+                .source(WebhookSourceProvider.NAME, webhook.toOptions());
         if (disableAuthentication) {
             builder.disableAuthentication();
         }
         DemoExtension.EmbeddedServer toStop = embedded;
-        try (Replicator replicator = builder.start(); PidFile pid = PidFile.write(pidFile)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                LOG.info("shutting down");
-                replicator.close();
-                pid.close();
-                if (toStop != null) {
-                    toStop.close();
-                }
-            }, "cdc-sink-shutdown"));
-            replicator.awaitShutdown();
-        }
-        return 0;
+        return LogicalRunner.serve(builder, pidFile, stop.shutdownTimeout, () -> {
+            if (toStop != null) {
+                toStop.close();
+            }
+        });
     }
 
     /** The target settings of these flags for {@code connection} ({@code --conn}, or the embedded server's). */
