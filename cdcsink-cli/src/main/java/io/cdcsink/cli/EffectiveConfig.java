@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -21,8 +22,6 @@ import picocli.CommandLine.Model.OptionSpec;
  * and files have been merged.
  */
 final class EffectiveConfig {
-    /** The commands that run until stopped and log their configuration at start. */
-    static final Set<String> LOGGED = Set.of("start", "pglogical", "mylogical", "kafka", "objstore");
     static final String HIDDEN = "****";
 
     /** Flags whose value is a connection string: only its password is hidden. */
@@ -35,7 +34,15 @@ final class EffectiveConfig {
     private EffectiveConfig() {
     }
 
-    /** {@code configuration: --flag=value [origin] ...} for the command's options, help flags aside. */
+    /**
+     * {@code configuration of cdc-sink CMD: --flag=value [origin] ...} for the command's options, help flags and
+     * switches that are off aside, origins from the command line's {@link EnvironmentDefaults}.
+     */
+    static String describe(CommandSpec command) {
+        return describe(command, command.root().commandLine().getDefaultValueProvider()
+                instanceof EnvironmentDefaults e ? e : new EnvironmentDefaults(Map.of()));
+    }
+
     static String describe(CommandSpec command, EnvironmentDefaults environment) {
         List<String> parts = new ArrayList<>();
         for (OptionSpec option : command.options()) {
@@ -43,7 +50,8 @@ final class EffectiveConfig {
                 continue;
             }
             Object value = option.getValue();
-            if (value == null || value instanceof Collection<?> c && c.isEmpty()) {
+            if (value == null || value instanceof Collection<?> c && c.isEmpty() || Boolean.FALSE.equals(value)
+                    || value instanceof boolean[] counted && counted.length == 0) {
                 continue;
             }
             String name = option.longestName();

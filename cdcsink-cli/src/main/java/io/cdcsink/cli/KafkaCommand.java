@@ -14,13 +14,18 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cdc-sink kafka}: consume CockroachDB changefeeds written to Kafka topics. */
 @Command(name = "kafka", mixinStandardHelpOptions = true, sortOptions = false,
         description = "consume CockroachDB changefeeds from Kafka topics (kafka:// sink, JSON) and apply them to the"
                 + " target")
 final class KafkaCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
 
     @Option(names = "--broker", description = "a Kafka broker to bootstrap from, host:port (repeatable; required)")
     List<String> brokers = new ArrayList<>();
@@ -87,7 +92,7 @@ final class KafkaCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KafkaConfig source = config();
-        return LogicalRunner.serve(Replicator.builder().target(target()).source(KafkaSourceProvider.NAME, source.toOptions()),
+        return LogicalRunner.serve(spec, Replicator.builder().target(target()).source(KafkaSourceProvider.NAME, source.toOptions()),
                 metricsAddr, pidFile, stop.shutdownTimeout);
     }
 

@@ -6,16 +6,23 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Runs a source until the process is stopped: the part the replicating commands share. */
 final class LogicalRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(LogicalRunner.class);
+
     private LogicalRunner() {
     }
 
     /** Runs the named source ({@code pglogical}, {@code mylogical}) with these options as a process. */
-    static int run(LogicalOptions options, String source, Map<String, String> sourceOptions) throws Exception {
-        return serve(Replicator.builder().target(options.target()).withoutStaging().source(source, sourceOptions),
-                options.metricsAddr, options.pidFile, options.stop.shutdownTimeout);
+    static int run(CommandSpec command, LogicalOptions options, String source, Map<String, String> sourceOptions)
+            throws Exception {
+        return serve(command, Replicator.builder().target(options.target()).withoutStaging()
+                        .source(source, sourceOptions), options.metricsAddr, options.pidFile,
+                options.stop.shutdownTimeout);
     }
 
     /**
@@ -23,20 +30,21 @@ final class LogicalRunner {
      * configuration; SIGTERM and Ctrl-C stop it within {@code shutdownTimeout}, see {@link GracefulStop}): the part
      * every command that replicates shares.
      */
-    static int serve(Replicator.Builder builder, String metricsAddr, Path pidFile, Duration shutdownTimeout)
-            throws Exception {
+    static int serve(CommandSpec command, Replicator.Builder builder, String metricsAddr, Path pidFile,
+                     Duration shutdownTimeout) throws Exception {
         if (metricsAddr != null) {
             builder.metricsAddress(metricsAddr);
         }
-        return serve(builder, pidFile, shutdownTimeout, () -> { });
+        return serve(command, builder, pidFile, shutdownTimeout, () -> { });
     }
 
     /**
-     * Runs the built replicator until stopped, then {@code after} (e.g. {@code start}'s embedded target); returns the
-     * exit code, 0 after a clean stop.
+     * Logs the command's effective configuration, runs the built replicator until stopped, then {@code after} (e.g.
+     * {@code start}'s embedded target); returns the exit code, 0 after a clean stop.
      */
-    static int serve(Replicator.Builder builder, Path pidFile, Duration shutdownTimeout, Runnable after)
-            throws Exception {
+    static int serve(CommandSpec command, Replicator.Builder builder, Path pidFile, Duration shutdownTimeout,
+                     Runnable after) throws Exception {
+        LOG.info(EffectiveConfig.describe(command));
         builder.handleSignals();
         try (Replicator replicator = builder.start(); PidFile pid = PidFile.write(pidFile)) {
             AtomicBoolean stopping = new AtomicBoolean();

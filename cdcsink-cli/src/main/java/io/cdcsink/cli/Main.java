@@ -1,9 +1,6 @@
 package io.cdcsink.cli;
 
-import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,8 +14,6 @@ import picocli.CommandLine.Mixin;
             ReloadCommand.class, VersionCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
@@ -47,13 +42,6 @@ public final class Main implements Runnable {
                 parsed.commandSpec().commandLine().getErr().println("cdc-sink: " + e.getMessage());
                 parsed.commandSpec().commandLine().getErr().flush();
                 return parsed.commandSpec().exitCodeOnInvalidInput();
-            }
-            List<CommandLine> commands = parsed.asCommandLineList();
-            CommandLine.Model.CommandSpec leaf = commands.get(commands.size() - 1).getCommandSpec();
-            if (EffectiveConfig.LOGGED.contains(leaf.name()) && !parsed.isUsageHelpRequested()
-                    && !parsed.isVersionHelpRequested() && !leaf.commandLine().isUsageHelpRequested()
-                    && !leaf.commandLine().isVersionHelpRequested()) {
-                LOG.info(EffectiveConfig.describe(leaf, defaults));
             }
             return new CommandLine.RunLast().execute(parsed);
         });

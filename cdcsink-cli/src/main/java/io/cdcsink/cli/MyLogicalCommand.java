@@ -12,12 +12,17 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cdc-sink mylogical}: replicate a MySQL or MariaDB server's GTID binlog. */
 @Command(name = "mylogical", mixinStandardHelpOptions = true, sortOptions = false,
         description = "start a mySQL replication feed")
 final class MyLogicalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     LogicalOptions options;
 
@@ -49,7 +54,7 @@ final class MyLogicalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> source = new LinkedHashMap<>(options.loop(loopName));
         source.putAll(config().toOptions());
-        return LogicalRunner.run(options, MyLogicalSourceProvider.NAME, source);
+        return LogicalRunner.run(spec, options, MyLogicalSourceProvider.NAME, source);
     }
 
     /** The source settings of these flags. */

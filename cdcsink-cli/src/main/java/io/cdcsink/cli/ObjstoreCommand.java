@@ -10,13 +10,18 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cdc-sink objstore}: a CockroachDB changefeed written to cloud storage, read back and applied. */
 @Command(name = "objstore", mixinStandardHelpOptions = true, sortOptions = false,
         description = "read a CockroachDB cloud-storage changefeed from a directory or an S3 bucket and apply it to"
                 + " the target")
 final class ObjstoreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--source", required = true,
             description = "where the changefeed writes: file:///path or s3://bucket/prefix")
     String source;
@@ -76,7 +81,7 @@ final class ObjstoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ObjstoreConfig config = config();
-        return LogicalRunner.serve(Replicator.builder().target(target()).source(ObjstoreSourceProvider.NAME, config.toOptions()),
+        return LogicalRunner.serve(spec, Replicator.builder().target(target()).source(ObjstoreSourceProvider.NAME, config.toOptions()),
                 metricsAddr, pidFile, stop.shutdownTimeout);
     }
 

@@ -7,12 +7,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cdc-sink pglogical}: replicate a PostgreSQL publication through a logical replication slot. */
 @Command(name = "pglogical", mixinStandardHelpOptions = true, sortOptions = false,
         description = "start a pg logical replication feed")
 final class PgLogicalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     LogicalOptions options;
 
@@ -35,7 +40,7 @@ final class PgLogicalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> source = new LinkedHashMap<>(options.loop(loopName));
         source.putAll(config().toOptions());
-        return LogicalRunner.run(options, PgLogicalSourceProvider.NAME, source);
+        return LogicalRunner.run(spec, options, PgLogicalSourceProvider.NAME, source);
     }
 
     /** The source settings of these flags. */

@@ -15,13 +15,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cdc-sink start}: the CockroachDB changefeed endpoint. */
 @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
         description = "start the changefeed endpoint: receive CockroachDB changefeeds over HTTP(S) and apply them"
                 + " to the target")
 final class StartCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     private static final Logger LOG = LoggerFactory.getLogger(StartCommand.class);
 
     @Option(names = "--bindAddr", defaultValue = ":26258",
@@ -107,7 +112,7 @@ final class StartCommand implements Callable<Integer> {
             builder.disableAuthentication();
         }
         DemoExtension.EmbeddedServer toStop = embedded;
-        return LogicalRunner.serve(builder, pidFile, stop.shutdownTimeout, () -> {
+        return LogicalRunner.serve(spec, builder, pidFile, stop.shutdownTimeout, () -> {
             if (toStop != null) {
                 toStop.close();
             }

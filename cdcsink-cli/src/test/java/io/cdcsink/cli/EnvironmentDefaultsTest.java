@@ -134,28 +134,25 @@ class EnvironmentDefaultsTest {
                 "CDC_SINK_TARGET_CONN", "@" + target, "CDC_SINK_S3_SECRET_KEY", "abc");
         CommandLine cli = cli(env);
         parsed(cli, "pglogical", "--targetDB", "t", "--publicationName", "pub");
-        String line = EffectiveConfig.describe(cli.getSubcommands().get("pglogical").getCommandSpec(),
-                new EnvironmentDefaults(env));
+        String line = EffectiveConfig.describe(cli.getSubcommands().get("pglogical").getCommandSpec());
         assertThat(line).startsWith("configuration of cdc-sink pglogical: ")
                 .contains("--sourceConn=postgresql://repl:****@src:5432/s [CDC_SINK_SOURCE_CONN]")
                 .contains("--targetConn=postgresql://app:****@db:5432/t?sslmode=disable [CDC_SINK_TARGET_CONN from "
                         + target + "]")
-                .contains("--targetDB=t ").contains("--publicationName=pub ").contains("--shutdownTimeout=30s").contains("--applyTimeout=30s")
+                .contains("--targetDB=t ").contains("--publicationName=pub ").doesNotContain("--immediate").contains("--shutdownTimeout=30s").contains("--applyTimeout=30s")
                 .doesNotContain("hunter2").doesNotContain("swordfish");
 
         CommandLine objstore = cli(env);
         parsed(objstore, "objstore", "--source", "s3://b/p", "--targetSchema", "t.public", "--targetConn",
                 "postgresql://x:pw@h:5432/t?password=alsosecret", "--s3AccessKey", "AKIA");
-        String o = EffectiveConfig.describe(objstore.getSubcommands().get("objstore").getCommandSpec(),
-                new EnvironmentDefaults(env));
+        String o = EffectiveConfig.describe(objstore.getSubcommands().get("objstore").getCommandSpec());
         assertThat(o).contains("--s3SecretKey=**** [CDC_SINK_S3_SECRET_KEY]").contains("--s3AccessKey=AKIA")
                 .doesNotContain("alsosecret").doesNotContain(":pw@").doesNotContain("=abc");
 
         CommandLine kafka = cli(Map.of());
         parsed(kafka, "kafka", "--kafkaProperty", "sasl.jaas.config=org.x.Plain required password=\"k\";",
                 "--kafkaProperty", "security.protocol=SASL_SSL", "--kafkaProperty", "ssl.key.password=kp");
-        String k = EffectiveConfig.describe(kafka.getSubcommands().get("kafka").getCommandSpec(),
-                new EnvironmentDefaults(Map.of()));
+        String k = EffectiveConfig.describe(kafka.getSubcommands().get("kafka").getCommandSpec());
         assertThat(k).contains("--kafkaProperty=[sasl.jaas.config=****,security.protocol=SASL_SSL,"
                 + "ssl.key.password=****]").doesNotContain("kp]");
     }

@@ -2,10 +2,7 @@ package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcsink.demo.emulator.ChangefeedEmulator;
-import io.cdcsink.demo.emulator.EmulatorConfig;
 import io.cdcsink.testing.EmbeddedPg;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,31 +97,20 @@ class ReleaseArchiveIT {
         String password = "pw-" + Long.toHexString(System.nanoTime());
         try (Connection c = target.dataSource(db).getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE ROLE " + role + " LOGIN SUPERUSER PASSWORD '" + password + "'");
-            for (String sql : BankFeed.ddl()) {
-                s.execute(sql);
-            }
         }
+        StopUnderLoad.bankFeedTables(target.dataSource(db));
         String conn = "postgresql://" + role + ":" + password + "@localhost:" + target.port() + "/" + db
                 + "?sslmode=disable";
         int port = CdcSinkProcess.freePort();
         Map<String, String> environment = Map.of("CDC_SINK_CONN", conn, "CDC_SINK_DISABLE_AUTHENTICATION", "true");
         long seed = KillStorm.seed(909);
-        EmulatorConfig config = EmulatorConfig.to("/" + db + "/public").withNodes(3).withShuffle(true)
-                .withDuplicateProbability(0.1).withSenders(4).withBatchSize(20)
-                .withResolvedInterval(Duration.ofMillis(200)).withSeed(seed).withRetryTimeout(Duration.ofMinutes(5));
-        StopUnderLoad.Result result;
         List<List<String>> launched = new ArrayList<>();
-        try (ChangefeedEmulator emulator = new ChangefeedEmulator(URI.create("http://127.0.0.1:" + port), config)) {
-            BankFeed feed = new BankFeed(seed, System.currentTimeMillis() * 1_000_000L, emulator::submit);
-            feed.open();
-            result = StopUnderLoad.run("archive webhook", feed, () -> {
-                CdcSinkProcess p = CdcSinkProcess.launched("archive", port,
-                        command(home, environment, "start", "--bindAddr", "127.0.0.1:" + port));
-                launched.add(p.commandLine());
-                return p;
-            }, target.dataSource(db)::getConnection, 1, Duration.ofSeconds(3), BOUND);
-            assertThat(emulator.failure()).as("the emulator gave up").isEmpty();
-        }
+        StopUnderLoad.Result result = StopUnderLoad.webhook("archive webhook", db, seed, port, () -> {
+            CdcSinkProcess p = CdcSinkProcess.launched("archive", port,
+                    command(home, environment, "start", "--bindAddr", "127.0.0.1:" + port));
+            launched.add(p.commandLine());
+            return p;
+        }, target.dataSource(db), 1, BOUND);
         System.out.printf("release archive: seed=%d stop exit=%d took=%d ms transfers=%d rows compared=%d%n", seed,
                 result.stop().exit(), result.stop().took().toMillis(), result.transfers(), result.rowsCompared());
         assertThat(result.stop().exit()).as("exit code on SIGTERM mid-load").isZero();

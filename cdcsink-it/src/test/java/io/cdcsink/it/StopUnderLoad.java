@@ -2,11 +2,16 @@ package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.demo.emulator.ChangefeedEmulator;
+import io.cdcsink.demo.emulator.EmulatorConfig;
+import java.net.URI;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 
 /**
  * SIGTERM sent to the real cdc-sink process while a bank workload keeps writing to its source (a database, or the
@@ -28,7 +33,43 @@ final class StopUnderLoad {
     }
 
     /**
-     * Starts a process, writes for {@code load}, sends {@code signals} SIGTERMs (100 ms apart) and times the exit
+     * The changefeed the webhook tests post {@link BankFeed} with: three "nodes", shuffled, 10% duplicates, four
+     * senders of 20-row batches, a resolved timestamp every 200 ms; posts that fail are retried for
+     * {@code retryTimeout}, as a changefeed retries them, so a stopped process misses nothing.
+     */
+    static EmulatorConfig bankChangefeed(String db, long seed, Duration retryTimeout) {
+        return EmulatorConfig.to("/" + db + "/public").withNodes(3).withShuffle(true)
+                .withDuplicateProbability(0.1).withSenders(4).withBatchSize(20)
+                .withResolvedInterval(Duration.ofMillis(200)).withSeed(seed).withRetryTimeout(retryTimeout);
+    }
+
+    /**
+     * {@link #run} for the webhook: {@link BankFeed} posted by a {@link #bankChangefeed} to the process on
+     * {@code port} (the same port after the restart, as a changefeed's sink URL stays), retried for five minutes.
+     */
+    static Result webhook(String name, String db, long seed, int port, Callable<CdcSinkProcess> starter,
+                          DataSource target, int signals, Duration bound) throws Exception {
+        try (ChangefeedEmulator emulator = new ChangefeedEmulator(URI.create("http://127.0.0.1:" + port),
+                bankChangefeed(db, seed, Duration.ofMinutes(5)))) {
+            BankFeed feed = new BankFeed(seed, System.currentTimeMillis() * 1_000_000L, emulator::submit);
+            feed.open();
+            Result result = run(name, feed, starter, target::getConnection, signals, Duration.ofSeconds(3), bound);
+            assertThat(emulator.failure()).as("the emulator gave up").isEmpty();
+            return result;
+        }
+    }
+
+    /** The {@link BankFeed} tables in a target database. */
+    static void bankFeedTables(DataSource db) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            for (String sql : BankFeed.ddl()) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    /**
+     * Starts a process, writes for {@code load}, sends {@code signals} SIGTERMs (20 ms apart) and times the exit
      * (giving up after {@code bound} plus ten seconds), writes on while no process runs, starts another and waits
      * until source and target are equal; the last process is stopped with one SIGTERM, which must exit 0 as well.
      *
@@ -77,7 +118,7 @@ final class StopUnderLoad {
         long started = System.nanoTime();
         for (int i = 0; i < count; i++) {
             if (i > 0) {
-                Thread.sleep(100);
+                Thread.sleep(20);
             }
             Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start();
             assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -TERM %d", p.pid())
