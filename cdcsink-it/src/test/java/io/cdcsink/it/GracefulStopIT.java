@@ -2,6 +2,7 @@ package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -12,9 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * SIGTERM mid-load with each source's real process ({@link StopUnderLoad}): pglogical stops within
- * {@code --shutdownTimeout} with exit 0, its slot released and its position recorded; a second SIGTERM makes the
- * webhook exit at once (143). Either way a restart ends with the target equal to the source row by row. The release
+ * SIGTERM mid-load with each source's real process ({@link StopUnderLoad}): pglogical and mylogical stop within
+ * {@code --shutdownTimeout} with exit 0, pglogical's slot released and its position recorded; a second SIGTERM makes
+ * the webhook exit at once (143); a stop longer than {@code --shutdownTimeout} is cut short (exit 1). Either way a restart ends with the target equal to the source row by row. The release
  * archive's own run of the webhook is {@link ReleaseArchiveIT}.
  */
 class GracefulStopIT {
@@ -75,6 +76,49 @@ class GracefulStopIT {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getBoolean(1)).as("the slot is released once the last process stopped").isFalse();
         }
+    }
+
+    @Test
+    void mylogicalStopsCleanlyMidLoadAndLosesNothing() throws Exception {
+        EmbeddedMariaDb maria = EmbeddedMariaDb.shared();
+        String sourceDb = maria.newDatabase("stopsrc");
+        String targetDb = target.freshDatabase("mystopdst");
+        CrashStorms.ddl(() -> maria.connect(sourceDb));
+        CrashStorms.ddl(target.dataSource(targetDb)::getConnection);
+        String gtid = maria.gtidBinlogPos();
+        try (Connection c = maria.connect(sourceDb)) {
+            Bank.open(c);
+        }
+        List<String> flags = List.of("--sourceConn", maria.sourceConn(),
+                "--targetConn", "postgresql://postgres@localhost:" + target.port() + "/postgres?sslmode=disable",
+                "--targetDB", targetDb, "--sourceDatabase", sourceDb, "--defaultGTIDSet", gtid,
+                "--standbyTimeout", "500ms", "--retryDelay", "300ms", "--targetDBConns", "8");
+        long seed = KillStorm.seed(1_003);
+        StopUnderLoad.Result result;
+        try (Connection writer = maria.connect(sourceDb)) {
+            result = StopUnderLoad.run("mylogical", CrashStorms.sql(seed, writer, () -> maria.connect(sourceDb)),
+                    () -> CdcSinkProcess.logical("mylogical", "stop-mylogical", flags),
+                    target.dataSource(targetDb)::getConnection, 1, Duration.ofSeconds(3), BOUND);
+        }
+        System.out.printf("graceful stop mylogical: seed=%d exit=%d took=%d ms transfers=%d rows compared=%d%n", seed,
+                result.stop().exit(), result.stop().took().toMillis(), result.transfers(), result.rowsCompared());
+        assertThat(result.stop().exit()).as("exit code on SIGTERM mid-load").isZero();
+        assertThat(result.stop().took()).isLessThan(BOUND);
+        assertThat(result.transfers()).isGreaterThan(100);
+        assertThat(result.stoppedLog()).contains("SIGTERM: stopping").contains("loop mylogical: stopped at")
+                .contains("replicator stopped");
+    }
+
+    @Test
+    void aStopLongerThanShutdownTimeoutIsCutShortWithExitOne() throws Exception {
+        String db = target.freshDatabase("bound");
+        String conn = "postgresql://postgres@localhost:" + target.port() + "/" + db + "?sslmode=disable";
+        // Stopping the server, the resolver and the pools takes tens of milliseconds: far more than 1 ms.
+        CdcSinkProcess p = CdcSinkProcess.start(conn, "stop-bound", "--shutdownTimeout", "1ms");
+        StopUnderLoad.Stop stop = StopUnderLoad.signal(p, 1, BOUND);
+        System.out.printf("shutdown timeout 1ms: exit=%d took=%d ms%n", stop.exit(), stop.took().toMillis());
+        assertThat(stop.exit()).as(p.logText()).isEqualTo(1);
+        assertThat(p.logText()).contains("did not stop within --shutdownTimeout 1ms: exiting now");
     }
 
     @Test
