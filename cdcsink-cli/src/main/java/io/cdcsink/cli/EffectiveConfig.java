@@ -22,14 +22,15 @@ import picocli.CommandLine.Model.OptionSpec;
  * and files have been merged.
  */
 final class EffectiveConfig {
-    static final String HIDDEN = "****";
+    private static final String HIDDEN = "****";
 
     /** Flags whose value is a connection string: only its password is hidden. */
     private static final Set<String> CONNECTIONS = Set.of("--conn", "--targetConn", "--sourceConn");
     /** Flags whose whole value is secret. */
     private static final Set<String> SECRETS = Set.of("--s3SecretKey");
-    /** Kafka consumer properties that hold secrets, e.g. ssl.key.password or sasl.jaas.config. */
-    private static final Pattern SECRET_PROPERTY = Pattern.compile("(?i).*(password|secret|jaas|token|credential).*");
+    /** Kafka consumer properties that hold secrets, e.g. ssl.key.password, sasl.jaas.config, ssl.keystore.key. */
+    private static final Pattern SECRET_PROPERTY =
+            Pattern.compile("(?i).*(password|secret|jaas|token|credential).*|.*\\.key");
 
     private EffectiveConfig() {
     }
@@ -43,7 +44,7 @@ final class EffectiveConfig {
                 instanceof EnvironmentDefaults e ? e : new EnvironmentDefaults(Map.of()));
     }
 
-    static String describe(CommandSpec command, EnvironmentDefaults environment) {
+    private static String describe(CommandSpec command, EnvironmentDefaults environment) {
         List<String> parts = new ArrayList<>();
         for (OptionSpec option : command.options()) {
             if (option.usageHelp() || option.versionHelp()) {

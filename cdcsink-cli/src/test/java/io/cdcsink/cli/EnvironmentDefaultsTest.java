@@ -151,9 +151,10 @@ class EnvironmentDefaultsTest {
 
         CommandLine kafka = cli(Map.of());
         parsed(kafka, "kafka", "--kafkaProperty", "sasl.jaas.config=org.x.Plain required password=\"k\";",
-                "--kafkaProperty", "security.protocol=SASL_SSL", "--kafkaProperty", "ssl.key.password=kp");
+                "--kafkaProperty", "security.protocol=SASL_SSL", "--kafkaProperty", "ssl.key.password=kp",
+                "--kafkaProperty", "ssl.keystore.key=-----BEGIN");
         String k = EffectiveConfig.describe(kafka.getSubcommands().get("kafka").getCommandSpec());
         assertThat(k).contains("--kafkaProperty=[sasl.jaas.config=****,security.protocol=SASL_SSL,"
-                + "ssl.key.password=****]").doesNotContain("kp]");
+                + "ssl.key.password=****,ssl.keystore.key=****]").doesNotContain("kp,").doesNotContain("BEGIN");
     }
 }
