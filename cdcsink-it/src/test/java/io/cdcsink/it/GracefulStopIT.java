@@ -6,14 +6,16 @@ import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGTERM mid-load with each source's real process ({@link StopUnderLoad}): pglogical and mylogical stop within
+ * SIGTERM mid-load with each source's real process ({@link StopUnderLoad}): pglogical, mylogical and objstore stop within
  * {@code --shutdownTimeout} with exit 0, pglogical's slot released and its position recorded; a second SIGTERM makes
  * the webhook exit at once (143); a stop longer than {@code --shutdownTimeout} is cut short (exit 1). Either way a restart ends with the target equal to the source row by row. The release
  * archive's own run of the webhook is {@link ReleaseArchiveIT}.
@@ -107,6 +109,29 @@ class GracefulStopIT {
         assertThat(result.transfers()).isGreaterThan(100);
         assertThat(result.stoppedLog()).contains("SIGTERM: stopping").contains("loop mylogical: stopped at")
                 .contains("replicator stopped");
+    }
+
+    @Test
+    void objstoreStopsCleanlyMidLoadAndLosesNothing(@TempDir Path store) throws Exception {
+        String db = target.freshDatabase("objstop");
+        StopUnderLoad.bankFeedTables(target.dataSource(db));
+        long seed = KillStorm.seed(1_004);
+        List<String> flags = List.of("--source", store.toUri().toString(), "--targetConn",
+                "postgresql://postgres@localhost:" + target.port() + "/postgres?sslmode=disable",
+                "--targetSchema", db + ".public", "--pollInterval", "100ms", "--targetDBConns", "8");
+        StopUnderLoad.Result result;
+        try (StorageFeed files = new StorageFeed(store)) {
+            BankFeed feed = new BankFeed(seed, System.currentTimeMillis() * 1_000_000L, files);
+            feed.open();
+            result = StopUnderLoad.run("objstore", feed, () -> CdcSinkProcess.logical("objstore", "stop-objstore",
+                    flags), target.dataSource(db)::getConnection, 1, Duration.ofSeconds(3), BOUND);
+        }
+        System.out.printf("graceful stop objstore: seed=%d exit=%d took=%d ms transfers=%d rows compared=%d%n", seed,
+                result.stop().exit(), result.stop().took().toMillis(), result.transfers(), result.rowsCompared());
+        assertThat(result.stop().exit()).as("exit code on SIGTERM mid-load").isZero();
+        assertThat(result.stop().took()).isLessThan(BOUND);
+        assertThat(result.transfers()).isGreaterThan(100);
+        assertThat(result.stoppedLog()).contains("SIGTERM: stopping").contains("replicator stopped");
     }
 
     @Test
