@@ -6,8 +6,6 @@ import io.cdcsink.demo.emulator.ChangefeedEmulator;
 import io.cdcsink.demo.emulator.EmulatorConfig;
 import io.cdcsink.testing.EmbeddedPg;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -22,21 +20,14 @@ class WebhookCrashStormIT {
     @Test
     void webhookSurvivesAKillStormWithoutLossOrHalfTransactions() throws Exception {
         String db = target.freshDatabase("webstorm");
-        try (Connection c = target.dataSource(db).getConnection(); Statement s = c.createStatement()) {
-            for (String sql : BankFeed.ddl()) {
-                s.execute(sql);
-            }
-        }
+        StopUnderLoad.bankFeedTables(target.dataSource(db));
         long seed = KillStorm.seed(707);
         int port = CdcSinkProcess.freePort();
         String conn = "postgresql://postgres@localhost:" + target.port() + "/" + db + "?sslmode=disable";
-        EmulatorConfig config = EmulatorConfig.to("/" + db + "/public").withNodes(3).withShuffle(true)
-                .withDuplicateProbability(0.1).withSenders(4).withBatchSize(20)
-                .withResolvedInterval(Duration.ofMillis(200)).withSeed(seed)
-                // A process lives 0.1-1.5 s after it is healthy, so a post may only get through once the storm is
-                // over: the retries must outlast the whole storm (20 restarts took more than 3 minutes on a busy
-                // 2-core machine), as a changefeed's do.
-                .withRetryTimeout(Duration.ofMinutes(10));
+        // A process lives 0.1-1.5 s after it is healthy, so a post may only get through once the storm is over: the
+        // retries must outlast the whole storm (20 restarts took more than 3 minutes on a busy 2-core machine), as a
+        // changefeed's do.
+        EmulatorConfig config = StopUnderLoad.bankChangefeed(db, seed, Duration.ofMinutes(10));
         try (ChangefeedEmulator emulator = new ChangefeedEmulator(URI.create("http://127.0.0.1:" + port), config)) {
             BankFeed feed = new BankFeed(seed, System.currentTimeMillis() * 1_000_000L, emulator::submit);
             feed.open();
