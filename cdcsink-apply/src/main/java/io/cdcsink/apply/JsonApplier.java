@@ -125,8 +125,11 @@ public final class JsonApplier implements Applier {
     }
 
     private static ApplySql sql(TargetDialect.Product product, JsonCodec json, ValueFormat format) {
-        return product == TargetDialect.Product.COCKROACHDB
-                ? new CockroachApplySql(json, format) : new PostgresApplySql(json, format);
+        return switch (product) {
+            case COCKROACHDB -> new CockroachApplySql(json, format);
+            case MYSQL -> new MySqlApplySql(json, format);
+            case POSTGRESQL -> new PostgresApplySql(json, format);
+        };
     }
 
     @Override
@@ -225,7 +228,9 @@ public final class JsonApplier implements Applier {
         }
         if (change.isPresent()) {
             SchemaChanges.Change c = change.get();
-            if (evolution != SchemaEvolution.ADDITIVE || c.additive().isEmpty()) {
+            // The DDL SchemaChanges writes is PostgreSQL's (its types are the source's): on MySQL it stays advice.
+            if (evolution != SchemaEvolution.ADDITIVE || c.additive().isEmpty()
+                    || product == TargetDialect.Product.MYSQL) {
                 throw new BlockedException(c.blockage());
             }
             try (Statement st = tx.createStatement()) {

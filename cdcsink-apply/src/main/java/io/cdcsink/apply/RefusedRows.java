@@ -62,7 +62,9 @@ final class RefusedRows {
      * {@code stop} and goes through once the parent arrives.
      */
     static boolean missingParent(SQLException e) {
-        return "23503".equals(e.getSQLState());
+        // MySQL and MariaDB say 23000 for every integrity violation; their codes tell a foreign key's apart.
+        return "23503".equals(e.getSQLState())
+                || ("23000".equals(e.getSQLState()) && (e.getErrorCode() == 1451 || e.getErrorCode() == 1452));
     }
 
     /** The blockage for the first refused row of a write, which stops what applies it (the table stays suspect). */

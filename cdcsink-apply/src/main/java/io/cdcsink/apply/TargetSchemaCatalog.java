@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads target table shapes from {@code pg_catalog}, which PostgreSQL and CockroachDB both provide, and caches them
+ * Reads target table shapes from {@code pg_catalog}, which PostgreSQL and CockroachDB both provide (on MySQL and
+ * MariaDB from {@code information_schema}, {@link MySqlCatalog}), and caches them
  * per table. A table missing from the cache is read at once, and absent tables are never cached, so a table created
  * after start-up is usable by the very next request (the original tool polled every minute).
  *
@@ -77,6 +78,8 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
              ORDER BY c.relname""";
 
     private static final String INVALID_CATALOG_NAME = "3D000";
+    /** MySQL's and MariaDB's ER_BAD_DB_ERROR. */
+    private static final int MYSQL_UNKNOWN_DATABASE = 1049;
     /** Foreign keys are read again after this long, or at once after a {@link #refresh} of a table. */
     private static final Duration FOREIGN_KEYS_MAX_AGE = Duration.ofMinutes(1);
 
@@ -130,6 +133,13 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
 
     @Override
     public List<TableName> tables(SchemaName schema) {
+        if (mysql()) {
+            try (Connection c = pools.forDatabase(schema.database()).getConnection()) {
+                return MySqlCatalog.tables(c, schema);
+            } catch (SQLException e) {
+                throw failure(schema.database(), "could not list the tables of schema " + schema, e);
+            }
+        }
         try (Connection c = pools.forDatabase(schema.database()).getConnection();
              PreparedStatement ps = c.prepareStatement(TABLES_SQL)) {
             ps.setString(1, schema.schema());
@@ -152,7 +162,7 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
             return read.graph();
         }
         try (Connection c = pools.forDatabase(database).getConnection()) {
-            ForeignKeyGraph graph = ForeignKeyReader.read(c, database);
+            ForeignKeyGraph graph = mysql() ? MySqlCatalog.foreignKeys(c, database) : ForeignKeyReader.read(c, database);
             foreignKeys.put(database, new ReadKeys(graph, System.nanoTime()));
             LOG.debug("read {} foreign keys of database {}", graph.keys().size(), database);
             return graph;
@@ -169,7 +179,16 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
         }
     }
 
+    private boolean mysql() {
+        return pools.dialect().product() == TargetDialect.Product.MYSQL;
+    }
+
     private Optional<TableInfo> load(Connection c, TableName table) throws SQLException {
+        if (mysql()) {
+            Optional<TableInfo> info = MySqlCatalog.table(c, table);
+            LOG.debug("loaded {} from information_schema", table);
+            return info;
+        }
         List<RawColumn> raw = readColumns(c, table);
         if (raw == null) {
             return Optional.empty();
@@ -221,7 +240,7 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
      * when connecting); anything else means the target is in trouble and the caller should retry.
      */
     private static RuntimeException failure(String database, String what, SQLException e) {
-        if (INVALID_CATALOG_NAME.equals(e.getSQLState())) {
+        if (INVALID_CATALOG_NAME.equals(e.getSQLState()) || e.getErrorCode() == MYSQL_UNKNOWN_DATABASE) {
             return new BadInputException("database " + database + " does not exist", e);
         }
         return new TargetUnavailableException(what, e);

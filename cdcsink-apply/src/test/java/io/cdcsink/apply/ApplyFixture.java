@@ -7,7 +7,10 @@ import io.cdcsink.api.Mutation;
 import io.cdcsink.engine.TableConfig;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.ValueFormat;
+import io.cdcsink.engine.TargetPools;
+import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
+import io.cdcsink.testing.MariaDbTargetPools;
 import io.cdcsink.testing.TestTargetPools;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;
@@ -20,10 +23,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A fresh database with a catalog and an applier over it, plus small SQL helpers. One per test. */
+/**
+ * A fresh database with a catalog and an applier over it, plus small SQL helpers. One per test, on PostgreSQL or, by
+ * {@link #on(Target, String)}, on MariaDB (where the schema part of a table is the database).
+ */
 final class ApplyFixture {
+    /** The target server a test runs against. */
+    enum Target { POSTGRESQL, MARIADB }
+
+    final Target target;
     final String database;
-    final TestTargetPools pools;
+    final TargetPools pools;
     final TargetSchemaCatalog catalog;
     final PrometheusRegistry registry = new PrometheusRegistry();
     final JsonApplier applier;
@@ -31,9 +41,24 @@ final class ApplyFixture {
     final Map<TableName, TableConfig> configs = new ConcurrentHashMap<>();
 
     ApplyFixture(String prefix) {
-        EmbeddedPg pg = EmbeddedPg.shared();
-        database = pg.freshDatabase(prefix);
-        pools = new TestTargetPools(pg);
+        this(Target.POSTGRESQL, prefix);
+    }
+
+    private ApplyFixture(Target target, String prefix) {
+        this.target = target;
+        if (target == Target.POSTGRESQL) {
+            EmbeddedPg pg = EmbeddedPg.shared();
+            database = pg.freshDatabase(prefix);
+            pools = new TestTargetPools(pg);
+        } else {
+            EmbeddedMariaDb maria = EmbeddedMariaDb.shared();
+            try {
+                database = maria.newDatabase(prefix);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            pools = new MariaDbTargetPools(maria);
+        }
         catalog = new TargetSchemaCatalog(pools);
         applier = new JsonApplier(pools, catalog, new ApplyConfigs() {
             @Override
@@ -48,12 +73,26 @@ final class ApplyFixture {
         }, registry);
     }
 
+    /** A fixture on the given target. */
+    static ApplyFixture on(Target target, String prefix) {
+        return new ApplyFixture(target, prefix);
+    }
+
+    boolean mysql() {
+        return target == Target.MARIADB;
+    }
+
+    /** The schema part of this fixture's tables: {@code public}, or on MariaDB the database. */
+    String schema() {
+        return mysql() ? database : "public";
+    }
+
     static Hlc at(long nanos) {
         return new Hlc(nanos, 0);
     }
 
     TableName table(String name) {
-        return new TableName(database, "public", name);
+        return new TableName(database, schema(), name);
     }
 
     /** Runs the applier's validation on a connection of its own. */

@@ -102,4 +102,53 @@ class TargetSchemaCatalogIT {
                 .extracting(ColumnInfo::name).containsExactly("id", "r");
         assertThat(fx.catalog.tables(new SchemaName(fx.database, "public"))).contains(fx.table("p"));
     }
+
+    // MariaDB: information_schema, where the schema part is the database.
+
+    @Test
+    void mariaDbColumnsKeysGeneratedAndJson() throws SQLException {
+        fx = ApplyFixture.on(ApplyFixture.Target.MARIADB, "catalog");
+        fx.exec("CREATE TABLE t (a INT NOT NULL, b VARCHAR(20) NOT NULL, u BIGINT UNSIGNED, q DECIMAL(10,2) DEFAULT 1,"
+                + " e ENUM('x','it''s'), j JSON, flag BOOLEAN, g INT AS (a + 1) VIRTUAL, s INT AS (a * 2) STORED,"
+                + " id BIGINT NOT NULL AUTO_INCREMENT UNIQUE, PRIMARY KEY (b, a))");
+        TableInfo info = fx.catalog.table(fx.table("t")).orElseThrow();
+        assertThat(info.columns()).containsExactly(
+                new ColumnInfo("a", "int(11)", 2, false, false, false),
+                new ColumnInfo("b", "varchar(20)", 1, false, false, false),
+                new ColumnInfo("u", "bigint(20) unsigned", 0, false, true, true),
+                new ColumnInfo("q", "decimal(10,2)", 0, false, true, true),
+                new ColumnInfo("e", "enum('x','it''s')", 0, false, true, true),
+                new ColumnInfo("j", "json", 0, false, true, true, true),
+                new ColumnInfo("flag", "tinyint(1)", 0, false, true, true),
+                new ColumnInfo("g", "int(11)", 0, true, true, true),
+                new ColumnInfo("s", "int(11)", 0, true, true, true),
+                new ColumnInfo("id", "bigint(20)", 0, false, true, false));
+        assertThat(info.primaryKey()).extracting(ColumnInfo::name).containsExactly("b", "a");
+        assertThat(MySqlValues.parse("enum('x','it''s')").members()).containsExactly("x", "it's");
+    }
+
+    @Test
+    void mariaDbTablesForeignKeysAndAbsence() throws SQLException {
+        fx = ApplyFixture.on(ApplyFixture.Target.MARIADB, "catalog");
+        fx.exec("CREATE TABLE p (a INT, b INT, PRIMARY KEY (b, a))",
+                "CREATE TABLE c (id INT PRIMARY KEY, pb INT, pa INT, CONSTRAINT c_p FOREIGN KEY (pb, pa)"
+                        + " REFERENCES p (b, a))",
+                "CREATE VIEW v AS SELECT 1");
+        assertThat(fx.catalog.tables(new SchemaName(fx.database, fx.database)))
+                .containsExactly(fx.table("c"), fx.table("p"));
+        assertThat(fx.catalog.foreignKeys(fx.database).keys()).filteredOn(k -> k.child().equals(fx.table("c")))
+                .singleElement().satisfies(k -> {
+                    assertThat(k.name()).isEqualTo("c_p");
+                    assertThat(k.parent()).isEqualTo(fx.table("p"));
+                    assertThat(k.columns()).containsExactly("pb", "pa");
+                    assertThat(k.parentColumns()).containsExactly("b", "a");
+                });
+        assertThat(fx.catalog.table(fx.table("later"))).isEmpty();
+        fx.exec("CREATE TABLE later (id INT PRIMARY KEY)");
+        assertThat(fx.catalog.table(fx.table("later"))).isPresent();
+        assertThat(fx.catalog.table(fx.table("v"))).isEmpty();
+        TableName nowhere = new TableName("no_such_database_" + fx.database, "x", "t");
+        assertThatThrownBy(() -> fx.catalog.table(nowhere)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("database no_such_database_");
+    }
 }

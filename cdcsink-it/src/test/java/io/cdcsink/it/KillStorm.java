@@ -94,7 +94,7 @@ final class KillStorm {
     }
 
     /** Commits transfers back to back, about a hundred a second, until halted. */
-    private static final class Writer extends Thread {
+    static final class Writer extends Thread {
         private final Step transfer;
         private final AtomicReference<Exception> failure;
         private volatile boolean running = true;

@@ -25,13 +25,10 @@ class WebhookCrashStormIT {
         int kills = target == TestTarget.POSTGRESQL ? KillStorm.kills() : KillStorm.shortStorm(3);
         int port = CdcSinkProcess.freePort();
         String conn = target.conn(db);
-        EmulatorConfig config = EmulatorConfig.to("/" + db + "/" + target.schema(db)).withNodes(3).withShuffle(true)
-                .withDuplicateProbability(0.1).withSenders(4).withBatchSize(20)
-                .withResolvedInterval(Duration.ofMillis(200)).withSeed(seed)
-                // A process lives 0.1-1.5 s after it is healthy, so a post may only get through once the storm is
-                // over: the retries must outlast the whole storm (20 restarts took more than 3 minutes on a busy
-                // 2-core machine), as a changefeed's do.
-                .withRetryTimeout(Duration.ofMinutes(10));
+        // A process lives 0.1-1.5 s after it is healthy, so a post may only get through once the storm is over: the
+        // retries must outlast the whole storm (20 restarts took more than 3 minutes on a busy 2-core machine), as a
+        // changefeed's do.
+        EmulatorConfig config = StopUnderLoad.bankChangefeed(db, target.schema(db), seed, Duration.ofMinutes(10));
         try (ChangefeedEmulator emulator = new ChangefeedEmulator(URI.create("http://127.0.0.1:" + port), config)) {
             BankFeed feed = new BankFeed(seed, System.currentTimeMillis() * 1_000_000L, emulator::submit);
             feed.open();

@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 final class CockroachMetadataSql extends MetadataSql {
     @Override
-    Optional<String> exclusiveLock() {
+    Optional<String> exclusiveLock(String lockTable) {
         return Optional.empty();
     }
 

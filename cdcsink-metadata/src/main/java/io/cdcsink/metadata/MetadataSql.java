@@ -1,13 +1,19 @@
 package io.cdcsink.metadata;
 
 import io.cdcsink.engine.TargetDialect;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The SQL text of cdc-sink's own tables. Statements that read the same on every target live here; what differs
  * between products is abstract and implemented once per product ({@link PostgresMetadataSql},
- * {@link CockroachMetadataSql}). Every table argument is already quoted and qualified; values are always bound.
+ * {@link CockroachMetadataSql}, {@link MySqlMetadataSql}); a product overrides a common statement where its SQL
+ * differs. Every table argument is already quoted and qualified; values are always bound.
  *
  * <p>The tables' names and columns are those of every earlier release, so tables they created keep working; every
  * {@code CREATE} is {@code IF NOT EXISTS}.
@@ -20,7 +26,7 @@ abstract class MetadataSql {
         return switch (product) {
             case POSTGRESQL -> new PostgresMetadataSql();
             case COCKROACHDB -> new CockroachMetadataSql();
-            case MYSQL -> throw new UnsupportedOperationException("no MySQL metadata SQL yet");
+            case MYSQL -> new MySqlMetadataSql();
         };
     }
 
@@ -28,9 +34,43 @@ abstract class MetadataSql {
 
     /**
      * A statement taking one {@code BIGINT} key that blocks until it holds an exclusive lock released at commit,
-     * or empty when the product serialises the transactions by itself.
+     * or empty when the product serialises the transactions by itself; {@code lockTable} is the database's
+     * {@value #LOCKS} table, for a product that locks rows of it ({@link #createLocks}).
      */
-    abstract Optional<String> exclusiveLock();
+    abstract Optional<String> exclusiveLock(String lockTable);
+
+    /** The table whose rows are locks, where a product needs one. */
+    static final String LOCKS = "locks";
+
+    /** The statements creating the lock table ({@link #exclusiveLock}), none where locks need no rows. */
+    List<String> createLocks(String table) {
+        return List.of();
+    }
+
+    /** True when the error says a {@code NOWAIT} lock is held by someone else. */
+    boolean lockNotAvailable(SQLException e) {
+        return LOCK_NOT_AVAILABLE.equals(e.getSQLState());
+    }
+
+    /** True when lists of values are bound as one SQL array ({@code = ANY (?)}); else as one parameter each. */
+    boolean arrays() {
+        return true;
+    }
+
+    /** A condition that {@code column} is one of {@code n} bound values (one array, or {@code n} parameters). */
+    String anyOf(String column, int n) {
+        return column + " = ANY (?)";
+    }
+
+    /** True when {@link #insertDeadLetter} returns the id as a result set; else as the generated key. */
+    boolean insertReturns() {
+        return true;
+    }
+
+    /** True when {@link #relationExists} takes the schema and table name; else the qualified table as text. */
+    boolean relationByParts() {
+        return false;
+    }
 
     /**
      * A statement taking one {@code BIGINT} key that returns one boolean: whether an exclusive lock released at
@@ -46,6 +86,17 @@ abstract class MetadataSql {
 
     /** The column definition of a generated, increasing {@code BIGINT} primary key named {@code id}. */
     abstract String generatedId();
+
+    /** Binds a point in time to a time column of these tables. */
+    void bindTime(PreparedStatement ps, int index, Instant time) throws SQLException {
+        ps.setTimestamp(index, Timestamp.from(time));
+    }
+
+    /** Reads a time column of these tables; null stays null. */
+    Instant readTime(ResultSet rs, int index) throws SQLException {
+        Timestamp t = rs.getTimestamp(index);
+        return t == null ? null : t.toInstant();
+    }
 
     // ---- common to every product ----
 
@@ -143,9 +194,10 @@ abstract class MetadataSql {
         return "SELECT DISTINCT target_schema, target_table FROM " + table;
     }
 
-    /** Parameters: schema, table, an array of keys. */
-    String keysWithDeadLetters(String table) {
-        return "SELECT DISTINCT key FROM " + table + " WHERE target_schema = ? AND target_table = ? AND key = ANY (?)";
+    /** Parameters: schema, table, the {@code n} keys ({@link #anyOf}). */
+    String keysWithDeadLetters(String table, int n) {
+        return "SELECT DISTINCT key FROM " + table + " WHERE target_schema = ? AND target_table = ? AND "
+                + anyOf("key", n);
     }
 
     /**
@@ -212,6 +264,57 @@ abstract class MetadataSql {
                 + " (loop_name, position, commit_time, updated_at) VALUES (?, ?, ?, now())"
                 + " ON CONFLICT (loop_name) DO UPDATE SET position = excluded.position,"
                 + " commit_time = excluded.commit_time, updated_at = excluded.updated_at";
+    }
+
+    // loads
+
+    List<String> createLoads(String loads, String chunks) {
+        return List.of("CREATE TABLE IF NOT EXISTS " + loads + " (loop_name TEXT PRIMARY KEY,"
+                        + " tables TEXT NOT NULL, started_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                        + " finished_at TIMESTAMPTZ)",
+                "CREATE TABLE IF NOT EXISTS " + chunks + " (loop_name TEXT NOT NULL,"
+                        + " chunk INT NOT NULL, table_schema TEXT NOT NULL, table_name TEXT NOT NULL,"
+                        + " after_key TEXT[], up_to_key TEXT[], rows BIGINT NOT NULL DEFAULT 0,"
+                        + " copied_at TIMESTAMPTZ, PRIMARY KEY (loop_name, chunk))");
+    }
+
+    /** Parameter: loop name. */
+    String selectLoad(String loads) {
+        return "SELECT tables, started_at, finished_at FROM " + loads + " WHERE loop_name = ?";
+    }
+
+    /** Parameter: loop name. The keys come as arrays ({@link #arrays}) or as encoded text. */
+    String selectChunks(String chunks) {
+        return "SELECT chunk, table_schema, table_name, after_key, up_to_key, rows, copied_at IS NOT NULL FROM "
+                + chunks + " WHERE loop_name = ? ORDER BY chunk";
+    }
+
+    /** Parameter: loop name. */
+    String deleteChunks(String chunks) {
+        return "DELETE FROM " + chunks + " WHERE loop_name = ?";
+    }
+
+    /** Parameters: loop name, tables. */
+    String upsertLoad(String loads) {
+        return "INSERT INTO " + loads + " (loop_name, tables, started_at, finished_at) VALUES (?, ?, now(), NULL)"
+                + " ON CONFLICT (loop_name) DO UPDATE SET tables = excluded.tables,"
+                + " started_at = excluded.started_at, finished_at = NULL";
+    }
+
+    /** Parameters: loop name, chunk, table schema, table name, after key, up-to key. */
+    String insertChunk(String chunks) {
+        return "INSERT INTO " + chunks
+                + " (loop_name, chunk, table_schema, table_name, after_key, up_to_key) VALUES (?, ?, ?, ?, ?, ?)";
+    }
+
+    /** Parameters: rows, loop name, chunk. */
+    String chunkCopied(String chunks) {
+        return "UPDATE " + chunks + " SET rows = ?, copied_at = now() WHERE loop_name = ? AND chunk = ?";
+    }
+
+    /** Parameter: loop name. */
+    String loadFinished(String loads) {
+        return "UPDATE " + loads + " SET finished_at = now() WHERE loop_name = ?";
     }
 
     // JWT keys

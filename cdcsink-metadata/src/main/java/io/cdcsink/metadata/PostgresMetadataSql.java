@@ -8,7 +8,7 @@ import java.util.Optional;
  */
 final class PostgresMetadataSql extends MetadataSql {
     @Override
-    Optional<String> exclusiveLock() {
+    Optional<String> exclusiveLock(String lockTable) {
         return Optional.of("SELECT pg_advisory_xact_lock(?)");
     }
 

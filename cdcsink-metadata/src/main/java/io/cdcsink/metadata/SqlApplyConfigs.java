@@ -181,7 +181,12 @@ public final class SqlApplyConfigs implements ApplyConfigs, Reloadable {
         String qualified = area.qualify(database, TABLE);
         try (Connection conn = pools.forDatabase(database).getConnection()) {
             try (PreparedStatement ps = conn.prepareStatement(sql.relationExists())) {
-                ps.setString(1, qualified);
+                if (sql.relationByParts()) {
+                    ps.setString(1, area.schema());
+                    ps.setString(2, TABLE);
+                } else {
+                    ps.setString(1, qualified);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next() || !rs.getBoolean(1)) {
                         return Optional.empty();

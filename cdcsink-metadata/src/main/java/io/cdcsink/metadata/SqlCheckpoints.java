@@ -71,8 +71,9 @@ public final class SqlCheckpoints implements Checkpoints {
         // than queue it.
         pools.dialect().requireSchema(conn, schema);
         // Serialise marks of one schema so "newest so far" cannot change between the check and the insert.
-        if (sql.exclusiveLock().isPresent()) {
-            try (PreparedStatement lock = conn.prepareStatement(sql.exclusiveLock().get())) {
+        Optional<String> exclusive = sql.exclusiveLock(area.qualify(schema.database(), MetadataSql.LOCKS));
+        if (exclusive.isPresent()) {
+            try (PreparedStatement lock = conn.prepareStatement(exclusive.get())) {
                 lock.setLong(1, LockKeys.mark(schema.schema()));
                 lock.execute();
             }

@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +72,9 @@ public final class SqlDeadLetters implements DeadLetters {
     @Override
     public long record(Connection tx, TableName table, String key, Hlc time, Optional<String> mutation,
                        ValueFormat format, String error, Optional<String> sqlState) throws SQLException {
-        try (PreparedStatement ps = tx.prepareStatement(sql.insertDeadLetter(table(table.database())))) {
+        String insert = sql.insertDeadLetter(table(table.database()));
+        try (PreparedStatement ps = sql.insertReturns() ? tx.prepareStatement(insert)
+                : tx.prepareStatement(insert, java.sql.Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, table.schema());
             ps.setString(2, table.table());
             ps.setString(3, key);
@@ -91,7 +92,10 @@ public final class SqlDeadLetters implements DeadLetters {
             } else {
                 ps.setNull(9, Types.VARCHAR);
             }
-            try (ResultSet rs = ps.executeQuery()) {
+            if (!sql.insertReturns()) {
+                ps.executeUpdate();
+            }
+            try (ResultSet rs = sql.insertReturns() ? ps.executeQuery() : ps.getGeneratedKeys()) {
                 rs.next();
                 recorded.add(table);
                 return rs.getLong(1);
@@ -105,11 +109,11 @@ public final class SqlDeadLetters implements DeadLetters {
             return Set.of();
         }
         Set<String> found = new HashSet<>();
-        try (PreparedStatement ps = tx.prepareStatement(sql.keysWithDeadLetters(table(table.database())))) {
+        try (PreparedStatement ps = tx.prepareStatement(sql.keysWithDeadLetters(table(table.database()),
+                keys.size()))) {
             ps.setString(1, table.schema());
             ps.setString(2, table.table());
-            Array array = tx.createArrayOf("text", keys.toArray());
-            ps.setArray(3, array);
+            bindAll(ps, 3, tx, "text", List.copyOf(keys));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.add(rs.getString(1));
@@ -147,23 +151,25 @@ public final class SqlDeadLetters implements DeadLetters {
             params.add(filter.table().get().table());
         }
         if (!filter.ids().isEmpty()) {
-            where.add("id = ANY (?)");
+            where.add(sql.anyOf("id", filter.ids().size()));
             params.add(filter.ids());
         }
         if (filter.olderThan().isPresent()) {
             where.add("dead_at <= ?");
-            params.add(Timestamp.from(Instant.now().minus(filter.olderThan().get())));
+            params.add(Instant.now().minus(filter.olderThan().get()));
         }
         List<DeadLetter> letters = new ArrayList<>();
         try (Connection c = pools.forDatabase(database).getConnection();
              PreparedStatement ps = c.prepareStatement(sql.listDeadLetters(table(database),
                      where.isEmpty() ? "TRUE" : String.join(" AND ", where)))) {
-            for (int i = 0; i < params.size(); i++) {
-                Object p = params.get(i);
+            int index = 1;
+            for (Object p : params) {
                 if (p instanceof List<?> ids) {
-                    ps.setArray(i + 1, c.createArrayOf("int8", ids.toArray()));
+                    index = bindAll(ps, index, c, "int8", ids);
+                } else if (p instanceof Instant time) {
+                    sql.bindTime(ps, index++, time);
                 } else {
-                    ps.setObject(i + 1, p);
+                    ps.setObject(index++, p);
                 }
             }
             try (ResultSet rs = ps.executeQuery()) {
@@ -172,11 +178,28 @@ public final class SqlDeadLetters implements DeadLetters {
                             rs.getString(3)), rs.getString(4), new Hlc(rs.getLong(5), rs.getInt(6)),
                             Optional.ofNullable(rs.getString(7)),
                             ValueFormat.valueOf(rs.getString(8).toUpperCase(Locale.ROOT)), rs.getString(9),
-                            Optional.ofNullable(rs.getString(10)), rs.getTimestamp(11).toInstant()));
+                            Optional.ofNullable(rs.getString(10)), sql.readTime(rs, 11)));
                 }
             }
         }
         return letters;
+    }
+
+    /**
+     * Binds the values from parameter {@code index} on, as one array of {@code type} or one parameter each
+     * ({@link MetadataSql#anyOf}); returns the next parameter's index.
+     */
+    private int bindAll(PreparedStatement ps, int index, Connection conn, String type, List<?> values)
+            throws SQLException {
+        if (sql.arrays()) {
+            Array array = conn.createArrayOf(type, values.toArray());
+            ps.setArray(index, array);
+            return index + 1;
+        }
+        for (Object value : values) {
+            ps.setObject(index++, value);
+        }
+        return index;
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -53,10 +55,12 @@ public final class SqlMetadataSchema implements MetadataSchema {
      * @throws TargetUnavailableException when the DDL fails
      */
     void ensure(String database) {
-        run(database, "core", List.of(
+        List<String> ddl = new ArrayList<>(List.of(
                 sql.createSchema(pools.dialect().quote(schema)),
                 sql.createPendingTimestamps(qualify(database, SqlResolvedTimestamps.PENDING_TIMESTAMPS)),
                 sql.createTimestamps(qualify(database, SqlResolvedTimestamps.TIMESTAMPS))));
+        ddl.addAll(sql.createLocks(qualify(database, MetadataSql.LOCKS)));
+        run(database, "core", ddl);
     }
 
     @Override
@@ -99,8 +103,9 @@ public final class SqlMetadataSchema implements MetadataSchema {
             }
             conn.setAutoCommit(false);
             try {
-                if (sql.exclusiveLock().isPresent()) {
-                    try (PreparedStatement lock = conn.prepareStatement(sql.exclusiveLock().get())) {
+                Optional<String> exclusive = sql.exclusiveLock(qualify(database, MetadataSql.LOCKS));
+                if (exclusive.isPresent()) {
+                    try (PreparedStatement lock = conn.prepareStatement(exclusive.get())) {
                         lock.setLong(1, LockKeys.ddl(schema));
                         lock.execute();
                     }

@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,7 +45,7 @@ public final class SqlPositions implements Positions {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new LogicalPosition(rs.getString(1), rs.getTimestamp(2).toInstant()));
+                return Optional.of(new LogicalPosition(rs.getString(1), sql.readTime(rs, 2)));
             }
         } catch (SQLException e) {
             throw new TargetUnavailableException("could not read the position of loop " + loopName + " from "
@@ -60,7 +59,7 @@ public final class SqlPositions implements Positions {
         try (PreparedStatement ps = tx.prepareStatement(sql.upsertPosition(area.qualify(database, TABLE)))) {
             ps.setString(1, loopName);
             ps.setString(2, position.text());
-            ps.setTimestamp(3, Timestamp.from(position.commitTime()));
+            sql.bindTime(ps, 3, position.commitTime());
             ps.executeUpdate();
         }
     }

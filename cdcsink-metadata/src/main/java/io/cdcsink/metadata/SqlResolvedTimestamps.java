@@ -71,7 +71,7 @@ public final class SqlResolvedTimestamps implements ResolvedTimestamps {
             ps.setString(1, schema.schema());
             return new Claim(false, hlc(ps));
         } catch (SQLException e) {
-            if (MetadataSql.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+            if (sql.lockNotAvailable(e)) {
                 return Claim.BLOCKED;
             }
             throw e;

@@ -18,7 +18,7 @@ class MetadataSqlTest {
 
     @Test
     void postgresUsesAdvisoryTransactionLocks() {
-        assertThat(pg.exclusiveLock()).contains("SELECT pg_advisory_xact_lock(?)");
+        assertThat(pg.exclusiveLock("l")).contains("SELECT pg_advisory_xact_lock(?)");
         assertThat(pg.tryExclusiveLock()).contains("SELECT pg_try_advisory_xact_lock(?)");
         assertThat(pg.oldestPending("\"_cdc_sink\".\"pending_timestamps\"")).isEqualTo(
                 "SELECT nanos, logical FROM \"_cdc_sink\".\"pending_timestamps\" WHERE target_schema = ? "
@@ -28,7 +28,7 @@ class MetadataSqlTest {
 
     @Test
     void cockroachLocksThePendingRowWithNowaitAndHasNoAdvisoryLocks() {
-        assertThat(crdb.exclusiveLock()).isEmpty();
+        assertThat(crdb.exclusiveLock("l")).isEmpty();
         assertThat(crdb.tryExclusiveLock()).isEmpty();
         assertThat(crdb.oldestPending("\"db\".\"_cdc_sink\".\"pending_timestamps\"")).isEqualTo(
                 "SELECT nanos, logical FROM \"db\".\"_cdc_sink\".\"pending_timestamps\" WHERE target_schema = ? "
@@ -57,5 +57,30 @@ class MetadataSqlTest {
         assertThat(pg.createJwtKeys("x")).isEqualTo("CREATE TABLE IF NOT EXISTS x (id UUID PRIMARY KEY DEFAULT"
                 + " gen_random_uuid(), public_key TEXT NOT NULL, active BOOL NOT NULL DEFAULT true)");
         assertThat(pg.createJwtRevoked("x")).isEqualTo("CREATE TABLE IF NOT EXISTS x (id TEXT PRIMARY KEY)");
+    }
+
+    @Test
+    void mysqlLocksRowsAndBindsListsOneParameterEach() {
+        MetadataSql my = MetadataSql.of(io.cdcsink.engine.TargetDialect.Product.MYSQL);
+        assertThat(my).isInstanceOf(MySqlMetadataSql.class);
+        assertThat(my.exclusiveLock("`_cdc_sink`.`locks`")).contains("INSERT INTO `_cdc_sink`.`locks` (lock_key) "
+                + "VALUES (?) ON DUPLICATE KEY UPDATE lock_key = lock_key");
+        assertThat(my.createLocks("`_cdc_sink`.`locks`")).containsExactly("CREATE TABLE IF NOT EXISTS "
+                + "`_cdc_sink`.`locks` (lock_key BIGINT PRIMARY KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+                + "COLLATE=utf8mb4_bin");
+        assertThat(my.tryExclusiveLock()).isEmpty();
+        assertThat(my.oldestPending("p")).endsWith("LIMIT 1 FOR UPDATE NOWAIT");
+        assertThat(my.transactionalDdl()).isFalse();
+        assertThat(my.arrays()).isFalse();
+        assertThat(my.anyOf("id", 3)).isEqualTo("id IN (?, ?, ?)");
+        assertThat(my.keysWithDeadLetters("d", 2)).isEqualTo("SELECT DISTINCT `key` FROM d WHERE target_schema = ? "
+                + "AND target_table = ? AND `key` IN (?, ?)");
+        assertThat(my.insertDeadLetter("d")).doesNotContain("RETURNING");
+        assertThat(my.lockNotAvailable(new java.sql.SQLException("nowait", "HY000", 1205))).isTrue();
+        assertThat(my.lockNotAvailable(new java.sql.SQLException("nowait", "HY000", 3572))).isTrue();
+        assertThat(my.lockNotAvailable(new java.sql.SQLException("deadlock", "40001", 1213))).isFalse();
+        assertThat(pg.anyOf("id", 3)).isEqualTo("id = ANY (?)");
+        assertThat(SqlLoads.decode(SqlLoads.encode(java.util.List.of("a\tb", "", "c\\n\n"))))
+                .containsExactly("a\tb", "", "c\\n\n");
     }
 }

@@ -21,20 +21,41 @@ import org.junit.jupiter.api.Test;
  * {@code ApplyConfigReloadIT}'s, in the apply module.
  */
 class SqlApplyConfigsIT {
+    /** The target database of a test: PostgreSQL here, MariaDB in the subclass. */
+    protected TestDatabase database(String prefix) {
+        return new TestDatabase(prefix);
+    }
+
     private TestDatabase db;
     private SqlApplyConfigs configs;
     private TableName t;
 
     private SqlApplyConfigs configs() {
-        return new SqlApplyConfigs(new SqlMetadataSchema(db.pools, MetadataConfig.defaults()), db.pools);
+        return new SqlApplyConfigs(new SqlMetadataSchema(db.pools, new MetadataConfig(db.metadataSchema)), db.pools);
     }
 
     @BeforeEach
     void setUp() throws SQLException {
-        db = new TestDatabase("applycfg");
+        db = database("applycfg");
         configs = configs();
-        db.exec("CREATE TABLE public.t (pk INT PRIMARY KEY, ver INT, val TEXT)");
-        t = new TableName(db.name, "public", "t");
+        db.createSchema("public");
+        db.exec("CREATE TABLE " + db.quote(db.schemaName("public")) + ".t (pk INT PRIMARY KEY, ver INT, val TEXT)");
+        t = new TableName(db.name, db.schemaName("public"), "t");
+    }
+
+    /** A text literal: dollar-quoted on PostgreSQL, single-quoted with quotes doubled on MySQL. */
+    private String text(String value) {
+        return db.mysql() ? "'" + value.replace("'", "''") + "'" : "$$" + value + "$$";
+    }
+
+    /** A deadline with a fraction of a second, read back to the microsecond. */
+    @Test
+    void aDeadlineIsReadToTheMicrosecond() throws Exception {
+        configs.forTable(t);
+        configure("val", "deadline", db.mysql() ? "'01:02:03.000004'" : "'1 hour 2 minutes 3.000004 seconds'");
+        configs.reload();
+        assertThat(configs.forTable(t).deadlines()).containsEntry("val", Duration.ofHours(1).plusMinutes(2)
+                .plusSeconds(3).plusNanos(4_000));
     }
 
     private void configure(String column, String setting, String value) throws SQLException {
@@ -44,7 +65,7 @@ class SqlApplyConfigsIT {
     @Test
     void firstUseCreatesTheTableAndStartsEmpty() throws SQLException {
         assertThat(configs.forTable(t)).isEqualTo(TableConfig.EMPTY);
-        assertThat(db.count("SELECT count(*) FROM _cdc_sink.apply_config")).isZero();
+        assertThat(db.count("SELECT count(*) FROM " + db.meta("apply_config"))).isZero();
         assertThat(configs.active()).isEmpty();
     }
 
@@ -57,8 +78,8 @@ class SqlApplyConfigsIT {
         configs.reload();
         assertThat(configs.forTable(t).casColumns()).containsExactly("ver");
 
-        configure("val", "expr", "$$'<' || $0 || '>'$$");
-        configure("val", "deadline", "'10 minutes'");
+        configure("val", "expr", text("'<' || $0 || '>'"));
+        configure("val", "deadline", db.mysql() ? "'00:10:00'" : "'10 minutes'");
         configure("gone", "ignore", "true");
         configure("ver", "src_name", "'version'");
         configs.reload();
@@ -66,7 +87,7 @@ class SqlApplyConfigsIT {
                 Map.of("val", Duration.ofMinutes(10)), Map.of("val", "'<' || $0 || '>'"), Optional.empty(),
                 Set.of("gone"), Map.of("ver", "version")));
 
-        db.exec("DELETE FROM _cdc_sink.apply_config");
+        db.exec("DELETE FROM " + db.meta("apply_config"));
         configs.reload();
         assertThat(configs.active()).isEmpty();
         assertThat(configs.forTable(t)).isEqualTo(TableConfig.EMPTY);
@@ -102,7 +123,7 @@ class SqlApplyConfigsIT {
     @Test
     void reloadFindsDatabasesWithAConfigurationTable() throws Exception {
         configs().forTable(t); // creates the table
-        configure("val", "expr", "$$upper($0)$$");
+        configure("val", "expr", text("upper($0)"));
         configs.reload(); // a fresh instance that never applied to this database
         assertThat(configs.active()).containsOnlyKeys(t);
     }

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SqlCheckpointsIT {
+    /** The target database of a test: PostgreSQL here, MariaDB in the subclass. */
+    protected TestDatabase database(String prefix) {
+        return new TestDatabase(prefix);
+    }
+
     private TestDatabase db;
     private ResolvedTimestamps timestamps;
     private SqlCheckpoints checkpoints;
@@ -26,9 +31,10 @@ class SqlCheckpointsIT {
 
     @BeforeEach
     void setUp() throws SQLException {
-        db = new TestDatabase("checkpoints");
-        db.exec("CREATE SCHEMA app", "CREATE SCHEMA other");
-        SqlMetadataSchema area = new SqlMetadataSchema(db.pools, MetadataConfig.defaults());
+        db = database("checkpoints");
+        db.createSchema("app");
+        db.createSchema("other");
+        SqlMetadataSchema area = new SqlMetadataSchema(db.pools, new MetadataConfig(db.metadataSchema));
         timestamps = new SqlResolvedTimestamps(db.pools, area);
         checkpoints = new SqlCheckpoints(db.pools, area, timestamps, woken::add);
         schema = db.schema("app");
@@ -55,11 +61,11 @@ class SqlCheckpointsIT {
         assertThatThrownBy(() -> checkpoints.mark(schema, new Hlc(0, 5)))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("backwards")
-                .hasMessageContaining(db.name + ".app")
+                .hasMessageContaining(db.name + "." + db.schemaName("app"))
                 .hasMessageContaining(new Hlc(900, 0).toString());
         assertThatThrownBy(() -> checkpoints.mark(schema, new Hlc(899, 7)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("backwards");
-        assertThat(db.count("SELECT count(*) FROM _cdc_sink.pending_timestamps")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM " + db.meta("pending_timestamps"))).isEqualTo(1);
         assertThat(checkpoints.mark(schema, new Hlc(900, 1))).isTrue();
     }
 
@@ -68,7 +74,7 @@ class SqlCheckpointsIT {
         assertThatThrownBy(() -> checkpoints.mark(db.schema("missing'; DROP TABLE x; --"), new Hlc(900, 0)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("unknown schema")
                 .hasMessageContaining("missing'; DROP TABLE x; --");
-        assertThat(db.count("SELECT count(*) FROM _cdc_sink.pending_timestamps")).isZero();
+        assertThat(db.count("SELECT count(*) FROM " + db.meta("pending_timestamps"))).isZero();
     }
 
     @Test
@@ -102,6 +108,46 @@ class SqlCheckpointsIT {
         assertThatThrownBy(() -> checkpoints.mark(schema, new Hlc(150, 0)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("backwards");
         // Applied rows older than the last applied one are pruned.
-        assertThat(db.count("SELECT count(*) FROM _cdc_sink.pending_timestamps")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM " + db.meta("pending_timestamps"))).isEqualTo(1);
+    }
+
+    /**
+     * Instances marking one schema at once: every timestamp is queued once, none twice, and none is lost, because
+     * the check of the newest and the insert run under the schema's lock.
+     */
+    @Test
+    void concurrentMarksOfOneSchemaQueueEachTimestampOnce() throws Exception {
+        int threads = 4;
+        int marks = 25;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 1; i <= marks; i++) {
+                        try {
+                            if (checkpoints.mark(schema, new Hlc(i * 10L, 0))) {
+                                accepted.incrementAndGet();
+                            }
+                        } catch (BadInputException e) {
+                            refused.incrementAndGet(); // another thread was already further along
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long queued = db.count("SELECT count(*) FROM " + db.meta("pending_timestamps"));
+        assertThat(accepted.get()).as("each accepted mark is one row").isEqualTo(queued);
+        assertThat(db.count("SELECT count(DISTINCT nanos) FROM " + db.meta("pending_timestamps")))
+                .isEqualTo(queued);
+        assertThat(db.count("SELECT max(nanos) FROM " + db.meta("pending_timestamps"))).isEqualTo(marks * 10L);
     }
 }

@@ -16,12 +16,18 @@ import org.junit.jupiter.api.Test;
 
 /** The dead-letter store: recorded in the caller's transaction, found by key, listed by filter, seen by others. */
 class SqlDeadLettersIT {
-    private final TestDatabase db = new TestDatabase("letters");
-    private final TableName t = new TableName(db.name, "public", "t");
-    private final TableName u = new TableName(db.name, "public", "u");
+    /** The target database of a test: PostgreSQL here, MariaDB in the subclass. */
+    protected TestDatabase database(String prefix) {
+        return new TestDatabase(prefix);
+    }
+
+    private final TestDatabase db = database("letters");
+    private final TableName t = new TableName(db.name, db.schemaName("public"), "t");
+    private final TableName u = new TableName(db.name, db.schemaName("public"), "u");
 
     private SqlDeadLetters store(Duration refresh) {
-        return new SqlDeadLetters(db.pools, new SqlMetadataSchema(db.pools, MetadataConfig.defaults()), refresh);
+        return new SqlDeadLetters(db.pools, new SqlMetadataSchema(db.pools, new MetadataConfig(db.metadataSchema)),
+                refresh);
     }
 
     @Test

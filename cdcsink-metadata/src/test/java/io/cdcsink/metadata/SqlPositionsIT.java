@@ -11,11 +11,16 @@ import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 
 class SqlPositionsIT {
+    /** The target database of a test: PostgreSQL here, MariaDB in the subclass. */
+    protected TestDatabase database(String prefix) {
+        return new TestDatabase(prefix);
+    }
+
     @Test
     void aPositionIsStoredWithTheTransactionThatCarriesIt() throws SQLException {
-        TestDatabase db = new TestDatabase("positions");
+        TestDatabase db = database("positions");
         SqlPositions positions = new SqlPositions(db.pools, new SqlMetadataSchema(db.pools,
-                MetadataConfig.defaults()));
+                new MetadataConfig(db.metadataSchema)));
         positions.prepare(db.name);
         assertThat(positions.load(db.name, "loop")).isEmpty();
 
@@ -31,6 +36,6 @@ class SqlPositionsIT {
 
         assertThat(positions.load(db.name, "loop")).contains(new LogicalPosition("0/2", commit));
         assertThat(positions.load(db.name, "other")).contains(new LogicalPosition("a:1", commit));
-        assertThat(db.count("SELECT count(*) FROM _cdc_sink.logical_positions")).isEqualTo(2);
+        assertThat(db.count("SELECT count(*) FROM " + db.meta("logical_positions"))).isEqualTo(2);
     }
 }

@@ -17,27 +17,48 @@ import org.apache.kafka.common.TopicPartition;
  * Each partition's latest resolved timestamp, per consumer group, in a table of the target database
  * ({@code <staging>.kafka_resolved}), so that every instance of a group sees what the others stored. A stored
  * timestamp only moves forward.
+ *
+ * <p>On a MySQL target (told by the connection's product name, as a source sees only a {@link DataSource}) the
+ * staging schema is a database of the server, the names are binary-collated {@code VARCHAR}s (a group id up to 255
+ * characters, a topic up to Kafka's 249) and {@code partition}, a reserved word there, is quoted.
  */
 final class ResolvedStore {
     private final DataSource db;
-    private final String table;
+    private final String stagingSchema;
     private final String group;
 
     ResolvedStore(DataSource db, String stagingSchema, String group) {
         this.db = db;
-        this.table = quote(stagingSchema) + ".kafka_resolved";
+        this.stagingSchema = stagingSchema;
         this.group = group;
+    }
+
+    /** True when the connection is to MySQL or MariaDB. */
+    static boolean mysql(Connection c) throws SQLException {
+        String product = c.getMetaData().getDatabaseProductName();
+        return product.contains("MySQL") || product.contains("MariaDB");
+    }
+
+    private String table(boolean mysql) {
+        return quote(stagingSchema, mysql) + ".kafka_resolved";
     }
 
     /** Creates the schema and the table when missing. */
     void create(String stagingSchema) {
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(stagingSchema));
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (group_id TEXT NOT NULL, topic TEXT NOT NULL,"
+            boolean mysql = mysql(c);
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(stagingSchema, mysql));
+            s.execute(mysql
+                    ? "CREATE TABLE IF NOT EXISTS " + table(true) + " (group_id VARCHAR(255) CHARACTER SET utf8mb4"
+                    + " COLLATE utf8mb4_bin NOT NULL, topic VARCHAR(249) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+                    + " NOT NULL, `partition` INT NOT NULL, resolved_nanos BIGINT NOT NULL, resolved_logical INT"
+                    + " NOT NULL, PRIMARY KEY (group_id, topic, `partition`)) ENGINE=InnoDB"
+                    : "CREATE TABLE IF NOT EXISTS " + table(false) + " (group_id TEXT NOT NULL, topic TEXT NOT NULL,"
                     + " partition INT NOT NULL, resolved_nanos BIGINT NOT NULL, resolved_logical INT NOT NULL,"
                     + " PRIMARY KEY (group_id, topic, partition))");
         } catch (SQLException e) {
-            throw new TargetUnavailableException("could not create " + table + ": " + e.getMessage(), e);
+            throw new TargetUnavailableException("could not create " + stagingSchema + ".kafka_resolved: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -46,12 +67,9 @@ final class ResolvedStore {
         if (resolved.isEmpty()) {
             return;
         }
-        String sql = "INSERT INTO " + table + " (group_id, topic, partition, resolved_nanos, resolved_logical)"
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_id, topic, partition) DO UPDATE"
-                + " SET resolved_nanos = excluded.resolved_nanos, resolved_logical = excluded.resolved_logical"
-                + " WHERE (kafka_resolved.resolved_nanos, kafka_resolved.resolved_logical)"
-                + " < (excluded.resolved_nanos, excluded.resolved_logical)";
+        String table = stagingSchema + ".kafka_resolved";
         try (Connection c = db.getConnection()) {
+            String sql = mysql(c) ? upsertMySql() : upsertPostgres();
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (Map.Entry<TopicPartition, Hlc> e : resolved.entrySet()) {
@@ -74,16 +92,41 @@ final class ResolvedStore {
         }
     }
 
+    private String upsertPostgres() {
+        return "INSERT INTO " + table(false) + " (group_id, topic, partition, resolved_nanos, resolved_logical)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_id, topic, partition) DO UPDATE"
+                + " SET resolved_nanos = excluded.resolved_nanos, resolved_logical = excluded.resolved_logical"
+                + " WHERE (kafka_resolved.resolved_nanos, kafka_resolved.resolved_logical)"
+                + " < (excluded.resolved_nanos, excluded.resolved_logical)";
+    }
+
+    /**
+     * MySQL assigns left to right, each assignment seeing the ones before it: the logical part is set first, on the
+     * stored pair's comparison; the nanos then compare as the pair did (when the logical part moved, the pairs
+     * differ only if the nanos do).
+     */
+    private String upsertMySql() {
+        String later = "(resolved_nanos, resolved_logical) < (VALUES(resolved_nanos), VALUES(resolved_logical))";
+        return "INSERT INTO " + table(true) + " (group_id, topic, `partition`, resolved_nanos, resolved_logical)"
+                + " VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+                + " resolved_logical = IF(" + later + ", VALUES(resolved_logical), resolved_logical),"
+                + " resolved_nanos = IF(" + later + ", VALUES(resolved_nanos), resolved_nanos)";
+    }
+
     /** The group's stored timestamps. */
     Map<TopicPartition, Hlc> load() {
         Map<TopicPartition, Hlc> out = new HashMap<>();
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT topic, partition, resolved_nanos, resolved_logical"
-                     + " FROM " + table + " WHERE group_id = ?")) {
-            ps.setString(1, group);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(new TopicPartition(rs.getString(1), rs.getInt(2)), new Hlc(rs.getLong(3), rs.getInt(4)));
+        String table = stagingSchema + ".kafka_resolved";
+        try (Connection c = db.getConnection()) {
+            boolean mysql = mysql(c);
+            try (PreparedStatement ps = c.prepareStatement("SELECT topic, " + (mysql ? "`partition`" : "partition")
+                    + ", resolved_nanos, resolved_logical FROM " + table(mysql) + " WHERE group_id = ?")) {
+                ps.setString(1, group);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(new TopicPartition(rs.getString(1), rs.getInt(2)),
+                                new Hlc(rs.getLong(3), rs.getInt(4)));
+                    }
                 }
             }
         } catch (SQLException e) {
@@ -108,7 +151,7 @@ final class ResolvedStore {
         return Optional.ofNullable(min);
     }
 
-    private static String quote(String ident) {
-        return "\"" + ident.replace("\"", "\"\"") + "\"";
+    private static String quote(String ident, boolean mysql) {
+        return mysql ? "`" + ident.replace("`", "``") + "`" : "\"" + ident.replace("\"", "\"\"") + "\"";
     }
 }

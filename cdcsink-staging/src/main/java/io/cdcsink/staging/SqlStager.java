@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +131,8 @@ public final class SqlStager implements Stager {
             }
             unique.put(new TimeKey(m.time(), m.key()), m);
         }
-        List<StagedBatch> batches = unique.isEmpty() ? List.of() : StagedBatch.of(new ArrayList<>(unique.values()));
+        List<StagedBatch> batches = unique.isEmpty() ? List.of() : StagedBatch.split(new ArrayList<>(unique.values()),
+                sql.maxBatchChars());
         if (!batches.isEmpty()) {
             try (PreparedStatement ps = tx.prepareStatement(sql.stage(stagingTable))) {
                 for (StagedBatch batch : batches) {
@@ -256,7 +258,8 @@ public final class SqlStager implements Stager {
     }
 
     /**
-     * Reads ahead on PostgreSQL, where a drain is one query; CockroachDB's drains page by key and are not read ahead.
+     * Reads ahead on PostgreSQL, where a drain is one query, and on MySQL, where it is one read of the overlapping
+     * batches; CockroachDB's drains page by key and are not read ahead.
      * {@code conn} must be in a transaction that sees one snapshot ({@code REPEATABLE READ}), so that the batches
      * listed and the mutations read agree. A table registered with a legacy staging table is not read ahead: its
      * conversion is the drain's.
@@ -324,12 +327,19 @@ public final class SqlStager implements Stager {
 
     private List<Long> deleteThrough(Connection tx, String stagingTable, Window window) throws SQLException {
         List<Long> removed = new ArrayList<>();
-        try (PreparedStatement ps = tx.prepareStatement(sql.deleteThrough(stagingTable))) {
+        Optional<String> select = sql.selectThrough(stagingTable);
+        try (PreparedStatement ps = tx.prepareStatement(select.orElseGet(() -> sql.deleteThrough(stagingTable)))) {
             window.bind(ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     removed.add(rs.getLong(1));
                 }
+            }
+        }
+        if (select.isPresent() && !removed.isEmpty()) {
+            try (PreparedStatement ps = tx.prepareStatement(sql.deleteThrough(stagingTable))) {
+                window.bind(ps, 1);
+                ps.executeUpdate();
             }
         }
         return removed;
@@ -364,6 +374,13 @@ public final class SqlStager implements Stager {
      */
     private long readWindow(Connection conn, String stagingTable, Window window, int fetchSize, MutationSink each)
             throws SQLException {
+        if (!sql.newestInServer()) {
+            List<Mutation> newest = newestInProcess(conn, stagingTable, window, fetchSize);
+            for (Mutation m : newest) {
+                each.accept(m);
+            }
+            return newest.size();
+        }
         long count = 0;
         try (PreparedStatement ps = conn.prepareStatement(sql.drainSelect(stagingTable))) {
             if (fetchSize > 0) {
@@ -379,6 +396,38 @@ public final class SqlStager implements Stager {
             }
         }
         return count;
+    }
+
+    /**
+     * The newest mutation per key of the window, picked here from the text of the batches overlapping it
+     * ({@link StagingSql#overlappingLines}), read {@code fetchSize} rows at a time when positive.
+     */
+    private List<Mutation> newestInProcess(Connection conn, String stagingTable, Window window, int fetchSize)
+            throws SQLException {
+        NewestPerKey newest = new NewestPerKey(window.after(), window.upTo());
+        try (PreparedStatement ps = conn.prepareStatement(sql.overlappingLines(stagingTable))) {
+            if (fetchSize > 0) {
+                ps.setFetchSize(fetchSize);
+            }
+            window.bind(ps, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String lines = rs.getString(2);
+                    int from = 0;
+                    while (from <= lines.length()) {
+                        int end = lines.indexOf('\n', from);
+                        int to = end < 0 ? lines.length() : end;
+                        newest.add(StagedBatch.decode(lines.substring(from, to)));
+                        from = to + 1;
+                    }
+                }
+            }
+        }
+        // In key order, as the server's drains hand them over (UTF-16 order: the same as byte order but for
+        // characters beyond the Basic Multilingual Plane against those from U+E000 up).
+        List<Mutation> mutations = newest.mutations();
+        mutations.sort(Comparator.comparing(Mutation::key));
+        return mutations;
     }
 
     private long drainByPages(Connection tx, String stagingTable, Window window, int batchSize,
@@ -439,7 +488,7 @@ public final class SqlStager implements Stager {
         try {
             name = area.inDdlTransaction(table.database(), conn -> register(conn, table));
         } catch (SQLException e) {
-            if (!"23505".equals(e.getSQLState())) {
+            if (!sql.duplicateKey(e)) {
                 throw e;
             }
             // Another instance registered the table between our lookup and insert (possible without DDL locks).

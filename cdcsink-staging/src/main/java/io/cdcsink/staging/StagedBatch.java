@@ -40,13 +40,18 @@ record StagedBatch(long id, Hlc min, Hlc max, List<Mutation> mutations) {
 
     /** The mutations (unique by time and key) as batches of a fresh id each, split by the limits above. */
     static List<StagedBatch> of(List<Mutation> mutations) {
+        return split(mutations, MAX_CHARS);
+    }
+
+    /** As {@link #of(List)}, with at most about {@code maxChars} characters a batch. */
+    static List<StagedBatch> split(List<Mutation> mutations, int maxChars) {
         List<StagedBatch> batches = new ArrayList<>();
         int from = 0;
         long chars = 0;
         for (int i = 0; i < mutations.size(); i++) {
             Mutation m = mutations.get(i);
             long size = LINE_OVERHEAD + m.key().length() + m.data().map(String::length).orElse(4);
-            if (i > from && (i - from == MAX_MUTATIONS || chars + size > MAX_CHARS)) {
+            if (i > from && (i - from == MAX_MUTATIONS || chars + size > maxChars)) {
                 batches.add(of(mutations.subList(from, i), ThreadLocalRandom.current().nextLong()));
                 from = i;
                 chars = 0;

@@ -107,18 +107,11 @@ final class StagedCache {
                 || !overlapping.stream().allMatch(b -> staged.contains(b.id()))) {
             return Optional.empty();
         }
-        Map<String, Mutation> newest = new HashMap<>();
-        long entries = 0;
+        NewestPerKey newest = new NewestPerKey(after, upTo);
         for (StagedBatch batch : overlapping) {
-            for (Mutation m : batch.mutations()) {
-                if ((after.isEmpty() || m.time().isAfter(after.get())) && !m.time().isAfter(upTo)) {
-                    entries++;
-                    // Of two at the same time and key (a redelivery) either will do: they carry the same change.
-                    newest.merge(m.key(), m, (was, now) -> now.time().isAfter(was.time()) ? now : was);
-                }
-            }
+            batch.mutations().forEach(newest::add);
         }
-        return Optional.of(new Window(new ArrayList<>(newest.values()), entries,
+        return Optional.of(new Window(newest.mutations(), newest.entries(),
                 overlapping.stream().map(StagedBatch::id).sorted().toList()));
     }
 

@@ -1,13 +1,15 @@
 package io.cdcsink.staging;
 
 import io.cdcsink.engine.TargetDialect;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The SQL text of staging: the registry of staging tables and the staging tables themselves. Statements that read
  * the same on every target live here; what differs between products is abstract and implemented once per product
- * ({@link PostgresStagingSql}, {@link CockroachStagingSql}). Every table argument is already quoted and qualified;
+ * ({@link PostgresStagingSql}, {@link CockroachStagingSql}, {@link MySqlStagingSql}); a product overrides a common
+ * statement where its SQL differs. Every table argument is already quoted and qualified;
  * values are always bound. The resolved timestamps that bound the windows are the metadata module's.
  *
  * <p>A staging table holds one row per staged batch ({@link StagedBatch}): its id, the times of its oldest and newest
@@ -24,12 +26,14 @@ abstract class StagingSql {
     static final String OVERLAPS = "(max_nanos, max_logical) > (?, ?) AND (min_nanos, min_logical) <= (?, ?)";
     /** The same bounds for one mutation's time, {@code n} and {@code g} (the fields of its line). */
     static final String IN_WINDOW = "(n, g) > (?, ?) AND (n, g) <= (?, ?)";
+    /** The batches wholly after the first two parameters and at or before the next two. */
+    static final String THROUGH = "(max_nanos, max_logical) > (?, ?) AND (max_nanos, max_logical) <= (?, ?)";
 
     static StagingSql of(TargetDialect.Product product) {
         return switch (product) {
             case POSTGRESQL -> new PostgresStagingSql();
             case COCKROACHDB -> new CockroachStagingSql();
-            case MYSQL -> throw new UnsupportedOperationException("no MySQL staging SQL yet");
+            case MYSQL -> new MySqlStagingSql();
         };
     }
 
@@ -56,6 +60,37 @@ abstract class StagingSql {
 
     /** Integer division of two integer expressions. */
     abstract String divide(String dividend, String divisor);
+
+    /**
+     * True when the server picks the newest line per key ({@link #drainSelect}); else the process does, from the
+     * text of the overlapping batches ({@link #overlappingLines}).
+     */
+    boolean newestInServer() {
+        return true;
+    }
+
+    /** The id and text of each batch overlapping a window; parameters as {@link #OVERLAPS}. */
+    String overlappingLines(String stagingTable) {
+        return "SELECT batch, lines FROM " + stagingTable + " WHERE " + OVERLAPS;
+    }
+
+    /** The most characters of mutations one staged batch holds ({@link StagedBatch#of}). */
+    int maxBatchChars() {
+        return StagedBatch.MAX_CHARS;
+    }
+
+    /** True when the error is a duplicate of a primary or unique key. */
+    boolean duplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    /**
+     * Locks and selects the ids of the batches {@link #deleteThrough} removes, where the delete cannot return them;
+     * empty where it does.
+     */
+    Optional<String> selectThrough(String stagingTable) {
+        return Optional.empty();
+    }
 
     // ---- common to every product ----
 
@@ -136,11 +171,11 @@ abstract class StagingSql {
 
     /**
      * Removes the batches wholly after the nanos and logical of the first two parameters and at or before those of
-     * the next two, and returns their ids. A batch that straddles the upper bound stays.
+     * the next two, and returns their ids (unless {@link #selectThrough} lists them). A batch that straddles the upper
+     * bound stays.
      */
     String deleteThrough(String stagingTable) {
-        return "DELETE FROM " + stagingTable
-                + " WHERE (max_nanos, max_logical) > (?, ?) AND (max_nanos, max_logical) <= (?, ?) RETURNING batch";
+        return "DELETE FROM " + stagingTable + " WHERE " + THROUGH + " RETURNING batch";
     }
 
     /**

@@ -5,6 +5,7 @@ import static io.cdcsink.testing.TestDatabase.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcsink.api.Hlc;
@@ -28,6 +29,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SqlStagerIT {
+    /** The target database of a test: PostgreSQL here, MariaDB in the subclass. */
+    protected TestDatabase database(String prefix) {
+        return new TestDatabase(prefix);
+    }
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private TestDatabase db;
     private PrometheusRegistry registry;
@@ -36,7 +42,7 @@ class SqlStagerIT {
 
     @BeforeEach
     void setUp() throws SQLException {
-        db = new TestDatabase("stager");
+        db = database("stager");
         registry = new PrometheusRegistry();
         stager = stager(registry);
         table = db.targetTable("app", "t1");
@@ -44,7 +50,7 @@ class SqlStagerIT {
 
     /** A stager over the real metadata schema, as another process or a restarted one would have. */
     private SqlStager stager(PrometheusRegistry metrics) {
-        SqlMetadataSchema area = new SqlMetadataSchema(db.pools, MetadataConfig.defaults());
+        SqlMetadataSchema area = new SqlMetadataSchema(db.pools, new MetadataConfig(db.metadataSchema));
         return new SqlStager(db.pools.dialect(), area, new SqlResolvedTimestamps(db.pools, area), metrics);
     }
 
@@ -91,8 +97,24 @@ class SqlStagerIT {
     }
 
     private void markApplied(long nanos) throws SQLException {
-        db.exec("INSERT INTO _cdc_sink.timestamps (target_schema, nanos, logical, applied_at) VALUES ('app', " + nanos
-                + ", 0, now()) ON CONFLICT (target_schema) DO UPDATE SET nanos = excluded.nanos");
+        setApplied(nanos, 0);
+    }
+
+    /** Records a last applied resolved timestamp of the schema "app" as the resolver would. */
+    private void setApplied(long nanos, int logical) throws SQLException {
+        String values = "INSERT INTO " + db.meta("timestamps") + " (target_schema, nanos, logical, applied_at) VALUES ('"
+                + table.schema() + "', " + nanos + ", " + logical + ", " + (db.mysql() ? "UTC_TIMESTAMP(6))" : "now())");
+        db.exec(values + (db.mysql() ? " ON DUPLICATE KEY UPDATE nanos = VALUES(nanos), logical = VALUES(logical)"
+                : " ON CONFLICT (target_schema) DO UPDATE SET nanos = excluded.nanos, logical = excluded.logical"));
+    }
+
+    /** The target table t1, qualified. */
+    private String target() {
+        return db.pools.dialect().qualify(table);
+    }
+
+    private String lines() {
+        return db.quote("lines");
     }
 
     @Test
@@ -149,7 +171,7 @@ class SqlStagerIT {
         markApplied(100);
 
         Stager.Peeked kept = peek(Optional.of(new Hlc(100, 0)), new Hlc(200, 0), 10).orElseThrow();
-        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, table.schema(), "t1")).isEqualTo(1);
         SqlStager fresh = stager(new PrometheusRegistry());
         Stager.Peeked read = peekWith(fresh, Optional.of(new Hlc(100, 0)), new Hlc(200, 0)).orElseThrow();
         assertThat(kept.stagedRows()).as("the mutations of the window, (150, [2]) twice").isEqualTo(5);
@@ -165,7 +187,7 @@ class SqlStagerIT {
         markApplied(200);
         Stager.Peeked next = peek(Optional.of(new Hlc(200, 0)), new Hlc(300, 0), 10).orElseThrow();
         assertThat(next.mutations()).containsExactly(upsert(250, 0, 1, "later"));
-        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(2);
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, table.schema(), "t1")).isEqualTo(2);
     }
 
     @Test
@@ -175,14 +197,14 @@ class SqlStagerIT {
         markApplied(100);
         List<Integer> batches = new ArrayList<>();
         List<Mutation> drained = drain(table, new Hlc(200, 0), 2, batches);
-        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, table.schema(), "t1")).isEqualTo(1);
         assertThat(drained).containsExactlyInAnyOrder(upsert(160, 0, 1, "a2"), upsert(150, 0, 2, "b"),
                 Mutation.delete(new Hlc(170, 0), "[3]"));
         assertThat(batches).containsExactly(2, 1);
         assertThat(db.stagedBatches(table)).as("the batch straddling 200 stays").isOne();
         markApplied(200);
         assertThat(drain(table, new Hlc(300, 0), 10, new ArrayList<>())).containsExactly(upsert(250, 0, 1, "later"));
-        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(2);
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, table.schema(), "t1")).isEqualTo(2);
         assertThat(db.stagedRows(table)).isZero();
     }
 
@@ -194,7 +216,7 @@ class SqlStagerIT {
         markApplied(100);
         assertThat(drain(table, new Hlc(200, 0), 10, new ArrayList<>())).extracting(Mutation::key)
                 .containsExactly("[1]", "[2]");
-        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isZero();
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, table.schema(), "t1")).isZero();
         assertThat(db.stagedRows(table)).isZero();
     }
 
@@ -207,7 +229,7 @@ class SqlStagerIT {
         markApplied(100);
 
         Stager.Peeked peeked = peek(Optional.of(new Hlc(100, 0)), new Hlc(200, 0), 10).orElseThrow();
-        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isZero();
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, table.schema(), "t1")).isZero();
         assertThat(peeked.stagedRows()).isEqualTo(3);
         assertThat(peeked.mutations()).extracting(Mutation::key).containsExactly("[1]", "[2]", "[3]");
     }
@@ -250,12 +272,15 @@ class SqlStagerIT {
         db.stage(stager, table, List.of(upsert(200, 0, 2, "b")));
         assertThat(drain(table, new Hlc(150, 0), 10, new ArrayList<>())).extracting(Mutation::key)
                 .containsExactly("[1]");
-        db.exec("INSERT INTO _cdc_sink.timestamps (target_schema, nanos, logical, applied_at)"
-                + " VALUES ('app', 150, 0, now())");
+        setApplied(150, 0);
         // A redelivery that raced the window covering it: older than what the target holds.
-        String staging = db.string("SELECT staging_table FROM _cdc_sink.staged_tables WHERE target_table = 't1'");
-        db.exec("INSERT INTO _cdc_sink.\"" + staging + "\" (batch, min_nanos, min_logical, max_nanos, max_logical,"
-                + " mutations, lines) VALUES (7, 120, 0, 120, 0, 1, E'120\\t0\\t[1]\\t{\"k\":1,\"v\":\"stale\"}')");
+        String staging = db.stagingTable(table);
+        try (Connection c = db.connect(); var ps = c.prepareStatement("INSERT INTO " + db.meta(staging)
+                + " (batch, min_nanos, min_logical, max_nanos, max_logical, mutations, " + lines()
+                + ") VALUES (7, 120, 0, 120, 0, 1, ?)")) {
+            ps.setString(1, "120\t0\t[1]\t{\"k\":1,\"v\":\"stale\"}");
+            ps.executeUpdate();
+        }
 
         assertThat(drain(table, new Hlc(250, 0), 10, new ArrayList<>())).extracting(Mutation::key)
                 .containsExactly("[2]");
@@ -292,8 +317,8 @@ class SqlStagerIT {
                         muts.stream().map(m -> m.key() + "@" + m.time() + "=" + m.data().orElseThrow()).toList());
         assertThat(sizes).allMatch(s -> s <= 64).hasSize(5);
         assertThat(db.stagedRows(table)).isZero();
-        assertThat(counter(registry, "stage_mutations_total", db.name, "app", "t1")).isEqualTo(600);
-        assertThat(counter(registry, "stage_drained_mutations_total", db.name, "app", "t1")).isEqualTo(300);
+        assertThat(counter(registry, "stage_mutations_total", db.name, table.schema(), "t1")).isEqualTo(600);
+        assertThat(counter(registry, "stage_drained_mutations_total", db.name, table.schema(), "t1")).isEqualTo(300);
     }
 
     @Test
@@ -318,13 +343,13 @@ class SqlStagerIT {
         try (Connection tx = db.connect()) {
             tx.setAutoCommit(false);
             try (var s = tx.createStatement()) {
-                s.execute("INSERT INTO app.t1 VALUES (99, 'written before the batch')");
+                s.execute("INSERT INTO " + target() + " VALUES (99, 'written before the batch')");
             }
             // (10, [1]) is staged already, with the same change: a redelivery within a batch of new mutations.
             stager.stage(tx, table, List.of(upsert(10, 0, 1, "old"), upsert(20, 0, 3, "added")));
             tx.commit();
         }
-        assertThat(db.count("SELECT count(*) FROM app.t1 WHERE id = 99")).as("the caller's earlier write").isOne();
+        assertThat(db.count("SELECT count(*) FROM " + target() + " WHERE id = 99")).as("the caller's earlier write").isOne();
         assertThat(db.stagedRows(table)).isEqualTo(4);
         assertThat(drain(table, new Hlc(30, 0), 10, new ArrayList<>()))
                 .extracting(m -> m.key() + "=" + MAPPER.readTree(m.data().orElseThrow()).get("v").asText())
@@ -337,11 +362,17 @@ class SqlStagerIT {
         db.stage(stager, table, List.of(new Mutation(new Hlc(10, 0), "[\"b\"]", Optional.of(data)),
                 new Mutation(new Hlc(10, 0), "[\"B\"]", Optional.of("{}"))));
         String staging = db.stagingTable(table);
-        assertThat(staging).isEqualTo("stage2_app_t1");
-        assertThat(db.string("SELECT format_type(atttypid, atttypmod) || ' ' || attstorage::TEXT FROM pg_attribute"
-                + " WHERE attrelid = '_cdc_sink.\"" + staging + "\"'::regclass AND attname = 'lines'"))
-                .as("text, stored out of line without compression").isEqualTo("text e");
-        assertThat(db.string("SELECT lines FROM _cdc_sink.\"" + staging + "\""))
+        assertThat(staging).isEqualTo("stage2_" + table.schema() + "_t1");
+        if (db.mysql()) {
+            assertThat(db.string("SELECT data_type FROM information_schema.columns WHERE table_schema = '"
+                    + db.metadataSchema + "' AND table_name = '" + staging + "' AND column_name = 'lines'"))
+                    .as("a batch may pass 16 MB").isEqualTo("longtext");
+        } else {
+            assertThat(db.string("SELECT format_type(atttypid, atttypmod) || ' ' || attstorage::TEXT FROM pg_attribute"
+                    + " WHERE attrelid = '_cdc_sink.\"" + staging + "\"'::regclass AND attname = 'lines'"))
+                    .as("text, stored out of line without compression").isEqualTo("text e");
+        }
+        assertThat(db.string("SELECT " + lines() + " FROM " + db.meta(staging)))
                 .isEqualTo("10\t0\t[\"b\"]\t" + data + "\n10\t0\t[\"B\"]\t{}");
         assertThat(drain(table, new Hlc(10, 0), 10, new ArrayList<>())).extracting(m -> m.data().orElseThrow())
                 .as("the text comes back as staged: spaces, key order, repeated keys; keys in byte order")
@@ -381,7 +412,7 @@ class SqlStagerIT {
 
         Stager.Peeked fromTable = peekWith(fresh, Optional.of(new Hlc(50, 0)), new Hlc(200, 0)).orElseThrow();
         List<Mutation> first = drain(table, new Hlc(200, 0), 10, new ArrayList<>());
-        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, table.schema(), "t1")).isEqualTo(1);
         assertThat(first).containsExactlyInAnyOrder(upsert(100, 0, 1, "a"), upsert(180, 0, 2, "b"),
                 upsert(190, 0, 3, "f"));
         assertThat(fromTable.mutations()).containsExactlyInAnyOrderElementsOf(first);
@@ -390,7 +421,7 @@ class SqlStagerIT {
 
         Stager.Peeked nextFromTable = peekWith(fresh, Optional.of(new Hlc(200, 0)), new Hlc(400, 0)).orElseThrow();
         List<Mutation> second = drain(table, new Hlc(400, 0), 10, new ArrayList<>());
-        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(2);
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, table.schema(), "t1")).isEqualTo(2);
         assertThat(second).as("only what is after 200").containsExactlyInAnyOrder(upsert(250, 0, 1, "c"),
                 upsert(300, 0, 3, "d"));
         assertThat(nextFromTable.mutations()).containsExactlyInAnyOrderElementsOf(second);
@@ -405,7 +436,7 @@ class SqlStagerIT {
         stageCommitted(stager, request);
         markApplied(100);
         Stager.Peeked kept = peek(Optional.of(new Hlc(100, 0)), new Hlc(200, 0), 100).orElseThrow();
-        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, table.schema(), "t1")).isEqualTo(1);
         assertThat(kept.batches()).hasSize(2);
         assertThat(kept.mutations()).containsExactlyInAnyOrder(upsert(170, 0, 1, "c"), upsert(160, 0, 2, "b"));
         discard(kept);
@@ -418,7 +449,7 @@ class SqlStagerIT {
         stageCommitted(stager, next);
         stageCommitted(other, next);
         assertThat(drain(table, new Hlc(300, 0), 10, new ArrayList<>())).containsExactlyInAnyOrderElementsOf(next);
-        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1")).isEqualTo(1);
+        assertThat(counter(registry, "stage_windows_from_memory_total", db.name, table.schema(), "t1")).isEqualTo(1);
         assertThat(db.stagedBatches(table)).isZero();
     }
 
@@ -451,10 +482,10 @@ class SqlStagerIT {
         for (long upTo = 100; upTo <= 1_100; upTo += 100) {
             Hlc bound = new Hlc(upTo, 0);
             Stager.Peeked read = peekWith(reader, after, bound).orElseThrow();
-            double before = counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1");
+            double before = counter(registry, "stage_windows_from_memory_total", db.name, table.schema(), "t1");
             List<Mutation> drained = upTo % 200 == 0 ? drain(table, bound, 7, new ArrayList<>())
                     : peekAndDiscard(after, bound);
-            fromMemory += (int) (counter(registry, "stage_windows_from_memory_total", db.name, "app", "t1") - before);
+            fromMemory += (int) (counter(registry, "stage_windows_from_memory_total", db.name, table.schema(), "t1") - before);
             assertThat(drained).as("window up to " + upTo).containsExactlyInAnyOrderElementsOf(read.mutations());
             markApplied(upTo);
             after = Optional.of(bound);
@@ -502,7 +533,7 @@ class SqlStagerIT {
     @Test
     void deletesAreStagedAsJsonNullAndDrainedAsDeletes() throws SQLException {
         db.stage(stager, table, List.of(upsert(10, 0, 7, "x"), Mutation.delete(new Hlc(11, 0), "[7]")));
-        assertThat(db.string("SELECT split_part(lines, chr(10), 2) FROM _cdc_sink.\"" + db.stagingTable(table) + "\""))
+        assertThat(db.string("SELECT " + lines() + " FROM " + db.meta(db.stagingTable(table))).split("\n")[1])
                 .isEqualTo("11\t0\t[7]\tnull");
 
         List<Mutation> drained = drain(table, new Hlc(20, 0), 10, new ArrayList<>());
@@ -515,6 +546,7 @@ class SqlStagerIT {
 
     /** An earlier release's staging table of the target table, registered, holding rows. */
     private String legacyTable(String keyType, String mutType, int rows) throws SQLException {
+        assumeFalse(db.mysql(), "no earlier release staged into MySQL: there is no legacy table to convert");
         String legacy = "stage_app_t1";
         try (Connection conn = db.connect()) {
             stager.stagedTables(conn, db.schema("app")); // creates the registry an earlier release would have left
@@ -596,16 +628,16 @@ class SqlStagerIT {
 
     @Test
     void mutationsAtOrBeforeTheLastAppliedResolvedTimestampAreSkippedAndCounted() throws SQLException {
-        new SqlResolvedTimestamps(db.pools, new SqlMetadataSchema(db.pools, MetadataConfig.defaults()))
+        new SqlResolvedTimestamps(db.pools, new SqlMetadataSchema(db.pools, new MetadataConfig(db.metadataSchema)))
                 .prepare(db.name);
-        db.exec("INSERT INTO _cdc_sink.timestamps VALUES ('app', 100, 5, now())");
+        setApplied(100, 5);
 
         db.stage(stager, table, List.of(upsert(99, 9, 1, "old"), upsert(100, 5, 2, "at"),
                 upsert(100, 6, 3, "new"), upsert(200, 0, 4, "new")));
 
         assertThat(db.stagedRows(table)).isEqualTo(2);
-        assertThat(counter(registry, "stage_skipped_mutations_total", db.name, "app", "t1")).isEqualTo(2);
-        assertThat(counter(registry, "stage_mutations_total", db.name, "app", "t1")).isEqualTo(2);
+        assertThat(counter(registry, "stage_skipped_mutations_total", db.name, table.schema(), "t1")).isEqualTo(2);
+        assertThat(counter(registry, "stage_mutations_total", db.name, table.schema(), "t1")).isEqualTo(2);
     }
 
     @Test
@@ -618,11 +650,11 @@ class SqlStagerIT {
         db.stage(stager, a, List.of(upsert(1, 0, 1, "a"), upsert(2, 0, 2, "a")));
         db.stage(stager, longTable, List.of(upsert(1, 0, 1, "long")));
 
-        assertThat(db.count("SELECT count(DISTINCT staging_table) FROM _cdc_sink.staged_tables")).isEqualTo(3);
+        assertThat(db.count("SELECT count(DISTINCT staging_table) FROM " + db.meta("staged_tables"))).isEqualTo(3);
         assertThat(db.stagedRows(ab)).isEqualTo(1);
         assertThat(db.stagedRows(a)).isEqualTo(2);
         assertThat(db.stagedRows(longTable)).isEqualTo(1);
-        assertThat(db.string("SELECT staging_table FROM _cdc_sink.staged_tables WHERE target_table = '"
+        assertThat(db.string("SELECT staging_table FROM " + db.meta("staged_tables") + " WHERE target_table = '"
                 + longName + "'")).hasSizeLessThanOrEqualTo(63);
     }
 

@@ -72,4 +72,29 @@ class StagingSqlTest {
         assertThat(crdb.reregisterStagingTable("r")).isEqualTo(pg.reregisterStagingTable("r"))
                 .isEqualTo("UPDATE r SET staging_table = ? WHERE target_schema = ? AND target_table = ?");
     }
+
+    @Test
+    void mysqlReadsTheOverlappingBatchesTextAndListsBatchesBeforeDeletingThem() {
+        StagingSql my = StagingSql.of(Product.MYSQL);
+        assertThat(my).isInstanceOf(MySqlStagingSql.class);
+        assertThat(my.newestInServer()).isFalse();
+        assertThat(my.drainPagesByKey()).isFalse();
+        assertThat(my.overlappingLines("x")).isEqualTo("SELECT batch, `lines` FROM x "
+                + "WHERE (max_nanos, max_logical) > (?, ?) AND (min_nanos, min_logical) <= (?, ?)");
+        assertThat(my.overlapping("x")).isEqualTo(pg.overlapping("x"));
+        assertThat(my.selectThrough("x")).contains("SELECT batch FROM x "
+                + "WHERE (max_nanos, max_logical) > (?, ?) AND (max_nanos, max_logical) <= (?, ?) FOR UPDATE");
+        assertThat(my.deleteThrough("x")).isEqualTo("DELETE FROM x "
+                + "WHERE (max_nanos, max_logical) > (?, ?) AND (max_nanos, max_logical) <= (?, ?)");
+        assertThat(pg.selectThrough("x")).isEmpty();
+        assertThat(my.stage("x")).contains("`lines`");
+        assertThat(my.createStagingTable("x")).singleElement().asString().contains("`lines` LONGTEXT");
+        assertThat(my.createStagedTables("x")).contains("staging_table VARCHAR(64) CHARACTER SET utf8mb4 "
+                + "COLLATE utf8mb4_bin NOT NULL UNIQUE");
+        assertThat(my.duplicateKey(new java.sql.SQLException("dup", "23000", 1062))).isTrue();
+        assertThat(pg.duplicateKey(new java.sql.SQLException("dup", "23505"))).isTrue();
+        assertThat(my.maxBatchChars()).isLessThan(pg.maxBatchChars());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> my.copyLegacy("l", "x"))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("never staged into MySQL");
+    }
 }

@@ -21,6 +21,8 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -39,6 +41,13 @@ public final class LogicalLoop implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalLoop.class);
     /** How long the loop waits for a reader that abandoned a transaction to end and say why. */
     private static final long READER_STOP_MILLIS = 5_000;
+    /**
+     * How long {@link #close()} lets the loop apply the source transactions it already holds and record its position
+     * before interrupting it: a stop under load then leaves nothing committed unapplied; only a loop stuck on the
+     * target (a lock, an unreachable server) is cut short, which loses nothing either, the stream resuming from the
+     * recorded position.
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final LogicalDialect dialect;
     private final LogicalConfig config;
@@ -56,6 +65,8 @@ public final class LogicalLoop implements Source {
     /** Set while blocked; the blockage is over once the durable position moved past where it was then. */
     private volatile Waiting waiting;
     private volatile boolean stopping;
+    /** Counted down by {@link #close()}: ends the pause between two attempts at once. */
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean backfilling;
     private final Loads loads;
     private Thread thread;
@@ -158,7 +169,9 @@ public final class LogicalLoop implements Source {
                             e);
                 }
                 try {
-                    Thread.sleep(wait.toMillis());
+                    if (stopRequested.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
                 } catch (InterruptedException ie) {
                     break;
                 }
@@ -171,8 +184,11 @@ public final class LogicalLoop implements Source {
     private void attempt() throws Exception {
         if (loader != null && loader.initialRunning()) {
             LOG.info("loop {}: the stream starts once the initial load has finished", config.loopName());
-            while (loader.initialRunning()) {
+            while (loader.initialRunning() && !stopping) {
                 Thread.sleep(200);
+            }
+            if (stopping) {
+                return;
             }
         }
         Optional<LogicalPosition> from = positions.load().or(dialect::defaultPosition);
@@ -241,6 +257,9 @@ public final class LogicalLoop implements Source {
             }
             if (e instanceof SourceEvent.Row r) {
                 awaitCopied(r.table());
+                if (stopping) {
+                    break;
+                }
                 mode.row(r);
             } else if (e instanceof SourceEvent.Truncate t) {
                 mode.truncate(t);
@@ -269,6 +288,10 @@ public final class LogicalLoop implements Source {
                 return;
             }
         }
+        // Stopping: apply and record what was committed at the source; the open transaction is rolled back (close).
+        mode.finish();
+        LOG.info("loop {}: stopped at {}", config.loopName(),
+                durability.position().map(LogicalPosition::toString).orElse("the source's start"));
     }
 
     /** Waits while the table is being copied from a snapshot: its changes apply on top of the copy. */
@@ -278,7 +301,7 @@ public final class LogicalLoop implements Source {
         }
         LOG.info("loop {}: waiting for the copy of {}.{} before applying its changes", config.loopName(),
                 table.schema(), table.table());
-        while (loader.copying(table)) {
+        while (loader.copying(table) && !stopping) {
             Thread.sleep(200);
         }
     }
@@ -301,12 +324,18 @@ public final class LogicalLoop implements Source {
     @Override
     public void close() throws Exception {
         stopping = true;
+        stopRequested.countDown();
         if (loader != null) {
             loader.close();
         }
         if (thread != null) {
-            thread.interrupt();
-            thread.join(Duration.ofSeconds(60).toMillis());
+            thread.join(STOP_GRACE.toMillis());
+            if (thread.isAlive()) {
+                LOG.warn("replication loop {} did not stop within {}; interrupting it", config.loopName(),
+                        Durations.text(STOP_GRACE));
+                thread.interrupt();
+                thread.join(Duration.ofSeconds(60).toMillis());
+            }
         }
     }
 }

@@ -1,0 +1,11 @@
+package io.cdcsink.metadata;
+
+import io.cdcsink.testing.TestDatabase;
+
+/** The same tests on MariaDB, a MySQL target ({@link MySqlMetadataSql}). */
+class MariaDbSqlPositionsIT extends SqlPositionsIT {
+    @Override
+    protected TestDatabase database(String prefix) {
+        return TestDatabase.mariaDb(prefix);
+    }
+}
