@@ -63,6 +63,8 @@ class MyLogicalCrashStormIT {
                 "--targetConn", dbs.to().conn(dbs.target()), "--targetDB", dbs.target(),
                 "--targetSchema", dbs.to().schema(dbs.target()),
                 "--sourceDatabase", dbs.source(), "--defaultGTIDSet", dbs.gtid(),
-                "--standbyTimeout", "500ms", "--retryDelay", "300ms", "--targetDBConns", "8");
+                "--standbyTimeout", "500ms", "--retryDelay", "300ms", "--targetDBConns", "8",
+                // On MySQL cdc-sink's metadata is one database per server: the loop's name is unique on it.
+                "--loopName", dbs.to() == TestTarget.MARIADB ? dbs.target() : "mylogical");
     }
 }

@@ -57,6 +57,8 @@ class MyLogicalEndToEndIT {
         List<String> flags = new ArrayList<>(List.of("--sourceConn", source.sourceConn(),
                 "--targetConn", to.conn(db), "--targetDB", db, "--targetSchema", to.schema(db),
                 "--sourceDatabase", sourceDb, "--defaultGTIDSet", gtid,
+                // On MySQL cdc-sink's metadata is one database per server: the loop's name is unique on it.
+                "--loopName", to == TestTarget.MARIADB ? db : "mylogical",
                 "--standbyTimeout", "500ms", "--retryDelay", "500ms", "--targetDBConns", "20"));
         flags.addAll(List.of(extra));
         return CdcSinkProcess.logical("mylogical", "mylogical", flags);

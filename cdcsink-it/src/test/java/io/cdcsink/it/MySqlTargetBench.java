@@ -307,7 +307,9 @@ class MySqlTargetBench {
         List<String> args = List.of("mylogical", "--sourceConn", maria.sourceConn(), "--targetConn",
                 TestTarget.MARIADB.conn(db), "--targetDB", db, "--targetSchema", db, "--sourceDatabase",
                 backlog.database(), "--defaultGTIDSet", backlog.gtidBefore(), "--replicationProcessID",
-                Integer.toString(serverId++), "--metricsAddr", "127.0.0.1:" + port);
+                Integer.toString(serverId++), "--metricsAddr", "127.0.0.1:" + port,
+                // cdc-sink's metadata is one database per MySQL server: each run's loop has a name of its own.
+                "--loopName", db);
         double server0 = serverCpu();
         long start = System.nanoTime();
         Run run;

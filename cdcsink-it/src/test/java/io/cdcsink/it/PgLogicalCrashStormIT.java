@@ -95,6 +95,8 @@ class PgLogicalCrashStormIT {
                         + "?sslmode=disable",
                 "--targetConn", dbs.to().conn(dbs.targetDb()),
                 "--targetDB", dbs.targetDb(), "--publicationName", "bank_pub", "--slotName", "storm_" + dbs.sourceDb(),
-                "--standbyTimeout", "500ms", "--retryDelay", "300ms", "--targetDBConns", "8");
+                "--standbyTimeout", "500ms", "--retryDelay", "300ms", "--targetDBConns", "8",
+                // On MySQL cdc-sink's metadata is one database per server: the loop's name is unique on it.
+                "--loopName", dbs.to() == TestTarget.MARIADB ? dbs.targetDb() : "pglogical");
     }
 }

@@ -303,8 +303,9 @@ class PgLogicalEndToEndIT {
 
     /**
      * PostgreSQL into MariaDB (issue #29): a table of every type family docs/types.md maps, filled before the start
-     * and copied by {@code --snapshot initial}, then written by a seeded random writer (edge values, NULLs) while
-     * cdc-sink runs, is killed with SIGKILL once and started again. Every value ends equal to the source's: PostgreSQL's
+     * and copied by {@code --snapshot initial} in 100-row chunks, then written by a seeded random writer (edge values,
+     * NULLs) while cdc-sink runs; cdc-sink is killed with SIGKILL once, half way through the load, and started again,
+     * which continues the load from its copied chunks. Every value ends equal to the source's: PostgreSQL's
      * text output next to MariaDB's, in the forms docs/types.md gives (floats by their exact value, bytes as hex, bit
      * strings padded, times without trailing fractional zeros, {@code timestamptz} as its UTC wall time).
      */
@@ -354,20 +355,39 @@ class PgLogicalEndToEndIT {
                         r.nextLong()) + "'"),
                 new RandomWriter.Column("bt", RandomWriter.oneOf(8, "B'0000000001'", "B'1111111111'",
                         "B'1010101010'", "B'0000000000'")));
-        List<String> load = new ArrayList<>(List.of("--targetConn", to.conn(db), "--targetDB", db,
-                "--snapshot", "initial", "--snapshotChunkRows", "100"));
+        // On MySQL cdc-sink's metadata is one database per server: the loop's name is unique on it.
+        List<String> load = new ArrayList<>(List.of("--targetConn", to.conn(db), "--targetDB", db, "--loopName", db,
+                "--snapshot", "initial", "--snapshotChunkRows", "100", "--snapshotWorkers", "1"));
         try (RandomWriter writer = new RandomWriter(seed, source.dataSource(sourceDb)::getConnection,
                 "\"" + db + "\".ty", columns)) {
-            writer.fill(300);
+            writer.fill(2_000);
             writer.start(5);
-            CdcSinkProcess first = runInto(load);
+            CdcSinkProcess first = CdcSinkProcess.logicalStarting("pglogical", "pglogical-mariadb", flags(load));
+            String copied = "SELECT count(*) FROM _cdc_sink.load_chunks WHERE loop_name = '" + db + "' AND copied_at"
+                    + " IS NOT NULL";
+            long copiedBeforeKill;
             try {
-                Thread.sleep(1_500);
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (count(to, db, copied) < 3) {
+                    assertThat(first.isAlive()).as("cdc-sink runs: %s", first.logText()).isTrue();
+                    assertThat(System.nanoTime()).as("chunks copied in time").isLessThan(deadline);
+                    Thread.sleep(10);
+                }
             } finally {
                 first.kill();
             }
+            copiedBeforeKill = count(to, db, copied);
+            long chunks = count(to, db, "SELECT count(*) FROM _cdc_sink.load_chunks WHERE loop_name = '" + db + "'");
+            System.out.printf("pglogical into MariaDB: killed with %d of %d chunks copied%n", copiedBeforeKill, chunks);
+            assertThat(copiedBeforeKill).as("killed half way through the load").isLessThan(chunks);
             try (CdcSinkProcess p = runInto(load)) {
-                Thread.sleep(1_500);
+                long loaded = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (count(to, db, "SELECT count(*) FROM _cdc_sink.loads WHERE loop_name = '" + db + "' AND"
+                        + " finished_at IS NOT NULL") == 0) {
+                    assertThat(System.nanoTime()).as("the load finished").isLessThan(loaded);
+                    Thread.sleep(50);
+                }
+                Thread.sleep(1_000);
                 writer.close();
                 String want = "SELECT k, i2, i8, n::text, r, d, b::int, v, t, encode(by, 'hex'), dt::text, tm::text,"
                         + " ts::text, (tz AT TIME ZONE 'UTC')::text, j::text, js::text, u::text, bt::text FROM \""
@@ -394,13 +414,30 @@ class PgLogicalEndToEndIT {
 
     /** pglogical from this test's source database into another target, with {@code flags} naming it. */
     private CdcSinkProcess runInto(List<String> flags) throws Exception {
+        return CdcSinkProcess.logical("pglogical", "pglogical-mariadb", flags(flags));
+    }
+
+    private List<String> flags(List<String> target) {
         List<String> all = new ArrayList<>(List.of(
                 "--sourceConn", "postgresql://postgres@localhost:" + source.port() + "/" + sourceDb
                         + "?sslmode=disable",
                 "--publicationName", "my_pub", "--slotName", "cdc_sink_" + sourceDb,
                 "--standbyTimeout", "500ms", "--retryDelay", "500ms", "--targetDBConns", "20"));
-        all.addAll(flags);
-        return CdcSinkProcess.logical("pglogical", "pglogical-mariadb", all);
+        all.addAll(target);
+        return all;
+    }
+
+    /** The count a query gives; 0 while its table does not exist yet (cdc-sink creates its tables as it starts). */
+    private static long count(TestTarget to, String db, String query) throws SQLException {
+        try (Connection c = to.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1146) {
+                return 0;
+            }
+            throw e;
+        }
     }
 
     private static String hex(Random r, int bytes) {
