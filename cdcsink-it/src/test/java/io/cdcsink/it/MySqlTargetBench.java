@@ -47,7 +47,6 @@ class MySqlTargetBench {
     private static final int WARM_UP = Integer.getInteger("bench.warmUp", Math.min(ROWS, 50_000));
     private static final int BATCH = 1_000;
     private static final int SENDERS = 4;
-    private static final int PER_TRANSACTION = 5_000;
     /** {@link TargetWriteReference}'s table on MariaDB. */
     static final String DDL = "CREATE TABLE t (id BIGINT PRIMARY KEY, name VARCHAR(64), amount"
             + " DECIMAL(18,4), at DATETIME(6))";
@@ -287,15 +286,7 @@ class MySqlTargetBench {
         maria.execute(db, DDL);
         String gtid = maria.gtidBinlogPos();
         try (Connection c = maria.connect(db); Statement s = c.createStatement()) {
-            for (long first = 1; first <= rows; first += PER_TRANSACTION) {
-                StringBuilder insert = new StringBuilder("INSERT INTO t VALUES ");
-                for (long id = first; id < first + PER_TRANSACTION && id <= rows; id++) {
-                    insert.append(id == first ? "(" : ",(").append(id).append(",'name-").append(id).append("',")
-                            .append(TargetWriteReference.amount(id)).append(",'").append(TargetWriteReference.AT)
-                            .append("')");
-                }
-                s.execute(insert.toString());
-            }
+            MyLogicalCatchUpBench.insertBacklog(s, rows);
         }
         return new Backlog(db, gtid);
     }

@@ -339,7 +339,7 @@ class PgLogicalEndToEndIT {
                 new RandomWriter.Column("b", RandomWriter.oneOf(8, "true", "false")),
                 new RandomWriter.Column("v", RandomWriter.text(text, 100, 8)),
                 new RandomWriter.Column("t", RandomWriter.text(text, 3000, 8)),
-                new RandomWriter.Column("by", r -> r.nextInt(8) == 0 ? "NULL" : "'\\x" + hex(r, r.nextInt(300)) + "'"),
+                new RandomWriter.Column("by", r -> r.nextInt(8) == 0 ? "NULL" : "'\\x" + RandomWriter.hex(r, r.nextInt(300)) + "'"),
                 new RandomWriter.Column("dt", RandomWriter.oneOf(8, "'1000-01-01'", "'9999-12-31'", "'2024-02-29'")),
                 new RandomWriter.Column("tm", RandomWriter.oneOf(8, "'00:00:00'", "'23:59:59.999999'", "'24:00:00'",
                         "'12:34:56.789'")),
@@ -397,17 +397,9 @@ class PgLogicalEndToEndIT {
                         + " LOWER(HEX(`by`)),"
                         + " CAST(dt AS CHAR), CAST(tm AS CHAR), CAST(ts AS CHAR), CAST(tz AS CHAR), j, js, u,"
                         + " LPAD(BIN(bt), 10, '0') FROM ty ORDER BY k";
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                List<String> source = values(this.source.dataSource(sourceDb).getConnection(), want);
-                List<String> target = values(to.connect(db), got);
-                while (!source.equals(target) && System.nanoTime() < deadline) {
-                    Thread.sleep(200);
-                    target = values(to.connect(db), got);
-                }
-                System.out.printf("pglogical into MariaDB: seed %d, %d source transactions, %d rows compared%n", seed,
-                        writer.transactions(), source.size());
-                assertThat(target).as("target rows, value by value (seed %d); first differences:%n%s", seed,
-                        RandomWriter.differences(source, target, 5)).isEqualTo(source);
+                writer.awaitSame("pglogical into MariaDB", seed,
+                        () -> values(source.dataSource(sourceDb).getConnection(), want),
+                        () -> values(to.connect(db), got));
             }
         }
     }
@@ -438,14 +430,6 @@ class PgLogicalEndToEndIT {
             }
             throw e;
         }
-    }
-
-    private static String hex(Random r, int bytes) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < bytes; i++) {
-            b.append(String.format("%02x", r.nextInt(256)));
-        }
-        return b.toString();
     }
 
     /**

@@ -138,6 +138,15 @@ final class RandomWriter implements AutoCloseable {
         };
     }
 
+    /** {@code bytes} random bytes as hex digits, for a bytes literal ({@code X'...'}, {@code '\\x...'}). */
+    static String hex(Random r, int bytes) {
+        StringBuilder b = new StringBuilder(2 * bytes);
+        for (int i = 0; i < bytes; i++) {
+            b.append(String.format("%02x", r.nextInt(256)));
+        }
+        return b.toString();
+    }
+
     /** Rows of a query as text, each value through {@code value} (bytes as hex, say), for an exact comparison. */
     static List<String> rows(Connection c, String query, ValueReader value) throws SQLException {
         List<String> out = new ArrayList<>();
@@ -152,6 +161,25 @@ final class RandomWriter implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Waits up to a minute for the target's rows to equal the source's (both as {@link #rows} gives them, in key
+     * order), prints what was compared, and fails with the first differences if they never do.
+     */
+    void awaitSame(String what, long seed, Callable<List<String>> source, Callable<List<String>> target)
+            throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        List<String> want = source.call();
+        List<String> got = target.call();
+        while (!want.equals(got) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            got = target.call();
+        }
+        System.out.printf("%s: seed %d, %d source transactions, %d rows compared%n", what, seed, transactions(),
+                want.size());
+        org.assertj.core.api.Assertions.assertThat(got).as("%s, every value (seed %d); first differences:%n%s", what,
+                seed, differences(want, got, 5)).isEqualTo(want);
     }
 
     /**

@@ -502,8 +502,8 @@ final class SnapshotLoader implements AutoCloseable {
     }
 
     /**
-     * Copies one chunk in one target transaction that also marks it copied: straight into the table, or, for a chunk
-     * copied again ({@link Work#refresh}), into a temporary table first and from there as upserts.
+     * Copies one chunk in one target transaction that also marks it copied: with {@code COPY} ({@link #copyChunk}),
+     * or on MySQL as upserts ({@link #upsertChunk}).
      */
     private long copy(SnapshotReader reader, Work work) throws Exception {
         Chunk chunk = work.chunk();
@@ -513,38 +513,11 @@ final class SnapshotLoader implements AutoCloseable {
                     + chunk.table().table() + ", which the load copies; add it back, or drop the load with DELETE"
                     + " FROM _cdc_sink.loads WHERE loop_name = '" + config.loopName() + "'");
         }
-        if (dialect.product() == TargetDialect.Product.MYSQL) {
-            return upsertChunk(reader, table, chunk);
-        }
-        String columns = columnList(table.columns());
-        String into = work.refresh() ? "cdc_sink_refresh" : dialect.qualify(table.target());
         try (Connection tx = pool.getConnection()) {
             tx.setAutoCommit(false);
             try {
-                if (work.refresh()) {
-                    try (Statement s = tx.createStatement()) {
-                        s.execute("CREATE TEMPORARY TABLE cdc_sink_refresh ON COMMIT DROP AS SELECT " + columns
-                                + " FROM " + dialect.qualify(table.target()) + " WITH NO DATA");
-                    }
-                }
-                CopyIn in = tx.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + into + " (" + columns
-                        + ") FROM STDIN");
-                long rows;
-                try {
-                    CopyBuffer buffer = new CopyBuffer(in);
-                    rows = reader.copy(table, chunk.after(), chunk.upTo(), buffer::write);
-                    buffer.flush();
-                    in.endCopy();
-                } finally {
-                    if (in.isActive()) {
-                        in.cancelCopy();
-                    }
-                }
-                if (work.refresh()) {
-                    try (Statement s = tx.createStatement()) {
-                        s.execute(upsert(table, columns));
-                    }
-                }
+                long rows = dialect.product() == TargetDialect.Product.MYSQL ? upsertChunk(tx, reader, table, chunk)
+                        : copyChunk(tx, reader, table, work);
                 loads.copied(tx, config.targetDatabase(), config.loopName(), chunk.id(), rows);
                 tx.commit();
                 return rows;
@@ -556,10 +529,46 @@ final class SnapshotLoader implements AutoCloseable {
     }
 
     /**
-     * Copies one chunk as upserts through the applier, {@link #UPSERT_BATCH} rows at a time, in one transaction that
-     * also marks it copied. Upserts serve a first copy and a copy again alike.
+     * Copies one chunk with {@code COPY}: straight into the table, or, for a chunk copied again
+     * ({@link Work#refresh}), into a temporary table first and from there as upserts.
      */
-    private long upsertChunk(SnapshotReader reader, SnapshotTable table, Chunk chunk) throws Exception {
+    private long copyChunk(Connection tx, SnapshotReader reader, SnapshotTable table, Work work) throws Exception {
+        Chunk chunk = work.chunk();
+        String columns = columnList(table.columns());
+        String into = work.refresh() ? "cdc_sink_refresh" : dialect.qualify(table.target());
+        if (work.refresh()) {
+            try (Statement s = tx.createStatement()) {
+                s.execute("CREATE TEMPORARY TABLE cdc_sink_refresh ON COMMIT DROP AS SELECT " + columns
+                        + " FROM " + dialect.qualify(table.target()) + " WITH NO DATA");
+            }
+        }
+        CopyIn in = tx.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + into + " (" + columns
+                + ") FROM STDIN");
+        long rows;
+        try {
+            CopyBuffer buffer = new CopyBuffer(in);
+            rows = reader.copy(table, chunk.after(), chunk.upTo(), buffer::write);
+            buffer.flush();
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
+        if (work.refresh()) {
+            try (Statement s = tx.createStatement()) {
+                s.execute(upsert(table, columns));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Copies one chunk as upserts through the applier, {@link #UPSERT_BATCH} rows at a time (MySQL, which has no
+     * {@code COPY}). Upserts serve a first copy and a copy again alike.
+     */
+    private long upsertChunk(Connection tx, SnapshotReader reader, SnapshotTable table, Chunk chunk)
+            throws Exception {
         List<Integer> key = new ArrayList<>();
         for (String k : table.key()) {
             key.add(table.columns().indexOf(k));
@@ -569,30 +578,20 @@ final class SnapshotLoader implements AutoCloseable {
                     + " is not among the copied columns " + table.columns());
         }
         RowShape shape = new RowShape(table.columns(), key);
-        try (Connection tx = pool.getConnection()) {
-            tx.setAutoCommit(false);
-            try {
-                List<RowChange> batch = new ArrayList<>(UPSERT_BATCH);
-                CopyLines lines = new CopyLines(shape.size(), values -> {
-                    batch.add(RowChange.upsert(Hlc.ZERO, SourceRow.of(shape, values)));
-                    if (batch.size() >= UPSERT_BATCH) {
-                        applier.applyChanges(tx, table.target(), List.copyOf(batch));
-                        batch.clear();
-                    }
-                });
-                reader.copy(table, chunk.after(), chunk.upTo(), lines::write);
-                long rows = lines.finish();
-                if (!batch.isEmpty()) {
-                    applier.applyChanges(tx, table.target(), List.copyOf(batch));
-                }
-                loads.copied(tx, config.targetDatabase(), config.loopName(), chunk.id(), rows);
-                tx.commit();
-                return rows;
-            } catch (Exception e) {
-                tx.rollback();
-                throw e;
+        List<RowChange> batch = new ArrayList<>(UPSERT_BATCH);
+        CopyLines lines = new CopyLines(shape.size(), values -> {
+            batch.add(RowChange.upsert(Hlc.ZERO, SourceRow.of(shape, values)));
+            if (batch.size() >= UPSERT_BATCH) {
+                applier.applyChanges(tx, table.target(), List.copyOf(batch));
+                batch.clear();
             }
+        });
+        reader.copy(table, chunk.after(), chunk.upTo(), lines::write);
+        long rows = lines.finish();
+        if (!batch.isEmpty()) {
+            applier.applyChanges(tx, table.target(), List.copyOf(batch));
         }
+        return rows;
     }
 
     private String columnList(List<String> columns) {
