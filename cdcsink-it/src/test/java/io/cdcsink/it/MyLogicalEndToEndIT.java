@@ -276,6 +276,52 @@ class MyLogicalEndToEndIT {
         }
     }
 
+    /**
+     * Into MariaDB with the default {@code --targetSchema public}, which names a database the server lacks: the loop
+     * waits, and /_/healthz says the database is missing with the statements that fix it; run, they let it resume.
+     */
+    @Test
+    void intoMariaDbATargetSchemaNamingNoDatabaseWaitsWithTheStatementsThatFixIt() throws Exception {
+        TestTarget to = TestTarget.MARIADB;
+        String db = to.freshDatabase("mydst");
+        source.execute(sourceDb, "CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR(64))");
+        String gtid = source.gtidBinlogPos();
+        source.execute(sourceDb, "INSERT INTO t VALUES (1, 'a')");
+        List<String> flags = List.of("--sourceConn", source.sourceConn(), "--targetConn", to.conn(db), "--targetDB",
+                db, "--loopName", db, "--sourceDatabase", sourceDb, "--defaultGTIDSet", gtid, "--retryDelay", "300ms");
+        try (CdcSinkProcess p = CdcSinkProcess.logical("mylogical", "mylogical-nodb", flags)) {
+            String want = "and the target server has no database `public` (on MySQL the schema part names the database"
+                    + " that holds the table: mylogical's --targetSchema, pglogical's source schema); to resume:"
+                    + " CREATE DATABASE `public`; CREATE TABLE `public`.`t`";
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            String health = "";
+            while (!health.contains(want)) {
+                assertThat(System.nanoTime()).as("healthz names the missing database; last: " + health)
+                        .isLessThan(deadline);
+                Thread.sleep(200);
+                health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(p.uri("/_/healthz")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            }
+            String fix = health.substring(health.indexOf("to resume: ") + "to resume: ".length()).strip();
+            try {
+                to.exec(db, fix.split("; "));
+                while (!rows(to, "public", "SELECT k, v FROM t").equals(List.of("1|a"))) {
+                    assertThat(System.nanoTime()).as("resumed after the fix").isLessThan(deadline);
+                    Thread.sleep(200);
+                }
+            } finally {
+                to.exec(db, "DROP DATABASE IF EXISTS `public`");
+            }
+        }
+    }
+
+    private static List<String> rows(TestTarget to, String db, String query) throws SQLException {
+        try (Connection c = to.connect(db)) {
+            return RandomWriter.rows(c, query, (rs, i) -> rs.getString(i)).stream()
+                    .map(r -> r.replace(" | ", "|")).toList();
+        }
+    }
+
     private void awaitSame(String query) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<String> want = rows(true, query);

@@ -1,5 +1,6 @@
 package io.cdcsink.core.logical;
 
+import io.cdcsink.api.BadInputException;
 import io.cdcsink.engine.Applier;
 import io.cdcsink.engine.BlockedException;
 import io.cdcsink.engine.Blockage;
@@ -13,11 +14,14 @@ import io.cdcsink.api.TableName;
 import io.cdcsink.engine.Loads;
 import io.cdcsink.engine.Positions;
 import io.cdcsink.engine.SchemaCatalog;
+import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.engine.TargetPools;
 import io.cdcsink.core.Reloader;
 import io.cdcsink.core.status.ReplicationStatus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -136,6 +140,32 @@ public final class LogicalLoop implements Source {
         return p != null || l == null ? Optional.ofNullable(p) : l.problem();
     }
 
+    /**
+     * A table the target lacks, on MySQL, may be a database the target lacks: the schema part of the table's name
+     * names a MySQL database there (mylogical's {@code --targetSchema}, pglogical's source schema), and the
+     * {@code CREATE TABLE} the blockage suggests would fail without it. Says so, with the statement that creates it.
+     */
+    private Blockage explained(Blockage b) {
+        TargetDialect target = pools.dialect();
+        if (b.kind() != Blockage.Kind.SCHEMA_CHANGE || b.table().isEmpty()
+                || target.product() != TargetDialect.Product.MYSQL) {
+            return b;
+        }
+        TableName table = b.table().get();
+        try (Connection c = pools.forDatabase(config.targetDatabase()).getConnection()) {
+            target.requireSchema(c, table.schemaName());
+            return b;
+        } catch (BadInputException missing) {
+            return new Blockage(b.kind(), b.table(), b.key(), b.reason() + ", and the target server has no database "
+                    + target.quote(table.schema()) + " (on MySQL the schema part names the database that holds the"
+                    + " table: mylogical's --targetSchema, pglogical's source schema)", Optional.of("CREATE DATABASE "
+                    + target.quote(table.schema()) + b.fix().map(f -> "; " + f).orElse("")));
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("could not look up the database of {}", table, e);
+            return b;
+        }
+    }
+
     private void run() {
         while (!stopping) {
             try {
@@ -153,7 +183,7 @@ public final class LogicalLoop implements Source {
                 if (blockage.isPresent()) {
                     // Logged once, as an ERROR, by the status; it is on /_/healthz from there.
                     waiting = new Waiting(durability.position());
-                    status.blocked(scope, blockage.get());
+                    status.blocked(scope, explained(blockage.get()));
                     problem.set(null);
                     LOG.debug("replication loop {} waits; retrying in {}", config.loopName(), Durations.text(wait),
                             e);
