@@ -60,14 +60,16 @@ class MySqlTargetBench {
 
     /**
      * What one measured run took: wall seconds (and, for a process launched cold, the seconds until its first row was
-     * in the target, else 0) and CPU seconds of cdc-sink's JVM and of the MariaDB server.
+     * in the target, else 0) and CPU seconds of the writing JVM (cdc-sink's, or for the reference this one's) and of
+     * the MariaDB server.
      */
-    private record Run(String what, double seconds, double firstRow, double cdcSinkCpu, double serverCpu) {
+    private record Run(String what, double seconds, double firstRow, double writerCpu, double serverCpu) {
         String line(double reference) {
-            return String.format("%-22s %,9.0f rows/s (%.2fx the reference's rate%s); CPU per row: cdc-sink JVM"
-                    + " %5.1f us, MariaDB server %5.1f us", what, ROWS / seconds, reference / seconds, firstRow == 0
+            return String.format("%-22s %,9.0f rows/s (%.2fx the reference's rate%s); CPU per row: %s %5.1f us,"
+                    + " MariaDB server %5.1f us", what, ROWS / seconds, reference / seconds, firstRow == 0
                     ? "" : String.format(Locale.ROOT, "; first row after %.1f s, %,.0f rows/s from then on",
-                    firstRow, ROWS / (seconds - firstRow)), cdcSinkCpu * 1e6 / ROWS, serverCpu * 1e6 / ROWS);
+                    firstRow, ROWS / (seconds - firstRow)), what.equals("reference") ? "its JDBC writers (this JVM)"
+                    : "cdc-sink JVM", writerCpu * 1e6 / ROWS, serverCpu * 1e6 / ROWS);
         }
     }
 
@@ -108,6 +110,7 @@ class MySqlTargetBench {
     /** The plain JDBC reference writing rows 1..{@code rows} into the emptied table of {@code db}. */
     private Run reference(String db, int rows) throws Exception {
         maria.execute(db, "TRUNCATE t");
+        double self0 = CpuMeter.self();
         double server0 = serverCpu();
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
@@ -127,7 +130,7 @@ class MySqlTargetBench {
             pool.shutdown();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Run run = new Run("reference", seconds, 0, 0, serverCpu() - server0);
+        Run run = new Run("reference", seconds, 0, CpuMeter.self() - self0, serverCpu() - server0);
         verify(db, rows);
         return run;
     }
