@@ -3,10 +3,13 @@ package io.cdcsink.core;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -18,6 +21,11 @@ import javax.sql.DataSource;
  * the target is unreachable: the caller learns it at once, so a changefeed gets its 503 in about a second rather than
  * after the whole connect timeout. A slice that ends while the pool is merely busy (no failure) is followed by
  * another, up to {@code patience} in all, as one long wait would have been.
+ *
+ * <p>After a failed attempt HikariCP waits up to 5 s before it tries to connect again, so a target that is back
+ * would stay unused that long. A borrower whose slice ends on a failure therefore tries one connection of its own,
+ * outside the pool, set up as the pool's are: refused, the target is still down (the caller gets the pool's
+ * explained time-out); accepted, the caller uses it (closing it closes it) until the pool has connected again.
  *
  * <p>HikariCP's "Connection is not available, request timed out after 10000ms" keeps the failure of its last attempt
  * to connect only as the cause, which one-line messages leave out. This adds it to the message ("... ; the last
@@ -35,12 +43,12 @@ final class ExplainedPool implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return borrow(pool::getConnection);
+        return borrow(pool::getConnection, pool.getUsername(), pool.getPassword());
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return borrow(() -> pool.getConnection(username, password));
+        return borrow(() -> pool.getConnection(username, password), username, password);
     }
 
     @FunctionalInterface
@@ -48,17 +56,54 @@ final class ExplainedPool implements DataSource {
         Connection get() throws SQLException;
     }
 
-    private Connection borrow(Borrow borrow) throws SQLException {
+    private Connection borrow(Borrow borrow, String username, String password) throws SQLException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
                 return borrow.get();
             } catch (SQLTransientConnectionException e) {
-                if (e.getCause() != null || System.nanoTime() >= deadline || pool.isClosed()) {
+                if (pool.isClosed()) {
+                    throw explained(e);
+                }
+                if (e.getCause() != null) {
+                    return direct(e, username, password);
+                }
+                if (System.nanoTime() >= deadline) {
                     throw explained(e);
                 }
                 // Busy, not failing: wait another slice.
             }
+        }
+    }
+
+    /** One connection outside the pool, as the pool would make it; the pool's time-out if the target refuses. */
+    private Connection direct(SQLTransientConnectionException timeout, String username, String password)
+            throws SQLException {
+        Properties props = new Properties();
+        props.putAll(pool.getDataSourceProperties());
+        if (username != null) {
+            props.setProperty("user", username);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        Connection c;
+        try {
+            c = DriverManager.getConnection(pool.getJdbcUrl(), props);
+        } catch (SQLException stillDown) {
+            throw explained(timeout);
+        }
+        try {
+            c.setAutoCommit(pool.isAutoCommit());
+            if (pool.getConnectionInitSql() != null) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(pool.getConnectionInitSql());
+                }
+            }
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
         }
     }
 
