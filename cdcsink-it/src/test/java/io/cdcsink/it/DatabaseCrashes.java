@@ -73,10 +73,10 @@ final class DatabaseCrashes {
         try (InvariantReader reader = new InvariantReader(() -> CrashStorms.connect(target));
              Writer writer = new Writer(source)) {
             for (int i = 1; i <= crashes(); i++) {
-                Thread.sleep(700 + random.nextInt(800));
+                Thread.sleep(400 + random.nextInt(600));
                 long before = writer.done();
                 victim.crash();
-                Thread.sleep(200 + random.nextInt(600));
+                Thread.sleep(100 + random.nextInt(400));
                 victim.up();
                 long up = System.nanoTime();
                 long held = transfersOn(target);
