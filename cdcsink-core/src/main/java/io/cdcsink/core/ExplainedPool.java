@@ -25,7 +25,10 @@ import javax.sql.DataSource;
  * <p>After a failed attempt HikariCP waits up to 5 s before it tries to connect again, so a target that is back
  * would stay unused that long. A borrower whose slice ends on a failure therefore tries one connection of its own,
  * outside the pool, set up as the pool's are: refused, the target is still down (the caller gets the pool's
- * explained time-out); accepted, the caller uses it (closing it closes it) until the pool has connected again.
+ * explained time-out); accepted, the caller uses it (closing it closes it). From then on, until a borrow from the
+ * pool succeeds again, a borrower finding no idle connection in the pool goes straight to a connection of its own,
+ * without waiting a slice first: while the target is down each request fails at once, and once it is back each
+ * is served without waiting for the pool to reconnect.
  *
  * <p>HikariCP's "Connection is not available, request timed out after 10000ms" keeps the failure of its last attempt
  * to connect only as the cause, which one-line messages leave out. This adds it to the message ("... ; the last
@@ -34,6 +37,8 @@ import javax.sql.DataSource;
 final class ExplainedPool implements DataSource {
     private final HikariDataSource pool;
     private final Duration patience;
+    /** Whether the pool's last attempt to connect failed and no borrow from it has succeeded since. */
+    private volatile boolean failing;
 
     /** @param patience how long a borrower waits in all for a connection of a busy but reachable pool */
     ExplainedPool(HikariDataSource pool, Duration patience) {
@@ -57,15 +62,21 @@ final class ExplainedPool implements DataSource {
     }
 
     private Connection borrow(Borrow borrow, String username, String password) throws SQLException {
+        if (failing && !pool.isClosed() && idle() == 0) {
+            return direct(null, username, password);
+        }
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
-                return borrow.get();
+                Connection c = borrow.get();
+                failing = false;
+                return c;
             } catch (SQLTransientConnectionException e) {
                 if (pool.isClosed()) {
                     throw explained(e);
                 }
                 if (e.getCause() != null) {
+                    failing = true;
                     return direct(e, username, password);
                 }
                 if (System.nanoTime() >= deadline) {
@@ -76,7 +87,15 @@ final class ExplainedPool implements DataSource {
         }
     }
 
-    /** One connection outside the pool, as the pool would make it; the pool's time-out if the target refuses. */
+    private int idle() {
+        var mx = pool.getHikariPoolMXBean();
+        return mx == null ? 0 : mx.getIdleConnections();
+    }
+
+    /**
+     * One connection outside the pool, as the pool would make it. If the target refuses: the pool's time-out
+     * ({@code timeout}), or without one a time-out of the same kind naming the refusal.
+     */
     private Connection direct(SQLTransientConnectionException timeout, String username, String password)
             throws SQLException {
         Properties props = new Properties();
@@ -91,7 +110,12 @@ final class ExplainedPool implements DataSource {
         try {
             c = DriverManager.getConnection(pool.getJdbcUrl(), props);
         } catch (SQLException stillDown) {
-            throw explained(timeout);
+            if (timeout != null) {
+                throw explained(timeout);
+            }
+            throw new SQLTransientConnectionException(pool.getPoolName() + " - the target is unreachable; the last"
+                    + " attempt to connect failed: " + String.valueOf(stillDown.getMessage()).strip(),
+                    stillDown.getSQLState(), stillDown);
         }
         try {
             c.setAutoCommit(pool.isAutoCommit());

@@ -34,6 +34,12 @@ class ExplainedPoolTest {
                             + " refused");
             // The target refuses: reported after the pool's one-second slice, not after the patience of 10 s.
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            // Known to fail: the next borrower tries its own connection at once, without waiting a slice.
+            start = System.nanoTime();
+            assertThatThrownBy(explained::getConnection).isInstanceOf(SQLTransientConnectionException.class)
+                    .hasMessageContaining("the target is unreachable; the last attempt to connect failed:"
+                            + " Connection to 127.0.0.1:" + port + " refused");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
             assertThat(explained.unwrap(HikariDataSource.class)).isSameAs(pool);
             assertThat(explained.isWrapperFor(HikariDataSource.class)).isTrue();
         }

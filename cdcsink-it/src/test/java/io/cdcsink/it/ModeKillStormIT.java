@@ -2,8 +2,11 @@ package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.demo.emulator.ChangefeedEmulator;
+import io.cdcsink.demo.emulator.EmulatorConfig;
 import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * modes of the logical sources, where rows are spread over {@code --fanShards} connections and the position is stored
  * apart from the data: {@code --immediate}, and backfill ({@code --backfillWindow}: fan mode while the stored
  * position is older than the window, consistent mode once caught up; a backlog written before the storm makes the
- * first processes backfill). A killed process leaves rows applied past the stored position; the next one applies
+ * first processes backfill); and {@code start --immediate} fed by the changefeed emulator, with compare-and-set. A
+ * killed process leaves rows applied past the stored position; the next one applies
  * them again from there. Half-applied transfers may be seen on the way (counted), but the final target must equal
  * the source row by row. 5 kills per storm ({@code -Dmodestorm.kills}); 20 with {@code -Dnightly=true}.
  */
@@ -48,6 +52,63 @@ class ModeKillStormIT {
     @Test
     void mylogicalBackfillSurvivesAKillStorm() throws Exception {
         mylogical("backfill", 7004, List.of("--backfillWindow", "2s", "--fanShards", "4"), BACKLOG);
+    }
+
+    /**
+     * {@code start --immediate} fed by the changefeed emulator (3 nodes, shuffled, some batches twice), with
+     * compare-and-set on {@code ver} configured before the storm: each restarted process reads it at start-up.
+     */
+    @Test
+    void webhookImmediateModeSurvivesAKillStorm() throws Exception {
+        String db = target.freshDatabase("modeweb");
+        try (Connection c = target.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            for (String sql : BankFeed.ddl()) {
+                s.execute(sql);
+            }
+        }
+        long seed = KillStorm.seed(7005);
+        int port = CdcSinkProcess.freePort();
+        String conn = "postgresql://postgres@localhost:" + target.port() + "/" + db + "?sslmode=disable";
+        EmulatorConfig config = EmulatorConfig.to("/" + db + "/public").withNodes(3).withShuffle(true)
+                .withDuplicateProbability(0.1).withSenders(4).withBatchSize(20)
+                .withResolvedInterval(Duration.ofMillis(200)).withSeed(seed).withRetryTimeout(Duration.ofMinutes(5));
+        try (ChangefeedEmulator emulator = new ChangefeedEmulator(URI.create("http://127.0.0.1:" + port), config)) {
+            BankFeed feed = new BankFeed(seed, System.currentTimeMillis() * 1_000_000L, emulator::submit);
+            try (CdcSinkProcess first = CdcSinkProcess.startingOn(port, conn, "modestorm-webhook", "--immediate")) {
+                first.awaitHealthy(Duration.ofSeconds(60));
+                feed.open();
+                emulator.finish(Duration.ofMinutes(1));
+            }
+            // The first mutation created apply_config.
+            try (Connection c = target.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+                for (String table : new String[] {"bank_a", "bank_b"}) {
+                    s.execute("INSERT INTO _cdc_sink.apply_config (target_db, target_schema, target_table,"
+                            + " target_column, cas_order) VALUES ('" + db + "', 'public', '" + table + "', 'ver', 1)");
+                }
+            }
+            KillStorm.Result result;
+            long rows;
+            try (InvariantReader reader = new InvariantReader(target.dataSource(db)::getConnection)) {
+                result = new KillStorm(seed, kills(), () -> CdcSinkProcess.startingOn(port, conn,
+                        "modestorm-webhook", "--immediate")).run(feed::transfer, feed::transfers);
+                try {
+                    rows = CrashStorms.awaitSame(feed, target.dataSource(db)::getConnection, Duration.ofSeconds(120));
+                } finally {
+                    result.process().close();
+                }
+                reader.close();
+                System.out.printf("mode kill storm webhook immediate: seed=%d kills=%d (during start-up %d)"
+                                + " transfers=%d invariant reads=%d (half-applied seen %d, allowed) rows compared=%d%n",
+                        seed, result.figures().kills(), result.figures().duringStartup(),
+                        result.figures().transfers(), reader.reads(), reader.violations().size(), rows);
+            }
+            assertThat(emulator.failure()).as("the emulator gave up").isEmpty();
+            assertThat(result.figures().kills()).isEqualTo(kills());
+            try (Connection t = target.dataSource(db).getConnection()) {
+                assertThat(Bank.totals(t).consistent()).isTrue();
+                assertThat(Bank.rows(t, "bank_log")).hasSize((int) result.figures().transfers());
+            }
+        }
     }
 
     private void pglogical(String mode, long defaultSeed, List<String> modeFlags, int backlog) throws Exception {
