@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
  * modes of the logical sources, where rows are spread over {@code --fanShards} connections and the position is stored
  * apart from the data: {@code --immediate}, and backfill ({@code --backfillWindow}: fan mode while the stored
  * position is older than the window, consistent mode once caught up; a backlog written before the storm makes the
- * first processes backfill); and {@code start --immediate} fed by the changefeed emulator, with compare-and-set. A
- * killed process leaves rows applied past the stored position; the next one applies
- * them again from there. Half-applied transfers may be seen on the way (counted), but the final target must equal
- * the source row by row. 5 kills per storm ({@code -Dmodestorm.kills}); 20 with {@code -Dnightly=true}.
+ * first processes backfill). A killed process leaves rows applied past the stored position; the next one applies
+ * them again from there. Also {@code start --immediate} fed by the changefeed emulator with compare-and-set, where
+ * the emulator resends what a killed process did not acknowledge. Half-applied transfers may be seen on the way
+ * (counted), but the final target must equal the source row by row. 5 kills per storm ({@code -Dmodestorm.kills}); 20 with {@code -Dnightly=true}.
  */
 class ModeKillStormIT {
     private static final int BACKLOG = 1_500;
