@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * After each restart the recovery time is measured: from the moment the database accepts connections again until
  * the target shows a transaction it did not hold then. At the end the target must equal the source (the oracle) row
  * by row, and in consistent mode the invariant must have held at every read. {@code -Dcrash.count} changes the
- * number of crashes (default 5), {@code -Dcrash.seed} replays a run.
+ * number of crashes (default 5, 20 with {@code -Dnightly=true}), {@code -Dcrash.seed} replays a run.
  */
 final class DatabaseCrashes {
     private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(60);
@@ -49,7 +49,7 @@ final class DatabaseCrashes {
     }
 
     static int crashes() {
-        return Integer.getInteger("crash.count", 5);
+        return Integer.getInteger("crash.count", Boolean.getBoolean("nightly") ? 20 : 5);
     }
 
     static long seed(long fallback) {

@@ -69,11 +69,17 @@ class OutageHealIT {
                 double slowest = refusals.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
                 long failures = log.lines().filter(l -> l.contains("could not apply the next resolved window"))
                         .count();
+                long warnings = log.lines().filter(l -> l.contains("WARN")
+                        && l.contains("could not apply the next resolved window")).count();
                 System.out.printf("OUTAGE HEAL: %d posts while down answered 503 in %.2f s at most (all %s);"
                                 + " target back -> posts accepted after %.2f s, window applied after %.2f s;"
-                                + " resolver failures logged during the outage: %d%n", refusals.size(), slowest,
+                                + " resolver failures logged during the outage: %d, as WARN: %d%n", refusals.size(),
+                        slowest,
                         refusals.stream().map(s -> String.format("%.2f", s)).toList(), accepted, resumed,
-                        failures);
+                        failures, warnings);
+                // Every wake retries a failing window: its WARN comes at most once per 10 s.
+                assertThat(warnings).as("resolver WARN lines in a %d s outage", OUTAGE.toSeconds())
+                        .isBetween(1L, 1 + OUTAGE.toSeconds() / 10);
                 assertThat(refusals.size()).isGreaterThanOrEqualTo(5);
                 assertThat(slowest).as("seconds to a 503 while the target is down").isLessThan(LIMIT.toSeconds());
                 assertThat(resumed).as("seconds from the target back to the window applied")
