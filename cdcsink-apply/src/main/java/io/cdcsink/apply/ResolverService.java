@@ -67,6 +67,10 @@ public final class ResolverService implements Resolver, AutoCloseable {
     private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** How often a loop whose target database was unreachable looks whether it is back. */
+    private static final Duration HEALTH_INTERVAL = Duration.ofMillis(250);
+    /** At most one WARN per loop this often while its windows keep failing. */
+    private static final Duration WARN_INTERVAL = Duration.ofSeconds(10);
 
     private enum Status { APPLIED, NO_WORK, BLOCKED }
 
@@ -382,6 +386,9 @@ public final class ResolverService implements Resolver, AutoCloseable {
         private final SchemaName schema;
         private final Object monitor = new Object();
         private boolean woken;
+        /** When the last WARN of a failure was logged (0: never), and the failures logged at DEBUG since. */
+        private long lastWarn;
+        private int quietFailures;
 
         /** What waits when a window cannot be applied ({@link ReplicationRecorder#blocked}). */
         private final String scope;
@@ -431,16 +438,12 @@ public final class ResolverService implements Resolver, AutoCloseable {
                         // Logged once, as an ERROR, by the recorder, and shown on /_/healthz from there.
                         recorder.blocked(scope, blockage.get());
                         log.debug("the next resolved window of {} waits; will retry in {}", schema, backoff, e);
-                    } else if (e instanceof CdcSinkException) {
-                        // cdc-sink's own failures say what happened; the trace is for -v.
-                        log.warn("could not apply the next resolved window of {}: {}; will retry in {}", schema,
-                                e.getMessage(), Durations.text(backoff));
-                        log.debug("the resolved window of {} failed", schema, e);
+                        // A refused row stays refused whatever arrives: only the backoff ends this pause.
+                        pause(backoff, false);
                     } else {
-                        log.warn("could not apply the next resolved window of {}; will retry in {}", schema,
-                                Durations.text(backoff), e);
+                        warn(e, backoff);
+                        pauseAfterFailure(backoff);
                     }
-                    pause(backoff, false);
                     backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
                             : backoff.multipliedBy(2);
                 }
@@ -460,22 +463,83 @@ public final class ResolverService implements Resolver, AutoCloseable {
             return null;
         }
 
-        /** Waits for the time, for close and, when wakeable, for a wake that arrived since the last attempt. */
-        private void pause(Duration time, boolean wakeable) {
+        /**
+         * At most one WARN per {@link #WARN_INTERVAL} and loop: a failing window is retried at every wake (each new
+         * resolved timestamp), which would otherwise log a line each time. The lines left out are counted in the next.
+         */
+        private void warn(Exception e, Duration backoff) {
+            long now = System.nanoTime();
+            if (lastWarn != 0 && now - lastWarn < WARN_INTERVAL.toNanos()) {
+                quietFailures++;
+                log.debug("could not apply the next resolved window of {}", schema, e);
+                return;
+            }
+            String more = quietFailures == 0 ? "" : " (" + quietFailures + " more failures since the last warning)";
+            lastWarn = now;
+            quietFailures = 0;
+            if (e instanceof CdcSinkException) {
+                // cdc-sink's own failures say what happened; the trace is for -v.
+                log.warn("could not apply the next resolved window of {}: {}; will retry within {}{}", schema,
+                        e.getMessage(), Durations.text(backoff), more);
+                log.debug("the resolved window of {} failed", schema, e);
+            } else {
+                log.warn("could not apply the next resolved window of {}; will retry within {}{}", schema,
+                        Durations.text(backoff), more, e);
+            }
+        }
+
+        /**
+         * The pause after a failure that is not a refused row: up to {@code backoff}, cut short by a new resolved
+         * timestamp ({@link #wake}) or, when the target database was unreachable, by the first successful health
+         * check of it (one every {@link #HEALTH_INTERVAL}): a target that comes back is used at once rather than
+         * after a backoff of up to {@link #MAX_BACKOFF}. A target that answers the health check at the start failed
+         * for another reason, which its return cannot fix: then only the backoff and wakes end the pause.
+         */
+        private void pauseAfterFailure(Duration backoff) {
+            long deadline = System.nanoTime() + backoff.toNanos();
+            if (reachable()) {
+                pause(backoff, true);
+                return;
+            }
+            while (running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || pause(Duration.ofNanos(Math.min(left, HEALTH_INTERVAL.toNanos())), true)
+                        || reachable()) {
+                    return;
+                }
+            }
+        }
+
+        /** Whether a connection to the schema's database can be had and answers now: the loop's health check. */
+        private boolean reachable() {
+            try (Connection c = pools.forDatabase(schema.database()).getConnection()) {
+                return c.isValid((int) HEALTH_INTERVAL.toSeconds() + 1);
+            } catch (SQLException | RuntimeException e) {
+                log.debug("health check of {} failed: {}", schema.database(), e.getMessage());
+                return false;
+            }
+        }
+
+        /**
+         * Waits for the time, for close and, when wakeable, for a wake that arrived since the last attempt. Returns
+         * whether a wake ended it.
+         */
+        private boolean pause(Duration time, boolean wakeable) {
             long deadline = System.nanoTime() + time.toNanos();
             synchronized (monitor) {
                 while (running && !(wakeable && woken)) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        return;
+                        return false;
                     }
                     try {
                         TimeUnit.NANOSECONDS.timedWait(monitor, left);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        return;
+                        return false;
                     }
                 }
+                return wakeable && woken;
             }
         }
     }

@@ -49,7 +49,7 @@ final class DeadLettersCommand implements Runnable {
 
     /** The flags every subcommand takes: where the dead letters are and which of them. */
     static final class Flags {
-        @Option(names = "--targetConn", required = true,
+        @Option(names = "--targetConn", required = true, converter = FileValue.class,
                 description = "the target database server (as the replicating command's --targetConn or --conn)")
         String targetConn;
 

@@ -13,13 +13,19 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cdc-sink kafka}: consume CockroachDB changefeeds written to Kafka topics. */
 @Command(name = "kafka", mixinStandardHelpOptions = true, sortOptions = false,
         description = "consume CockroachDB changefeeds from Kafka topics (kafka:// sink, JSON) and apply them to the"
                 + " target")
 final class KafkaCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
 
     @Option(names = "--broker", description = "a Kafka broker to bootstrap from, host:port (repeatable; required)")
     List<String> brokers = new ArrayList<>();
@@ -39,7 +45,8 @@ final class KafkaCommand implements Callable<Integer> {
             description = "the changefeed's topic_prefix, removed from a topic before it names the table")
     String topicPrefix;
 
-    @Option(names = "--targetConn", description = "the target's connection string")
+    @Option(names = "--targetConn", converter = FileValue.class,
+            description = "the target's connection string (or @file: read from that file)")
     String targetConn;
 
     @Option(names = "--targetSchema", description = "the database.schema in the target to write every table to")
@@ -49,8 +56,9 @@ final class KafkaCommand implements Callable<Integer> {
             description = "apply mutations immediately without waiting for resolved timestamps")
     boolean immediate;
 
-    @Option(names = "--kafkaProperty",
-            description = "key=value passed to the Kafka consumer, e.g. security.protocol=SSL (repeatable)")
+    @Option(names = "--kafkaProperty", converter = FileValue.class,
+            description = "key=value passed to the Kafka consumer, e.g. security.protocol=SSL (repeatable; or @file:"
+                    + " read from that file)")
     List<String> kafkaProperties = new ArrayList<>();
 
     @Option(names = "--metricsAddr", description = "a host:port to serve metrics from at /_/varz")
@@ -64,6 +72,9 @@ final class KafkaCommand implements Callable<Integer> {
     @Option(names = "--pidFile",
             description = "write the process id here while running (for cdc-sink reload and kill -HUP)")
     Path pidFile;
+
+    @Mixin
+    ShutdownOption stop = new ShutdownOption();
 
     @Option(names = "--retryDelay", defaultValue = "10s", converter = GoDuration.class,
             description = "the amount of time to wait before reading a failed batch again (default ${DEFAULT-VALUE})")
@@ -81,8 +92,8 @@ final class KafkaCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KafkaConfig source = config();
-        return LogicalRunner.serve(Replicator.builder().target(target()).source(KafkaSourceProvider.NAME, source.toOptions()),
-                metricsAddr, pidFile);
+        return LogicalRunner.serve(spec, Replicator.builder().target(target()).source(KafkaSourceProvider.NAME, source.toOptions()),
+                metricsAddr, pidFile, stop.shutdownTimeout);
     }
 
     /** The source settings of these flags, checked before anything is contacted. */

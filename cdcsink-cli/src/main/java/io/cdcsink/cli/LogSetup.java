@@ -11,11 +11,19 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.status.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Applies the global logging flags: format, destination and verbosity. */
 final class LogSetup {
+    /** A logback file applied after the flags (bin/cdc-sink passes the archive's conf/logback.xml). */
+    static final String CONFIG_PROPERTY = "cdcsink.logConfig";
+
     private LogSetup() {
     }
 
@@ -91,5 +99,31 @@ final class LogSetup {
         ctx.getLogger("com.github.shyiko").setLevel(libraries);
         // The demo jar's embedded servers (demo, --conn embedded) relay every line of initdb and the server at INFO.
         ctx.getLogger("io.zonky").setLevel(libraries);
+        String extra = System.getProperty(CONFIG_PROPERTY);
+        if (extra != null && !extra.isBlank()) {
+            configure(ctx, Path.of(extra));
+        }
+    }
+
+    /**
+     * Applies a logback configuration file on top of the flags' set-up, without resetting it: the archive's
+     * {@code conf/logback.xml}, where operators add logger levels and appenders.
+     */
+    private static void configure(LoggerContext ctx, Path file) {
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("-D" + CONFIG_PROPERTY + " " + file + ": no such readable file");
+        }
+        JoranConfigurator joran = new JoranConfigurator();
+        joran.setContext(ctx);
+        int errors = ctx.getStatusManager().getCount();
+        try {
+            joran.doConfigure(file.toFile());
+        } catch (JoranException e) {
+            throw new IllegalArgumentException("-D" + CONFIG_PROPERTY + " " + file + ": " + e.getMessage(), e);
+        }
+        ctx.getStatusManager().getCopyOfStatusList().stream().skip(errors)
+                .filter(st -> st.getEffectiveLevel() >= Status.ERROR).findFirst().ifPresent(st -> {
+                    throw new IllegalArgumentException("-D" + CONFIG_PROPERTY + " " + file + ": " + st.getMessage());
+                });
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The flags {@code pglogical} and {@code mylogical} share (the replication loop and the target). */
@@ -41,6 +42,9 @@ final class LogicalOptions {
     @Option(names = "--pidFile",
             description = "write the process id here while running (for cdc-sink reload and kill -HUP)")
     java.nio.file.Path pidFile;
+
+    @Mixin
+    ShutdownOption stop = new ShutdownOption();
 
     @Option(names = "--retryDelay", defaultValue = "10s", converter = GoDuration.class,
             description = "the amount of time to sleep between replication retries (default ${DEFAULT-VALUE})")
@@ -86,7 +90,8 @@ final class LogicalOptions {
             description = "how often to commit the consistent point (default ${DEFAULT-VALUE})")
     Duration standbyTimeout;
 
-    @Option(names = "--targetConn", description = "the target cluster's connection string")
+    @Option(names = "--targetConn", converter = FileValue.class,
+            description = "the target cluster's connection string (or @file: read from that file)")
     String targetConn;
 
     @Option(names = "--targetDB", description = "the SQL database in the target cluster to update")

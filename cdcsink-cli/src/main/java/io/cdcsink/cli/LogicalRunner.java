@@ -2,9 +2,13 @@ package io.cdcsink.cli;
 
 import io.cdcsink.core.Replicator;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Runs a source until the process is stopped: the part the replicating commands share. */
 final class LogicalRunner {
@@ -14,27 +18,53 @@ final class LogicalRunner {
     }
 
     /** Runs the named source ({@code pglogical}, {@code mylogical}) with these options as a process. */
-    static int run(LogicalOptions options, String source, Map<String, String> sourceOptions) throws Exception {
-        return serve(Replicator.builder().target(options.target()).withoutStaging().source(source, sourceOptions),
-                options.metricsAddr, options.pidFile);
+    static int run(CommandSpec command, LogicalOptions options, String source, Map<String, String> sourceOptions)
+            throws Exception {
+        return serve(command, Replicator.builder().target(options.target()).withoutStaging()
+                        .source(source, sourceOptions), options.metricsAddr, options.pidFile,
+                options.stop.shutdownTimeout);
     }
 
     /**
      * Starts the replicator the builder describes and runs it until the process is stopped (SIGHUP reloads its
-     * configuration): the part every command that replicates shares, {@code start}'s embedded target aside.
+     * configuration; SIGTERM and Ctrl-C stop it within {@code shutdownTimeout}, see {@link GracefulStop}): the part
+     * every command that replicates shares.
      */
-    static int serve(Replicator.Builder builder, String metricsAddr, Path pidFile) throws Exception {
-        builder.handleSignals();
+    static int serve(CommandSpec command, Replicator.Builder builder, String metricsAddr, Path pidFile,
+                     Duration shutdownTimeout) throws Exception {
         if (metricsAddr != null) {
             builder.metricsAddress(metricsAddr);
         }
+        return serve(command, builder, pidFile, shutdownTimeout, () -> { });
+    }
+
+    /**
+     * Logs the command's effective configuration, runs the built replicator until stopped, then {@code after} (e.g.
+     * {@code start}'s embedded target); returns the exit code, 0 after a clean stop.
+     */
+    static int serve(CommandSpec command, Replicator.Builder builder, Path pidFile, Duration shutdownTimeout,
+                     Runnable after) throws Exception {
+        LOG.info(EffectiveConfig.describe(command));
+        builder.handleSignals();
         try (Replicator replicator = builder.start(); PidFile pid = PidFile.write(pidFile)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                LOG.info("shutting down");
-                replicator.close();
-                pid.close();
-            }, "cdc-sink-shutdown"));
-            replicator.awaitShutdown();
+            AtomicBoolean stopping = new AtomicBoolean();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runnable stop = () -> {
+                if (stopping.getAndSet(true)) {
+                    return;
+                }
+                try {
+                    replicator.close();
+                    pid.close();
+                    after.run();
+                } finally {
+                    stopped.countDown();
+                }
+            };
+            GracefulStop.install(shutdownTimeout, stop);
+            // Any other way out of the JVM (System.exit elsewhere) still stops the replicator.
+            Runtime.getRuntime().addShutdownHook(new Thread(stop, "cdc-sink-shutdown"));
+            stopped.await();
         }
         return 0;
     }

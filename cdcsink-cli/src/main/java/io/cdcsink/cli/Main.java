@@ -1,5 +1,6 @@
 package io.cdcsink.cli;
 
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +26,14 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code. */
     public static int execute(String... args) {
+        return execute(System.getenv(), args);
+    }
+
+    /** Runs the command line with {@code environment} as the environment its {@code CDC_SINK_*} variables come from. */
+    static int execute(Map<String, String> environment, String... args) {
         Main main = new Main();
-        CommandLine cli = commandLine(main);
+        EnvironmentDefaults defaults = new EnvironmentDefaults(environment);
+        CommandLine cli = commandLine(main, defaults);
         cli.setExecutionStrategy(parsed -> {
             try {
                 LogSetup.apply(main.global);
@@ -44,12 +51,19 @@ public final class Main implements Runnable {
         return cli.execute(args);
     }
 
-    /** The command line as {@link #execute} runs it: every subcommand, -h and -V on each, the spec's help style. */
-    static CommandLine commandLine(Main main) {
+    /**
+     * The command line as {@link #execute} runs it: every subcommand, -h and -V on each, the spec's help style, every
+     * flag's default from the environment.
+     */
+    static CommandLine commandLine(Main main, EnvironmentDefaults defaults) {
         CommandLine cli = new CommandLine(main);
         DemoNotIncluded.addTo(cli);
         withVersion(cli, new BuildInfo());
         FlagHelp.install(cli);
+        // After every subcommand is added: the provider reaches the whole tree as it is now.
+        cli.setDefaultValueProvider(defaults);
+        // "--conn @/path" is FileValue's (one line of a secret file), not picocli's argument-file expansion.
+        cli.setExpandAtFiles(false);
         return cli;
     }
 

@@ -12,12 +12,17 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cdc-sink mylogical}: replicate a MySQL or MariaDB server's GTID binlog. */
 @Command(name = "mylogical", mixinStandardHelpOptions = true, sortOptions = false,
         description = "start a mySQL replication feed")
 final class MyLogicalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     LogicalOptions options;
 
@@ -28,7 +33,8 @@ final class MyLogicalCommand implements Callable<Integer> {
             description = "identify the replication loop in metrics (default \"${DEFAULT-VALUE}\")")
     String loopName;
 
-    @Option(names = "--sourceConn", description = "the source database's connection string")
+    @Option(names = "--sourceConn", converter = FileValue.class,
+            description = "the source database's connection string (or @file: read from that file)")
     String sourceConn;
 
     @Option(names = "--targetSchema", defaultValue = MyLogicalConfig.DEFAULT_SCHEMA,
@@ -48,7 +54,7 @@ final class MyLogicalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> source = new LinkedHashMap<>(options.loop(loopName));
         source.putAll(config().toOptions());
-        return LogicalRunner.run(options, MyLogicalSourceProvider.NAME, source);
+        return LogicalRunner.run(spec, options, MyLogicalSourceProvider.NAME, source);
     }
 
     /** The source settings of these flags. */

@@ -9,18 +9,25 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cdc-sink objstore}: a CockroachDB changefeed written to cloud storage, read back and applied. */
 @Command(name = "objstore", mixinStandardHelpOptions = true, sortOptions = false,
         description = "read a CockroachDB cloud-storage changefeed from a directory or an S3 bucket and apply it to"
                 + " the target")
 final class ObjstoreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--source", required = true,
             description = "where the changefeed writes: file:///path or s3://bucket/prefix")
     String source;
 
-    @Option(names = "--targetConn", description = "the target's connection string")
+    @Option(names = "--targetConn", converter = FileValue.class,
+            description = "the target's connection string (or @file: read from that file)")
     String targetConn;
 
     @Option(names = "--targetSchema", required = true,
@@ -43,12 +50,13 @@ final class ObjstoreCommand implements Callable<Integer> {
             description = "the bucket's region (default: the AWS region chain; us-east-1 with --s3Endpoint)")
     String s3Region;
 
-    @Option(names = "--s3AccessKey",
+    @Option(names = "--s3AccessKey", converter = FileValue.class,
             description = "an access key id, with --s3SecretKey (default: the AWS credentials chain, e.g."
                     + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment)")
     String s3AccessKey;
 
-    @Option(names = "--s3SecretKey", description = "the secret access key of --s3AccessKey")
+    @Option(names = "--s3SecretKey", converter = FileValue.class,
+            description = "the secret access key of --s3AccessKey (or @file: read from that file)")
     String s3SecretKey;
 
     @Option(names = "--metricsAddr", description = "a host:port to serve metrics from at /_/varz")
@@ -63,6 +71,9 @@ final class ObjstoreCommand implements Callable<Integer> {
             description = "write the process id here while running (for cdc-sink reload and kill -HUP)")
     Path pidFile;
 
+    @Mixin
+    ShutdownOption stop = new ShutdownOption();
+
     @Option(names = "--targetDBConns", defaultValue = "32",
             description = "the maximum pool size per target database (default ${DEFAULT-VALUE})")
     int targetDBConns;
@@ -70,8 +81,8 @@ final class ObjstoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ObjstoreConfig config = config();
-        return LogicalRunner.serve(Replicator.builder().target(target()).source(ObjstoreSourceProvider.NAME, config.toOptions()),
-                metricsAddr, pidFile);
+        return LogicalRunner.serve(spec, Replicator.builder().target(target()).source(ObjstoreSourceProvider.NAME, config.toOptions()),
+                metricsAddr, pidFile, stop.shutdownTimeout);
     }
 
     /** The source settings of these flags, checked before anything is contacted. */

@@ -7,12 +7,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cdc-sink pglogical}: replicate a PostgreSQL publication through a logical replication slot. */
 @Command(name = "pglogical", mixinStandardHelpOptions = true, sortOptions = false,
         description = "start a pg logical replication feed")
 final class PgLogicalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     LogicalOptions options;
 
@@ -27,14 +32,15 @@ final class PgLogicalCommand implements Callable<Integer> {
             description = "the replication slot in the source database (default \"${DEFAULT-VALUE}\")")
     String slotName;
 
-    @Option(names = "--sourceConn", description = "the source database's connection string")
+    @Option(names = "--sourceConn", converter = FileValue.class,
+            description = "the source database's connection string (or @file: read from that file)")
     String sourceConn;
 
     @Override
     public Integer call() throws Exception {
         Map<String, String> source = new LinkedHashMap<>(options.loop(loopName));
         source.putAll(config().toOptions());
-        return LogicalRunner.run(options, PgLogicalSourceProvider.NAME, source);
+        return LogicalRunner.run(spec, options, PgLogicalSourceProvider.NAME, source);
     }
 
     /** The source settings of these flags. */

@@ -14,13 +14,19 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cdc-sink start}: the CockroachDB changefeed endpoint. */
 @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
         description = "start the changefeed endpoint: receive CockroachDB changefeeds over HTTP(S) and apply them"
                 + " to the target")
 final class StartCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     private static final Logger LOG = LoggerFactory.getLogger(StartCommand.class);
 
     @Option(names = "--bindAddr", defaultValue = ":26258",
@@ -28,8 +34,10 @@ final class StartCommand implements Callable<Integer> {
     String bindAddr;
 
     @Option(names = "--conn", defaultValue = "postgresql://root@localhost:26257/?sslmode=disable",
+            converter = FileValue.class,
             description = "the target's connection string (default \"${DEFAULT-VALUE}\");"
-                    + " \"embedded\" starts a throwaway PostgreSQL to try cdc-sink with (demo jar only)")
+                    + " @file reads it from that file; \"embedded\" starts a throwaway PostgreSQL to try cdc-sink with"
+                    + " (demo jar only)")
     String conn;
 
     @Option(names = "--disableAuthentication",
@@ -67,6 +75,9 @@ final class StartCommand implements Callable<Integer> {
             description = "write the process id here while running (for cdc-sink reload and kill -HUP)")
     Path pidFile;
 
+    @Mixin
+    ShutdownOption stop = new ShutdownOption();
+
     @Option(names = "--tlsCertificate", description = "a path to a PEM-encoded TLS certificate chain")
     Path tlsCertificate;
 
@@ -96,24 +107,16 @@ final class StartCommand implements Callable<Integer> {
         }
         TargetConfig target = targetConfig(connection);
         Replicator.Builder builder = Replicator.builder().target(target)
-                .source(WebhookSourceProvider.NAME, webhook.toOptions())
-                .handleSignals();
+                .source(WebhookSourceProvider.NAME, webhook.toOptions());
         if (disableAuthentication) {
             builder.disableAuthentication();
         }
         DemoExtension.EmbeddedServer toStop = embedded;
-        try (Replicator replicator = builder.start(); PidFile pid = PidFile.write(pidFile)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                LOG.info("shutting down");
-                replicator.close();
-                pid.close();
-                if (toStop != null) {
-                    toStop.close();
-                }
-            }, "cdc-sink-shutdown"));
-            replicator.awaitShutdown();
-        }
-        return 0;
+        return LogicalRunner.serve(spec, builder, pidFile, stop.shutdownTimeout, () -> {
+            if (toStop != null) {
+                toStop.close();
+            }
+        });
     }
 
     /** The target settings of these flags for {@code connection} ({@code --conn}, or the embedded server's). */

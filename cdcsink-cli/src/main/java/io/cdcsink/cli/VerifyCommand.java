@@ -32,7 +32,7 @@ final class VerifyCommand implements Callable<Integer> {
     static final int DIFFERENT = 1;
     static final int ERROR = 2;
 
-    @Option(names = "--sourceConn", required = true,
+    @Option(names = "--sourceConn", required = true, converter = FileValue.class,
             description = "the source: postgresql://... or mysql://... (as the replicating command's --sourceConn)")
     String sourceConn;
 
@@ -40,7 +40,8 @@ final class VerifyCommand implements Callable<Integer> {
             description = "the source schema (PostgreSQL, default \"public\") or database (MySQL/MariaDB, required)")
     String sourceSchema;
 
-    @Option(names = "--targetConn", required = true, description = "the target PostgreSQL server")
+    @Option(names = "--targetConn", required = true, converter = FileValue.class,
+            description = "the target PostgreSQL server")
     String targetConn;
 
     @Option(names = "--targetDB", required = true, description = "the target database")

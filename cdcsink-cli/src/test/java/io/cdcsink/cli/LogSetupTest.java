@@ -57,4 +57,41 @@ class LogSetupTest {
             LogSetup.apply(text);
         }
     }
+
+    /** The archive's conf/logback.xml (-Dcdcsink.logConfig) adds to the flags' set-up; a broken one is one error. */
+    @Test
+    void aLogbackFileAddsLoggerLevelsOnTopOfTheFlags(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("logback.xml"), """
+                <configuration>
+                  <logger name="io.cdcsink.apply" level="TRACE"/>
+                </configuration>
+                """);
+        Path broken = Files.writeString(dir.resolve("broken.xml"), "<configuration><logger name=");
+        String before = System.getProperty(LogSetup.CONFIG_PROPERTY);
+        GlobalOptions text = new GlobalOptions();
+        text.logFormat = "text";
+        ch.qos.logback.classic.LoggerContext ctx =
+                (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+        try {
+            System.setProperty(LogSetup.CONFIG_PROPERTY, conf.toString());
+            LogSetup.apply(text);
+            assertThat(ctx.getLogger("io.cdcsink.apply").getLevel()).isEqualTo(ch.qos.logback.classic.Level.TRACE);
+            assertThat(ctx.getLogger("io.cdcsink").getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO);
+            assertThat(ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("main")).isNotNull();
+
+            System.setProperty(LogSetup.CONFIG_PROPERTY, broken.toString());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> LogSetup.apply(text))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(broken.toString());
+            System.setProperty(LogSetup.CONFIG_PROPERTY, dir.resolve("missing.xml").toString());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> LogSetup.apply(text))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no such readable file");
+        } finally {
+            if (before == null) {
+                System.clearProperty(LogSetup.CONFIG_PROPERTY);
+            } else {
+                System.setProperty(LogSetup.CONFIG_PROPERTY, before);
+            }
+            LogSetup.apply(text);
+        }
+    }
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /** The flags README.md documents are the flags the commands have, with the same defaults (and help texts). */
 class ReadmeFlagsTest {
-    private final CommandLine root = Main.commandLine(new Main());
+    private final CommandLine root = Main.commandLine(new Main(), new EnvironmentDefaults(java.util.Map.of()));
 
     private CommandSpec command(String name) {
         return root.getSubcommands().get(name).getCommandSpec();

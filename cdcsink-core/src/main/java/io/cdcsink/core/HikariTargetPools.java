@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class HikariTargetPools implements TargetPools {
     private static final Logger LOG = LoggerFactory.getLogger(HikariTargetPools.class);
     private static final Duration PING_BUDGET = Duration.ofSeconds(3);
+    /**
+     * How long one wait of a borrower on the HikariCP pool lasts ({@link ExplainedPool} repeats it while the pool is
+     * busy but reachable, up to the connect timeout): a target that refuses connections is reported after this.
+     */
+    static final Duration BORROW_SLICE = Duration.ofMillis(750);
 
     private final TargetConfig config;
     private final Map<String, HikariDataSource> pools = new ConcurrentHashMap<>();
@@ -80,7 +85,7 @@ public final class HikariTargetPools implements TargetPools {
         }
         synchronized (pools) {
             HikariDataSource pool = pools.computeIfAbsent(database, this::open);
-            return explained.computeIfAbsent(database, d -> new ExplainedPool(pool));
+            return explained.computeIfAbsent(database, d -> new ExplainedPool(pool, config.connectTimeout()));
         }
     }
 
@@ -115,7 +120,7 @@ public final class HikariTargetPools implements TargetPools {
         hc.setMinimumIdle(1);
         hc.setMaxLifetime(600_000);
         hc.setIdleTimeout(300_000);
-        hc.setConnectionTimeout(config.connectTimeout().toMillis());
+        hc.setConnectionTimeout(Math.min(config.connectTimeout().toMillis(), BORROW_SLICE.toMillis()));
         hc.setInitializationFailTimeout(config.connectTimeout().toMillis());
         hc.setAutoCommit(true);
         TargetTimeouts.defaults(config.connection()).forEach(hc::addDataSourceProperty);

@@ -122,8 +122,20 @@ final class CdcSinkProcess implements AutoCloseable {
     }
 
     private static CdcSinkProcess spawn(String name, int port, List<String> cmd) throws Exception {
+        return spawn(name, port, new ProcessBuilder(cmd));
+    }
+
+    /**
+     * Launches a caller-built process that serves on {@code port} (e.g. the release archive's {@code bin/cdc-sink}
+     * with an environment of its own) and waits until it is healthy.
+     */
+    static CdcSinkProcess launched(String name, int port, ProcessBuilder builder) throws Exception {
+        return healthyOrKilled(spawn(name, port, builder));
+    }
+
+    private static CdcSinkProcess spawn(String name, int port, ProcessBuilder builder) throws Exception {
         Path log = JarCommand.logs().resolve(name + "-" + port + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        Process p = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         return new CdcSinkProcess(p, port, log);
     }
@@ -166,6 +178,15 @@ final class CdcSinkProcess implements AutoCloseable {
     /** The operating-system process id of the cdc-sink JVM (for sending signals). */
     long pid() {
         return process.pid();
+    }
+
+    /** The command line the process runs, as the operating system reports it (empty if it does not say). */
+    List<String> commandLine() {
+        ProcessHandle.Info info = process.toHandle().info();
+        List<String> line = new ArrayList<>();
+        info.command().ifPresent(line::add);
+        info.arguments().ifPresent(a -> line.addAll(List.of(a)));
+        return line;
     }
 
     boolean isAlive() {

@@ -68,21 +68,27 @@ class KafkaSourceBench {
      */
     @BeforeAll
     static void startKafka() throws Exception {
+        cluster = startCluster(System.getProperty("bench.broker", ""));
+    }
+
+    /** A one-node Kafka cluster (combined controller and broker) in this JVM, with {@code settings} on top. */
+    static KafkaClusterTestKit startCluster(String settings) throws Exception {
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0");
-        for (String setting : System.getProperty("bench.broker", "").split(",")) {
+        for (String setting : settings.split(",")) {
             if (!setting.isBlank()) {
                 int eq = setting.indexOf('=');
                 builder.setConfigProp(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
             }
         }
-        cluster = builder.build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        KafkaClusterTestKit kit = builder.build();
+        kit.format();
+        kit.startup();
+        kit.waitForReadyBrokers();
+        return kit;
     }
 
     @AfterAll
@@ -95,7 +101,7 @@ class KafkaSourceBench {
     @Test
     void kafkaSourceAgainstAPlainConsumer() throws Exception {
         int repeats = Ratios.repeats(5, "each run reads the whole topic three times");
-        Map<TopicPartition, Long> ends = produce();
+        Map<TopicPartition, Long> ends = produce(cluster.bootstrapServers(), TOPIC, rows);
         List<Double> consistentRatios = new ArrayList<>();
         List<Double> immediateRatios = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
@@ -170,11 +176,11 @@ class KafkaSourceBench {
     /**
      * The changefeed's messages, untimed: row {@code id} at time {@code 10 * id} to partition {@code id % 3}; a
      * resolved message at {@code 10 * id + 5} to every partition after each 10,000 rows per partition and after the
-     * last row. Returns the end offset of every partition.
+     * last row, into a new topic of 3 partitions. Returns the end offset of every partition.
      */
-    private Map<TopicPartition, Long> produce() throws Exception {
+    static Map<TopicPartition, Long> produce(String bootstrap, String topic, int rows) throws Exception {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -182,15 +188,15 @@ class KafkaSourceBench {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         long start = System.nanoTime();
         int resolvedMessages = 0;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
             AtomicReference<Exception> failed = new AtomicReference<>();
             for (long id = 1; id <= rows; id++) {
                 String value = "{\"after\":{\"id\":" + id + ",\"name\":\"name-" + id + "\",\"amount\":"
                         + TargetWriteReference.amount(id) + ",\"at\":\"2024-01-01T00:00:00Z\"},\"updated\":\""
                         + hlc(10 * id) + "\"}";
-                producer.send(new ProducerRecord<>(TOPIC, (int) (id % PARTITIONS), utf8("[" + id + "]"),
+                producer.send(new ProducerRecord<>(topic, (int) (id % PARTITIONS), utf8("[" + id + "]"),
                         utf8(value)), (m, e) -> {
                             if (e != null) {
                                 failed.compareAndSet(null, e);
@@ -198,7 +204,7 @@ class KafkaSourceBench {
                         });
                 if (id % ((long) RESOLVED_EVERY * PARTITIONS) == 0 || id == rows) {
                     for (int part = 0; part < PARTITIONS; part++) {
-                        producer.send(new ProducerRecord<>(TOPIC, part, null,
+                        producer.send(new ProducerRecord<>(topic, part, null,
                                 utf8("{\"resolved\":\"" + hlc(10 * id + 5) + "\"}")), (m, e) -> {
                                     if (e != null) {
                                         failed.compareAndSet(null, e);
@@ -212,7 +218,7 @@ class KafkaSourceBench {
             assertThat(failed.get()).as("every message sent").isNull();
             Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
             for (int part = 0; part < PARTITIONS; part++) {
-                latest.put(new TopicPartition(TOPIC, part), OffsetSpec.latest());
+                latest.put(new TopicPartition(topic, part), OffsetSpec.latest());
             }
             Map<TopicPartition, Long> ends = new LinkedHashMap<>();
             admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));

@@ -37,6 +37,14 @@ final class KillStorm {
         return Integer.getInteger("storm.kills", 20);
     }
 
+    /**
+     * Kills of a short storm, for the variants that repeat a storm on another target: {@code short} by default,
+     * {@link #kills()} with {@code -Dnightly=true}.
+     */
+    static int shortStorm(int kills) {
+        return Boolean.getBoolean("nightly") ? kills() : kills;
+    }
+
     /** One unit of source work, e.g. a bank transfer; runs on the writer thread. */
     @FunctionalInterface
     interface Step {
@@ -86,7 +94,7 @@ final class KillStorm {
     }
 
     /** Commits transfers back to back, about a hundred a second, until halted. */
-    private static final class Writer extends Thread {
+    static final class Writer extends Thread {
         private final Step transfer;
         private final AtomicReference<Exception> failure;
         private volatile boolean running = true;

@@ -90,19 +90,24 @@ class MyLogicalCatchUpBench {
         long loading = System.nanoTime();
         try (Connection c = source.connect(db); Statement s = c.createStatement()) {
             s.execute("SET time_zone = '+00:00'");
-            for (long first = 1; first <= rows; first += PER_TRANSACTION) {
-                StringBuilder insert = new StringBuilder("INSERT INTO t VALUES ");
-                for (long id = first; id < first + PER_TRANSACTION && id <= rows; id++) {
-                    insert.append(id == first ? "(" : ",(").append(id).append(",'name-").append(id).append("',")
-                            .append(TargetWriteReference.amount(id)).append(",'").append(TargetWriteReference.AT)
-                            .append("')");
-                }
-                s.execute(insert.toString());
-            }
+            insertBacklog(s, rows);
         }
         System.out.printf("BENCH backlog: %,d rows in %,d-row MariaDB transactions committed in %.1f s%n", rows,
                 PER_TRANSACTION, (System.nanoTime() - loading) / 1e9);
         return new Backlog(db, gtid, rows);
+    }
+
+    /** Rows 1..{@code rows} of {@link TargetWriteReference} into {@code t}, in 5,000-row multi-row INSERTs. */
+    static void insertBacklog(Statement s, int rows) throws SQLException {
+        for (long first = 1; first <= rows; first += PER_TRANSACTION) {
+            StringBuilder insert = new StringBuilder("INSERT INTO t VALUES ");
+            for (long id = first; id < first + PER_TRANSACTION && id <= rows; id++) {
+                insert.append(id == first ? "(" : ",(").append(id).append(",'name-").append(id).append("',")
+                        .append(TargetWriteReference.amount(id)).append(",'").append(TargetWriteReference.AT)
+                        .append("')");
+            }
+            s.execute(insert.toString());
+        }
     }
 
     /** cdc-sink's mylogical through the embedding API from the backlog's start; returns rows per second. */

@@ -47,7 +47,7 @@ class ObjstoreSourceBench {
         int repeats = Ratios.repeats(5, "each run reads every file three times");
         Path dir = Files.createTempDirectory("objstore-bench");
         try {
-            int files = write(dir);
+            int files = write(dir, rows);
             List<Double> consistentRatios = new ArrayList<>();
             List<Double> immediateRatios = new ArrayList<>();
             for (int r = 0; r < repeats; r++) {
@@ -125,7 +125,7 @@ class ObjstoreSourceBench {
      * {@code n}'s time; a resolved file at the time of every 10th file and of the last. Returns the number of row
      * files.
      */
-    private int write(Path dir) throws IOException {
+    static int write(Path dir, int rows) throws IOException {
         long start = System.nanoTime();
         int n = 0;
         for (long first = 1; first <= rows; first += ROWS_PER_FILE, n++) {

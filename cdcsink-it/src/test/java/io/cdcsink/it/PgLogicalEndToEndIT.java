@@ -301,6 +301,158 @@ class PgLogicalEndToEndIT {
         assertThatThrownBy(this::run).hasMessageContaining("pg_create_logical_replication_slot");
     }
 
+    /**
+     * PostgreSQL into MariaDB (issue #29): a table of every type family docs/types.md maps, filled before the start
+     * and copied by {@code --snapshot initial} in 100-row chunks, then written by a seeded random writer (edge values,
+     * NULLs) while cdc-sink runs; cdc-sink is killed with SIGKILL once, half way through the load, and started again,
+     * which continues the load from its copied chunks. Every value ends equal to the source's: PostgreSQL's
+     * text output next to MariaDB's, in the forms docs/types.md gives (floats by their exact value, bytes as hex, bit
+     * strings padded, times without trailing fractional zeros, {@code timestamptz} as its UTC wall time).
+     */
+    @Test
+    void intoMariaDbEveryMappedTypeArrivesThroughALoadAKillAndTheStream() throws Exception {
+        TestTarget to = TestTarget.MARIADB;
+        String db = to.freshDatabase("pgmy");
+        source.exec(sourceDb, "CREATE SCHEMA \"" + db + "\"", "CREATE TABLE \"" + db + "\".ty (k INT PRIMARY KEY,"
+                + " i2 SMALLINT, i8 BIGINT, n NUMERIC(30,10), r REAL, d DOUBLE PRECISION, b BOOLEAN, v VARCHAR(100),"
+                + " t TEXT, by BYTEA, dt DATE, tm TIME(6), ts TIMESTAMP(6), tz TIMESTAMPTZ(6), j JSONB, js JSON,"
+                + " u UUID, bt BIT(10))",
+                "CREATE PUBLICATION my_pub FOR ALL TABLES");
+        to.exec(db, "CREATE TABLE ty (k INT PRIMARY KEY, i2 SMALLINT, i8 BIGINT, n DECIMAL(30,10), r FLOAT, d DOUBLE,"
+                + " b BOOLEAN, v VARCHAR(100) CHARACTER SET utf8mb4, t LONGTEXT CHARACTER SET utf8mb4, `by` LONGBLOB,"
+                + " dt DATE, tm TIME(6), ts DATETIME(6), tz DATETIME(6), j JSON, js JSON, u CHAR(36), bt BIT(10))");
+        long seed = Long.getLong("types.seed", System.nanoTime());
+        System.out.println("pglogical into MariaDB, type matrix seed " + seed + " (-Dtypes.seed replays it)");
+        String text = "ab' \\\t\n\r\u00e9\u4e2d\ud83d\ude00\"%_";
+        List<RandomWriter.Column> columns = List.of(
+                new RandomWriter.Column("i2", RandomWriter.oneOf(8, "-32768", "32767", "0", "-1")),
+                new RandomWriter.Column("i8", RandomWriter.oneOf(8, "-9223372036854775808", "9223372036854775807",
+                        "0", "4294967296")),
+                new RandomWriter.Column("n", r -> r.nextInt(8) == 0 ? "NULL" : (r.nextBoolean() ? "-" : "")
+                        + Math.abs(r.nextLong() % 100_000_000_000_000_000L) + "." + String.format("%010d",
+                        Math.abs(r.nextLong() % 10_000_000_000L))),
+                new RandomWriter.Column("r", r -> r.nextInt(8) == 0 ? "NULL" : "'" + (float) ((r.nextDouble() - 0.5)
+                        * Math.pow(10, r.nextInt(60) - 30)) + "'"),
+                new RandomWriter.Column("d", r -> r.nextInt(8) == 0 ? "NULL" : r.nextInt(6) == 0
+                        ? "'1.7976931348623157e308'" : "'" + (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(600) - 300)
+                        + "'"),
+                new RandomWriter.Column("b", RandomWriter.oneOf(8, "true", "false")),
+                new RandomWriter.Column("v", RandomWriter.text(text, 100, 8)),
+                new RandomWriter.Column("t", RandomWriter.text(text, 3000, 8)),
+                new RandomWriter.Column("by", r -> r.nextInt(8) == 0 ? "NULL" : "'\\x" + RandomWriter.hex(r, r.nextInt(300)) + "'"),
+                new RandomWriter.Column("dt", RandomWriter.oneOf(8, "'1000-01-01'", "'9999-12-31'", "'2024-02-29'")),
+                new RandomWriter.Column("tm", RandomWriter.oneOf(8, "'00:00:00'", "'23:59:59.999999'", "'24:00:00'",
+                        "'12:34:56.789'")),
+                new RandomWriter.Column("ts", RandomWriter.oneOf(8, "'1000-01-01 00:00:00'",
+                        "'9999-12-31 23:59:59.999999'", "'2024-02-29 12:34:56.000001'")),
+                new RandomWriter.Column("tz", RandomWriter.oneOf(8, "'1000-01-01 00:00:00+00'",
+                        "'2024-06-01 12:00:00.123456+02'", "'9999-12-31 20:59:59.999999-03'")),
+                new RandomWriter.Column("j", RandomWriter.oneOf(8, "'{\"a\": [1, 2.50, null]}'",
+                        "'\"\u00e9\ud83d\ude00\"'", "'{}'", "'{\"t\": \"x\\\\ny\\ttab\"}'")),
+                new RandomWriter.Column("js", RandomWriter.oneOf(8, "'{\"b\":1,  \"a\" : [ ]}'", "'[1, \"x\"]'",
+                        "'  3.10 '")),
+                new RandomWriter.Column("u", r -> r.nextInt(8) == 0 ? "NULL" : "'" + new java.util.UUID(r.nextLong(),
+                        r.nextLong()) + "'"),
+                new RandomWriter.Column("bt", RandomWriter.oneOf(8, "B'0000000001'", "B'1111111111'",
+                        "B'1010101010'", "B'0000000000'")));
+        // On MySQL cdc-sink's metadata is one database per server: the loop's name is unique on it.
+        List<String> load = new ArrayList<>(List.of("--targetConn", to.conn(db), "--targetDB", db, "--loopName", db,
+                "--snapshot", "initial", "--snapshotChunkRows", "100", "--snapshotWorkers", "1"));
+        try (RandomWriter writer = new RandomWriter(seed, source.dataSource(sourceDb)::getConnection,
+                "\"" + db + "\".ty", columns)) {
+            writer.fill(2_000);
+            writer.start(5);
+            CdcSinkProcess first = CdcSinkProcess.logicalStarting("pglogical", "pglogical-mariadb", flags(load));
+            String copied = "SELECT count(*) FROM _cdc_sink.load_chunks WHERE loop_name = '" + db + "' AND copied_at"
+                    + " IS NOT NULL";
+            long copiedBeforeKill;
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (count(to, db, copied) < 3) {
+                    assertThat(first.isAlive()).as("cdc-sink runs: %s", first.logText()).isTrue();
+                    assertThat(System.nanoTime()).as("chunks copied in time").isLessThan(deadline);
+                    Thread.sleep(10);
+                }
+            } finally {
+                first.kill();
+            }
+            copiedBeforeKill = count(to, db, copied);
+            long chunks = count(to, db, "SELECT count(*) FROM _cdc_sink.load_chunks WHERE loop_name = '" + db + "'");
+            System.out.printf("pglogical into MariaDB: killed with %d of %d chunks copied%n", copiedBeforeKill, chunks);
+            assertThat(copiedBeforeKill).as("killed half way through the load").isLessThan(chunks);
+            try (CdcSinkProcess p = runInto(load)) {
+                long loaded = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (count(to, db, "SELECT count(*) FROM _cdc_sink.loads WHERE loop_name = '" + db + "' AND"
+                        + " finished_at IS NOT NULL") == 0) {
+                    assertThat(System.nanoTime()).as("the load finished").isLessThan(loaded);
+                    Thread.sleep(50);
+                }
+                Thread.sleep(1_000);
+                writer.close();
+                String want = "SELECT k, i2, i8, n::text, r, d, b::int, v, t, encode(by, 'hex'), dt::text, tm::text,"
+                        + " ts::text, (tz AT TIME ZONE 'UTC')::text, j::text, js::text, u::text, bt::text FROM \""
+                        + db + "\".ty ORDER BY k";
+                // MariaDB's text of a FLOAT keeps 6 digits: read it as the DOUBLE that holds it exactly.
+                String got = "SELECT k, i2, i8, CAST(n AS CHAR), CAST(r AS DOUBLE), d, CAST(b AS SIGNED), v, t,"
+                        + " LOWER(HEX(`by`)),"
+                        + " CAST(dt AS CHAR), CAST(tm AS CHAR), CAST(ts AS CHAR), CAST(tz AS CHAR), j, js, u,"
+                        + " LPAD(BIN(bt), 10, '0') FROM ty ORDER BY k";
+                writer.awaitSame("pglogical into MariaDB", seed,
+                        () -> values(source.dataSource(sourceDb).getConnection(), want),
+                        () -> values(to.connect(db), got));
+            }
+        }
+    }
+
+    /** pglogical from this test's source database into another target, with {@code flags} naming it. */
+    private CdcSinkProcess runInto(List<String> flags) throws Exception {
+        return CdcSinkProcess.logical("pglogical", "pglogical-mariadb", flags(flags));
+    }
+
+    private List<String> flags(List<String> target) {
+        List<String> all = new ArrayList<>(List.of(
+                "--sourceConn", "postgresql://postgres@localhost:" + source.port() + "/" + sourceDb
+                        + "?sslmode=disable",
+                "--publicationName", "my_pub", "--slotName", "cdc_sink_" + sourceDb,
+                "--standbyTimeout", "500ms", "--retryDelay", "500ms", "--targetDBConns", "20"));
+        all.addAll(target);
+        return all;
+    }
+
+    /** The count a query gives; 0 while its table does not exist yet (cdc-sink creates its tables as it starts). */
+    private static long count(TestTarget to, String db, String query) throws SQLException {
+        try (Connection c = to.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1146) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The rows of a query as text: the fifth value as a float and other floating point values as a double, each as
+     * Java prints it (exact), times without trailing fractional zeros, everything else as the server's text; closes
+     * the connection.
+     */
+    private static List<String> values(Connection c, String query) throws SQLException {
+        try (c) {
+            return RandomWriter.rows(c, query, (rs, i) -> {
+                Object v = rs.getObject(i);
+                if (v == null) {
+                    return "null";
+                }
+                if (v instanceof Float || v instanceof Double) {
+                    return i == 5 ? Float.toString(((Number) v).floatValue()) : v.toString();
+                }
+                String s = rs.getString(i);
+                return i >= 12 && i <= 14 && s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+            });
+        }
+    }
+
     private void awaitSame(String... tables) throws Exception {
         awaitSame(Duration.ofSeconds(60), tables);
     }

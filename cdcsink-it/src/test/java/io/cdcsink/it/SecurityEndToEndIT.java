@@ -10,6 +10,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.webhook.PemFiles;
 import java.io.IOException;
@@ -64,6 +65,9 @@ class SecurityEndToEndIT {
     @TempDir
     Path dir;
     private String db;
+    /** The target and the webhook path the tests post to: PostgreSQL's test database unless a test changes them. */
+    private String conn;
+    private String path;
     private int port;
     private Path log;
     private int nextKey;
@@ -71,6 +75,8 @@ class SecurityEndToEndIT {
     @BeforeEach
     void freshDatabase() throws Exception {
         db = pg.freshDatabase("sec");
+        conn = pg.connectionString();
+        path = "/" + db + "/public";
         sql("CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT)");
         openssl("ecparam", "-genkey", "-name", "prime256v1", "-out", "ec.key");
         openssl("ec", "-in", "ec.key", "-pubout", "-out", "ec.pub");
@@ -163,6 +169,38 @@ class SecurityEndToEndIT {
                 .contains("jwt_last_refresh_time_seconds{database=\"" + db + "\"}");
     }
 
+    /**
+     * A MariaDB target: the key tables are in cdc-sink's database of the server ({@code _cdc_sink}); a key uploaded
+     * there and reloaded by SIGHUP admits tokens for the database, not for another schema, and a revoked id is refused
+     * after the next reload.
+     */
+    @Test
+    void onMariaDbTokensAreCheckedAgainstTheKeyTablesOfTheServer() throws Exception {
+        EmbeddedMariaDb maria = EmbeddedMariaDb.shared();
+        String my = maria.newDatabase("secmy");
+        maria.execute(my, "CREATE TABLE t (k VARCHAR(64) PRIMARY KEY, v TEXT)");
+        conn = TestTarget.MARIADB.conn(my);
+        path = "/" + my + "/" + my;
+        Process p = start();
+        HttpClient http = HttpClient.newHttpClient();
+        String valid = makeJwt("-a", my + "." + my);
+        String key = Files.readString(dir.resolve("ec.pub")).strip();
+        assertThat(post(http, "http", valid, null)).as("no key of this test's yet").isEqualTo(401);
+        try {
+            maria.execute(my, "INSERT INTO _cdc_sink.jwt_public_keys (public_key) VALUES ('" + key + "')");
+            hangUp(p);
+            awaitStatus(http, valid, 200);
+            assertThat(post(http, "http", makeJwt("-a", my + ".other"), null)).as("another schema").isEqualTo(401);
+            maria.execute(my, "INSERT INTO _cdc_sink.jwt_revoked_ids (id) VALUES ('" + jti(valid) + "')");
+            hangUp(p);
+            awaitStatus(http, valid, 401);
+            assertThat(p.isAlive()).isTrue();
+        } finally {
+            // One key table per server: the key must not outlive the test.
+            maria.execute(my, "DELETE FROM _cdc_sink.jwt_public_keys WHERE public_key = '" + key + "'");
+        }
+    }
+
     // ---------------------------------------------------------------- TLS
 
     @Test
@@ -211,7 +249,7 @@ class SecurityEndToEndIT {
         log = JarCommand.logs().resolve("security-" + port + ".log");
         // Logs are appended to and ports come round again across builds: only this start's lines count.
         long earlier = Files.exists(log) ? Files.size(log) : 0;
-        List<String> args = new ArrayList<>(List.of("start", "--conn", pg.connectionString(), "--bindAddr",
+        List<String> args = new ArrayList<>(List.of("start", "--conn", conn, "--bindAddr",
                 "127.0.0.1:" + port, "-v"));
         args.addAll(List.of(flags));
         List<String> cmd = JarCommand.of("256m", args);
@@ -286,7 +324,6 @@ class SecurityEndToEndIT {
     /** Posts one new mutation for table t; {@code token} goes into a Bearer header unless it is null. */
     private HttpResponse<String> send(HttpClient http, String scheme, String token, String queryOrHeader)
             throws Exception {
-        String path = "/" + db + "/public";
         String query = queryOrHeader != null && queryOrHeader.startsWith("?") ? queryOrHeader : "";
         String k = "k" + (nextKey++);
         String body = "{\"payload\":[{\"after\":{\"k\":\"" + k + "\",\"v\":\"x\"},\"key\":[\"" + k

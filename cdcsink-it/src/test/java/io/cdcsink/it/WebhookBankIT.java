@@ -5,40 +5,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cdcsink.demo.emulator.ChangefeedEmulator;
 import io.cdcsink.demo.emulator.EmulatorConfig;
 import io.cdcsink.demo.emulator.EmulatorStats;
-import io.cdcsink.testing.EmbeddedPg;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The consistency checker on the webhook path: the bank workload ({@link BankFeed}) is posted to the real jar by the
  * changefeed emulator from three "nodes", shuffled within each resolved window and with batches delivered twice.
  * Consistent mode must never show half a transaction on the target; immediate mode, with compare-and-set on the
- * rows' version column as docs/apply-config.md advises for out-of-order feeds, must end in the same state.
+ * rows' version column as docs/apply-config.md advises for out-of-order feeds, must end in the same state. Each on
+ * every {@link TestTarget}.
  */
 class WebhookBankIT {
     private static final int TRANSFERS = 1_500;
-    private final EmbeddedPg pg = EmbeddedPg.shared();
+    private TestTarget target;
     private String db;
 
-    @BeforeEach
-    void createTables() throws SQLException {
-        db = pg.freshDatabase("webbank");
-        try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
-            for (String sql : BankFeed.ddl()) {
-                s.execute(sql);
-            }
-        }
+    private void createTables(TestTarget target) throws SQLException {
+        this.target = target;
+        db = target.freshDatabase("webbank");
+        target.exec(db, BankFeed.ddl().toArray(String[]::new));
     }
 
-    @Test
-    void consistentModeNeverShowsHalfATransaction() throws Exception {
-        try (CdcSinkProcess p = CdcSinkProcess.start(conn(), "webbank-consistent");
-             InvariantReader reader = new InvariantReader(() -> pg.dataSource(db).getConnection());
+    @ParameterizedTest
+    @EnumSource(TestTarget.class)
+    void consistentModeNeverShowsHalfATransaction(TestTarget target) throws Exception {
+        createTables(target);
+        try (CdcSinkProcess p = CdcSinkProcess.start(target.conn(db), "webbank-consistent");
+             InvariantReader reader = new InvariantReader(() -> target.connect(db));
              ChangefeedEmulator emulator = new ChangefeedEmulator(p.uri(""), feedConfig(31))) {
             BankFeed feed = new BankFeed(31, System.currentTimeMillis() * 1_000_000L, emulator::submit);
             feed.open();
@@ -50,19 +48,22 @@ class WebhookBankIT {
         }
     }
 
-    @Test
-    void immediateModeWithCompareAndSetEndsInTheSourceState() throws Exception {
-        try (CdcSinkProcess p = CdcSinkProcess.start(conn(), "webbank-immediate", "--immediate");
-             InvariantReader reader = new InvariantReader(() -> pg.dataSource(db).getConnection());
+    @ParameterizedTest
+    @EnumSource(TestTarget.class)
+    void immediateModeWithCompareAndSetEndsInTheSourceState(TestTarget target) throws Exception {
+        createTables(target);
+        try (CdcSinkProcess p = CdcSinkProcess.start(target.conn(db), "webbank-immediate", "--immediate");
+             InvariantReader reader = new InvariantReader(() -> target.connect(db));
              ChangefeedEmulator emulator = new ChangefeedEmulator(p.uri(""), feedConfig(32))) {
             BankFeed feed = new BankFeed(32, System.currentTimeMillis() * 1_000_000L, emulator::submit);
             feed.open();
             emulator.finish(Duration.ofMinutes(1));
             // The first mutation created the staging schema with apply_config: configure CAS on ver and reload.
-            try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = target.connect(db); Statement s = c.createStatement()) {
                 for (String table : new String[] {"bank_a", "bank_b"}) {
                     s.execute("INSERT INTO _cdc_sink.apply_config (target_db, target_schema, target_table,"
-                            + " target_column, cas_order) VALUES ('" + db + "', 'public', '" + table + "', 'ver', 1)");
+                            + " target_column, cas_order) VALUES ('" + db + "', '" + target.schema(db) + "', '"
+                            + table + "', 'ver', 1)");
                 }
             }
             p.hangUp();
@@ -74,14 +75,14 @@ class WebhookBankIT {
             }
             EmulatorStats stats = transfers("immediate+CAS", feed, emulator, reader);
             assertThat(stats.duplicateBatches()).isPositive();
-            try (Connection c = pg.dataSource(db).getConnection()) {
+            try (Connection c = target.connect(db)) {
                 assertThat(Bank.totals(c).consistent()).isTrue();
             }
         }
     }
 
     private EmulatorConfig feedConfig(long seed) {
-        return EmulatorConfig.to("/" + db + "/public").withNodes(3).withShuffle(true).withDuplicateProbability(0.2)
+        return EmulatorConfig.to("/" + db + "/" + target.schema(db)).withNodes(3).withShuffle(true).withDuplicateProbability(0.2)
                 .withSenders(4).withBatchSize(25).withResolvedInterval(Duration.ofMillis(50)).withSeed(seed);
     }
 
@@ -97,17 +98,13 @@ class WebhookBankIT {
         EmulatorStats stats = emulator.finish(Duration.ofMinutes(2));
         long rows = CrashStorms.awaitSame(feed, target(), Duration.ofSeconds(60));
         reader.close();
-        System.out.printf("webhook bank %s: transactions=%d batches=%d (duplicates %d) retries=%d invariant reads=%d"
-                        + " violations=%d rows compared=%d%n", mode, stats.transactions(), stats.batches(),
+        System.out.printf("webhook bank %s into %s: transactions=%d batches=%d (duplicates %d) retries=%d invariant reads=%d"
+                        + " violations=%d rows compared=%d%n", mode, target, stats.transactions(), stats.batches(),
                 stats.duplicateBatches(), stats.retries(), reader.reads(), reader.violations().size(), rows);
         return stats;
     }
 
     private Callable<Connection> target() {
-        return () -> pg.dataSource(db).getConnection();
-    }
-
-    private String conn() {
-        return "postgresql://postgres@localhost:" + pg.port() + "/" + db + "?sslmode=disable";
+        return () -> target.connect(db);
     }
 }

@@ -124,10 +124,13 @@ final class FanApplier implements ApplyMode {
     private void move(SourceEvent.Row row) throws SQLException, InterruptedException {
         awaitDrained();
         Map<TableName, ApplyResult> applied = new HashMap<>();
-        try (Connection c = ctx.pool().getConnection()) {
+        Connection c = ctx.pool().getConnection();
+        try {
             TargetTx.begin(c, ctx.config().applyTimeout());
             TargetTx.apply(c, ctx.applier(), Map.of(row.table(), List.of(row.change())), applied);
             c.commit();
+        } finally {
+            TargetTx.close(c);
         }
         ctx.queue().releaseBytes(row.bytes());
         ctx.metrics().applied(1, applied, mode);
@@ -136,10 +139,13 @@ final class FanApplier implements ApplyMode {
     @Override
     public void truncate(SourceEvent.Truncate truncate) throws SQLException, InterruptedException {
         awaitDrained();
-        try (Connection c = ctx.pool().getConnection()) {
+        Connection c = ctx.pool().getConnection();
+        try {
             TargetTx.begin(c, ctx.config().applyTimeout());
             TargetTx.truncate(c, ctx.dialect(), truncate.table());
             c.commit();
+        } finally {
+            TargetTx.close(c);
         }
         ctx.queue().release(truncate);
     }

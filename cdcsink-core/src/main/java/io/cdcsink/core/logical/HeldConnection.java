@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A pooled connection that one worker keeps across many target transactions, so a transaction costs its statements
- * and a commit, not also a trip through the pool and a {@code SET LOCAL statement_timeout}. The statement timeout is
+ * and a commit, not also a trip through the pool and a {@code SET LOCAL statement_timeout} (on MySQL its session
+ * timeouts, {@link TargetTx#setTimeout}). The statement timeout is
  * set for the session when the connection is taken and reset when it goes back, so other users of the pool never
  * see it.
  *
@@ -70,7 +71,7 @@ final class HeldConnection implements AutoCloseable {
                 // Outside a transaction: a session SET inside one would be undone by a rollback.
                 c.setAutoCommit(true);
                 try (Statement s = c.createStatement()) {
-                    s.execute("SET " + TargetTx.statementTimeout(statementTimeout));
+                    s.execute(TargetTx.setTimeout(c, statementTimeout));
                 }
                 c.setAutoCommit(false);
             } catch (SQLException | RuntimeException e) {
@@ -115,7 +116,7 @@ final class HeldConnection implements AutoCloseable {
         try {
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
-                s.execute("RESET statement_timeout");
+                s.execute(TargetTx.resetTimeout(c));
             }
             c.close();
         } catch (SQLException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.cdcsink.core.logical;
 
+import io.cdcsink.api.BadInputException;
 import io.cdcsink.engine.Applier;
 import io.cdcsink.engine.BlockedException;
 import io.cdcsink.engine.Blockage;
@@ -13,14 +14,19 @@ import io.cdcsink.api.TableName;
 import io.cdcsink.engine.Loads;
 import io.cdcsink.engine.Positions;
 import io.cdcsink.engine.SchemaCatalog;
+import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.engine.TargetPools;
 import io.cdcsink.core.Reloader;
 import io.cdcsink.core.status.ReplicationStatus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -39,6 +45,13 @@ public final class LogicalLoop implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalLoop.class);
     /** How long the loop waits for a reader that abandoned a transaction to end and say why. */
     private static final long READER_STOP_MILLIS = 5_000;
+    /**
+     * How long {@link #close()} lets the loop apply the source transactions it already holds and record its position
+     * before interrupting it: a stop under load then leaves nothing committed unapplied; only a loop stuck on the
+     * target (a lock, an unreachable server) is cut short, which loses nothing either, the stream resuming from the
+     * recorded position.
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final LogicalDialect dialect;
     private final LogicalConfig config;
@@ -56,6 +69,8 @@ public final class LogicalLoop implements Source {
     /** Set while blocked; the blockage is over once the durable position moved past where it was then. */
     private volatile Waiting waiting;
     private volatile boolean stopping;
+    /** Counted down by {@link #close()}: ends the pause between two attempts at once. */
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean backfilling;
     private final Loads loads;
     private Thread thread;
@@ -94,7 +109,7 @@ public final class LogicalLoop implements Source {
         if (config.snapshot().any()) {
             SnapshotSource snapshots = dialect.snapshots().orElseThrow(() -> new IllegalArgumentException(
                     "--snapshot and --snapshotTables: this source cannot take snapshots"));
-            loader = new SnapshotLoader(snapshots, config, pool, pools.dialect(), loads, stored, catalog,
+            loader = new SnapshotLoader(snapshots, config, pool, pools.dialect(), applier, loads, stored, catalog,
                     status.loop(config.loopName()));
             loader.start(positions.load());
         } else {
@@ -125,6 +140,32 @@ public final class LogicalLoop implements Source {
         return p != null || l == null ? Optional.ofNullable(p) : l.problem();
     }
 
+    /**
+     * A table the target lacks, on MySQL, may be a database the target lacks: the schema part of the table's name
+     * names a MySQL database there (mylogical's {@code --targetSchema}, pglogical's source schema), and the
+     * {@code CREATE TABLE} the blockage suggests would fail without it. Says so, with the statement that creates it.
+     */
+    private Blockage explained(Blockage b) {
+        TargetDialect target = pools.dialect();
+        if (b.kind() != Blockage.Kind.SCHEMA_CHANGE || b.table().isEmpty()
+                || target.product() != TargetDialect.Product.MYSQL) {
+            return b;
+        }
+        TableName table = b.table().get();
+        try (Connection c = pools.forDatabase(config.targetDatabase()).getConnection()) {
+            target.requireSchema(c, table.schemaName());
+            return b;
+        } catch (BadInputException missing) {
+            return new Blockage(b.kind(), b.table(), b.key(), b.reason() + ", and the target server has no database "
+                    + target.quote(table.schema()) + " (on MySQL the schema part names the database that holds the"
+                    + " table: mylogical's --targetSchema, pglogical's source schema)", Optional.of("CREATE DATABASE "
+                    + target.quote(table.schema()) + b.fix().map(f -> "; " + f).orElse("")));
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("could not look up the database of {}", table, e);
+            return b;
+        }
+    }
+
     private void run() {
         while (!stopping) {
             try {
@@ -142,7 +183,7 @@ public final class LogicalLoop implements Source {
                 if (blockage.isPresent()) {
                     // Logged once, as an ERROR, by the status; it is on /_/healthz from there.
                     waiting = new Waiting(durability.position());
-                    status.blocked(scope, blockage.get());
+                    status.blocked(scope, explained(blockage.get()));
                     problem.set(null);
                     LOG.debug("replication loop {} waits; retrying in {}", config.loopName(), Durations.text(wait),
                             e);
@@ -158,7 +199,9 @@ public final class LogicalLoop implements Source {
                             e);
                 }
                 try {
-                    Thread.sleep(wait.toMillis());
+                    if (stopRequested.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
                 } catch (InterruptedException ie) {
                     break;
                 }
@@ -171,8 +214,11 @@ public final class LogicalLoop implements Source {
     private void attempt() throws Exception {
         if (loader != null && loader.initialRunning()) {
             LOG.info("loop {}: the stream starts once the initial load has finished", config.loopName());
-            while (loader.initialRunning()) {
+            while (loader.initialRunning() && !stopping) {
                 Thread.sleep(200);
+            }
+            if (stopping) {
+                return;
             }
         }
         Optional<LogicalPosition> from = positions.load().or(dialect::defaultPosition);
@@ -241,6 +287,9 @@ public final class LogicalLoop implements Source {
             }
             if (e instanceof SourceEvent.Row r) {
                 awaitCopied(r.table());
+                if (stopping) {
+                    break;
+                }
                 mode.row(r);
             } else if (e instanceof SourceEvent.Truncate t) {
                 mode.truncate(t);
@@ -269,6 +318,10 @@ public final class LogicalLoop implements Source {
                 return;
             }
         }
+        // Stopping: apply and record what was committed at the source; the open transaction is rolled back (close).
+        mode.finish();
+        LOG.info("loop {}: stopped at {}", config.loopName(),
+                durability.position().map(LogicalPosition::toString).orElse("the source's start"));
     }
 
     /** Waits while the table is being copied from a snapshot: its changes apply on top of the copy. */
@@ -278,7 +331,7 @@ public final class LogicalLoop implements Source {
         }
         LOG.info("loop {}: waiting for the copy of {}.{} before applying its changes", config.loopName(),
                 table.schema(), table.table());
-        while (loader.copying(table)) {
+        while (loader.copying(table) && !stopping) {
             Thread.sleep(200);
         }
     }
@@ -301,12 +354,18 @@ public final class LogicalLoop implements Source {
     @Override
     public void close() throws Exception {
         stopping = true;
+        stopRequested.countDown();
         if (loader != null) {
             loader.close();
         }
         if (thread != null) {
-            thread.interrupt();
-            thread.join(Duration.ofSeconds(60).toMillis());
+            thread.join(STOP_GRACE.toMillis());
+            if (thread.isAlive()) {
+                LOG.warn("replication loop {} did not stop within {}; interrupting it", config.loopName(),
+                        Durations.text(STOP_GRACE));
+                thread.interrupt();
+                thread.join(Duration.ofSeconds(60).toMillis());
+            }
         }
     }
 }

@@ -133,7 +133,7 @@ final class SerialApplier implements ApplyMode {
         try {
             TargetTx.begin(c, ctx.config().applyTimeout());
         } catch (SQLException | RuntimeException e) {
-            c.close();
+            TargetTx.close(c);
             throw e;
         }
         tx = c;
@@ -158,7 +158,7 @@ final class SerialApplier implements ApplyMode {
         flush();
         ctx.positions().save(tx, pending.position());
         tx.commit();
-        tx.close();
+        TargetTx.close(tx);
         tx = null;
         ctx.metrics().applied(rowsInTx, appliedInTx, ReplicationRecorder.Mode.CONSISTENT);
         appliedInTx.clear();
@@ -187,7 +187,7 @@ final class SerialApplier implements ApplyMode {
             LOG.debug("rollback failed", e);
         }
         try {
-            tx.close();
+            TargetTx.close(tx);
         } catch (SQLException e) {
             LOG.debug("close failed", e);
         }

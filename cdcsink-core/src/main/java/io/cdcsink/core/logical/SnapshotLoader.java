@@ -1,14 +1,18 @@
 package io.cdcsink.core.logical;
 
 import io.cdcsink.api.CdcSinkException;
+import io.cdcsink.api.Hlc;
 import io.cdcsink.api.LogicalPosition;
+import io.cdcsink.api.RowShape;
 import io.cdcsink.api.Snapshot;
 import io.cdcsink.api.SnapshotReader;
 import io.cdcsink.api.SnapshotSource;
 import io.cdcsink.api.SnapshotTable;
+import io.cdcsink.api.SourceRow;
 import io.cdcsink.api.TableName;
 import io.cdcsink.core.status.ReplicationStatus;
 import io.cdcsink.core.status.StatusSnapshot.LoadView;
+import io.cdcsink.engine.Applier;
 import io.cdcsink.engine.ApplyOrder;
 import io.cdcsink.engine.Durations;
 import io.cdcsink.engine.ForeignKeyGraph;
@@ -16,6 +20,7 @@ import io.cdcsink.engine.Loads;
 import io.cdcsink.engine.Loads.Chunk;
 import io.cdcsink.engine.Loads.Load;
 import io.cdcsink.engine.Positions;
+import io.cdcsink.engine.RowChange;
 import io.cdcsink.engine.SchemaCatalog;
 import io.cdcsink.engine.TargetDialect;
 import java.sql.Connection;
@@ -45,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * the transaction that also stores the stream's starting position (initial load) or empties the tables to copy again.
  * Workers then copy chunk after chunk, each with one {@code COPY ... FROM STDIN} into the target in a transaction that
  * also marks the chunk copied, so a load stopped at any moment, even by kill -9, continues with the chunks not yet
- * copied. A resumed load reads those from a new snapshot, taken after the stream's position: the stream, which starts
+ * copied. MySQL has no {@code COPY}: there the copied lines are read back into text values ({@link CopyLines}) and
+ * written as upserts by the applier, in batches, the way the stream writes a logical source's rows, so every value
+ * converts exactly as the stream's would; the chunk and its mark still share one transaction. A resumed load reads those from a new snapshot, taken after the stream's position: the stream, which starts
  * from the position of the first snapshot, then repeats the changes between the two on rows that already hold them,
  * and every row converges to the source's value.
  *
@@ -58,12 +65,15 @@ final class SnapshotLoader implements AutoCloseable {
     /** How often a running load logs its progress. */
     static final Duration REPORT_EVERY = Duration.ofSeconds(10);
     private static final int COPY_BUFFER = 64 * 1024;
+    /** Rows per applier call when a chunk is written as upserts (MySQL). */
+    static final int UPSERT_BATCH = 2_000;
 
     private final SnapshotSource source;
     private final LogicalConfig config;
     private final SnapshotConfig settings;
     private final DataSource pool;
     private final TargetDialect dialect;
+    private final Applier applier;
     private final Loads loads;
     private final Positions positions;
     private final SchemaCatalog catalog;
@@ -82,13 +92,16 @@ final class SnapshotLoader implements AutoCloseable {
     private Load load;
     private final Map<TableName, SnapshotTable> tables = new HashMap<>();
 
-    SnapshotLoader(SnapshotSource source, LogicalConfig config, DataSource pool, TargetDialect dialect, Loads loads,
-                   Positions positions, SchemaCatalog catalog, ReplicationStatus.Loop status) {
+    /** @param applier writes chunks where the target has no {@code COPY} (MySQL) */
+    SnapshotLoader(SnapshotSource source, LogicalConfig config, DataSource pool, TargetDialect dialect,
+                   Applier applier, Loads loads, Positions positions, SchemaCatalog catalog,
+                   ReplicationStatus.Loop status) {
         this.source = source;
         this.config = config;
         this.settings = config.snapshot();
         this.pool = pool;
         this.dialect = dialect;
+        this.applier = applier;
         this.loads = loads;
         this.positions = positions;
         this.catalog = catalog;
@@ -314,13 +327,7 @@ final class SnapshotLoader implements AutoCloseable {
                     }
                     positions.save(tx, config.targetDatabase(), config.loopName(), snapshot.position());
                 } else {
-                    StringBuilder truncate = new StringBuilder("TRUNCATE ");
-                    for (int i = 0; i < chosen.size(); i++) {
-                        truncate.append(i == 0 ? "" : ", ").append(dialect.qualify(chosen.get(i).target()));
-                    }
-                    try (Statement s = tx.createStatement()) {
-                        s.execute(truncate.toString());
-                    }
+                    empty(tx, chosen);
                 }
                 loads.begin(tx, config.targetDatabase(), config.loopName(), scope, chunks);
                 tx.commit();
@@ -328,6 +335,26 @@ final class SnapshotLoader implements AutoCloseable {
                 tx.rollback();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Empties the tables to copy again. MySQL's {@code TRUNCATE} commits the transaction it runs in, so there the rows
+     * are deleted, children's before their parents'.
+     */
+    private void empty(Connection tx, List<SnapshotTable> chosen) throws SQLException {
+        try (Statement s = tx.createStatement()) {
+            if (dialect.product() == TargetDialect.Product.MYSQL) {
+                for (int i = chosen.size() - 1; i >= 0; i--) {
+                    s.execute("DELETE FROM " + dialect.qualify(chosen.get(i).target()));
+                }
+                return;
+            }
+            StringBuilder truncate = new StringBuilder("TRUNCATE ");
+            for (int i = 0; i < chosen.size(); i++) {
+                truncate.append(i == 0 ? "" : ", ").append(dialect.qualify(chosen.get(i).target()));
+            }
+            s.execute(truncate.toString());
         }
     }
 
@@ -475,8 +502,8 @@ final class SnapshotLoader implements AutoCloseable {
     }
 
     /**
-     * Copies one chunk in one target transaction that also marks it copied: straight into the table, or, for a chunk
-     * copied again ({@link Work#refresh}), into a temporary table first and from there as upserts.
+     * Copies one chunk in one target transaction that also marks it copied: with {@code COPY} ({@link #copyChunk}),
+     * or on MySQL as upserts ({@link #upsertChunk}).
      */
     private long copy(SnapshotReader reader, Work work) throws Exception {
         Chunk chunk = work.chunk();
@@ -486,35 +513,11 @@ final class SnapshotLoader implements AutoCloseable {
                     + chunk.table().table() + ", which the load copies; add it back, or drop the load with DELETE"
                     + " FROM _cdc_sink.loads WHERE loop_name = '" + config.loopName() + "'");
         }
-        String columns = columnList(table.columns());
-        String into = work.refresh() ? "cdc_sink_refresh" : dialect.qualify(table.target());
         try (Connection tx = pool.getConnection()) {
             tx.setAutoCommit(false);
             try {
-                if (work.refresh()) {
-                    try (Statement s = tx.createStatement()) {
-                        s.execute("CREATE TEMPORARY TABLE cdc_sink_refresh ON COMMIT DROP AS SELECT " + columns
-                                + " FROM " + dialect.qualify(table.target()) + " WITH NO DATA");
-                    }
-                }
-                CopyIn in = tx.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + into + " (" + columns
-                        + ") FROM STDIN");
-                long rows;
-                try {
-                    CopyBuffer buffer = new CopyBuffer(in);
-                    rows = reader.copy(table, chunk.after(), chunk.upTo(), buffer::write);
-                    buffer.flush();
-                    in.endCopy();
-                } finally {
-                    if (in.isActive()) {
-                        in.cancelCopy();
-                    }
-                }
-                if (work.refresh()) {
-                    try (Statement s = tx.createStatement()) {
-                        s.execute(upsert(table, columns));
-                    }
-                }
+                long rows = dialect.product() == TargetDialect.Product.MYSQL ? upsertChunk(tx, reader, table, chunk)
+                        : copyChunk(tx, reader, table, work);
                 loads.copied(tx, config.targetDatabase(), config.loopName(), chunk.id(), rows);
                 tx.commit();
                 return rows;
@@ -523,6 +526,72 @@ final class SnapshotLoader implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Copies one chunk with {@code COPY}: straight into the table, or, for a chunk copied again
+     * ({@link Work#refresh}), into a temporary table first and from there as upserts.
+     */
+    private long copyChunk(Connection tx, SnapshotReader reader, SnapshotTable table, Work work) throws Exception {
+        Chunk chunk = work.chunk();
+        String columns = columnList(table.columns());
+        String into = work.refresh() ? "cdc_sink_refresh" : dialect.qualify(table.target());
+        if (work.refresh()) {
+            try (Statement s = tx.createStatement()) {
+                s.execute("CREATE TEMPORARY TABLE cdc_sink_refresh ON COMMIT DROP AS SELECT " + columns
+                        + " FROM " + dialect.qualify(table.target()) + " WITH NO DATA");
+            }
+        }
+        CopyIn in = tx.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + into + " (" + columns
+                + ") FROM STDIN");
+        long rows;
+        try {
+            CopyBuffer buffer = new CopyBuffer(in);
+            rows = reader.copy(table, chunk.after(), chunk.upTo(), buffer::write);
+            buffer.flush();
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
+        if (work.refresh()) {
+            try (Statement s = tx.createStatement()) {
+                s.execute(upsert(table, columns));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Copies one chunk as upserts through the applier, {@link #UPSERT_BATCH} rows at a time (MySQL, which has no
+     * {@code COPY}). Upserts serve a first copy and a copy again alike.
+     */
+    private long upsertChunk(Connection tx, SnapshotReader reader, SnapshotTable table, Chunk chunk)
+            throws Exception {
+        List<Integer> key = new ArrayList<>();
+        for (String k : table.key()) {
+            key.add(table.columns().indexOf(k));
+        }
+        if (key.contains(-1)) {
+            throw new CdcSinkException("cannot copy " + table.source() + ": its key " + table.key()
+                    + " is not among the copied columns " + table.columns());
+        }
+        RowShape shape = new RowShape(table.columns(), key);
+        List<RowChange> batch = new ArrayList<>(UPSERT_BATCH);
+        CopyLines lines = new CopyLines(shape.size(), values -> {
+            batch.add(RowChange.upsert(Hlc.ZERO, SourceRow.of(shape, values)));
+            if (batch.size() >= UPSERT_BATCH) {
+                applier.applyChanges(tx, table.target(), List.copyOf(batch));
+                batch.clear();
+            }
+        });
+        reader.copy(table, chunk.after(), chunk.upTo(), lines::write);
+        long rows = lines.finish();
+        if (!batch.isEmpty()) {
+            applier.applyChanges(tx, table.target(), List.copyOf(batch));
+        }
+        return rows;
     }
 
     private String columnList(List<String> columns) {

@@ -28,7 +28,6 @@ import java.util.stream.Collectors;
  * mode). A foreign key on a cycle of tables that is not deferrable is an ERROR: no order of writes satisfies it.
  */
 public final class SchemaComparison {
-    private static final TargetDialect SQL = TargetDialect.of(TargetDialect.Product.POSTGRESQL);
 
     /** How the mode checked writes rows of tables linked by foreign keys, which decides what their keys need. */
     public enum Ordering {
@@ -43,6 +42,7 @@ public final class SchemaComparison {
     private final Ordering ordering;
     private final ForeignKeyGraph foreignKeys;
     private final SchemaEvolution evolution;
+    private final TargetDdl sql;
 
     /**
      * Without the target's foreign-key graph (cycles are not seen).
@@ -67,9 +67,16 @@ public final class SchemaComparison {
      *                  first row, so it is a WARN naming the DDL it will run rather than an ERROR
      */
     public SchemaComparison(Ordering ordering, ForeignKeyGraph foreignKeys, SchemaEvolution evolution) {
+        this(ordering, foreignKeys, evolution, TargetDialect.of(TargetDialect.Product.POSTGRESQL));
+    }
+
+    /** @param dialect the target's, for the DDL the findings suggest */
+    public SchemaComparison(Ordering ordering, ForeignKeyGraph foreignKeys, SchemaEvolution evolution,
+                            TargetDialect dialect) {
         this.ordering = ordering;
         this.foreignKeys = foreignKeys;
         this.evolution = evolution;
+        this.sql = new TargetDdl(dialect);
     }
 
     /** A missing table or column: an ERROR, or what {@code --schemaEvolution additive} will run. */
@@ -116,7 +123,7 @@ public final class SchemaComparison {
         TableName name = table.name();
         if (table.primaryKey().isEmpty()) {
             out.add(new Finding(Severity.ERROR, name.toString(), "no primary key: cdc-sink upserts and deletes by key",
-                    "ALTER TABLE " + SQL.qualify(name) + " ADD PRIMARY KEY (<the changefeed's key columns>)"));
+                    sql.addPrimaryKey(name, "<the changefeed's key columns>")));
         }
         foreignKeys(name, constraints, out);
         if (out.isEmpty()) {
@@ -131,8 +138,7 @@ public final class SchemaComparison {
         String object = table + "." + column.name();
         if (target.isEmpty()) {
             out.add(missing(object, "column missing on the target (source type " + column.type() + ")",
-                    "ALTER TABLE " + SQL.qualify(table) + " ADD COLUMN " + SQL.quote(column.name()) + " "
-                            + column.targetType()));
+                    sql.addColumn(table, column.name(), column.targetType())));
             return;
         }
         ColumnInfo col = target.get();
@@ -147,20 +153,19 @@ public final class SchemaComparison {
         }
         if (column.nullable() && !col.nullable() && !col.primaryKey()) {
             out.add(new Finding(Severity.WARN, object, "NOT NULL on the target but nullable on the source: a NULL "
-                    + "will fail to apply", "ALTER TABLE " + SQL.qualify(table) + " ALTER COLUMN "
-                    + SQL.quote(column.name()) + " DROP NOT NULL"));
+                    + "will fail to apply", sql.dropNotNull(table, column.name(), col.type())));
         }
     }
 
-    private static void extraColumn(TableName table, ColumnInfo extra, List<Finding> out) {
+    private void extraColumn(TableName table, ColumnInfo extra, List<Finding> out) {
         if (!extra.nullable() && !extra.hasDefault() && !extra.generated()) {
             out.add(new Finding(Severity.ERROR, table + "." + extra.name(), "extra target column is NOT NULL "
-                    + "without a default: inserts will fail", "ALTER TABLE " + SQL.qualify(table) + " ALTER COLUMN "
-                    + SQL.quote(extra.name()) + " DROP NOT NULL (or SET DEFAULT <value>)"));
+                    + "without a default: inserts will fail", sql.dropNotNull(table, extra.name(), extra.type())
+                    + (sql.mysql() ? " (or give it a DEFAULT)" : " (or SET DEFAULT <value>)")));
         }
     }
 
-    private static void compareKeys(SourceTable source, TableInfo table, List<Finding> out) {
+    private void compareKeys(SourceTable source, TableInfo table, List<Finding> out) {
         List<String> sourceKey = source.key();
         List<String> targetKey = table.primaryKey().stream().map(ColumnInfo::name).toList();
         if (sourceKey.isEmpty()) {
@@ -171,8 +176,7 @@ public final class SchemaComparison {
         if (!new HashSet<>(sourceKey).equals(new HashSet<>(targetKey))) {
             String fix = "make the target's primary key (" + String.join(", ", sourceKey) + ")";
             if (targetKey.isEmpty()) {
-                fix = "ALTER TABLE " + SQL.qualify(table.name()) + " ADD PRIMARY KEY ("
-                        + sourceKey.stream().map(SQL::quote).collect(Collectors.joining(", ")) + ")";
+                fix = sql.addPrimaryKey(table.name(), sql.columns(sourceKey));
             }
             out.add(new Finding(Severity.ERROR, table.name().toString(), "primary key differs: source ("
                     + String.join(", ", sourceKey) + "), target (" + String.join(", ", targetKey) + ")", fix));
@@ -187,8 +191,9 @@ public final class SchemaComparison {
     private void foreignKeys(TableName table, TableConstraints constraints, List<Finding> out) {
         for (TableConstraints.ForeignKey fk : constraints.foreignKeys()) {
             String object = table + " constraint " + fk.name();
-            String alter = "ALTER TABLE " + SQL.qualify(table);
-            String deferrable = alter + " ALTER CONSTRAINT " + SQL.quote(fk.name()) + " DEFERRABLE INITIALLY DEFERRED";
+            String drop = sql.dropForeignKey(table, fk.name());
+            String deferrable = sql.mysql() ? drop + " (MySQL cannot defer a foreign key)"
+                    : sql.deferrable(table, fk.name());
             Optional<ForeignKeyGraph.ForeignKey> key = foreignKeys.from(table).stream()
                     .filter(k -> k.name().equals(fk.name())).findFirst();
             boolean canDefer = key.map(ForeignKeyGraph.ForeignKey::deferrable).orElse(fk.deferred());
@@ -211,8 +216,7 @@ public final class SchemaComparison {
                 out.add(new Finding(Severity.WARN, object, to + ": in immediate mode a changefeed sends tables in"
                         + " any order; a request whose row's parent is not there yet is refused with 503 and sent"
                         + " again, so this table may trail " + fk.references(),
-                        "run without --immediate (consistent mode orders the rows of a window), or " + alter
-                                + " DROP CONSTRAINT " + SQL.quote(fk.name())));
+                        "run without --immediate (consistent mode orders the rows of a window), or " + drop));
                 continue;
             }
             String how = ordering == Ordering.ONE_PATH
@@ -229,8 +233,7 @@ public final class SchemaComparison {
         }
     }
 
-    private static void uniqueKeys(TableName table, SourceTable source, TableConstraints target,
-                                   List<Finding> out) {
+    private void uniqueKeys(TableName table, SourceTable source, TableConstraints target, List<Finding> out) {
         List<Set<String>> sourceKeys = new ArrayList<>();
         if (!source.key().isEmpty()) {
             sourceKeys.add(Set.copyOf(source.key()));
@@ -241,8 +244,7 @@ public final class SchemaComparison {
             // A target key that contains a whole source key cannot be violated by rows the source accepted.
             boolean implied = !columns.isEmpty() && sourceKeys.stream().anyMatch(columns::containsAll);
             if (!implied) {
-                String fix = unique.index() ? "DROP INDEX " + SQL.quote(table.schema()) + "." + SQL.quote(unique.name())
-                        : "ALTER TABLE " + SQL.qualify(table) + " DROP CONSTRAINT " + SQL.quote(unique.name());
+                String fix = sql.dropUnique(table, unique.name(), unique.index());
                 out.add(new Finding(Severity.WARN, table + " constraint " + unique.name(), "unique "
                         + (unique.index() ? "index" : "constraint") + " on (" + String.join(", ", unique.columns())
                         + ") is not on the source: rows the source accepts may fail to apply", fix));
@@ -250,30 +252,28 @@ public final class SchemaComparison {
         }
     }
 
-    private static void checks(TableName table, TableConstraints source, TableConstraints target, List<Finding> out) {
+    private void checks(TableName table, TableConstraints source, TableConstraints target, List<Finding> out) {
         Set<String> sourceChecks = source.checks().stream().map(TableConstraints.Check::name)
                 .collect(Collectors.toSet());
         for (TableConstraints.Check check : target.checks()) {
             if (!sourceChecks.contains(check.name())) {
                 out.add(new Finding(Severity.WARN, table + " constraint " + check.name(), "check constraint "
                         + check.definition() + " is not on the source (compared by name): rows the source accepts "
-                        + "may fail to apply", "ALTER TABLE " + SQL.qualify(table) + " DROP CONSTRAINT "
-                        + SQL.quote(check.name())));
+                        + "may fail to apply", sql.dropCheck(table, check.name())));
             }
         }
     }
 
-    private static String createTable(SourceTable source) {
+    private String createTable(SourceTable source) {
         TableName t = source.target();
-        StringBuilder sql = new StringBuilder("CREATE TABLE ").append(SQL.qualify(t)).append(" (");
+        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(sql.qualify(t)).append(" (");
         List<String> parts = new ArrayList<>();
         for (SourceColumn c : source.columns()) {
-            parts.add(SQL.quote(c.name()) + " " + c.targetType() + (c.nullable() ? "" : " NOT NULL"));
+            parts.add(sql.quote(c.name()) + " " + sql.type(c.targetType()) + (c.nullable() ? "" : " NOT NULL"));
         }
         if (!source.key().isEmpty()) {
-            parts.add("PRIMARY KEY (" + source.key().stream().map(SQL::quote).collect(Collectors.joining(", "))
-                    + ")");
+            parts.add("PRIMARY KEY (" + sql.columns(source.key()) + ")");
         }
-        return sql.append(String.join(", ", parts)).append(")").toString();
+        return ddl.append(String.join(", ", parts)).append(")").toString();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -192,4 +193,47 @@ class HeldConnectionIT {
             return rs.getString(1);
         }
     }
+
+    /**
+     * MariaDB has no {@code SET LOCAL}: a held connection and a transaction {@link TargetTx#begin} opens bound their
+     * statements with the session's {@code max_statement_time} and {@code innodb_lock_wait_timeout}, and the pool's
+     * next borrower gets the server's defaults back.
+     */
+    @Test
+    void onMariaDbTheSessionTimeoutsBoundStatementsAndAreResetForThePool() throws Exception {
+        EmbeddedMariaDb maria = EmbeddedMariaDb.shared();
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl("jdbc:mariadb://127.0.0.1:" + maria.port() + "/" + maria.newDatabase("held")
+                + "?user=root&sslMode=disable");
+        hc.setMaximumPoolSize(1);
+        hc.setConnectionTimeout(2_000);
+        try (HikariDataSource mariaPool = new HikariDataSource(hc)) {
+            String defaults;
+            try (Connection c = mariaPool.getConnection()) {
+                defaults = text(c, "SELECT CONCAT(@@max_statement_time, ' ', @@innodb_lock_wait_timeout)");
+            }
+            try (HeldConnection held = new HeldConnection(mariaPool, Duration.ofMillis(1500), Duration.ofMinutes(1))) {
+                assertThat(text(held.get(), "SELECT CONCAT(@@max_statement_time, ' ', @@innodb_lock_wait_timeout)"))
+                        .isEqualTo("1.500000 2");
+                assertThatThrownBy(() -> query(held.get(), "SELECT SLEEP(3)"))
+                        .isInstanceOf(SQLException.class).hasMessageContaining("max_statement_time");
+                held.abandon();
+            }
+            try (Connection next = mariaPool.getConnection()) {
+                assertThat(text(next, "SELECT CONCAT(@@max_statement_time, ' ', @@innodb_lock_wait_timeout)"))
+                        .as("the pool's next borrower").isEqualTo(defaults);
+            }
+            Connection tx = mariaPool.getConnection();
+            TargetTx.begin(tx, Duration.ofSeconds(7));
+            assertThat(text(tx, "SELECT CONCAT(@@max_statement_time, ' ', @@innodb_lock_wait_timeout)"))
+                    .isEqualTo("7.000000 7");
+            tx.commit();
+            TargetTx.close(tx);
+            try (Connection next = mariaPool.getConnection()) {
+                assertThat(text(next, "SELECT CONCAT(@@max_statement_time, ' ', @@innodb_lock_wait_timeout)"))
+                        .as("the pool's next borrower after TargetTx.close").isEqualTo(defaults);
+            }
+        }
+    }
+
 }

@@ -12,6 +12,7 @@ import io.cdcsink.engine.ColumnInfo;
 import io.cdcsink.engine.ForeignKeyGraph;
 import io.cdcsink.engine.SchemaEvolution;
 import io.cdcsink.engine.TableInfo;
+import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.api.TableName;
 import java.util.List;
 import java.util.Optional;
@@ -245,5 +246,36 @@ class SchemaComparisonTest {
         assertThat(report.exitCode()).isEqualTo(1);
         assertThat(report.lines()).containsExactly("OK    target: connected", "WARN  x: maybe",
                 "ERROR y: broken; fix: fix it", "preflight: 1 error(s), 1 warning(s), 1 ok");
+    }
+
+    /** On a MySQL target the suggested DDL is MySQL's: backticks, MySQL types, MODIFY, DROP FOREIGN KEY/INDEX. */
+    @Test
+    void onAMySqlTargetTheFixesAreMySqlStatements() {
+        TableName t = new TableName("app", "app", "orders");
+        SourceTable source = new SourceTable("src.public.orders", t, List.of(
+                new SourceColumn("id", "bigint", "bigint", false, 1),
+                new SourceColumn("note", "character varying(20)", "character varying(20)", true, 0),
+                new SourceColumn("at", "timestamp with time zone", "timestamp(6) with time zone", true, 0),
+                new SourceColumn("doc", "jsonb", "jsonb", true, 0),
+                new SourceColumn("tags", "text[]", "text[]", true, 0)), TableConstraints.NONE);
+        SchemaComparison mysql = new SchemaComparison(SchemaComparison.Ordering.TRANSACTIONS, ForeignKeyGraph.EMPTY,
+                SchemaEvolution.NONE, TargetDialect.of(TargetDialect.Product.MYSQL));
+        assertThat(mysql.compare(source, Optional.empty(), TableConstraints.NONE)).singleElement()
+                .extracting(Finding::fix).isEqualTo("in database app: CREATE TABLE `app`.`orders` (`id` bigint NOT NULL,"
+                        + " `note` varchar(20), `at` datetime(6), `doc` json, `tags` json, PRIMARY KEY (`id`))");
+        TableInfo target = new TableInfo(t, List.of(col("id", "bigint", 1, false), col("note", "varchar(20)", 0,
+                false), col("at", "datetime(6)", 0, true), col("doc", "json", 0, true), col("tags", "json", 0, true)));
+        TableConstraints constraints = new TableConstraints(
+                List.of(new TableConstraints.ForeignKey("orders_fk", "app.customers", false)),
+                List.of(new TableConstraints.UniqueKey("by_note", List.of("note"), true)), List.of());
+        assertThat(lines(mysql.compare(source, Optional.of(target), constraints))).contains(
+                "WARN  app.app.orders.note: NOT NULL on the target but nullable on the source: a NULL will fail to"
+                        + " apply; fix: ALTER TABLE `app`.`orders` MODIFY `note` varchar(20) NULL",
+                "WARN  app.app.orders constraint by_note: unique index on (note) is not on the source: rows the"
+                        + " source accepts may fail to apply; fix: ALTER TABLE `app`.`orders` DROP INDEX `by_note`");
+        SchemaComparison immediate = new SchemaComparison(SchemaComparison.Ordering.ARRIVAL, ForeignKeyGraph.EMPTY,
+                SchemaEvolution.NONE, TargetDialect.of(TargetDialect.Product.MYSQL));
+        assertThat(immediate.checkTarget(target, constraints)).singleElement().extracting(Finding::fix).asString()
+                .endsWith("ALTER TABLE `app`.`orders` DROP FOREIGN KEY `orders_fk`");
     }
 }

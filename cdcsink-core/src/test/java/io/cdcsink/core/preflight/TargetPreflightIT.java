@@ -5,7 +5,13 @@ import io.cdcsink.api.preflight.Finding;
 import io.cdcsink.api.preflight.PreflightReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.api.TableName;
+import io.cdcsink.api.preflight.SourceColumn;
+import io.cdcsink.api.preflight.SourceTable;
+import io.cdcsink.api.preflight.TableConstraints;
 import io.cdcsink.core.TargetConfig;
+import io.cdcsink.testing.EmbeddedMariaDb;
+import io.cdcsink.testing.MariaDbTargetPools;
 import io.cdcsink.testing.EmbeddedPg;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -97,4 +103,49 @@ class TargetPreflightIT {
             assertThat(f.message()).startsWith("cannot connect");
         });
     }
+
+    /**
+     * MariaDB: the dialect comes from the connection; the staging database, keys, foreign keys (a cycle cannot be
+     * deferred there), unique keys and checks are read from information_schema (a JSON column's own check is not a
+     * constraint), the fixes are MySQL's; a logical source's target schema that no database has is named.
+     */
+    @Test
+    void onMariaDbTheCatalogComesFromInformationSchemaAndTheFixesAreMySqls() throws Exception {
+        EmbeddedMariaDb maria = EmbeddedMariaDb.shared();
+        String db = maria.newDatabase("pfmy");
+        maria.execute(db, "CREATE TABLE parent (id INT PRIMARY KEY, doc JSON)",
+                "CREATE TABLE child (id INT PRIMARY KEY, parent INT, CONSTRAINT child_parent FOREIGN KEY (parent)"
+                        + " REFERENCES parent (id))",
+                "CREATE TABLE a (id INT PRIMARY KEY, b INT)",
+                "CREATE TABLE b (id INT PRIMARY KEY, a INT, CONSTRAINT b_a FOREIGN KEY (a) REFERENCES a (id))",
+                "ALTER TABLE a ADD CONSTRAINT a_b FOREIGN KEY (b) REFERENCES b (id)",
+                "CREATE TABLE nokey (v TEXT)");
+        TargetConfig config = TargetConfig.of(new MariaDbTargetPools(maria).targetConn(db));
+        PreflightReport report = new PreflightReport();
+        new TargetPreflight(config, report).checkStart();
+        report.print(System.out);
+        List<String> lines = report.findings().stream().map(Finding::line).toList();
+        assertThat(report.exitCode()).isEqualTo(1);
+        assertThat(lines).contains(
+                "OK    staging database _cdc_sink: does not exist yet; cdc-sink will create it",
+                "OK    " + db + "." + db + ".parent: primary key (id), no foreign keys",
+                "ERROR " + db + "." + db + ".nokey: no primary key: cdc-sink upserts and deletes by key; fix: ALTER"
+                        + " TABLE `" + db + "`.`nokey` ADD PRIMARY KEY (<the changefeed's key columns>)",
+                "ERROR " + db + "." + db + ".a constraint a_b: foreign key to " + db + ".b closes a cycle of tables"
+                        + " (a, b) and is checked per statement: no order of writes satisfies it; fix: ALTER TABLE `"
+                        + db + "`.`a` DROP FOREIGN KEY `a_b` (MySQL cannot defer a foreign key)")
+                .anySatisfy(l -> assertThat(l).startsWith("OK    " + db + "." + db + ".child constraint child_parent:"
+                        + " foreign key to " + db + ".parent: rows of one transaction"));
+
+        TableName missing = new TableName(db, "nosuchdb", "orders");
+        SourceTable source = new SourceTable("src.public.orders", missing, List.of(
+                new SourceColumn("id", "bigint", "bigint", false, 1)), TableConstraints.NONE);
+        PreflightReport logical = new PreflightReport();
+        new TargetPreflight(config, logical).checkLogical(db, List.of(source), false);
+        assertThat(logical.findings().stream().map(Finding::line).toList()).contains(
+                "ERROR " + db + ".nosuchdb: the target server has no database `nosuchdb`: on MySQL the schema part"
+                        + " (--targetSchema) names the database that holds the tables; fix: CREATE DATABASE"
+                        + " `nosuchdb`");
+    }
+
 }

@@ -1,0 +1,131 @@
+package io.cdcsink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcsink.testing.EmbeddedPg;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release archive as an operator uses it: cdc-sink-VERSION.tar.gz, built by the normal build (cdcsink-dist),
+ * unpacked into an empty directory and run through {@code bin/cdc-sink} with a bare environment (a Java runtime, no
+ * Maven, an empty HOME). {@code version} runs; {@code start} takes its connection string, password included, from
+ * {@code CDC_SINK_CONN} and logs it masked; a changefeed loads it, SIGTERM stops it mid-load with exit 0 within the
+ * default {@code --shutdownTimeout}; a restart of the same archive drains what the feed retries, and the target
+ * ends equal to the feed, row by row.
+ */
+class ReleaseArchiveIT {
+    private static final Duration BOUND = Duration.ofSeconds(30);
+
+    private final EmbeddedPg target = EmbeddedPg.shared();
+
+    @TempDir
+    Path dir;
+
+    private static String version() {
+        return System.getProperty("cdcsink.version", "0.1.0-SNAPSHOT");
+    }
+
+    private static Path archive() {
+        Path archive = Path.of(System.getProperty("cdcsink.archive",
+                "../cdcsink-dist/target/cdc-sink-" + version() + ".tar.gz"));
+        assertThat(archive).as("the release archive: run mvn package first").exists();
+        return archive;
+    }
+
+    /** Unpacks the archive into the empty directory with the system's tar, as an operator does. */
+    private Path unpack() throws Exception {
+        Process tar = new ProcessBuilder("tar", "xzf", archive().toAbsolutePath().toString(), "-C", dir.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tar.waitFor(60, TimeUnit.SECONDS) && tar.exitValue() == 0).as("tar xzf: %s", out).isTrue();
+        return dir.resolve("cdc-sink-" + version());
+    }
+
+    /**
+     * {@code bin/cdc-sink <args>} with only a Java runtime in the environment (JAVA_HOME, a PATH of system
+     * directories, an empty HOME), plus {@code environment}.
+     */
+    private ProcessBuilder command(Path home, Map<String, String> environment, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/cdc-sink").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder b = new ProcessBuilder(cmd).directory(dir.toFile());
+        b.environment().clear();
+        b.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        b.environment().put("PATH", "/usr/bin:/bin");
+        b.environment().put("HOME", Files.createDirectories(dir.resolve("home")).toString());
+        // Quicker start-up on the shared 2-core machine; no heap option, so the launcher's defaults apply.
+        b.environment().put("CDC_SINK_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        b.environment().putAll(environment);
+        return b;
+    }
+
+    @Test
+    void unpackedArchiveRunsVersionAndStartFromTheEnvironmentAndStopsCleanlyMidLoad() throws Exception {
+        Path home = unpack();
+        for (String file : List.of("bin/cdc-sink", "lib/cdc-sink.jar", "conf/logback.xml", "LICENSE", "NOTICE",
+                "README.md")) {
+            assertThat(home.resolve(file)).as(file).isRegularFile();
+        }
+        assertThat(Files.isExecutable(home.resolve("bin/cdc-sink"))).isTrue();
+        assertThat(Files.readString(home.resolve("README.md"))).startsWith("# cdc-sink " + version());
+        try (JarFile jar = new JarFile(home.resolve("lib/cdc-sink.jar").toFile())) {
+            assertThat(jar.stream().map(e -> e.getName())
+                    .filter(n -> n.startsWith("io/zonky") || n.endsWith(".txz") || n.startsWith("io/cdcsink/demo")))
+                    .as("the demo's database binaries and classes").isEmpty();
+        }
+
+        Process version = command(home, Map.of(), "version").redirectErrorStream(true).start();
+        String printed = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(version.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(version.exitValue()).as(printed).isZero();
+        assertThat(printed).startsWith("cdc-sink " + version() + "\n").contains("runtime Java");
+
+        String db = target.freshDatabase("archive");
+        String role = db + "_app";
+        String password = "pw-" + Long.toHexString(System.nanoTime());
+        try (Connection c = target.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + role + " LOGIN SUPERUSER PASSWORD '" + password + "'");
+        }
+        StopUnderLoad.bankFeedTables(target.dataSource(db));
+        String conn = "postgresql://" + role + ":" + password + "@localhost:" + target.port() + "/" + db
+                + "?sslmode=disable";
+        int port = CdcSinkProcess.freePort();
+        Map<String, String> environment = Map.of("CDC_SINK_CONN", conn, "CDC_SINK_DISABLE_AUTHENTICATION", "true");
+        long seed = KillStorm.seed(909);
+        List<List<String>> launched = new ArrayList<>();
+        StopUnderLoad.Result result = StopUnderLoad.webhook("archive webhook", db, seed, port, () -> {
+            CdcSinkProcess p = CdcSinkProcess.launched("archive", port,
+                    command(home, environment, "start", "--bindAddr", "127.0.0.1:" + port));
+            launched.add(p.commandLine());
+            return p;
+        }, target.dataSource(db), 1, BOUND);
+        System.out.printf("release archive: seed=%d stop exit=%d took=%d ms transfers=%d rows compared=%d%n", seed,
+                result.stop().exit(), result.stop().took().toMillis(), result.transfers(), result.rowsCompared());
+        assertThat(result.stop().exit()).as("exit code on SIGTERM mid-load").isZero();
+        assertThat(result.stop().took()).as("time from SIGTERM to exit").isLessThan(BOUND);
+        assertThat(result.transfers()).isGreaterThan(100);
+
+        String log = result.stoppedLog();
+        assertThat(log).contains("configuration of cdc-sink start: ")
+                .contains("--conn=postgresql://" + role + ":****@localhost:" + target.port() + "/" + db
+                        + "?sslmode=disable [CDC_SINK_CONN]")
+                .contains("--disableAuthentication=true [CDC_SINK_DISABLE_AUTHENTICATION]")
+                .contains("SIGTERM: stopping").contains("replicator stopped").doesNotContain(password);
+        // The launcher's container defaults, on the command line of the JVM it ran.
+        List<String> jvm = launched.get(0);
+        assertThat(jvm).contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "io.cdcsink.cli.Main")
+                .contains(home.resolve("lib").toRealPath() + "/*");
+    }
+}
