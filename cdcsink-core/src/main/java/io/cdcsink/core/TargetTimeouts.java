@@ -17,6 +17,9 @@ import java.util.Map;
  *       the work is retried; the logical loops narrow it per transaction with {@code --applyTimeout}.
  *   <li>{@code socketTimeout}: {@link #SOCKET}, longer than the statement timeout, so that a live but slow server
  *       answers with its own error first. A read that hears nothing that long closes the connection.
+ *   <li>{@code loginTimeout} (PostgreSQL; {@code connectTimeout} on MySQL, which bounds its handshake too):
+ *       {@link #LOGIN}, so that opening a connection to a server that accepts TCP and then says nothing fails
+ *       rather than waiting for the socket timeout.
  *   <li>{@code tcpKeepAlive}: on, so that an idle pooled connection to a host that went away is noticed by the
  *       kernel (with its own keepalive intervals) rather than kept for ever.
  * </ul>
@@ -24,6 +27,7 @@ import java.util.Map;
 final class TargetTimeouts {
     static final Duration STATEMENT = Duration.ofSeconds(60);
     static final Duration SOCKET = Duration.ofSeconds(90);
+    static final Duration LOGIN = Duration.ofSeconds(10);
 
     private TargetTimeouts() {
     }
@@ -36,10 +40,12 @@ final class TargetTimeouts {
             // MariaDB Connector/J counts in milliseconds. Lock waits are bounded by the server's
             // innodb_lock_wait_timeout (50 s by default); MySQL has no session-wide statement timeout for writes.
             putIfAbsent(out, given, "socketTimeout", Long.toString(SOCKET.toMillis()));
+            putIfAbsent(out, given, "connectTimeout", Long.toString(LOGIN.toMillis())); // bounds the handshake too
             putIfAbsent(out, given, "tcpKeepAlive", "true");
             return out;
         }
         putIfAbsent(out, given, "socketTimeout", Long.toString(SOCKET.toSeconds()));
+        putIfAbsent(out, given, "loginTimeout", Long.toString(LOGIN.toSeconds()));
         putIfAbsent(out, given, "tcpKeepAlive", "true");
         // The driver lets the connection string's options win over these properties, so a string that sets its
         // own options sets its own statement timeout too (or none).

@@ -10,6 +10,7 @@ class TargetTimeoutsTest {
     void postgresGetsAStatementTimeoutASocketTimeoutAndKeepalive() {
         assertThat(TargetTimeouts.defaults(ConnectionString.parse("--conn", "postgresql://u@h:5432/db")))
                 .containsEntry("socketTimeout", "90").containsEntry("tcpKeepAlive", "true")
+                .containsEntry("loginTimeout", "10")
                 .containsEntry("options", "-c statement_timeout=60000");
     }
 
@@ -17,6 +18,7 @@ class TargetTimeoutsTest {
     void mysqlCountsInMilliseconds() {
         assertThat(TargetTimeouts.defaults(ConnectionString.parse("--conn", "mysql://u@h:3306/db")))
                 .containsEntry("socketTimeout", "90000").containsEntry("tcpKeepAlive", "true")
+                .containsEntry("connectTimeout", "10000")
                 .doesNotContainKey("options");
     }
 
