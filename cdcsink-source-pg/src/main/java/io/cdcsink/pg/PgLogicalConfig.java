@@ -105,7 +105,12 @@ public record PgLogicalConfig(ConnectionString sourceConn, String publicationNam
         if (sourceConn == null || sourceConn.isBlank()) {
             throw new IllegalArgumentException("--sourceConn: no source connection was configured");
         }
-        return new PgLogicalConfig(ConnectionString.parse("--sourceConn", sourceConn), publicationName,
+        ConnectionString source = ConnectionString.parse("--sourceConn", sourceConn);
+        if (source.protocol() != ConnectionString.Protocol.POSTGRESQL) {
+            throw new IllegalArgumentException("--sourceConn: pglogical reads a PostgreSQL source"
+                    + " (postgresql://user@host:port/database); for a MySQL or MariaDB source use cdc-sink mylogical");
+        }
+        return new PgLogicalConfig(source, publicationName,
                 slotName == null || slotName.isEmpty() ? DEFAULT_SLOT_NAME : slotName, targetDatabase,
                 standbyTimeout == null ? DEFAULT_STANDBY_TIMEOUT : standbyTimeout);
     }

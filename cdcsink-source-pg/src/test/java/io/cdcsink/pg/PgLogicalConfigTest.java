@@ -25,6 +25,8 @@ class PgLogicalConfigTest {
     void errorsNameTheFlag() {
         assertThatThrownBy(() -> PgLogicalConfig.of(null, "p", null, "t", null)).hasMessageContaining("--sourceConn");
         assertThatThrownBy(() -> PgLogicalConfig.of("mysql://x", "p", null, "t", null))
+                .hasMessageContaining("--sourceConn").hasMessageContaining("use cdc-sink mylogical");
+        assertThatThrownBy(() -> PgLogicalConfig.of("sqlserver://x", "p", null, "t", null))
                 .hasMessageContaining("--sourceConn");
         assertThatThrownBy(() -> PgLogicalConfig.of(CONN, " ", null, "t", null))
                 .hasMessageContaining("--publicationName");
