@@ -183,6 +183,10 @@ final class MySqlValues {
             return null;
         }
         Type type = type(column);
+        Object number = number(type, value);
+        if (number != null) {
+            return number;
+        }
         String text = text(type, value);
         try {
             return convert(type, value, text);
@@ -199,6 +203,36 @@ final class MySqlValues {
         shown = shown.replace("\n", "\\n").replace("\r", "\\r").replace("\0", "\\0");
         return new SQLException("table " + table + " column " + column.name() + ": value '" + shown
                 + "' does not fit MySQL type " + type.text() + ": " + why, REFUSED);
+    }
+
+    /**
+     * An integer or DECIMAL column's value straight from a JSON number's own {@link BigInteger} or {@link BigDecimal},
+     * which is what its text reads back as; null when that does not apply or the value is to be refused, which the
+     * text path then does, naming the text.
+     */
+    private static Object number(Type type, JsonNode value) {
+        if (type.kind() == Kind.INTEGER && value.isIntegralNumber()) {
+            BigInteger n = value.bigIntegerValue();
+            if (n.bitLength() < 64) {
+                long v = n.longValue();
+                return within(type, v) ? (Object) v : null;
+            }
+        } else if (type.kind() == Kind.DECIMAL && (value.isBigDecimal() || value.isIntegralNumber())) {
+            try {
+                return scaled(type, value.decimalValue());
+            } catch (ArithmeticException | Refusal e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Whether an integer column of {@code type} holds {@code n}. */
+    private static boolean within(Type type, long n) {
+        long min = type.unsigned() ? 0 : -(1L << (type.bits() - 1));
+        long max = type.bits() == 64 ? Long.MAX_VALUE
+                : type.unsigned() ? (1L << type.bits()) - 1 : (1L << (type.bits() - 1)) - 1;
+        return n >= min && n <= max;
     }
 
     /** The value as text: a string's contents, a number's digits, a boolean's word, a container's JSON. */
@@ -313,10 +347,7 @@ final class MySqlValues {
         // The common value, an optional sign and at most 18 digits, fits a long: no BigDecimal or BigInteger.
         if (v.length() <= 18 && plainInteger(v)) {
             long n = Long.parseLong(v);
-            long min = type.unsigned() ? 0 : -(1L << (type.bits() - 1));
-            long max = type.bits() == 64 ? Long.MAX_VALUE
-                    : type.unsigned() ? (1L << type.bits()) - 1 : (1L << (type.bits() - 1)) - 1;
-            if (n >= min && n <= max) {
+            if (within(type, n)) {
                 return n;
             }
         }
@@ -358,7 +389,11 @@ final class MySqlValues {
         if (!number(v)) {
             throw new Refusal(special(v) ? "DECIMAL has no NaN or infinity" : "not a number");
         }
-        BigDecimal d = new BigDecimal(v);
+        return scaled(type, new BigDecimal(v));
+    }
+
+    /** {@link #decimal} of a number already read. */
+    private static BigDecimal scaled(Type type, BigDecimal d) {
         // Stripping zeros only lowers the scale: a scale within the column's needs no stripping.
         if (d.scale() > type.scale() && d.signum() != 0 && d.stripTrailingZeros().scale() > type.scale()) {
             throw new Refusal("more than " + type.scale() + " decimal places (it would be rounded)");
