@@ -1,7 +1,15 @@
 package io.cdcsink.apply;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,6 +96,53 @@ final class FlatJson {
         });
         return read ? new Names(same(names, previous) ? previous : names.toArray(String[]::new), nulls, exponent[0])
                 : null;
+    }
+
+    /**
+     * The tree Jackson with {@link JsonCodec}'s settings would build for an object of scalars: {@code TextNode}s,
+     * {@code BigIntegerNode}s for integers, {@code DecimalNode}s for other numbers (as written, zeros kept),
+     * {@code BooleanNode}s and {@code NullNode}s. A target that binds value by value (MySQL) reads every row's tree,
+     * and Jackson's tree parser cost more than the rest of the row's work.
+     *
+     * @return the tree, or null when the fast path does not vouch for the text, a string escapes a surrogate or NUL,
+     *         or a number has an exponent (Jackson's reading of those is left to Jackson)
+     */
+    static ObjectNode tree(String text) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        String[] name = new String[1];
+        boolean read = object(text, new Properties() {
+            @Override
+            public boolean name(String t, int from, int to) {
+                name[0] = t.substring(from, to);
+                return !out.has(name[0]);
+            }
+
+            @Override
+            public boolean value(String t, int from, int to) {
+                char first = t.charAt(from);
+                JsonNode node;
+                if (first == 'n') {
+                    node = NullNode.getInstance();
+                } else if (first == '"') {
+                    String decoded = decode(t, from + 1, to - 1);
+                    if (decoded == null) {
+                        return false;
+                    }
+                    node = TextNode.valueOf(decoded);
+                } else if (first == 't' || first == 'f') {
+                    node = BooleanNode.valueOf(first == 't');
+                } else if (hasExponent(t, from, to)) {
+                    return false;
+                } else if (t.indexOf('.', from) >= 0 && t.indexOf('.', from) < to) {
+                    node = DecimalNode.valueOf(new BigDecimal(t.substring(from, to)));
+                } else {
+                    node = BigIntegerNode.valueOf(integerValue(t, from, to));
+                }
+                out.set(name[0], node);
+                return true;
+            }
+        });
+        return read ? out : null;
     }
 
     /** Whether the names are the very strings of {@code previous}, in order: rows of one table then share one array. */

@@ -44,7 +44,6 @@ final class MySqlValues {
     static final String REFUSED = "22023";
 
     private static final Pattern TYPE = Pattern.compile("([a-z0-9 ]+?)\\s*(?:\\((.*)\\))?\\s*(unsigned)?\\s*(zerofill)?");
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern DATE = Pattern.compile("(\\d{4,})-(\\d{2})-(\\d{2})");
     private static final Pattern CLOCK = Pattern.compile("(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?");
     private static final Pattern ZONE = Pattern.compile("Z|[+-]\\d{2}(?::?\\d{2}(?::?\\d{2})?)?");
@@ -184,6 +183,10 @@ final class MySqlValues {
             return null;
         }
         Type type = type(column);
+        Object number = number(type, value);
+        if (number != null) {
+            return number;
+        }
         String text = text(type, value);
         try {
             return convert(type, value, text);
@@ -200,6 +203,36 @@ final class MySqlValues {
         shown = shown.replace("\n", "\\n").replace("\r", "\\r").replace("\0", "\\0");
         return new SQLException("table " + table + " column " + column.name() + ": value '" + shown
                 + "' does not fit MySQL type " + type.text() + ": " + why, REFUSED);
+    }
+
+    /**
+     * An integer or DECIMAL column's value straight from a JSON number's own {@link BigInteger} or {@link BigDecimal},
+     * which is what its text reads back as; null when that does not apply or the value is to be refused, which the
+     * text path then does, naming the text.
+     */
+    private static Object number(Type type, JsonNode value) {
+        if (type.kind() == Kind.INTEGER && value.isIntegralNumber()) {
+            BigInteger n = value.bigIntegerValue();
+            if (n.bitLength() < 64) {
+                long v = n.longValue();
+                return within(type, v) ? (Object) v : null;
+            }
+        } else if (type.kind() == Kind.DECIMAL && (value.isBigDecimal() || value.isIntegralNumber())) {
+            try {
+                return scaled(type, value.decimalValue());
+            } catch (ArithmeticException | Refusal e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Whether an integer column of {@code type} holds {@code n}. */
+    private static boolean within(Type type, long n) {
+        long min = type.unsigned() ? 0 : -(1L << (type.bits() - 1));
+        long max = type.bits() == 64 ? Long.MAX_VALUE
+                : type.unsigned() ? (1L << type.bits()) - 1 : (1L << (type.bits() - 1)) - 1;
+        return n >= min && n <= max;
     }
 
     /** The value as text: a string's contents, a number's digits, a boolean's word, a container's JSON. */
@@ -311,6 +344,13 @@ final class MySqlValues {
     }
 
     private static Object integer(Type type, String v) {
+        // The common value, an optional sign and at most 18 digits, fits a long: no BigDecimal or BigInteger.
+        if (v.length() <= 18 && plainInteger(v)) {
+            long n = Long.parseLong(v);
+            if (within(type, n)) {
+                return n;
+            }
+        }
         BigInteger n = integral(v);
         BigInteger min = type.unsigned() ? BigInteger.ZERO : BigInteger.ONE.shiftLeft(type.bits() - 1).negate();
         BigInteger max = type.unsigned() ? BigInteger.ONE.shiftLeft(type.bits()).subtract(BigInteger.ONE)
@@ -323,7 +363,7 @@ final class MySqlValues {
 
     /** A whole number written as digits, or as a decimal or exponent with nothing after the point. */
     private static BigInteger integral(String v) {
-        if (!NUMBER.matcher(v).matches()) {
+        if (!number(v)) {
             throw new Refusal("not a number");
         }
         BigDecimal d = new BigDecimal(v);
@@ -346,11 +386,16 @@ final class MySqlValues {
     }
 
     private static BigDecimal decimal(Type type, String v) {
-        if (!NUMBER.matcher(v).matches()) {
+        if (!number(v)) {
             throw new Refusal(special(v) ? "DECIMAL has no NaN or infinity" : "not a number");
         }
-        BigDecimal d = new BigDecimal(v);
-        if (d.signum() != 0 && d.stripTrailingZeros().scale() > type.scale()) {
+        return scaled(type, new BigDecimal(v));
+    }
+
+    /** {@link #decimal} of a number already read. */
+    private static BigDecimal scaled(Type type, BigDecimal d) {
+        // Stripping zeros only lowers the scale: a scale within the column's needs no stripping.
+        if (d.scale() > type.scale() && d.signum() != 0 && d.stripTrailingZeros().scale() > type.scale()) {
             throw new Refusal("more than " + type.scale() + " decimal places (it would be rounded)");
         }
         BigDecimal scaled = d.setScale(type.scale(), RoundingMode.UNNECESSARY);
@@ -363,6 +408,57 @@ final class MySqlValues {
         return scaled;
     }
 
+    /**
+     * Whether {@code v} is a number in plain or exponent notation: {@code [+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?}
+     * with ASCII digits, checked without a regular expression (it runs for every numeric value).
+     */
+    static boolean number(String v) {
+        int n = v.length();
+        int i = 0;
+        if (i < n && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
+            i++;
+        }
+        int before = digits(v, i);
+        i += before;
+        int after = 0;
+        if (i < n && v.charAt(i) == '.') {
+            i++;
+            after = digits(v, i);
+            i += after;
+        }
+        if (before == 0 && after == 0) {
+            return false;
+        }
+        if (i < n && (v.charAt(i) == 'e' || v.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
+                i++;
+            }
+            int exponent = digits(v, i);
+            if (exponent == 0) {
+                return false;
+            }
+            i += exponent;
+        }
+        return i == n;
+    }
+
+    /** How many ASCII digits stand at {@code from}. */
+    private static int digits(String v, int from) {
+        int i = from;
+        while (i < v.length() && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
+            i++;
+        }
+        return i - from;
+    }
+
+    /** An optional sign and one or more ASCII digits, nothing else. */
+    private static boolean plainInteger(String v) {
+        int start = !v.isEmpty() && (v.charAt(0) == '+' || v.charAt(0) == '-') ? 1 : 0;
+        int n = digits(v, start);
+        return n > 0 && start + n == v.length();
+    }
+
     private static boolean special(String v) {
         String s = v.toLowerCase(Locale.ROOT);
         return s.equals("nan") || s.endsWith("infinity") || s.endsWith("inf");
@@ -370,7 +466,7 @@ final class MySqlValues {
 
     /** A finite float in plain or exponent notation (Java's own parser also takes hex, suffixes and NaN). */
     private static double floating(String v) {
-        if (!NUMBER.matcher(v).matches()) {
+        if (!number(v)) {
             throw new Refusal(special(v) ? "MySQL floats hold no NaN or infinity" : "not a number");
         }
         double d = Double.parseDouble(v);
@@ -476,6 +572,10 @@ final class MySqlValues {
 
     /** DATETIME and TIMESTAMP: a value with a zone is turned into UTC (the session's zone), one without is kept. */
     private static String datetime(Type type, String v) {
+        String fast = plainDatetime(type, v);
+        if (fast != null) {
+            return fast;
+        }
         if (v.length() < 19 || (v.charAt(10) != 'T' && v.charAt(10) != ' ')) {
             throw new Refusal(v.endsWith(" BC") ? "MySQL dates start at year 1"
                     : v.contains("infinity") ? "MySQL has no infinite timestamps" : "not a timestamp");
@@ -516,6 +616,68 @@ final class MySqlValues {
         return at.toLocalDate() + " " + clockText(at.getHour(), at.getMinute(), at.getSecond(), at.getNano());
     }
 
+    /**
+     * {@link #datetime} for the common value, {@code YYYY-MM-DD[T ]HH:MM:SS[.f]} with a 4-digit year and no zone or
+     * {@code Z}, read without regular expressions; null for anything else or anything to refuse, which
+     * {@link #datetime} then reads (and refuses) the general way, so both give the same answer.
+     */
+    private static String plainDatetime(Type type, String v) {
+        int n = v.length();
+        if (n < 19 || v.charAt(4) != '-' || v.charAt(7) != '-' || (v.charAt(10) != 'T' && v.charAt(10) != ' ')
+                || v.charAt(13) != ':' || v.charAt(16) != ':') {
+            return null;
+        }
+        int century = twoDigits(v, 0);
+        int yearOf = twoDigits(v, 2);
+        int year = century < 0 || yearOf < 0 ? -1 : century * 100 + yearOf;
+        int month = twoDigits(v, 5);
+        int day = twoDigits(v, 8);
+        int hour = twoDigits(v, 11);
+        int minute = twoDigits(v, 14);
+        int second = twoDigits(v, 17);
+        if (year < 1 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0
+                || second > 59) {
+            return null;
+        }
+        int i = 19;
+        int nanos = 0;
+        if (i < n && v.charAt(i) == '.') {
+            int count = digits(v, i + 1);
+            if (count < 1 || count > 9) {
+                return null;
+            }
+            for (int k = 0; k < 9; k++) {
+                int digit = k < count ? v.charAt(i + 1 + k) - '0' : 0;
+                if (k >= type.length() && digit != 0) {
+                    return null; // more precision than the column holds: refused the general way
+                }
+                nanos = nanos * 10 + digit;
+            }
+            i += 1 + count;
+        }
+        if (i != n && !(i == n - 1 && v.charAt(i) == 'Z')) {
+            return null;
+        }
+        LocalDateTime at;
+        try {
+            at = LocalDateTime.of(year, month, day, hour, minute, second, nanos);
+        } catch (DateTimeException e) {
+            return null;
+        }
+        if (type.kind() == Kind.TIMESTAMP && (at.isBefore(TIMESTAMP_MIN) || at.isAfter(TIMESTAMP_MAX))) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(26).append(v, 0, 10).append(' ');
+        return clock(out, hour, minute, second, nanos).toString();
+    }
+
+    /** The number of the two ASCII digits at {@code i}; negative when they are not both digits. */
+    private static int twoDigits(String v, int i) {
+        int a = v.charAt(i) - '0';
+        int b = v.charAt(i + 1) - '0';
+        return a < 0 || a > 9 || b < 0 || b > 9 ? -1 : a * 10 + b;
+    }
+
     private static ZoneOffset offset(String zone) {
         if (zone.equals("Z")) {
             return ZoneOffset.UTC;
@@ -543,8 +705,27 @@ final class MySqlValues {
     }
 
     private static String clockText(long h, int m, int s, int nanos) {
-        String out = String.format("%02d:%02d:%02d", h, m, s);
-        return nanos == 0 ? out : out + "." + String.format("%06d", nanos / 1000);
+        return clock(new StringBuilder(15), h, m, s, nanos).toString();
+    }
+
+    /** Appends {@code HH:MM:SS} and, when {@code nanos} is not 0, {@code .ffffff} (microseconds). */
+    private static StringBuilder clock(StringBuilder out, long h, int m, int s, int nanos) {
+        pad(out, h, 2).append(':');
+        pad(out, m, 2).append(':');
+        pad(out, s, 2);
+        if (nanos != 0) {
+            pad(out.append('.'), nanos / 1000, 6);
+        }
+        return out;
+    }
+
+    /** Appends a non-negative number with zeros in front up to {@code width} digits (as {@code %0<width>d}). */
+    private static StringBuilder pad(StringBuilder out, long n, int width) {
+        String digits = Long.toString(n);
+        for (int i = digits.length(); i < width; i++) {
+            out.append('0');
+        }
+        return out.append(digits);
     }
 
     /** TIME: a time of day or MySQL's signed duration of up to 838:59:59; no zone (TIME holds none). */

@@ -278,6 +278,9 @@ final class Row {
             tree = built;
         }
         if (tree == null) {
+            tree = FlatJson.tree(text);
+        }
+        if (tree == null) {
             try {
                 tree = (ObjectNode) json.parse(text);
             } catch (JsonProcessingException e) {

@@ -93,4 +93,59 @@ class MySqlValuesTest {
         assertThat(MySqlValues.parse("set('a,','b')").members()).containsExactly("a,", "b");
         assertThat(MySqlValues.parse("inet6").kind()).isEqualTo(MySqlValues.Kind.OTHER);
     }
+
+    /**
+     * The fast paths (plain integers, decimals and timestamps read without regular expressions, JSON numbers taken
+     * as they were parsed) against the general reading: the same value, or the same refusal.
+     */
+    @Test
+    void fastPathsAgreeWithTheGeneralReading() throws Exception {
+        java.util.regex.Pattern number = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+        long seed = System.nanoTime();
+        java.util.Random random = new java.util.Random(seed);
+        String alphabet = "0123456789+-.eE x";
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = random.nextInt(8); k > 0; k--) {
+                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String v = sb.toString();
+            assertThat(MySqlValues.number(v)).as("seed " + seed + ": " + v).isEqualTo(number.matcher(v).matches());
+        }
+        // Timestamps the fast path reads, and ones it leaves to the general reading, which refuses them.
+        assertThat(text("datetime(6)", "2024-02-29T23:59:59.000001")).isEqualTo("2024-02-29 23:59:59.000001");
+        assertThat(text("datetime", "0001-01-01 00:00:00.000Z")).isEqualTo("0001-01-01 00:00:00");
+        assertThat(text("datetime(2)", "9999-12-31 23:59:59.99")).isEqualTo("9999-12-31 23:59:59.990000");
+        assertThat(text("timestamp", "1970-01-01 00:00:01")).isEqualTo("1970-01-01 00:00:01");
+        for (String[] refused : new String[][] {{"datetime", "2023-02-29 00:00:00", "no such day"},
+                {"datetime", "0000-01-01 00:00:00", "years 1 to 9999"},
+                {"datetime", "2024-01-01 24:00:00", "no such time of day"},
+                {"datetime(3)", "2024-01-01 00:00:00.0001", "more than 3 fractional digits"},
+                {"datetime", "2024-01-01 00:00:00.", "not a timestamp"},
+                {"datetime", "2024-01-01 00:00:00.1234567891", "not a timestamp"},
+                {"datetime", "2024-1-01 00:00:00", "not a timestamp"},
+                {"timestamp", "1970-01-01 00:00:00", "TIMESTAMP holds"}}) {
+            assertThatThrownBy(() -> text(refused[0], refused[1])).as(refused[1]).hasMessageContaining(refused[2]);
+        }
+        // Integers and decimals, as text and as the JSON numbers a changefeed sends.
+        MySqlValues changefeed = new MySqlValues(new JsonCodec(), ValueFormat.CHANGEFEED_JSON);
+        JsonCodec json = new JsonCodec();
+        for (String[] ok : new String[][] {{"tinyint", "-128", "-128"}, {"tinyint unsigned", "255", "255"},
+                {"bigint", "-9223372036854775808", "-9223372036854775808"}, {"decimal(6,2)", "1234.5", "1234.50"},
+                {"decimal(6,2)", "-0.0", "0.00"}, {"decimal(6,2)", "12.3400", "12.34"},
+                {"decimal(6,2)", "7", "7.00"}}) {
+            ColumnInfo c = new ColumnInfo("c", ok[0], 0, false, false, true);
+            assertThat(text(ok[0], ok[1]).toString()).as(ok[1]).isEqualTo(ok[2]);
+            assertThat(changefeed.convert(TABLE, c, json.parse(ok[1])).toString()).as(ok[1]).isEqualTo(ok[2]);
+        }
+        for (String[] refused : new String[][] {{"tinyint", "128", "out of range"},
+                {"int unsigned", "-1", "out of range"}, {"decimal(6,2)", "12345.6", "digits before the point"},
+                {"decimal(6,2)", "1.234", "decimal places"}, {"decimal(6,2) unsigned", "-1", "negative"}}) {
+            ColumnInfo c = new ColumnInfo("c", refused[0], 0, false, false, true);
+            assertThatThrownBy(() -> text(refused[0], refused[1])).as(refused[1]).hasMessageContaining(refused[2])
+                    .hasMessageContaining("'" + refused[1] + "'");
+            assertThatThrownBy(() -> changefeed.convert(TABLE, c, json.parse(refused[1]))).as(refused[1])
+                    .hasMessageContaining(refused[2]).hasMessageContaining("'" + refused[1] + "'");
+        }
+    }
 }
