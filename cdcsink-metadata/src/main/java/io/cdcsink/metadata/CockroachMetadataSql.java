@@ -29,8 +29,7 @@ final class CockroachMetadataSql extends MetadataSql {
 
     @Override
     String oldestPending(String pendingTable) {
-        return "SELECT nanos, logical FROM " + pendingTable + " WHERE target_schema = ? AND applied_at IS NULL "
-                + "ORDER BY nanos, logical LIMIT 1 FOR UPDATE NOWAIT";
+        return oldestPendingNoWait(pendingTable);
     }
 
     @Override

@@ -100,6 +100,15 @@ abstract class MetadataSql {
 
     // ---- common to every product ----
 
+    /**
+     * {@link #oldestPending} for products without advisory locks (CockroachDB, MySQL): the row itself is locked, and
+     * a claim another transaction holds fails at once instead of waiting.
+     */
+    static String oldestPendingNoWait(String pendingTable) {
+        return "SELECT nanos, logical FROM " + pendingTable + " WHERE target_schema = ? AND applied_at IS NULL "
+                + "ORDER BY nanos, logical LIMIT 1 FOR UPDATE NOWAIT";
+    }
+
     String createSchema(String schema) {
         return "CREATE SCHEMA IF NOT EXISTS " + schema;
     }
