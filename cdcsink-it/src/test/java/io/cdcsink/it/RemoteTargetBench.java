@@ -148,11 +148,16 @@ class RemoteTargetBench {
             proxy.delay(oneWayMs);
         }
         int port = CdcSinkProcess.freePort();
-        return CdcSinkProcess.asUsersRunIt("remote-" + db, port, List.of("pglogical",
+        List<String> args = new java.util.ArrayList<>(List.of("pglogical",
                 "--metricsAddr", "127.0.0.1:" + port,
                 "--sourceConn", "postgresql://postgres@localhost:" + source.port() + "/" + src + "?sslmode=disable",
                 "--targetConn", "postgresql://postgres@localhost:" + proxy.port() + "/" + db + "?sslmode=disable",
                 "--targetDB", db, "--publicationName", "p", "--slotName", "s_" + src, "--loopName", "remote"));
+        // -Dbench.verbose=true: debug logging (each target transaction: source transactions, rows, milliseconds).
+        if (Boolean.getBoolean("bench.verbose")) {
+            args.add("-v");
+        }
+        return CdcSinkProcess.asUsersRunIt("remote-" + db, port, args);
     }
 
     /** A DO block that inserts rows {@code first..last}, committing after each: one source transaction per row. */
@@ -167,6 +172,10 @@ class RemoteTargetBench {
      */
     private static double write(String db, int rows, int rate) throws SQLException {
         try (Connection c = source.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            // The embedded servers run with synchronous_commit off: a commit's WAL then waits for the WAL writer
+            // (every 200 ms) before the WAL sender may send it, which would be most of the lag measured, the same
+            // for any consumer. On, each commit is flushed (a no-op write with fsync off) and sent at once.
+            s.execute("SET synchronous_commit = on");
             long start = System.nanoTime();
             long written = 0;
             for (long tick = 1; written < rows; tick++) {

@@ -159,6 +159,17 @@ public final class FaultProxy implements AutoCloseable {
                 closeQuietly(client);
                 continue;
             }
+            try {
+                // The proxy forwards chunks as they come: Nagle's algorithm on its own sockets would hold a small
+                // chunk until the previous one is acknowledged, and with the peer's delayed acknowledgement add up
+                // to 40 ms that no real network between the two ends would (the drivers set TCP_NODELAY too).
+                client.setTcpNoDelay(true);
+                up.setTcpNoDelay(true);
+            } catch (SocketException e) {
+                closeQuietly(client);
+                closeQuietly(up);
+                continue;
+            }
             Pair p = new Pair(client, up);
             pairs.add(p);
             spawn("fault-proxy-up", () -> pump(client, up, p));
