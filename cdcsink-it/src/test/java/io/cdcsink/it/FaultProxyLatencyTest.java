@@ -66,24 +66,27 @@ class FaultProxyLatencyTest {
     @Test
     void chunksInFlightOverlap() throws Exception {
         proxy.delay(DELAY_MS);
-        int chunks = 20;
+        // 1 MiB: the proxy reads at most 16 KiB at a time, so holding each read before the next would take 64 delays
+        // each way (1.6 s); overlapping, it takes about one round trip more than the transfer itself.
+        byte[] sent = new byte[1 << 20];
+        new java.util.Random(32).nextBytes(sent);
         try (Socket c = client()) {
             exchange(c, 1);
             long t0 = System.nanoTime();
-            OutputStream out = c.getOutputStream();
-            for (int i = 0; i < chunks; i++) {
-                out.write(i);
-                out.flush();
-                Thread.sleep(1);
-            }
-            InputStream in = c.getInputStream();
-            for (int i = 0; i < chunks; i++) {
-                assertThat(in.read()).as("echoed byte %d, in order", i).isEqualTo(i);
-            }
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                try {
+                    c.getOutputStream().write(sent);
+                    c.getOutputStream().flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            byte[] got = c.getInputStream().readNBytes(sent.length);
+            writing.get();
             double ms = (System.nanoTime() - t0) / 1e6;
-            // Held one after another, 20 chunks would take 20 delays each way.
-            assertThat(ms).as("20 pipelined chunks, ms").isGreaterThanOrEqualTo(2 * DELAY_MS)
-                    .isLessThan(2 * DELAY_MS + chunks * 2 + 3 * DELAY_MS);
+            assertThat(got).as("the bytes echoed, in order").isEqualTo(sent);
+            assertThat(ms).as("1 MiB through a %d ms delay each way, ms", DELAY_MS)
+                    .isGreaterThanOrEqualTo(2 * DELAY_MS).isLessThan(20 * DELAY_MS);
         }
     }
 
