@@ -275,8 +275,13 @@ class PgLogicalSteadyStateBench {
     }
 
     private static void awaitRow(Replicating r, long id) throws Exception {
+        awaitRow(r.server(), r.db(), id);
+    }
+
+    /** Waits up to 2 minutes until row {@code id} of {@code t} is visible in {@code db}: the consumer streams. */
+    static void awaitRow(EmbeddedPg pg, String db, long id) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        try (Connection c = r.server().dataSource(r.db()).getConnection();
+        try (Connection c = pg.dataSource(db).getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM t WHERE id = ?")) {
             ps.setLong(1, id);
             while (true) {
@@ -292,7 +297,7 @@ class PgLogicalSteadyStateBench {
         }
     }
 
-    private static String query(EmbeddedPg pg, String db, String sql) throws SQLException {
+    static String query(EmbeddedPg pg, String db, String sql) throws SQLException {
         try (Connection c = pg.dataSource(db).getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             rs.next();

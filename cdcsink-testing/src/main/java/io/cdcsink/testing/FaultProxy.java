@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>{@link Mode#PASS}: bytes are forwarded;
- *   <li>{@link Mode#DELAY}: each chunk is held {@link #delay(long)} ms before it is forwarded (a latency spike);
+ *   <li>{@link Mode#DELAY}: each chunk is forwarded {@link #delay(long)} ms after it arrived, in each direction (so
+ *       a round trip takes twice the delay): a latency, not a bandwidth cap; chunks in flight overlap, as on a long
+ *       link, and each connection is delayed independently of the others;
  *   <li>{@link Mode#BLACKHOLE}: connections stay open and are accepted, but every byte is silently dropped, in both
  *       directions, with no reset and no FIN: the peer sees a network that went quiet;
  *   <li>{@link Mode#HALF_OPEN}: as a host that rebooted behind a NAT: nothing forwarded, nothing answered, and the
@@ -97,7 +99,7 @@ public final class FaultProxy implements AutoCloseable {
         mode = Mode.PASS;
     }
 
-    /** Every chunk held {@code millis} before it is forwarded. */
+    /** Every chunk forwarded {@code millis} after it arrived, in each direction: a round trip of twice that. */
     public void delay(long millis) {
         delayMillis = millis;
         mode = Mode.DELAY;
@@ -157,6 +159,17 @@ public final class FaultProxy implements AutoCloseable {
                 closeQuietly(client);
                 continue;
             }
+            try {
+                // The proxy forwards chunks as they come: Nagle's algorithm on its own sockets would hold a small
+                // chunk until the previous one is acknowledged, and with the peer's delayed acknowledgement add up
+                // to 40 ms that no real network between the two ends would (the drivers set TCP_NODELAY too).
+                client.setTcpNoDelay(true);
+                up.setTcpNoDelay(true);
+            } catch (SocketException e) {
+                closeQuietly(client);
+                closeQuietly(up);
+                continue;
+            }
             Pair p = new Pair(client, up);
             pairs.add(p);
             spawn("fault-proxy-up", () -> pump(client, up, p));
@@ -184,6 +197,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to, Pair pair) {
         byte[] buf = new byte[16 * 1024];
+        Delayed delayed = null;
         try (InputStream in = from.getInputStream()) {
             OutputStream out = to == null ? null : to.getOutputStream();
             int n;
@@ -193,17 +207,33 @@ public final class FaultProxy implements AutoCloseable {
                     dropped.addAndGet(n);
                     continue;
                 }
-                if (now == Mode.DELAY) {
-                    Thread.sleep(delayMillis);
+                if (now == Mode.DELAY || delayed != null) {
+                    // Sleeping here would also hold every chunk behind this one: a queue and a thread that writes
+                    // each chunk when it is due keep the link's latency without capping its throughput. Once a
+                    // direction has been delayed it stays queued, so that a later chunk never overtakes one in flight.
+                    if (delayed == null) {
+                        delayed = new Delayed(to, out, pair);
+                        spawn("fault-proxy-delay", delayed::forward);
+                    }
+                    long due = System.nanoTime() + (now == Mode.DELAY ? delayMillis * 1_000_000 : 0);
+                    delayed.chunks.put(new Chunk(due, java.util.Arrays.copyOf(buf, n)));
+                    continue;
                 }
                 out.write(buf, 0, n);
                 out.flush();
+            }
+            if (delayed != null) {
+                delayed.chunks.put(Chunk.END);
+                return;
             }
             // An orderly close (FIN) from one side is passed on as a half-close, unless the network is gone.
             if (to != null && mode != Mode.BLACKHOLE && mode != Mode.HALF_OPEN && !to.isClosed()) {
                 to.shutdownOutput();
             }
         } catch (IOException e) {
+            if (delayed != null) {
+                delayed.chunks.offer(Chunk.ABORT);
+            }
             // A reset or close on one side: the other side gets the same, unless the network is gone.
             if (mode != Mode.BLACKHOLE && mode != Mode.HALF_OPEN) {
                 pair.close();
@@ -213,6 +243,61 @@ public final class FaultProxy implements AutoCloseable {
         } finally {
             if (from.isClosed() && (to == null || to.isClosed())) {
                 pairs.remove(pair);
+            }
+        }
+    }
+
+    /** A chunk of bytes and when it is due upstream or downstream; {@link #END} stands for the sender's FIN. */
+    private record Chunk(long dueNanos, byte[] bytes) {
+        static final Chunk END = new Chunk(0, new byte[0]);
+        /** The reading side failed (a reset, a close): nothing more comes, and the sockets are being closed. */
+        static final Chunk ABORT = new Chunk(0, new byte[0]);
+    }
+
+    /** The writing half of a delayed direction: forwards each queued chunk when it is due, in order. */
+    private final class Delayed {
+        final java.util.concurrent.BlockingQueue<Chunk> chunks = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Socket to;
+        private final OutputStream out;
+        private final Pair pair;
+
+        Delayed(Socket to, OutputStream out, Pair pair) {
+            this.to = to;
+            this.out = out;
+            this.pair = pair;
+        }
+
+        void forward() {
+            try {
+                while (true) {
+                    Chunk c = chunks.take();
+                    if (c == Chunk.ABORT) {
+                        return;
+                    }
+                    if (c == Chunk.END) {
+                        if (mode != Mode.BLACKHOLE && mode != Mode.HALF_OPEN && !to.isClosed()) {
+                            to.shutdownOutput();
+                        }
+                        return;
+                    }
+                    long wait = c.dueNanos() - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    Mode now = mode;
+                    if (now == Mode.BLACKHOLE || now == Mode.HALF_OPEN) {
+                        dropped.addAndGet(c.bytes().length);
+                        continue;
+                    }
+                    out.write(c.bytes());
+                    out.flush();
+                }
+            } catch (IOException e) {
+                if (mode != Mode.BLACKHOLE && mode != Mode.HALF_OPEN) {
+                    pair.close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
