@@ -214,19 +214,31 @@ class PgLogicalSteadyStateBench {
 
     /**
      * Polls the target for rows 1..n it has not seen yet and records when it first saw each. Rows may become
-     * visible out of order, so it asks for everything above the highest id below which it has seen all.
+     * visible out of order, so it asks for everything above the highest id below which it has seen all. Given a
+     * process id, it also measures that process's CPU time from the first row seen to the end.
      */
-    private static final class LagWatcher {
+    static final class LagWatcher {
         private final long[] lagMicros;
+        private final long pid;
         private volatile int seen;
         private volatile double pollIntervalMs;
+        private volatile long firstSeenNanos;
+        private volatile long lastSeenNanos;
+        private volatile double cpuMicrosPerRow;
 
         LagWatcher(int rows) {
+            this(rows, -1);
+        }
+
+        /** @param pid the process whose CPU per row to measure, or -1 for none */
+        LagWatcher(int rows, long pid) {
             lagMicros = new long[rows];
             Arrays.fill(lagMicros, Long.MIN_VALUE);
+            this.pid = pid;
         }
 
         void watch(EmbeddedPg pg, String db, long deadline) throws Exception {
+            double cpu0 = cpu();
             try (Connection c = pg.dataSource(db).getConnection();
                  PreparedStatement ps = c.prepareStatement("SELECT id, at FROM t WHERE id > ? ORDER BY id")) {
                 long start = System.nanoTime();
@@ -237,12 +249,21 @@ class PgLogicalSteadyStateBench {
                     ps.setLong(1, allSeenBelow);
                     try (ResultSet rs = ps.executeQuery()) {
                         long now = micros(Instant.now());
+                        long nanos = System.nanoTime();
+                        int before = count;
                         while (rs.next()) {
                             int i = (int) rs.getLong(1) - 1;
-                            if (lagMicros[i] == Long.MIN_VALUE) {
+                            if (i >= 0 && lagMicros[i] == Long.MIN_VALUE) {
                                 lagMicros[i] = now - micros(rs.getObject(2, OffsetDateTime.class).toInstant());
                                 count++;
                             }
+                        }
+                        if (before == 0 && count > 0) {
+                            firstSeenNanos = nanos;
+                            cpu0 = cpu();
+                        }
+                        if (count > before) {
+                            lastSeenNanos = nanos;
                         }
                     }
                     while (allSeenBelow < lagMicros.length && lagMicros[allSeenBelow] != Long.MIN_VALUE) {
@@ -253,7 +274,12 @@ class PgLogicalSteadyStateBench {
                 }
                 seen = count;
                 pollIntervalMs = (System.nanoTime() - start) / 1e6 / Math.max(1, polls);
+                cpuMicrosPerRow = (cpu() - cpu0) * 1e6 / Math.max(1, count);
             }
+        }
+
+        private double cpu() {
+            return pid < 0 ? 0 : CpuMeter.process(pid);
         }
 
         private static long micros(Instant t) {
@@ -266,6 +292,19 @@ class PgLogicalSteadyStateBench {
 
         double pollIntervalMs() {
             return pollIntervalMs;
+        }
+
+        long firstSeenNanos() {
+            return firstSeenNanos;
+        }
+
+        long lastSeenNanos() {
+            return lastSeenNanos;
+        }
+
+        /** The watched process's CPU per row seen, in µs; 0 without a process. */
+        double cpuMicrosPerRow() {
+            return cpuMicrosPerRow;
         }
 
         double[] sortedLagsMs() {

@@ -2,17 +2,13 @@ package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcsink.it.PgLogicalSteadyStateBench.LagWatcher;
 import io.cdcsink.testing.EmbeddedPg;
 import io.cdcsink.testing.FaultProxy;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +38,6 @@ class RemoteTargetBench {
             + " at TIMESTAMPTZ)";
     /** The writer's tick: each tick commits the transactions due by then in one round trip to the source. */
     private static final long TICK_NANOS = Duration.ofMillis(10).toNanos();
-    private static final long POLL_MILLIS = 5;
     private static final String FINGERPRINT = "SELECT count(*) || ' ' || md5(string_agg(id || '|' || name || '|'"
             + " || amount || '|' || extract(epoch FROM at), ',' ORDER BY id)) FROM t";
 
@@ -97,7 +92,7 @@ class RemoteTargetBench {
             // Row 0 arriving says cdc-sink streams: its start-up is not lag.
             source.exec(src, "INSERT INTO t VALUES (0, 'ready', 0, clock_timestamp())");
             PgLogicalSteadyStateBench.awaitRow(target, db, 0);
-            Watcher watcher = new Watcher(rows, sink.pid());
+            LagWatcher watcher = new LagWatcher(rows, sink.pid());
             long deadline = System.nanoTime() + Duration.ofSeconds(seconds).plusMinutes(3).toNanos();
             Future<?> watching = threads.submit(() -> {
                 watcher.watch(target, db, deadline);
@@ -125,7 +120,7 @@ class RemoteTargetBench {
         }
         ExecutorService threads = Executors.newSingleThreadExecutor();
         try (FaultProxy proxy = FaultProxy.to(target.port()); CdcSinkProcess sink = start(proxy, oneWayMs, src, db)) {
-            Watcher watcher = new Watcher(rows, sink.pid());
+            LagWatcher watcher = new LagWatcher(rows, sink.pid());
             watcher.watch(target, db, System.nanoTime() + Duration.ofMinutes(3).toNanos());
             checkEqual(src, db, rows);
             assertThat(watcher.seen()).as("rows the watcher saw").isEqualTo(rows);
@@ -190,87 +185,6 @@ class RemoteTargetBench {
                 }
             }
             return rows / ((System.nanoTime() - start) / 1e9);
-        }
-    }
-
-    /**
-     * Polls the target for rows 1..n it has not seen yet and records when it first saw each, and the cdc-sink
-     * process's CPU time between the first and the last row seen.
-     */
-    private static final class Watcher {
-        private final long[] lagMicros;
-        private final long pid;
-        private volatile int seen;
-        private volatile long firstSeenNanos;
-        private volatile long lastSeenNanos;
-        private volatile double cpuMicrosPerRow;
-
-        Watcher(int rows, long pid) {
-            lagMicros = new long[rows];
-            Arrays.fill(lagMicros, Long.MIN_VALUE);
-            this.pid = pid;
-        }
-
-        void watch(EmbeddedPg pg, String db, long deadline) throws Exception {
-            double cpu0 = CpuMeter.process(pid);
-            try (Connection c = pg.dataSource(db).getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT id, at FROM t WHERE id > ? ORDER BY id")) {
-                int allSeenBelow = 0;
-                int count = 0;
-                while (count < lagMicros.length && System.nanoTime() < deadline) {
-                    ps.setLong(1, allSeenBelow);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        long now = micros(Instant.now());
-                        long nanos = System.nanoTime();
-                        int before = count;
-                        while (rs.next()) {
-                            int i = (int) rs.getLong(1) - 1;
-                            if (i >= 0 && lagMicros[i] == Long.MIN_VALUE) {
-                                lagMicros[i] = now - micros(rs.getObject(2, OffsetDateTime.class).toInstant());
-                                count++;
-                            }
-                        }
-                        if (before == 0 && count > 0) {
-                            firstSeenNanos = nanos;
-                            cpu0 = CpuMeter.process(pid);
-                        }
-                        if (count > before) {
-                            lastSeenNanos = nanos;
-                        }
-                    }
-                    while (allSeenBelow < lagMicros.length && lagMicros[allSeenBelow] != Long.MIN_VALUE) {
-                        allSeenBelow++;
-                    }
-                    Thread.sleep(POLL_MILLIS);
-                }
-                seen = count;
-                cpuMicrosPerRow = (CpuMeter.process(pid) - cpu0) * 1e6 / Math.max(1, count);
-            }
-        }
-
-        private static long micros(Instant t) {
-            return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
-        }
-
-        int seen() {
-            return seen;
-        }
-
-        long firstSeenNanos() {
-            return firstSeenNanos;
-        }
-
-        long lastSeenNanos() {
-            return lastSeenNanos;
-        }
-
-        double cpuMicrosPerRow() {
-            return cpuMicrosPerRow;
-        }
-
-        double[] sortedLagsMs() {
-            return Arrays.stream(lagMicros).filter(l -> l != Long.MIN_VALUE).mapToDouble(l -> l / 1e3).sorted()
-                    .toArray();
         }
     }
 
