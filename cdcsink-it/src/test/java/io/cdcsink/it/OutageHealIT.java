@@ -34,8 +34,8 @@ class OutageHealIT {
             try (CdcSinkProcess p = CdcSinkProcess.start(target.url("heal"), "outage-heal")) {
                 URI hook = p.uri("/heal/public");
                 long nanos = System.currentTimeMillis() * 1_000_000L;
-                assertThat(post(hook, batch(1, 10, nanos)).statusCode()).isEqualTo(200);
-                assertThat(post(hook, resolved(nanos + 1)).statusCode()).isEqualTo(200);
+                assertThat(post(hook, ChangefeedBodies.rows(1, 10, nanos)).statusCode()).isEqualTo(200);
+                assertThat(post(hook, ChangefeedBodies.resolvedAt(nanos + 1)).statusCode()).isEqualTo(200);
                 awaitRows(target, 10, Duration.ofSeconds(30));
 
                 target.crash();
@@ -43,7 +43,7 @@ class OutageHealIT {
                 List<Double> refusals = new ArrayList<>();
                 while (System.nanoTime() - down < OUTAGE.toNanos()) {
                     long sent = System.nanoTime();
-                    HttpResponse<String> r = post(hook, batch(11, 15, nanos + 2));
+                    HttpResponse<String> r = post(hook, ChangefeedBodies.rows(11, 15, nanos + 2));
                     double seconds = (System.nanoTime() - sent) / 1e9;
                     assertThat(r.statusCode()).as("a post while the target is down: %s", r.body()).isEqualTo(503);
                     assertThat(r.headers().firstValue("Retry-After")).isPresent();
@@ -55,11 +55,11 @@ class OutageHealIT {
                 long up = System.nanoTime();
                 // The changefeed's next delivery after the target is back: retried while answered 503.
                 long applied = nanos + 3;
-                while (post(hook, batch(11, 20, applied)).statusCode() != 200) {
+                while (post(hook, ChangefeedBodies.rows(11, 20, applied)).statusCode() != 200) {
                     assertThat(System.nanoTime() - up).as("the batch accepted").isLessThan(LIMIT.toNanos() * 5);
                     Thread.sleep(50);
                 }
-                while (post(hook, resolved(applied + 1)).statusCode() != 200) {
+                while (post(hook, ChangefeedBodies.resolvedAt(applied + 1)).statusCode() != 200) {
                     assertThat(System.nanoTime() - up).as("the resolved accepted").isLessThan(LIMIT.toNanos() * 5);
                     Thread.sleep(50);
                 }
@@ -112,20 +112,6 @@ class OutageHealIT {
             assertThat(System.nanoTime()).as("%d rows applied", rows).isLessThan(deadline);
             Thread.sleep(10);
         }
-    }
-
-    private static String batch(int from, int to, long nanos) {
-        StringBuilder sb = new StringBuilder("{\"payload\":[");
-        for (int k = from; k <= to; k++) {
-            sb.append(k == from ? "" : ",").append("{\"after\":{\"k\":").append(k).append(",\"v\":\"v").append(k)
-                    .append("\"},\"key\":[").append(k).append("],\"topic\":\"t\",\"updated\":\"").append(nanos)
-                    .append(".0\"}");
-        }
-        return sb.append("]}").toString();
-    }
-
-    private static String resolved(long nanos) {
-        return "{\"resolved\":\"" + nanos + ".0\"}";
     }
 
     private HttpResponse<String> post(URI uri, String body) throws Exception {

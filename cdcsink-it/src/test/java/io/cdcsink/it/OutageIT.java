@@ -38,8 +38,8 @@ class OutageIT {
             target.exec("app", "CREATE TABLE t (k INT PRIMARY KEY, v TEXT)");
             try (CdcSinkProcess p = CdcSinkProcess.start(target.url("app"), "outage-webhook")) {
                 URI hook = p.uri("/app/public");
-                assertThat(post(hook, batch(1, 50, 1)).statusCode()).isEqualTo(200);
-                assertThat(post(hook, resolved(2)).statusCode()).isEqualTo(200);
+                assertThat(post(hook, ChangefeedBodies.rows(1, 50, 1)).statusCode()).isEqualTo(200);
+                assertThat(post(hook, ChangefeedBodies.resolvedAt(2)).statusCode()).isEqualTo(200);
                 awaitCount(target, 50);
 
                 target.down();
@@ -47,12 +47,12 @@ class OutageIT {
                 awaitStatus(p, "/_/healthz", 503);
                 double unhealthy = (System.nanoTime() - down) / 1e9;
                 long sent = System.nanoTime();
-                HttpResponse<String> refused = post(hook, batch(51, 100, 3));
+                HttpResponse<String> refused = post(hook, ChangefeedBodies.rows(51, 100, 3));
                 System.out.printf("OUTAGE webhook target down: healthz 503 after %.1f s, post answered %d in "
                         + "%.1f s%n", unhealthy, refused.statusCode(), (System.nanoTime() - sent) / 1e9);
                 assertThat(refused.statusCode()).isEqualTo(503);
                 assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-                HttpResponse<String> refusedResolved = post(hook, resolved(4));
+                HttpResponse<String> refusedResolved = post(hook, ChangefeedBodies.resolvedAt(4));
                 assertThat(refusedResolved.statusCode()).isEqualTo(503);
 
                 target.up();
@@ -61,9 +61,9 @@ class OutageIT {
                 System.out.printf("OUTAGE webhook target back: healthz 200 after %.1f s%n",
                         (System.nanoTime() - up) / 1e9);
                 // The changefeed resends what was refused; a batch delivered twice must not duplicate anything.
-                assertThat(post(hook, batch(51, 100, 3)).statusCode()).isEqualTo(200);
-                assertThat(post(hook, batch(51, 100, 3)).statusCode()).isEqualTo(200);
-                assertThat(post(hook, resolved(4)).statusCode()).isEqualTo(200);
+                assertThat(post(hook, ChangefeedBodies.rows(51, 100, 3)).statusCode()).isEqualTo(200);
+                assertThat(post(hook, ChangefeedBodies.rows(51, 100, 3)).statusCode()).isEqualTo(200);
+                assertThat(post(hook, ChangefeedBodies.resolvedAt(4)).statusCode()).isEqualTo(200);
                 awaitCount(target, 100);
                 Map<Integer, String> rows = rows(target);
                 assertThat(rows).hasSize(100);
@@ -182,20 +182,6 @@ class OutageIT {
                 c.commit();
             }
         }
-    }
-
-    private static String batch(int from, int to, long nanos) {
-        StringBuilder sb = new StringBuilder("{\"payload\":[");
-        for (int k = from; k <= to; k++) {
-            sb.append(k == from ? "" : ",").append("{\"after\":{\"k\":").append(k).append(",\"v\":\"v").append(k)
-                    .append("\"},\"key\":[").append(k).append("],\"topic\":\"t\",\"updated\":\"").append(nanos)
-                    .append(".0\"}");
-        }
-        return sb.append("]}").toString();
-    }
-
-    private static String resolved(long nanos) {
-        return "{\"resolved\":\"" + nanos + ".0\"}";
     }
 
     private HttpResponse<String> post(URI uri, String body) throws Exception {
