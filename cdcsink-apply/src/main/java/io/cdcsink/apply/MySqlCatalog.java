@@ -1,6 +1,5 @@
 package io.cdcsink.apply;
 
-import io.cdcsink.api.SchemaName;
 import io.cdcsink.api.TableName;
 import io.cdcsink.engine.ColumnInfo;
 import io.cdcsink.engine.ForeignKeyGraph;
@@ -46,7 +45,8 @@ final class MySqlCatalog {
             SELECT check_clause FROM information_schema.check_constraints
              WHERE constraint_schema = ? AND table_name = ?""";
 
-    private static final String TABLES_SQL = """
+    /** The base tables of a database (cdc-sink's schema part), by name; parameter: the database. */
+    static final String TABLES_SQL = """
             SELECT table_name FROM information_schema.tables
              WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name""";
 
@@ -124,19 +124,6 @@ final class MySqlCatalog {
             }
         }
         return out;
-    }
-
-    static List<TableName> tables(Connection c, SchemaName schema) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(TABLES_SQL)) {
-            ps.setString(1, schema.schema());
-            List<TableName> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(schema.table(rs.getString(1)));
-                }
-            }
-            return out;
-        }
     }
 
     /**

@@ -133,15 +133,8 @@ public final class TargetSchemaCatalog implements SchemaCatalog {
 
     @Override
     public List<TableName> tables(SchemaName schema) {
-        if (mysql()) {
-            try (Connection c = pools.forDatabase(schema.database()).getConnection()) {
-                return MySqlCatalog.tables(c, schema);
-            } catch (SQLException e) {
-                throw failure(schema.database(), "could not list the tables of schema " + schema, e);
-            }
-        }
         try (Connection c = pools.forDatabase(schema.database()).getConnection();
-             PreparedStatement ps = c.prepareStatement(TABLES_SQL)) {
+             PreparedStatement ps = c.prepareStatement(mysql() ? MySqlCatalog.TABLES_SQL : TABLES_SQL)) {
             ps.setString(1, schema.schema());
             List<TableName> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
