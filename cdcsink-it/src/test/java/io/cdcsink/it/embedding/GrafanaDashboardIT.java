@@ -95,6 +95,10 @@ class GrafanaDashboardIT {
             // The resolver retries the failing window until the replicator closes; its first failure is enough.
             await(() -> get(base + "/_/varz").contains("resolve_errors_total{"));
             return names(get(base + "/_/varz"));
+        } finally {
+            // The refused window stays pending in this database's _cdc_sink: a later `start` on the shared server
+            // (ReleaseArchiveIT) would find it and report itself unhealthy.
+            exec(pg, "postgres", "DROP DATABASE \"" + db + "\" WITH (FORCE)");
         }
     }
 
