@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "kafka", mixinStandardHelpOptions = true, sortOptions = false,
         description = "consume CockroachDB changefeeds from Kafka topics (kafka:// sink, JSON) and apply them to the"
                 + " target")
-final class KafkaCommand implements Callable<Integer> {
+final class KafkaCommand implements Callable<Integer>, Replicating {
     @Spec
     CommandSpec spec;
 
@@ -91,9 +91,12 @@ final class KafkaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        KafkaConfig source = config();
-        return LogicalRunner.serve(spec, Replicator.builder().target(target()).source(KafkaSourceProvider.NAME, source.toOptions()),
-                metricsAddr, pidFile, stop.shutdownTimeout);
+        return LogicalRunner.serve(spec, replicator(), metricsAddr, pidFile, stop.shutdownTimeout);
+    }
+
+    @Override
+    public Replicator.Builder replicator() {
+        return Replicator.builder().target(target()).source(KafkaSourceProvider.NAME, config().toOptions());
     }
 
     /** The source settings of these flags, checked before anything is contacted. */

@@ -27,11 +27,16 @@ final class LogSetup {
     private LogSetup() {
     }
 
-    static void apply(GlobalOptions options) {
+    /** Refuses a bad {@code --logFormat}, for every command, whether it logs or not. */
+    static void check(GlobalOptions options) {
         if (!"text".equals(options.logFormat) && !"fluent".equals(options.logFormat)) {
             throw new IllegalArgumentException("--logFormat: unknown log format \"" + options.logFormat
                     + "\"; choose text or fluent");
         }
+    }
+
+    static void apply(GlobalOptions options) {
+        check(options);
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
         // java.util.logging goes through SLF4J, so its lines take the same format and destination; the propagator
@@ -105,6 +110,17 @@ final class LogSetup {
         }
     }
 
+    /** Whether the file is an empty {@code <configuration>} once its comments are left out. */
+    static boolean empty(Path file) {
+        try {
+            String text = Files.readString(file).replaceAll("(?s)<!--.*?-->", "")
+                    .replaceFirst("^\\s*<\\?xml[^>]*\\?>", "");
+            return text.matches("(?s)\\s*<configuration\\s*>\\s*</configuration\\s*>\\s*");
+        } catch (java.io.IOException | RuntimeException e) {
+            return false; // Joran reports what is wrong with it
+        }
+    }
+
     /**
      * Applies a logback configuration file on top of the flags' set-up, without resetting it: the archive's
      * {@code conf/logback.xml}, where operators add logger levels and appenders.
@@ -112,6 +128,9 @@ final class LogSetup {
     private static void configure(LoggerContext ctx, Path file) {
         if (!Files.isReadable(file)) {
             throw new IllegalArgumentException("-D" + CONFIG_PROPERTY + " " + file + ": no such readable file");
+        }
+        if (empty(file)) {
+            return; // the archive's file as shipped: only comments, and parsing XML costs a tenth of a second
         }
         JoranConfigurator joran = new JoranConfigurator();
         joran.setContext(ctx);

@@ -17,12 +17,14 @@ final class LogicalRunner {
     private LogicalRunner() {
     }
 
-    /** Runs the named source ({@code pglogical}, {@code mylogical}) with these options as a process. */
-    static int run(CommandSpec command, LogicalOptions options, String source, Map<String, String> sourceOptions)
-            throws Exception {
-        return serve(command, Replicator.builder().target(options.target()).withoutStaging()
-                        .source(source, sourceOptions), options.metricsAddr, options.pidFile,
-                options.stop.shutdownTimeout);
+    /** The replicator of the named logical source ({@code pglogical}, {@code mylogical}) with these options. */
+    static Replicator.Builder builder(LogicalOptions options, String source, Map<String, String> sourceOptions) {
+        return Replicator.builder().target(options.target()).withoutStaging().source(source, sourceOptions);
+    }
+
+    /** Runs a logical source's replicator ({@link #builder}) as a process. */
+    static int run(CommandSpec command, LogicalOptions options, Replicator.Builder builder) throws Exception {
+        return serve(command, builder, options.metricsAddr, options.pidFile, options.stop.shutdownTimeout);
     }
 
     /**

@@ -1,19 +1,27 @@
 package io.cdcsink.cli;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** The {@code cdc-sink} command. */
 @Command(name = "cdc-sink", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
-        description = "Replicates row changes into a SQL target database.",
-        subcommands = {StartCommand.class, PgLogicalCommand.class, MyLogicalCommand.class, KafkaCommand.class,
-            ObjstoreCommand.class,
-            MakeJwtCommand.class, PreflightCommand.class, DeadLettersCommand.class, VerifyCommand.class,
-            ReloadCommand.class, VersionCommand.class, CompletionCommand.class,
-            CommandLine.HelpCommand.class})
+        description = "Replicates row changes into a SQL target database.")
 public final class Main implements Runnable {
+    /** The subcommands, in the order the help lists them (then {@code demo}, see {@link DemoNotIncluded}). */
+    private static final List<Class<?>> COMMANDS = List.of(StartCommand.class, PgLogicalCommand.class,
+            MyLogicalCommand.class, KafkaCommand.class, ObjstoreCommand.class, MakeJwtCommand.class,
+            PreflightCommand.class, DeadLettersCommand.class, VerifyCommand.class, ReloadCommand.class,
+            VersionCommand.class, CompletionCommand.class, CdsTrainingCommand.class, CommandLine.HelpCommand.class);
+    /** Commands that read the whole tree: {@code help <command>} and the completion script. */
+    private static final Set<String> NEEDS_ALL = Set.of("help", "completion");
+    /** Global options that take a value as the next argument. */
+    private static final Set<String> GLOBAL_WITH_VALUE = Set.of("--logFormat", "--logDestination");
+
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
@@ -33,10 +41,13 @@ public final class Main implements Runnable {
     static int execute(Map<String, String> environment, String... args) {
         Main main = new Main();
         EnvironmentDefaults defaults = new EnvironmentDefaults(environment);
-        CommandLine cli = commandLine(main, defaults);
+        CommandLine cli = commandLine(main, defaults, commandName(args));
         cli.setExecutionStrategy(parsed -> {
             try {
-                LogSetup.apply(main.global);
+                LogSetup.check(main.global);
+                if (logs(parsed)) {
+                    LogSetup.apply(main.global);
+                }
             } catch (IllegalArgumentException e) {
                 // A bad --logFormat is a usage error: one line, exit 2.
                 parsed.commandSpec().commandLine().getErr().println("cdc-sink: " + e.getMessage());
@@ -56,8 +67,28 @@ public final class Main implements Runnable {
      * flag's default from the environment.
      */
     static CommandLine commandLine(Main main, EnvironmentDefaults defaults) {
+        return commandLine(main, defaults, Optional.empty());
+    }
+
+    /**
+     * As {@link #commandLine(Main, EnvironmentDefaults)}, with only the subcommand {@code named} when it names one
+     * ({@code help} and {@code completion} excepted, which need the others): picocli builds a command's model, by reflection over all its
+     * options, when the command is added, and for the eleven others that was a third of {@code cdc-sink version}'s
+     * time.
+     */
+    static CommandLine commandLine(Main main, EnvironmentDefaults defaults, Optional<String> named) {
         CommandLine cli = new CommandLine(main);
-        DemoNotIncluded.addTo(cli);
+        Optional<Class<?>> only = named.filter(n -> !NEEDS_ALL.contains(n))
+                .flatMap(n -> COMMANDS.stream().filter(c -> n.equals(name(c))).findFirst());
+        boolean demoOnly = named.filter("demo"::equals).isPresent();
+        if (only.isPresent()) {
+            cli.addSubcommand(only.get());
+        } else if (!demoOnly) {
+            COMMANDS.forEach(cli::addSubcommand);
+        }
+        if (demoOnly || only.isEmpty()) {
+            DemoNotIncluded.addTo(cli);
+        }
         withVersion(cli, new BuildInfo());
         FlagHelp.install(cli);
         // After every subcommand is added: the provider reaches the whole tree as it is now.
@@ -75,6 +106,41 @@ public final class Main implements Runnable {
         command.getCommandSpec().mixinStandardHelpOptions(true);
         command.getCommandSpec().versionProvider(version);
         command.getSubcommands().values().forEach(sub -> withVersion(sub, version));
+    }
+
+    /**
+     * Whether the command line runs something that logs: not a help or version request, not {@code version} or
+     * {@code completion}, which only print (setting up logging took a fifth of {@code cdc-sink version}'s time).
+     */
+    private static boolean logs(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult last = parsed;
+        while (true) {
+            if (last.isUsageHelpRequested() || last.isVersionHelpRequested()) {
+                return false;
+            }
+            if (!last.hasSubcommand()) {
+                break;
+            }
+            last = last.subcommand();
+        }
+        Object command = last.commandSpec().userObject();
+        return !(command instanceof VersionCommand || command instanceof CompletionCommand);
+    }
+
+    private static String name(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
+    }
+
+    /** The subcommand the arguments name: the first that is neither an option nor a global option's value. */
+    static Optional<String> commandName(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            if (GLOBAL_WITH_VALUE.contains(args[i])) {
+                i++;
+            } else if (!args[i].startsWith("-")) {
+                return Optional.of(args[i]);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cdcsink.cli;
 
+import io.cdcsink.core.Replicator;
 import io.cdcsink.mysql.MyLogicalConfig;
 import io.cdcsink.mysql.MyLogicalSourceProvider;
 import io.cdcsink.mysql.MySqlConn;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
 /** {@code cdc-sink mylogical}: replicate a MySQL or MariaDB server's GTID binlog. */
 @Command(name = "mylogical", mixinStandardHelpOptions = true, sortOptions = false,
         description = "start a mySQL replication feed")
-final class MyLogicalCommand implements Callable<Integer> {
+final class MyLogicalCommand implements Callable<Integer>, Replicating {
     @Spec
     CommandSpec spec;
 
@@ -52,9 +53,14 @@ final class MyLogicalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return LogicalRunner.run(spec, options, replicator());
+    }
+
+    @Override
+    public Replicator.Builder replicator() {
         Map<String, String> source = new LinkedHashMap<>(options.loop(loopName));
         source.putAll(config().toOptions());
-        return LogicalRunner.run(spec, options, MyLogicalSourceProvider.NAME, source);
+        return LogicalRunner.builder(options, MyLogicalSourceProvider.NAME, source);
     }
 
     /** The source settings of these flags. */

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "objstore", mixinStandardHelpOptions = true, sortOptions = false,
         description = "read a CockroachDB cloud-storage changefeed from a directory or an S3 bucket and apply it to"
                 + " the target")
-final class ObjstoreCommand implements Callable<Integer> {
+final class ObjstoreCommand implements Callable<Integer>, Replicating {
     @Spec
     CommandSpec spec;
 
@@ -80,9 +80,12 @@ final class ObjstoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ObjstoreConfig config = config();
-        return LogicalRunner.serve(spec, Replicator.builder().target(target()).source(ObjstoreSourceProvider.NAME, config.toOptions()),
-                metricsAddr, pidFile, stop.shutdownTimeout);
+        return LogicalRunner.serve(spec, replicator(), metricsAddr, pidFile, stop.shutdownTimeout);
+    }
+
+    @Override
+    public Replicator.Builder replicator() {
+        return Replicator.builder().target(target()).source(ObjstoreSourceProvider.NAME, config().toOptions());
     }
 
     /** The source settings of these flags, checked before anything is contacted. */

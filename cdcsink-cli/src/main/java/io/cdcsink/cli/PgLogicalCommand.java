@@ -1,5 +1,6 @@
 package io.cdcsink.cli;
 
+import io.cdcsink.core.Replicator;
 import io.cdcsink.pg.PgLogicalConfig;
 import io.cdcsink.pg.PgLogicalSourceProvider;
 import java.util.LinkedHashMap;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 /** {@code cdc-sink pglogical}: replicate a PostgreSQL publication through a logical replication slot. */
 @Command(name = "pglogical", mixinStandardHelpOptions = true, sortOptions = false,
         description = "start a pg logical replication feed")
-final class PgLogicalCommand implements Callable<Integer> {
+final class PgLogicalCommand implements Callable<Integer>, Replicating {
     @Spec
     CommandSpec spec;
 
@@ -38,9 +39,14 @@ final class PgLogicalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return LogicalRunner.run(spec, options, replicator());
+    }
+
+    @Override
+    public Replicator.Builder replicator() {
         Map<String, String> source = new LinkedHashMap<>(options.loop(loopName));
         source.putAll(config().toOptions());
-        return LogicalRunner.run(spec, options, PgLogicalSourceProvider.NAME, source);
+        return LogicalRunner.builder(options, PgLogicalSourceProvider.NAME, source);
     }
 
     /** The source settings of these flags. */

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
         description = "start the changefeed endpoint: receive CockroachDB changefeeds over HTTP(S) and apply them"
                 + " to the target")
-final class StartCommand implements Callable<Integer> {
+final class StartCommand implements Callable<Integer>, Replicating {
     @Spec
     CommandSpec spec;
 
@@ -90,8 +90,7 @@ final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WebhookConfig webhook = new WebhookConfig(BindAddress.parse(bindAddr), maxBodyBytes,
-                Optional.ofNullable(tlsCertificate), Optional.ofNullable(tlsPrivateKey), tlsSelfSigned);
+        webhook(); // a bad flag is reported before an embedded target starts
         DemoExtension.EmbeddedServer embedded = null;
         String connection = conn;
         if (DemoExtension.EMBEDDED.equals(conn)) {
@@ -105,18 +104,32 @@ final class StartCommand implements Callable<Integer> {
             connection = embedded.connectionString();
             LOG.info("started an embedded PostgreSQL target: {} (deleted at exit)", connection);
         }
-        TargetConfig target = targetConfig(connection);
-        Replicator.Builder builder = Replicator.builder().target(target)
-                .source(WebhookSourceProvider.NAME, webhook.toOptions());
-        if (disableAuthentication) {
-            builder.disableAuthentication();
-        }
         DemoExtension.EmbeddedServer toStop = embedded;
-        return LogicalRunner.serve(spec, builder, pidFile, stop.shutdownTimeout, () -> {
+        return LogicalRunner.serve(spec, replicator(connection), pidFile, stop.shutdownTimeout, () -> {
             if (toStop != null) {
                 toStop.close();
             }
         });
+    }
+
+    @Override
+    public Replicator.Builder replicator() {
+        return replicator(conn);
+    }
+
+    /** The replicator these flags describe, writing to {@code connection} (--conn, or the embedded server's). */
+    private Replicator.Builder replicator(String connection) {
+        Replicator.Builder builder = Replicator.builder().target(targetConfig(connection))
+                .source(WebhookSourceProvider.NAME, webhook().toOptions());
+        if (disableAuthentication) {
+            builder.disableAuthentication();
+        }
+        return builder;
+    }
+
+    private WebhookConfig webhook() {
+        return new WebhookConfig(BindAddress.parse(bindAddr), maxBodyBytes, Optional.ofNullable(tlsCertificate),
+                Optional.ofNullable(tlsPrivateKey), tlsSelfSigned);
     }
 
     /** The target settings of these flags for {@code connection} ({@code --conn}, or the embedded server's). */

@@ -9,8 +9,7 @@ import picocli.CommandLine;
 class DemoNotIncludedTest {
     @Test
     void demoIsHiddenFromTheHelp() {
-        CommandLine cli = new CommandLine(new Main());
-        DemoNotIncluded.addTo(cli);
+        CommandLine cli = Main.commandLine(new Main(), new EnvironmentDefaults(java.util.Map.of()));
         Object demo = cli.getSubcommands().get("demo").getCommand();
         assertThat(demo).isInstanceOf(DemoNotIncluded.class);
         assertThat(cli.getUsageMessage()).contains("start").doesNotContain("demo");

@@ -94,4 +94,17 @@ class LogSetupTest {
             LogSetup.apply(text);
         }
     }
+
+    /** The archive's conf/logback.xml as shipped holds only comments: it is not parsed; one with an element is. */
+    @Test
+    void onlyAConfigurationWithElementsIsParsed(@TempDir Path dir) throws Exception {
+        assertThat(LogSetup.empty(Path.of("../cdcsink-dist/src/dist/conf/logback.xml"))).isTrue();
+        assertThat(LogSetup.empty(Files.writeString(dir.resolve("a.xml"), "<configuration/>"))).isFalse();
+        assertThat(LogSetup.empty(Files.writeString(dir.resolve("b.xml"),
+                "<?xml version=\"1.0\"?>\n<!-- x -->\n<configuration>\n  <!-- <logger name=\"a\"/> -->\n"
+                        + "</configuration>\n"))).isTrue();
+        assertThat(LogSetup.empty(Files.writeString(dir.resolve("c.xml"),
+                "<configuration><logger name=\"a\" level=\"DEBUG\"/></configuration>"))).isFalse();
+        assertThat(LogSetup.empty(dir.resolve("missing.xml"))).isFalse();
+    }
 }

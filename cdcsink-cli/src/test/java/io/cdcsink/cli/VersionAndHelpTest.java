@@ -44,7 +44,7 @@ class VersionAndHelpTest {
 
     @Test
     void everyCommandPrintsTheVersionAndItsUsage() {
-        List<List<String>> paths = paths(new CommandLine(new Main()), List.of());
+        List<List<String>> paths = paths(Main.commandLine(new Main(), new EnvironmentDefaults(java.util.Map.of())), List.of());
         assertThat(paths).contains(List.of("start"), List.of("version"), List.of("deadletters", "retry"),
                 List.of("preflight", "pglogical"), List.of("verify"));
         String version = run(List.of("--version")).out().lines().findFirst().orElseThrow();
@@ -61,5 +61,36 @@ class VersionAndHelpTest {
             assertThat(help.exit()).as(String.join(" ", h)).isZero();
             assertThat(help.out()).as(String.join(" ", h)).startsWith("Usage: cdc-sink " + String.join(" ", path));
         }
+    }
+
+    /** The subcommand named on the command line, past global options and their values; none when there is none. */
+    @Test
+    void theNamedSubcommandIsFoundPastGlobalOptions() {
+        assertThat(Main.commandName("version")).contains("version");
+        assertThat(Main.commandName("--logFormat", "fluent", "-v", "start", "--conn", "x")).contains("start");
+        assertThat(Main.commandName("--logFormat=fluent", "pglogical")).contains("pglogical");
+        assertThat(Main.commandName("--logDestination", "start.log", "help", "start")).contains("help");
+        assertThat(Main.commandName("--help")).isEmpty();
+        assertThat(Main.commandName()).isEmpty();
+    }
+
+    /** Only the named subcommand is built; help, completion and unknown names get the whole tree. */
+    @Test
+    void onlyTheNamedSubcommandIsBuilt() {
+        EnvironmentDefaults none = new EnvironmentDefaults(java.util.Map.of());
+        assertThat(Main.commandLine(new Main(), none, java.util.Optional.of("version")).getSubcommands())
+                .containsOnlyKeys("version");
+        assertThat(Main.commandLine(new Main(), none, java.util.Optional.of("help")).getSubcommands())
+                .containsKeys("start", "pglogical", "version", "help", "demo");
+        assertThat(Main.commandLine(new Main(), none, java.util.Optional.of("strat")).getSubcommands())
+                .containsKeys("start", "pglogical", "version", "help", "demo");
+        Run typo = run(List.of("strat"));
+        assertThat(typo.exit()).isEqualTo(2);
+    }
+
+    /** The launcher's class-data training run wires every replicating command without a server, and exits 0. */
+    @Test
+    void theClassDataTrainingRunNeedsNoServer() {
+        assertThat(run(List.of("cds-training")).exit()).isZero();
     }
 }

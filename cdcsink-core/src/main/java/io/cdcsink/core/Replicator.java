@@ -290,6 +290,19 @@ public final class Replicator implements AutoCloseable {
         }
 
         /**
+         * Builds everything {@link #start()} builds for a target of this product, without checking the target,
+         * connecting to anything, binding a port or starting a thread; {@link Replicator#close() close} the result.
+         * The launcher's class-data training run uses it to load the classes a replicating command loads, with no
+         * server to talk to.
+         */
+        public Replicator wireOnly(TargetDialect.Product product) {
+            if (target == null) {
+                throw new IllegalStateException("no target configured: call target(...) or targetConnection(...)");
+            }
+            return wire(TargetDialect.of(product));
+        }
+
+        /**
          * Builds the replicator for a target of the given dialect without connecting to anything, binding any port
          * or starting a thread: all of that waits for {@link #startAll}.
          */

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The release archive as an operator uses it: cdc-sink-VERSION.tar.gz, built by the normal build (cdcsink-dist),
  * unpacked into an empty directory and run through {@code bin/cdc-sink} with a bare environment (a Java runtime, no
- * Maven, an empty HOME). {@code version} runs; {@code start} takes its connection string, password included, from
- * {@code CDC_SINK_CONN} and logs it masked; a changefeed loads it, SIGTERM stops it mid-load with exit 0 within the
- * default {@code --shutdownTimeout}; a restart of the same archive drains what the feed retries, and the target
- * ends equal to the feed, row by row.
+ * Maven, an empty HOME). {@code version} runs (the first launch: it makes the class-data archive the later ones
+ * map); {@code start} takes its connection string, password included, from {@code CDC_SINK_CONN} and logs it masked;
+ * a changefeed loads it, SIGTERM stops it mid-load with exit 0 within the default {@code --shutdownTimeout}; a
+ * restart of the same archive drains what the feed retries, and the target ends equal to the feed, row by row.
  */
 class ReleaseArchiveIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
@@ -90,7 +90,13 @@ class ReleaseArchiveIT {
         String printed = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(version.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(version.exitValue()).as(printed).isZero();
-        assertThat(printed).startsWith("cdc-sink " + version() + "\n").contains("runtime Java");
+        assertThat(printed).startsWith("cdc-sink " + version() + "\n").contains("runtime Java")
+                .doesNotContain("warning");
+        // The first launch made the class-data archive (in the empty HOME's cache) that the launches below map.
+        try (var cached = Files.list(dir.resolve("home/.cache/cdc-sink"))) {
+            assertThat(cached.map(p -> p.getFileName().toString()))
+                    .as("one class-data archive, no training leftovers").singleElement().asString().endsWith(".jsa");
+        }
 
         String db = target.freshDatabase("archive");
         String role = db + "_app";
