@@ -5,6 +5,7 @@ import io.cdcsink.core.Replicator;
 import io.cdcsink.api.Source;
 import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.webhook.WebhookServer;
+import java.io.File;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -12,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,6 +38,12 @@ final class CdsTrainingCommand implements Callable<Integer> {
                     "--publicationName", "p", "--slotName", "s"),
             List.of("mylogical", "--sourceConn", "mysql://root@127.0.0.1:1/?sslmode=disable", "--targetConn", TARGET,
                     "--targetDB", "training"));
+    /** Packages (as jar paths) whose every class the training run loads: see {@link #loadPackages()}. */
+    private static final List<String> PACKAGES = List.of("io/cdcsink/", "org/postgresql/core/",
+            "org/postgresql/jdbc/", "org/postgresql/util/", "org/postgresql/replication/", "org/postgresql/copy/",
+            "org/mariadb/jdbc/", "com/zaxxer/hikari/", "org/eclipse/jetty/server/", "org/eclipse/jetty/http/",
+            "org/eclipse/jetty/io/", "org/eclipse/jetty/util/", "org/eclipse/jetty/http2/",
+            "com/github/shyiko/mysql/binlog/");
     /** A changefeed row as the webhook receives it, read by the JSON library the sources read with. */
     private static final String ROW = "{\"payload\":[{\"after\":{\"k\":1,\"v\":\"v1\",\"n\":1.25,\"b\":true,"
             + "\"t\":null},\"key\":[1],\"topic\":\"t\",\"updated\":\"1.0\"}],\"length\":1}";
@@ -59,9 +68,35 @@ final class CdsTrainingCommand implements Callable<Integer> {
             }
         }
         new ObjectMapper().readTree(ROW);
-        Class.forName("org.postgresql.Driver");
-        Class.forName("org.mariadb.jdbc.Driver");
+        loadPackages();
         return 0;
+    }
+
+    /**
+     * Loads, without initialising, every class of the packages a replicating command goes on to use once it talks to
+     * its servers (the JDBC drivers' connection and protocol code, the pool, the HTTP server's request handling, our
+     * own): no server is needed to load a class, and a class in the archive is mapped instead of read from the jar and
+     * verified. A class that cannot be loaded (an optional dependency absent) is skipped.
+     */
+    private static void loadPackages() throws Exception {
+        var source = CdsTrainingCommand.class.getProtectionDomain().getCodeSource();
+        if (source == null || !source.getLocation().getPath().endsWith(".jar")) {
+            return; // not run from the jar (a test): nothing to list
+        }
+        ClassLoader loader = CdsTrainingCommand.class.getClassLoader();
+        try (JarFile jar = new JarFile(new File(source.getLocation().toURI()))) {
+            for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
+                String name = entry.getName();
+                if (name.endsWith(".class") && !name.contains("module-info")
+                        && PACKAGES.stream().anyMatch(name::startsWith)) {
+                    try {
+                        Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader);
+                    } catch (Throwable skipped) {
+                        // an optional dependency of this class is not in the jar
+                    }
+                }
+            }
+        }
     }
 
     /** Posts the row to the webhook without a token, which it refuses. */

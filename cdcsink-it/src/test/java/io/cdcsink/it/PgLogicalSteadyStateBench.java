@@ -2,10 +2,6 @@ package io.cdcsink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcsink.core.Replicator;
-import io.cdcsink.core.TargetConfig;
-import io.cdcsink.core.logical.LogicalConfig;
-import io.cdcsink.pg.PgLogicalConfig;
 import io.cdcsink.testing.EmbeddedPg;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -34,9 +31,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * the commit). A watcher polls the target every 5 ms for rows it has not seen and records, per row, its own clock
  * when it first saw the row minus the row's {@code at}: the same host and clock, resolution one poll interval. Each
  * consumer runs alone on its own slot and source database: a native subscription on a second embedded server, then
- * cdc-sink in consistent and in immediate mode (in this JVM through the embedding API, into the shared embedded
- * server), after an unreported warm-up of both modes. Every target must end equal to its source. A benchmark, not a
- * test.
+ * {@code java -jar cdc-sink.jar pglogical} in consistent and in immediate mode (a process of its own each, launched
+ * as users launch it, into the shared embedded server), each after an unreported warm-up of the same writes in the
+ * same process. Every target must end equal to its source. A benchmark, not a test.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true", disabledReason = "a benchmark: mvn -B -pl cdcsink-it"
         + " verify -Dbench=true -Dit.test=PgLogicalSteadyStateBench [-Dbench.seconds=60]")
@@ -86,14 +83,11 @@ class PgLogicalSteadyStateBench {
     @Test
     void lagAtASteadyRateAgainstANativeSubscription() throws Exception {
         int seconds = Integer.getInteger("bench.seconds", 60);
+        // Each consumer first replicates this many seconds of the same writes, unmeasured: a cdc-sink process is
+        // launched cold, and class loading and the JIT would show as lag in its first seconds.
         int warmUpSeconds = Integer.getInteger("bench.warmupSeconds", 5);
-        // Class loading and the JIT would show as lag in the first seconds of whichever cdc-sink run comes first.
-        if (warmUpSeconds > 0) {
-            phase(Consumer.CONSISTENT, warmUpSeconds);
-            phase(Consumer.IMMEDIATE, warmUpSeconds);
-        }
         for (Consumer consumer : List.of(Consumer.NATIVE, Consumer.CONSISTENT, Consumer.IMMEDIATE)) {
-            Result r = phase(consumer, seconds);
+            Result r = phase(consumer, warmUpSeconds, seconds);
             System.out.printf("BENCH pglogical steady state, %s: %,d rows in %d-row transactions every %d ms for %d s"
                             + " (achieved %,.0f rows/s, writer at most %.0f ms behind schedule); lag from source insert"
                             + " to target visibility p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms over %,d rows"
@@ -113,9 +107,13 @@ class PgLogicalSteadyStateBench {
         }
     }
 
-    /** A fresh source database and slot, the consumer on it, {@code seconds} of writes; checks the target. */
-    private Result phase(Consumer consumer, int seconds) throws Exception {
+    /**
+     * A fresh source database and slot, the consumer on it, {@code warmUpSeconds} of writes (ids below 0) and then
+     * {@code seconds} of measured writes (ids from 1); checks the target.
+     */
+    private Result phase(Consumer consumer, int warmUpSeconds, int seconds) throws Exception {
         int rows = RATE * seconds;
+        int warmRows = RATE * warmUpSeconds;
         String src = source.freshDatabase("ssrc");
         String slot = "s_" + src;
         source.exec(src, DDL, "CREATE PUBLICATION p FOR TABLE t",
@@ -126,6 +124,11 @@ class PgLogicalSteadyStateBench {
             // Row 0 arriving says the consumer streams: its start-up is not lag.
             source.exec(src, "INSERT INTO t VALUES (0, 'ready', 0, clock_timestamp())");
             awaitRow(replicating, 0);
+            if (warmRows > 0) {
+                // Ids below 0: the watcher follows ids from 1 up.
+                new Writer().write(source, src, -warmRows, warmRows);
+                awaitRow(replicating, -1);
+            }
             LagWatcher watcher = new LagWatcher(rows);
             long deadline = System.nanoTime() + Duration.ofSeconds(seconds).plusMinutes(5).toNanos();
             Future<?> watching = threads.submit(() -> {
@@ -134,7 +137,7 @@ class PgLogicalSteadyStateBench {
             });
             Writer writer = new Writer();
             Future<?> writing = threads.submit(() -> {
-                writer.write(source, src, rows);
+                writer.write(source, src, 1, rows);
                 return null;
             });
             writing.get();
@@ -142,7 +145,7 @@ class PgLogicalSteadyStateBench {
             String want = query(source, src, FINGERPRINT);
             assertThat(query(replicating.server(), replicating.db(), FINGERPRINT))
                     .as(consumer.label + ": the target equals the source").isEqualTo(want)
-                    .startsWith((rows + 1) + " ");
+                    .startsWith((rows + warmRows + 1) + " ");
             assertThat(watcher.seen()).as(consumer.label + ": rows the watcher saw").isEqualTo(rows);
             return new Result(watcher.sortedLagsMs(), rows / writer.seconds(), writer.maxBehindMs(),
                     watcher.pollIntervalMs());
@@ -164,16 +167,16 @@ class PgLogicalSteadyStateBench {
         boolean immediate = consumer == Consumer.IMMEDIATE;
         String db = target.freshDatabase(immediate ? "simm" : "sours");
         target.exec(db, DDL);
-        PgLogicalConfig pg = PgLogicalConfig.of("postgresql://postgres@localhost:" + source.port() + "/" + src
-                + "?sslmode=disable", "p", slot, db, Duration.ofSeconds(1));
-        LogicalConfig loop = LogicalConfig.defaults("bench", db).withImmediate(immediate);
-        Replicator replicator = Replicator.builder()
-                .target(TargetConfig.of("postgresql://postgres@localhost:" + target.port() + "/" + db
-                        + "?sslmode=disable"))
-                .withoutStaging()
-                .source("pglogical", BenchOptions.merge(pg.toOptions(), loop.toOptions()))
-                .start();
-        return new Replicating(target, db, replicator);
+        int port = CdcSinkProcess.freePort();
+        List<String> args = new ArrayList<>(List.of("pglogical", "--sourceConn", "postgresql://postgres@localhost:"
+                        + source.port() + "/" + src + "?sslmode=disable",
+                "--targetConn", "postgresql://postgres@localhost:" + target.port() + "/postgres?sslmode=disable",
+                "--targetDB", db, "--publicationName", "p", "--slotName", slot, "--standbyTimeout", "1s",
+                "--metricsAddr", "127.0.0.1:" + port));
+        if (immediate) {
+            args.add("--immediate");
+        }
+        return new Replicating(target, db, CdcSinkProcess.asUsersRunItStarting(slot, port, args));
     }
 
     /** Inserts rows 1..n as 20-row transactions on a fixed 10 ms schedule, catching up when late. */
@@ -181,13 +184,15 @@ class PgLogicalSteadyStateBench {
         private volatile double seconds;
         private volatile double maxBehindMs;
 
-        void write(EmbeddedPg pg, String db, int rows) throws SQLException {
+        /** Rows {@code from} to {@code from + rows - 1}. */
+        void write(EmbeddedPg pg, String db, long from, int rows) throws SQLException {
             try (Connection c = pg.dataSource(db).getConnection();
                  PreparedStatement ps = c.prepareStatement("INSERT INTO t SELECT g, 'name-' || g, g * 1.25,"
                          + " clock_timestamp() FROM generate_series(?::bigint, ?::bigint) g")) {
                 long start = System.nanoTime();
                 long behind = 0;
-                for (long first = 1, tick = 0; first <= rows; first += PER_TRANSACTION, tick++) {
+                long last = from + rows - 1;
+                for (long first = from, tick = 0; first <= last; first += PER_TRANSACTION, tick++) {
                     long wait = start + tick * PERIOD_NANOS - System.nanoTime();
                     if (wait > 0) {
                         LockSupport.parkNanos(wait);
@@ -195,7 +200,7 @@ class PgLogicalSteadyStateBench {
                         behind = Math.max(behind, -wait);
                     }
                     ps.setLong(1, first);
-                    ps.setLong(2, Math.min(rows, first + PER_TRANSACTION - 1));
+                    ps.setLong(2, Math.min(last, first + PER_TRANSACTION - 1));
                     ps.executeUpdate();
                 }
                 seconds = (System.nanoTime() - start) / 1e9;
