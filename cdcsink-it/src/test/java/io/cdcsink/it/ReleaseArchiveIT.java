@@ -92,10 +92,13 @@ class ReleaseArchiveIT {
         assertThat(version.exitValue()).as(printed).isZero();
         assertThat(printed).startsWith("cdc-sink " + version() + "\n").contains("runtime Java")
                 .doesNotContain("warning");
-        // The first launch made the class-data archive (in the empty HOME's cache) that the launches below map.
+        // The first launch made the class-data archive (in the empty HOME's cache) that the launches below map; a
+        // Java runtime without a base archive cannot make one, and the launcher notes that instead of retrying.
+        boolean canDump = Files.exists(Path.of(System.getProperty("java.home"), "lib", "server", "classes.jsa"));
         try (var cached = Files.list(dir.resolve("home/.cache/cdc-sink"))) {
             assertThat(cached.map(p -> p.getFileName().toString()))
-                    .as("one class-data archive, no training leftovers").singleElement().asString().endsWith(".jsa");
+                    .as("one class-data archive (or its failure), no training leftovers").singleElement().asString()
+                    .endsWith(canDump ? ".jsa" : ".jsa.failed");
         }
 
         String db = target.freshDatabase("archive");
