@@ -23,8 +23,9 @@ import picocli.CommandLine.Command;
  * that {@code -XX:ArchiveClassesAtExit} puts them in the archive every later launch maps. Each command line below is
  * parsed as a user's would be and its replicator wired for a PostgreSQL target (wiring does no I/O); the webhook's
  * HTTP server is started on a free loopback port and, the first time, sent one changefeed batch without a token,
- * answered 401 before anything needs the target (127.0.0.1:1, never contacted). Then everything is closed. It needs
- * no server and takes a second or two, once.
+ * answered 401 before anything needs the target (127.0.0.1:1, never contacted). Then everything is closed, and the
+ * classes of the packages used once servers answer are loaded ({@link #loadPackages()}). It needs no server and
+ * takes a few seconds, once.
  */
 @Command(name = "cds-training", hidden = true,
         description = "load the classes of the replicating commands without running them (for the launcher)")
