@@ -71,6 +71,58 @@ class ReleaseArchiveIT {
         return b;
     }
 
+    /** {@code bin/cdc-sink version} with this environment: exit 0, the version and nothing else printed. */
+    private void version(Path home, Map<String, String> environment) throws Exception {
+        Process p = command(home, environment, "version").redirectErrorStream(true).start();
+        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s: %s", environment, printed).isZero();
+        assertThat(printed).as("%s", environment).startsWith("cdc-sink " + version() + "\n")
+                .doesNotContain("warning");
+    }
+
+    private static List<String> files(Path dir) throws Exception {
+        try (var listed = Files.list(dir)) {
+            return listed.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /**
+     * The class-data archive only makes starts faster: {@code CDC_SINK_CDS=off} keeps no cache, a cache that cannot
+     * be created or whose path has a blank means no archive, a later launch maps the first one's archive (nothing new
+     * is written), and a training run the JVM refuses ({@code -Xshare:off}) leaves a marker so later launches do not
+     * train again. The command runs the same in every case.
+     */
+    @Test
+    void theClassDataArchiveIsOnlyAnOptimisation() throws Exception {
+        Path home = unpack();
+        Path off = dir.resolve("off");
+        version(home, Map.of("CDC_SINK_CDS", "off", "CDC_SINK_CACHE", off.toString()));
+        assertThat(off).as("no cache with CDC_SINK_CDS=off").doesNotExist();
+
+        Path blocked = Files.writeString(dir.resolve("blocked"), "a file where the cache's parent should be");
+        version(home, Map.of("CDC_SINK_CACHE", blocked.resolve("cache").toString()));
+
+        Path blank = dir.resolve("with blank");
+        version(home, Map.of("CDC_SINK_CACHE", blank.toString()));
+        assertThat(blank).as("no archive in a path with a blank").doesNotExist();
+
+        Path cache = dir.resolve("cache");
+        version(home, Map.of("CDC_SINK_CACHE", cache.toString()));
+        List<String> made = files(cache);
+        version(home, Map.of("CDC_SINK_CACHE", cache.toString()));
+        assertThat(files(cache)).as("the second launch reuses the archive").isEqualTo(made);
+
+        Path refused = dir.resolve("refused");
+        Map<String, String> noSharing = Map.of("CDC_SINK_CACHE", refused.toString(), "CDC_SINK_JAVA_OPTS",
+                "-Xshare:off -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        version(home, noSharing);
+        assertThat(files(refused)).as("a refused training leaves its marker only").singleElement().asString()
+                .endsWith(".jsa.failed");
+        version(home, noSharing);
+        assertThat(files(refused)).hasSize(1);
+    }
+
     @Test
     void unpackedArchiveRunsVersionAndStartFromTheEnvironmentAndStopsCleanlyMidLoad() throws Exception {
         Path home = unpack();
