@@ -6,6 +6,7 @@ import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.Layout;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import org.slf4j.Logger;
@@ -24,22 +25,32 @@ public final class DefaultLogConfigurator extends ContextAwareBase implements Co
                 || DefaultLogConfigurator.class.getClassLoader().getResource("logback-test.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayout layout = new PatternLayout();
-        layout.setContext(context);
-        layout.setPattern("%d{MMM dd HH:mm:ss.SSS} %-5level %msg%n");
-        layout.start();
-        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-        encoder.setContext(context);
-        encoder.setLayout(layout);
-        encoder.start();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
         console.setName("STDOUT");
-        console.setEncoder(encoder);
+        console.setEncoder(encoder(context, text("%d{MMM dd HH:mm:ss.SSS} %-5level %msg%n")));
         console.start();
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(console);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** A text layout of this pattern (started by {@link #encoder}). */
+    static PatternLayout text(String pattern) {
+        PatternLayout layout = new PatternLayout();
+        layout.setPattern(pattern);
+        return layout;
+    }
+
+    /** The layout and an encoder writing its lines, both started in {@code context}; also {@link LogSetup}'s. */
+    static LayoutWrappingEncoder<ILoggingEvent> encoder(LoggerContext context, Layout<ILoggingEvent> layout) {
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.start();
+        return encoder;
     }
 }

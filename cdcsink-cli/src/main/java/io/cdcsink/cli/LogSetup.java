@@ -3,7 +3,6 @@ package io.cdcsink.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Layout;
@@ -50,20 +49,9 @@ final class LogSetup {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
-        Layout<ILoggingEvent> layout;
-        if ("fluent".equals(options.logFormat)) {
-            layout = new FluentJsonLayout();
-        } else {
-            PatternLayout p = new PatternLayout();
-            p.setPattern("%d{MMM dd HH:mm:ss.SSS} %-5level %msg%n%ex");
-            layout = p;
-        }
-        layout.setContext(ctx);
-        layout.start();
-        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-        encoder.setContext(ctx);
-        encoder.setLayout(layout);
-        encoder.start();
+        Layout<ILoggingEvent> layout = "fluent".equals(options.logFormat) ? new FluentJsonLayout()
+                : DefaultLogConfigurator.text("%d{MMM dd HH:mm:ss.SSS} %-5level %msg%n%ex");
+        LayoutWrappingEncoder<ILoggingEvent> encoder = DefaultLogConfigurator.encoder(ctx, layout);
         OutputStreamAppender<ILoggingEvent> appender;
         if (options.logDestination != null && !options.logDestination.isEmpty()) {
             FileAppender<ILoggingEvent> file = new FileAppender<>();

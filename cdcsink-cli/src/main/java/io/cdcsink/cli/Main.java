@@ -72,9 +72,9 @@ public final class Main implements Runnable {
 
     /**
      * As {@link #commandLine(Main, EnvironmentDefaults)}, with only the subcommand {@code named} when it names one
-     * ({@code help} and {@code completion} excepted, which need the others): picocli builds a command's model, by reflection over all its
-     * options, when the command is added, and for the eleven others that was a third of {@code cdc-sink version}'s
-     * time.
+     * ({@code help} and {@code completion} excepted, which need the others): picocli builds a command's model, by
+     * reflection over all its options, when the command is added, and for the eleven others that was a third of
+     * {@code cdc-sink version}'s time.
      */
     static CommandLine commandLine(Main main, EnvironmentDefaults defaults, Optional<String> named) {
         CommandLine cli = new CommandLine(main);

@@ -1,10 +1,13 @@
 package io.cdcsink.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -57,11 +60,27 @@ final class Bank {
 
     /** One transfer in one source transaction, between the two tables in a random direction. */
     void transfer(Connection source) throws SQLException {
+        boolean auto = source.getAutoCommit();
+        try {
+            transfer(source, random, nextId);
+            nextId++;
+        } catch (SQLException e) {
+            source.rollback();
+            throw e;
+        } finally {
+            source.setAutoCommit(auto);
+        }
+    }
+
+    /**
+     * One transfer logged as {@code id}, drawn from {@code random}, committed as one transaction; the connection is
+     * left without autocommit, and a failure is the caller's to roll back (or to reconnect after).
+     */
+    static void transfer(Connection source, Random random, long id) throws SQLException {
         boolean aToB = random.nextBoolean();
         int from = 1 + random.nextInt(ACCOUNTS);
         int to = 1 + random.nextInt(ACCOUNTS);
         long amount = 1 + random.nextInt(50);
-        boolean auto = source.getAutoCommit();
         source.setAutoCommit(false);
         try (PreparedStatement debit = source.prepareStatement("UPDATE " + (aToB ? "bank_a" : "bank_b")
                 + " SET bal = bal - ? WHERE k = ?");
@@ -75,17 +94,33 @@ final class Bank {
             credit.setLong(1, amount);
             credit.setInt(2, to);
             credit.executeUpdate();
-            log.setLong(1, nextId++);
+            log.setLong(1, id);
             log.setString(2, (aToB ? "a" : "b") + from);
             log.setLong(3, amount);
             log.executeUpdate();
             source.commit();
-        } catch (SQLException e) {
-            source.rollback();
-            nextId--;
-            throw e;
-        } finally {
-            source.setAutoCommit(auto);
+        }
+    }
+
+    /**
+     * Configures compare-and-set on {@code ver} for both account tables of {@code db.schema} in the target's
+     * {@code apply_config} (which the first mutation created), signals the process to reload and waits until its
+     * {@code /_/config/apply} shows it: immediate mode with shuffled, duplicated delivery needs it.
+     */
+    static void compareAndSetOnVer(CdcSinkProcess p, Connection target, String db, String schema) throws Exception {
+        try (Statement s = target.createStatement()) {
+            for (String table : new String[] {"bank_a", "bank_b"}) {
+                s.execute("INSERT INTO _cdc_sink.apply_config (target_db, target_schema, target_table,"
+                        + " target_column, cas_order) VALUES ('" + db + "', '" + schema + "', '" + table
+                        + "', 'ver', 1)");
+            }
+        }
+        p.hangUp();
+        Http http = new Http();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!http.get(p.uri("/_/config/apply")).body().contains("bank_b")) {
+            assertThat(System.nanoTime()).as("CAS configuration reloaded").isLessThan(deadline);
+            Thread.sleep(100);
         }
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -141,7 +140,7 @@ class SourceCrashIT {
                         conn = db.call();
                         nextId = 1 + maxId(conn);
                     }
-                    transfer(conn, nextId);
+                    Bank.transfer(conn, random, nextId);
                     nextId++;
                     return;
                 } catch (SQLException e) {
@@ -157,31 +156,6 @@ class SourceCrashIT {
                             .isLessThan(deadline);
                     Thread.sleep(50);
                 }
-            }
-        }
-
-        private void transfer(Connection c, long id) throws SQLException {
-            boolean aToB = random.nextBoolean();
-            int from = 1 + random.nextInt(Bank.ACCOUNTS);
-            int to = 1 + random.nextInt(Bank.ACCOUNTS);
-            long amount = 1 + random.nextInt(50);
-            c.setAutoCommit(false);
-            try (PreparedStatement debit = c.prepareStatement("UPDATE " + (aToB ? "bank_a" : "bank_b")
-                    + " SET bal = bal - ? WHERE k = ?");
-                 PreparedStatement credit = c.prepareStatement("UPDATE " + (aToB ? "bank_b" : "bank_a")
-                         + " SET bal = bal + ? WHERE k = ?");
-                 PreparedStatement log = c.prepareStatement("INSERT INTO bank_log (id, src, amount) VALUES (?, ?, ?)")) {
-                debit.setLong(1, amount);
-                debit.setInt(2, from);
-                debit.executeUpdate();
-                credit.setLong(1, amount);
-                credit.setInt(2, to);
-                credit.executeUpdate();
-                log.setLong(1, id);
-                log.setString(2, (aToB ? "a" : "b") + from);
-                log.setLong(3, amount);
-                log.executeUpdate();
-                c.commit();
             }
         }
 

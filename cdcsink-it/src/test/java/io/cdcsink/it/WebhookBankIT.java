@@ -7,7 +7,6 @@ import io.cdcsink.demo.emulator.EmulatorConfig;
 import io.cdcsink.demo.emulator.EmulatorStats;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,19 +58,8 @@ class WebhookBankIT {
             feed.open();
             emulator.finish(Duration.ofMinutes(1));
             // The first mutation created the staging schema with apply_config: configure CAS on ver and reload.
-            try (Connection c = target.connect(db); Statement s = c.createStatement()) {
-                for (String table : new String[] {"bank_a", "bank_b"}) {
-                    s.execute("INSERT INTO _cdc_sink.apply_config (target_db, target_schema, target_table,"
-                            + " target_column, cas_order) VALUES ('" + db + "', '" + target.schema(db) + "', '"
-                            + table + "', 'ver', 1)");
-                }
-            }
-            p.hangUp();
-            Http http = new Http();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!http.get(p.uri("/_/config/apply")).body().contains("bank_b")) {
-                assertThat(System.nanoTime()).as("CAS configuration reloaded").isLessThan(deadline);
-                Thread.sleep(100);
+            try (Connection c = target.connect(db)) {
+                Bank.compareAndSetOnVer(p, c, db, target.schema(db));
             }
             EmulatorStats stats = transfers("immediate+CAS", feed, emulator, reader);
             assertThat(stats.duplicateBatches()).isPositive();
