@@ -5,6 +5,8 @@ import io.cdcsink.core.Replicator;
 import io.cdcsink.api.Source;
 import io.cdcsink.engine.TargetDialect;
 import io.cdcsink.webhook.WebhookServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.File;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
@@ -69,6 +71,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
             }
         }
         new ObjectMapper().readTree(ROW);
+        JvmMetrics.builder().register(new PrometheusRegistry()); // a started replicator registers them
+
         loadPackages();
         return 0;
     }

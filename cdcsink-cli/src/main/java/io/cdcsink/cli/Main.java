@@ -21,6 +21,8 @@ public final class Main implements Runnable {
     private static final Set<String> NEEDS_ALL = Set.of("help", "completion");
     /** Global options that take a value as the next argument. */
     private static final Set<String> GLOBAL_WITH_VALUE = Set.of("--logFormat", "--logDestination");
+    /** Guice's system property choosing how it constructs objects. */
+    private static final String GUICE_BYTECODE = "guice_bytecode_gen_option";
 
     @Mixin
     GlobalOptions global = new GlobalOptions();
@@ -29,6 +31,11 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Guice then builds objects by reflection instead of generating a class per constructor with its bundled ASM
+        // (tens of milliseconds at start, and classes no class-data archive can hold); nothing here intercepts methods.
+        if (System.getProperty(GUICE_BYTECODE) == null) {
+            System.setProperty(GUICE_BYTECODE, "DISABLED");
+        }
         System.exit(execute(args));
     }
 

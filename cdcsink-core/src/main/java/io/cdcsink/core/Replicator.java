@@ -66,14 +66,17 @@ public final class Replicator implements AutoCloseable {
     private final ResolverService resolver;
     private final boolean runResolver;
     private final Optional<AdminServer> adminServer;
+    /** The registry the builder made, which gets the JVM's metrics once everything started; empty for a caller's. */
+    private final Optional<PrometheusRegistry> jvmMetrics;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Replicator(Injector injector, List<Source> sources, boolean runResolver,
-                       Optional<AdminServer> adminServer) {
+                       Optional<AdminServer> adminServer, Optional<PrometheusRegistry> jvmMetrics) {
         this.injector = injector;
         this.sources = sources;
         this.runResolver = runResolver;
         this.adminServer = adminServer;
+        this.jvmMetrics = jvmMetrics;
         this.resolver = injector.getInstance(ResolverService.class);
     }
 
@@ -148,6 +151,9 @@ public final class Replicator implements AutoCloseable {
             // The logical loops apply transactions themselves and say which mode they are in.
             LOG.info("replicator started with {}", sources(sources.size()));
         }
+        // Last: the management beans behind the JVM's metrics take about 0.1 s to set up on a cold JVM, which would
+        // otherwise delay the first applied row.
+        jvmMetrics.ifPresent(JvmMetrics.builder()::register);
         return this;
     }
 
@@ -307,11 +313,7 @@ public final class Replicator implements AutoCloseable {
          * or starting a thread: all of that waits for {@link #startAll}.
          */
         Replicator wire(TargetDialect dialect) {
-            PrometheusRegistry reg = registry;
-            if (reg == null) {
-                reg = new PrometheusRegistry();
-                JvmMetrics.builder().register(reg);
-            }
+            PrometheusRegistry reg = registry == null ? new PrometheusRegistry() : registry;
             List<Module> all = new ArrayList<>();
             all.add(new CoreModule(target, dialect, reg));
             all.add(new MetadataModule(new MetadataConfig(target.stagingSchema())));
@@ -336,7 +338,7 @@ public final class Replicator implements AutoCloseable {
                 made.add(source);
             }
             return new Replicator(injector, made, staging && !injector.getInstance(Pipeline.class).immediate(),
-                    admin);
+                    admin, registry == null ? Optional.of(reg) : Optional.empty());
         }
 
         private static SourceProvider provider(String name) {

@@ -123,6 +123,43 @@ class ReleaseArchiveIT {
         assertThat(files(refused)).hasSize(1);
     }
 
+    /**
+     * Every class file in the launcher jar is a Java 6 or later class file: the JVM leaves older ones (picocli is
+     * compiled for Java 5) out of a class-data archive, and every class linked against one, so the build rewrites
+     * them (cdcsink-cli/src/build/ClassFileUpgrade.java). Each is loaded here too, which verifies its stack-map
+     * frames.
+     */
+    @Test
+    void everyClassOfTheLauncherJarCanGoIntoTheClassDataArchive() throws Exception {
+        Path jar = unpack().resolve("lib/cdc-sink.jar");
+        List<String> old = new ArrayList<>();
+        List<String> rewritten = new ArrayList<>();
+        try (JarFile file = new JarFile(jar.toFile())) {
+            for (var entry : (Iterable<java.util.jar.JarEntry>) file.stream()::iterator) {
+                if (!entry.getName().endsWith(".class") || entry.getName().contains("module-info")) {
+                    continue;
+                }
+                byte[] head = file.getInputStream(entry).readNBytes(8);
+                int major = ((head[6] & 0xff) << 8) | (head[7] & 0xff);
+                if (major < 50) {
+                    old.add(entry.getName() + " (" + major + ")");
+                }
+                if (entry.getName().startsWith("picocli/")) {
+                    rewritten.add(entry.getName().substring(0, entry.getName().length() - 6).replace('/', '.'));
+                }
+            }
+        }
+        assertThat(old).as("pre-Java-6 class files in %s", jar).isEmpty();
+        assertThat(rewritten).as("picocli's classes, rewritten by the build").hasSizeGreaterThan(100);
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            for (String name : rewritten) {
+                // initialize = true links the class, which verifies it against its stack-map frames
+                Class.forName(name, true, loader);
+            }
+        }
+    }
+
     @Test
     void unpackedArchiveRunsVersionAndStartFromTheEnvironmentAndStopsCleanlyMidLoad() throws Exception {
         Path home = unpack();
