@@ -90,8 +90,9 @@ class ReleaseArchiveIT {
     /**
      * The class-data archive only makes starts faster: {@code CDC_SINK_CDS=off} keeps no cache, a cache that cannot
      * be created or whose path has a blank means no archive, a later launch maps the first one's archive (nothing new
-     * is written), and a training run the JVM refuses ({@code -Xshare:off}) leaves a marker so later launches do not
-     * train again. The command runs the same in every case.
+     * is written), a jar replaced in place gets a new archive instead of the old one, and a training run the JVM
+     * refuses ({@code -Xshare:off}) leaves a marker so later launches do not train again. The command runs the same
+     * in every case.
      */
     @Test
     void theClassDataArchiveIsOnlyAnOptimisation() throws Exception {
@@ -112,6 +113,12 @@ class ReleaseArchiveIT {
         List<String> made = files(cache);
         version(home, Map.of("CDC_SINK_CACHE", cache.toString()));
         assertThat(files(cache)).as("the second launch reuses the archive").isEqualTo(made);
+        Path jar = home.resolve("lib/cdc-sink.jar");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(jar).toMillis() - 60_000));
+        version(home, Map.of("CDC_SINK_CACHE", cache.toString()));
+        assertThat(files(cache)).as("a jar replaced in place: a new archive replaces the old one").hasSize(1)
+                .doesNotContainAnyElementsOf(made);
 
         Path refused = dir.resolve("refused");
         Map<String, String> noSharing = Map.of("CDC_SINK_CACHE", refused.toString(), "CDC_SINK_JAVA_OPTS",
