@@ -279,9 +279,10 @@ class WebhookThroughputBench {
             // next[s] = the next batch index sender s will send; every batch below min(next) has been delivered.
             java.util.concurrent.atomic.AtomicLongArray next = new java.util.concurrent.atomic.AtomicLongArray(SENDERS);
             long[] lastResolved = {0};
-            List<List<String>> bodies = bodies(rows, b -> "{\"payload\":[" + rowsOfBatch(b, rows,
+            List<List<byte[]>> requests = bodies(rows, b -> "{\"payload\":[" + rowsOfBatch(b, rows,
                     id -> "{\"after\":" + row(id) + ",\"key\":[" + id + "],\"topic\":\"t\",\"updated\":\""
-                            + (base + b) + ".0\"}") + "],\"length\":" + BATCH + "}");
+                            + (base + b) + ".0\"}") + "],\"length\":" + BATCH + "}").stream()
+                    .map(mine -> mine.stream().map(body -> PostingConnection.request(hook, body)).toList()).toList();
             long start = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
             List<Future<?>> work = new ArrayList<>();
@@ -289,25 +290,31 @@ class WebhookThroughputBench {
                 int sender = s;
                 next.set(s, s);
                 work.add(pool.submit(() -> {
-                    List<String> mine = bodies.get(sender);
-                    for (int k = 0; k < mine.size(); k++) {
-                        long b = sender + (long) k * SENDERS;
-                        Http.Reply reply = http.post(hook, mine.get(k));
-                        if (reply.status() != 200) {
-                            throw new IllegalStateException(reply.body());
-                        }
-                        next.set(sender, b + SENDERS);
-                        long total = sent.addAndGet(BATCH);
-                        if (total % RESOLVE_EVERY == 0) {
-                            synchronized (lastResolved) {
-                                long min = Long.MAX_VALUE;
-                                for (int i = 0; i < SENDERS; i++) {
-                                    min = Math.min(min, next.get(i));
-                                }
-                                long resolved = base + min - 1;
-                                if (resolved > lastResolved[0]) {
-                                    lastResolved[0] = resolved;
-                                    http.post(hook, "{\"resolved\":\"" + resolved + ".0\"}");
+                    List<byte[]> mine = requests.get(sender);
+                    try (PostingConnection connection = new PostingConnection(hook)) {
+                        for (int k = 0; k < mine.size(); k++) {
+                            long b = sender + (long) k * SENDERS;
+                            Http.Reply reply = connection.post(mine.get(k));
+                            if (reply.status() != 200) {
+                                throw new IllegalStateException(reply.body());
+                            }
+                            next.set(sender, b + SENDERS);
+                            long total = sent.addAndGet(BATCH);
+                            if (total % RESOLVE_EVERY == 0) {
+                                synchronized (lastResolved) {
+                                    long min = Long.MAX_VALUE;
+                                    for (int i = 0; i < SENDERS; i++) {
+                                        min = Math.min(min, next.get(i));
+                                    }
+                                    long resolved = base + min - 1;
+                                    if (resolved > lastResolved[0]) {
+                                        lastResolved[0] = resolved;
+                                        Http.Reply r = connection.post(PostingConnection.request(hook,
+                                                "{\"resolved\":\"" + resolved + ".0\"}"));
+                                        if (r.status() != 200) {
+                                            throw new IllegalStateException(r.body());
+                                        }
+                                    }
                                 }
                             }
                         }
