@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "completion", mixinStandardHelpOptions = true,
         description = "print a shell completion script: source <(cdc-sink completion bash) in bash,"
                 + " source <(cdc-sink completion zsh) in zsh")
-final class CompletionCommand implements Runnable {
+final class CompletionCommand implements Runnable, PrintsOnly {
     /** The shells the script supports. */
     enum Shell { bash, zsh }
 

@@ -116,8 +116,8 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Whether the command line runs something that logs: not a help or version request, not {@code version} or
-     * {@code completion}, which only print (setting up logging took a fifth of {@code cdc-sink version}'s time).
+     * Whether the command line runs something that logs: not a help or version request, not a command that only
+     * prints ({@link PrintsOnly}: setting up logging took a fifth of {@code cdc-sink version}'s time).
      */
     private static boolean logs(CommandLine.ParseResult parsed) {
         CommandLine.ParseResult last = parsed;
@@ -130,8 +130,7 @@ public final class Main implements Runnable {
             }
             last = last.subcommand();
         }
-        Object command = last.commandSpec().userObject();
-        return !(command instanceof VersionCommand || command instanceof CompletionCommand);
+        return !(last.commandSpec().userObject() instanceof PrintsOnly);
     }
 
     private static String name(Class<?> command) {

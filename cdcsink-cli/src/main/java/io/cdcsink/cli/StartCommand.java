@@ -90,7 +90,7 @@ final class StartCommand implements Callable<Integer>, Replicating {
 
     @Override
     public Integer call() throws Exception {
-        webhook(); // a bad flag is reported before an embedded target starts
+        WebhookConfig webhook = webhook(); // a bad flag is reported before an embedded target starts
         DemoExtension.EmbeddedServer embedded = null;
         String connection = conn;
         if (DemoExtension.EMBEDDED.equals(conn)) {
@@ -105,7 +105,7 @@ final class StartCommand implements Callable<Integer>, Replicating {
             LOG.info("started an embedded PostgreSQL target: {} (deleted at exit)", connection);
         }
         DemoExtension.EmbeddedServer toStop = embedded;
-        return LogicalRunner.serve(spec, replicator(connection), pidFile, stop.shutdownTimeout, () -> {
+        return LogicalRunner.serve(spec, replicator(connection, webhook), pidFile, stop.shutdownTimeout, () -> {
             if (toStop != null) {
                 toStop.close();
             }
@@ -114,13 +114,13 @@ final class StartCommand implements Callable<Integer>, Replicating {
 
     @Override
     public Replicator.Builder replicator() {
-        return replicator(conn);
+        return replicator(conn, webhook());
     }
 
     /** The replicator these flags describe, writing to {@code connection} (--conn, or the embedded server's). */
-    private Replicator.Builder replicator(String connection) {
+    private Replicator.Builder replicator(String connection, WebhookConfig webhook) {
         Replicator.Builder builder = Replicator.builder().target(targetConfig(connection))
-                .source(WebhookSourceProvider.NAME, webhook().toOptions());
+                .source(WebhookSourceProvider.NAME, webhook.toOptions());
         if (disableAuthentication) {
             builder.disableAuthentication();
         }

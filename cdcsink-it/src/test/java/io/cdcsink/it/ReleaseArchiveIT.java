@@ -170,8 +170,8 @@ class ReleaseArchiveIT {
     @Test
     void unpackedArchiveRunsVersionAndStartFromTheEnvironmentAndStopsCleanlyMidLoad() throws Exception {
         Path home = unpack();
-        for (String file : List.of("bin/cdc-sink", "lib/cdc-sink.jar", "conf/logback.xml", "LICENSE", "NOTICE",
-                "README.md")) {
+        for (String file : List.of("bin/cdc-sink", "lib/cdc-sink.jar", "lib/cds.sh", "conf/logback.xml", "LICENSE",
+                "NOTICE", "README.md")) {
             assertThat(home.resolve(file)).as(file).isRegularFile();
         }
         assertThat(Files.isExecutable(home.resolve("bin/cdc-sink"))).isTrue();
