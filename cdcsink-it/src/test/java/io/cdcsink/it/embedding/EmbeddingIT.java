@@ -3,6 +3,7 @@ package io.cdcsink.it.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcsink.core.Replicator;
+import io.cdcsink.testing.EmbeddedMariaDb;
 import io.cdcsink.testing.EmbeddedPg;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +17,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The examples of docs/embedding.md run in-process against real embedded PostgreSQL servers. */
+/** The examples of docs/embedding.md run in-process against real embedded PostgreSQL servers, and MariaDB. */
 class EmbeddingIT {
     private final EmbeddedPg pg = EmbeddedPg.shared();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -50,6 +53,43 @@ class EmbeddingIT {
             assertThat(post(hook, "{\"resolved\":\"20.0\"}")).isEqualTo(200);
             await(() -> count(pg, db, "t") == 2);
         }
+    }
+
+    /**
+     * The same embedding, given a {@code mysql://} connection string, writes to MariaDB (docs/mysql-target.md): the
+     * builder wires the MySQL dialect's classes from the string alone, and on MySQL a schema is a database, so the
+     * path names the database twice.
+     */
+    @Test
+    void webhookReplicatorAppliesAChangefeedToAMySqlTarget() throws Exception {
+        EmbeddedMariaDb maria = EmbeddedMariaDb.shared();
+        String mdb = maria.newDatabase("embed");
+        maria.execute(mdb, "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), n DECIMAL(12, 4))");
+        String conn = "mysql://root@127.0.0.1:" + maria.port() + "/" + mdb + "?sslmode=disable";
+        try (Replicator r = WebhookEmbedding.start(conn, "127.0.0.1:0")) {
+            URI hook = URI.create("http://127.0.0.1:" + WebhookEmbedding.port(r) + "/" + mdb + "/" + mdb);
+            assertThat(post(hook, """
+                    {"payload":[{"after":{"id":1,"v":"a","n":12345678.1234},"key":[1],"topic":"t","updated":"10.0"},
+                                {"after":{"id":2,"v":"é\\t","n":-0.0001},"key":[2],"topic":"t","updated":"10.0"},
+                                {"after":{"id":3,"v":null,"n":null},"key":[3],"topic":"t","updated":"11.0"},
+                                {"after":null,"key":[3],"topic":"t","updated":"12.0"}],"length":4}"""))
+                    .isEqualTo(200);
+            assertThat(post(hook, "{\"resolved\":\"20.0\"}")).isEqualTo(200);
+            await(() -> rows(maria, mdb).size() == 2);
+            assertThat(rows(maria, mdb)).containsExactly("1|a|12345678.1234", "2|é\t|-0.0001");
+        }
+    }
+
+    /** Every row of MariaDB's {@code t}, in key order, as {@code id|v|n}. */
+    private static List<String> rows(EmbeddedMariaDb maria, String database) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = maria.connect(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, v, n FROM t ORDER BY id")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+            }
+        }
+        return out;
     }
 
     @ParameterizedTest(name = "immediate={0}")
