@@ -19,6 +19,17 @@ public interface Positions {
     void prepare(String database);
 
     /**
+     * Records, once, that the loop of this name writes into {@code database}, and refuses a name already recorded for
+     * another database: where positions are kept once per server (a MySQL server's, a CockroachDB cluster's
+     * {@code _cdc_sink}), two loops of one name into two databases would read and overwrite each other's position and
+     * skip each other's rows.
+     *
+     * @throws IllegalArgumentException    when another database's loop holds the name (one line saying what to do)
+     * @throws TargetUnavailableException when the record cannot be read or written
+     */
+    void claim(String database, String loopName);
+
+    /**
      * The loop's stored position, if any.
      *
      * @throws TargetUnavailableException when it cannot be read

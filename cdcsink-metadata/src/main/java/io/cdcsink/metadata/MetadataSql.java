@@ -262,6 +262,22 @@ abstract class MetadataSql {
                 + " updated_at TIMESTAMPTZ NOT NULL DEFAULT now())";
     }
 
+    String createLoops(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table
+                + " (loop_name TEXT PRIMARY KEY, target_db TEXT NOT NULL,"
+                + " claimed_at TIMESTAMPTZ NOT NULL DEFAULT now())";
+    }
+
+    /** Parameters: loop name, target database; a name already recorded keeps its database. */
+    String claimLoop(String table) {
+        return "INSERT INTO " + table + " (loop_name, target_db) VALUES (?, ?) ON CONFLICT (loop_name) DO NOTHING";
+    }
+
+    /** Parameter: loop name. */
+    String selectLoop(String table) {
+        return "SELECT target_db FROM " + table + " WHERE loop_name = ?";
+    }
+
     /** Parameter: loop name. */
     String selectPosition(String table) {
         return "SELECT position, commit_time FROM " + table + " WHERE loop_name = ?";

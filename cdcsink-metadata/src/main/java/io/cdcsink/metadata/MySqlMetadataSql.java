@@ -218,6 +218,19 @@ final class MySqlMetadataSql extends MetadataSql {
     }
 
     @Override
+    String createLoops(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (loop_name " + LOOP + " PRIMARY KEY, target_db " + NAME
+                + " NOT NULL, claimed_at DATETIME(6) NOT NULL DEFAULT (" + NOW + "))" + TABLE_OPTIONS;
+    }
+
+    @Override
+    String claimLoop(String table) {
+        // Not INSERT IGNORE, which would also turn a value error into a warning.
+        return "INSERT INTO " + table + " (loop_name, target_db) VALUES (?, ?)"
+                + " ON DUPLICATE KEY UPDATE loop_name = loop_name";
+    }
+
+    @Override
     String upsertPosition(String table) {
         return "INSERT INTO " + table + " (loop_name, position, commit_time, updated_at) VALUES (?, ?, ?, " + NOW
                 + ") ON DUPLICATE KEY UPDATE position = VALUES(position), commit_time = VALUES(commit_time), "

@@ -14,10 +14,14 @@ import java.util.Optional;
 
 /**
  * Positions of logical-replication loops in the metadata schema of the target database that receives each loop's
- * rows: {@code <targetDB>._cdc_sink.}{@value #TABLE}{@code (loop_name, position, commit_time, updated_at)}.
+ * rows: {@code <targetDB>._cdc_sink.}{@value #TABLE}{@code (loop_name, position, commit_time, updated_at)}, and in
+ * {@value #LOOPS} the database each loop name writes into, which is what keeps two loops of one name apart where the
+ * metadata is the server's (MySQL, CockroachDB).
  */
 public final class SqlPositions implements Positions {
     public static final String TABLE = "logical_positions";
+    /** Which database each loop name writes into: {@code (loop_name, target_db, claimed_at)}. */
+    public static final String LOOPS = "logical_loops";
 
     private final TargetPools pools;
     private final SqlMetadataSchema area;
@@ -32,7 +36,36 @@ public final class SqlPositions implements Positions {
 
     @Override
     public void prepare(String database) {
-        area.ensureTables(database, TABLE, List.of(sql.createPositions(area.qualify(database, TABLE))));
+        area.ensureTables(database, TABLE, List.of(sql.createPositions(area.qualify(database, TABLE)),
+                sql.createLoops(area.qualify(database, LOOPS))));
+    }
+
+    @Override
+    public void claim(String database, String loopName) {
+        String table = area.qualify(database, LOOPS);
+        String holder;
+        try (Connection conn = pools.forDatabase(database).getConnection()) {
+            conn.setAutoCommit(true);
+            try (PreparedStatement insert = conn.prepareStatement(sql.claimLoop(table))) {
+                insert.setString(1, loopName);
+                insert.setString(2, database);
+                insert.executeUpdate();
+            }
+            try (PreparedStatement select = conn.prepareStatement(sql.selectLoop(table))) {
+                select.setString(1, loopName);
+                try (ResultSet rs = select.executeQuery()) {
+                    holder = rs.next() ? rs.getString(1) : database;
+                }
+            }
+        } catch (SQLException e) {
+            throw new TargetUnavailableException("could not record loop " + loopName + " in " + database + "."
+                    + table + ": " + e.getMessage(), e);
+        }
+        if (!holder.equals(database)) {
+            throw new IllegalArgumentException("--loopName " + loopName + " is taken by a loop into database "
+                    + holder + " of this target, which keeps its position in the same " + table + ": give this loop"
+                    + " its own --loopName (or delete that row if the other loop is gone for good)");
+        }
     }
 
     @Override

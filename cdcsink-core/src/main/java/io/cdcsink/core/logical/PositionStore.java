@@ -22,9 +22,14 @@ final class PositionStore {
         this.loopName = loopName;
     }
 
-    /** Creates where positions are kept unless it exists. */
+    /**
+     * Creates where positions are kept unless it exists, and records that this loop's name writes into this database.
+     *
+     * @throws IllegalArgumentException when a loop of the same name into another database keeps its position there
+     */
     void ensure() {
         positions.prepare(database);
+        positions.claim(database, loopName);
     }
 
     /**
