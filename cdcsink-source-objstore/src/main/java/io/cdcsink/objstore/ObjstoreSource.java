@@ -37,6 +37,8 @@ final class ObjstoreSource implements Source {
     private Optional<String> floor = Optional.empty();
     /** Files after {@link #floor} already processed. */
     private final TreeSet<String> done = new TreeSet<>();
+    /** Resolved files a listing already showed, not yet processed: see {@link #poll()}. */
+    private final TreeSet<String> listedResolved = new TreeSet<>();
     private volatile Optional<String> problem = Optional.empty();
 
     ObjstoreSource(ObjstoreConfig config, Pipeline pipeline, ObjectStore store, Progress progress) {
@@ -80,9 +82,25 @@ final class ObjstoreSource implements Source {
         }
     }
 
-    /** Processes every new file once, in name order; stops at the first that fails (tried again next time). */
+    /**
+     * Processes every new file once, in name order; stops at the first that fails (tried again next time).
+     *
+     * <p>A resolved file is acted on only if a listing that began after it existed shows it: the changefeed writes a
+     * resolved file after every row file it covers, but one listing can take in the resolved file and still miss a
+     * row file that sorts before it (a directory read while the file is moved into place, an S3 listing whose earlier
+     * page was returned before a late file landed on it). Acting on that listing would raise the floor past the
+     * row file, which would then never be read. So a listing showing a resolved file not seen before is followed by
+     * a second one, which began after that file existed and so shows every row file before it; a resolved file that
+     * first appears in the second listing waits for the next poll.
+     */
     void poll() throws Exception {
-        for (String name : store.list(floor)) {
+        List<String> names = store.list(floor);
+        List<String> fresh = names.stream().filter(n -> !listedResolved.contains(n) && isResolved(n)).toList();
+        if (!fresh.isEmpty()) {
+            listedResolved.addAll(fresh);
+            names = store.list(floor);
+        }
+        for (String name : names) {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
@@ -98,15 +116,23 @@ final class ObjstoreSource implements Source {
                 progress.save(name, floor);
                 done.add(name);
             } else if (file.get() instanceof ChangefeedFile.Resolved resolved) {
+                if (!listedResolved.contains(name)) {
+                    return; // first listed by the second listing: acted on at the next poll
+                }
                 if (!immediate()) {
                     pipeline.resolved(config.targetSchema(), resolved.resolved());
                 }
                 progress.save(name, Optional.of(name));
                 floor = Optional.of(name);
                 done.headSet(name, true).clear();
+                listedResolved.headSet(name, true).clear();
                 LOG.debug("resolved {} ({})", resolved.resolved(), name);
             }
         }
+    }
+
+    private static boolean isResolved(String name) {
+        return ChangefeedFile.parse(name).filter(f -> f instanceof ChangefeedFile.Resolved).isPresent();
     }
 
     private void rows(ChangefeedFile.Rows file) throws Exception {
