@@ -13,41 +13,19 @@ import io.cdcsink.api.SourceProvider;
 import io.cdcsink.api.TableName;
 import io.cdcsink.api.TargetUnavailableException;
 import io.cdcsink.core.Replicator;
-import io.cdcsink.core.TargetConfig;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline durably takes a file, then the source sees a failure before it records its progress (what a process
  * sees that loses its target connection right then): the source reports the problem, reads the file again at the
  * next poll and the target ends up as if it had been read once.
  */
-class AcceptedButNotRecordedIT extends ObjstoreScenario {
-    @TempDir
-    Path dir;
-
-    @BeforeEach
-    void feed() {
-        feed = new Feed((name, content) -> {
-            Path file = dir.resolve(name);
-            Files.createDirectories(file.getParent());
-            Files.write(file, content);
-        });
-    }
-
-    @Override
-    Map<String, String> sourceOptions() {
-        return Map.of("source", dir.toUri().toString());
-    }
-
+class AcceptedButNotRecordedIT extends LocalDirectoryScenario {
     @Test
     void aFileTakenTwiceAndAResolvedTimestampSentTwiceAreHarmless() throws Exception {
         createTables();
@@ -68,11 +46,7 @@ class AcceptedButNotRecordedIT extends ObjstoreScenario {
         feed.rows("a", "a", Feed.at(1), false, "[1]", Feed.a(1, "a1@1"), "[2]", Feed.a(2, "a2@1"));
         feed.rows("a", "a", Feed.at(2), true, "[1]", Feed.a(1, "a1@2"), "[2]", null);
         feed.resolved(Feed.at(2));
-        Map<String, String> options = new java.util.HashMap<>(sourceOptions());
-        options.put("targetSchema", db + ".public");
-        options.put("pollInterval", "50ms");
-        try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString()))
-                .disableAuthentication().source(failingAfterAccept, options).start()) {
+        try (Replicator r = start(failingAfterAccept)) {
             Source source = r.sources().get(0);
             await("the problem reported", () -> {
                 source.problem().ifPresent(seenProblem::set);

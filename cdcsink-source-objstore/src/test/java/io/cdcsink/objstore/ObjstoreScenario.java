@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcsink.api.Hlc;
+import io.cdcsink.api.SourceProvider;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.core.TargetConfig;
 import io.cdcsink.testing.EmbeddedPg;
@@ -44,12 +45,22 @@ abstract class ObjstoreScenario {
     }
 
     Replicator start(boolean immediate) throws Exception {
+        return Replicator.builder().target(TargetConfig.of(pg.connectionString())).disableAuthentication()
+                .source(ObjstoreSourceProvider.NAME, options(immediate)).start();
+    }
+
+    /** The source a test's own provider makes, in consistent mode, with the options {@link #start} gives. */
+    Replicator start(SourceProvider provider) throws Exception {
+        return Replicator.builder().target(TargetConfig.of(pg.connectionString())).disableAuthentication()
+                .source(provider, options(false)).start();
+    }
+
+    private Map<String, String> options(boolean immediate) {
         Map<String, String> options = new HashMap<>(sourceOptions());
         options.put("targetSchema", db + ".public");
         options.put("pollInterval", "50ms");
         options.put("immediate", Boolean.toString(immediate));
-        return Replicator.builder().target(TargetConfig.of(pg.connectionString())).disableAuthentication()
-                .source(ObjstoreSourceProvider.NAME, options).start();
+        return options;
     }
 
     void runConsistentScenario() throws Exception {

@@ -7,19 +7,12 @@ import io.cdcsink.api.Source;
 import io.cdcsink.api.SourceContext;
 import io.cdcsink.api.SourceProvider;
 import io.cdcsink.core.Replicator;
-import io.cdcsink.core.TargetConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One listing takes in a resolved file but misses a row file that sorts before it, as a directory read can while the
@@ -28,24 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a source that raised its floor past the row file lost it for good (GracefulStopIT's objstore run once ended one
  * bank_log row short this way).
  */
-class StraddledListingIT extends ObjstoreScenario {
-    @TempDir
-    Path dir;
-
-    @BeforeEach
-    void feed() {
-        feed = new Feed((name, content) -> {
-            Path file = dir.resolve(name);
-            Files.createDirectories(file.getParent());
-            Files.write(file, content);
-        });
-    }
-
-    @Override
-    Map<String, String> sourceOptions() {
-        return Map.of("source", dir.toUri().toString());
-    }
-
+class StraddledListingIT extends LocalDirectoryScenario {
     @Test
     void aRowFileTheListingOfItsResolvedFileMissedIsStillRead() throws Exception {
         createTables();
@@ -89,11 +65,7 @@ class StraddledListingIT extends ObjstoreScenario {
                 return new ObjstoreSource(config, context.pipeline(), store, progress);
             }
         };
-        Map<String, String> options = new HashMap<>(sourceOptions());
-        options.put("targetSchema", db + ".public");
-        options.put("pollInterval", "50ms");
-        try (Replicator r = Replicator.builder().target(TargetConfig.of(pg.connectionString()))
-                .disableAuthentication().source(straddling, options).start()) {
+        try (Replicator r = start(straddling)) {
             awaitTarget(Feed.at(1));
             feed.rows("a", "a", Feed.at(2), false, "[1]", Feed.a(1, "a1@2"), "[2]", Feed.a(2, "a2@2"));
             feed.resolved(Feed.at(2));
