@@ -51,6 +51,7 @@ final class ObjstoreSource implements Source {
     @Override
     public void start() throws Exception {
         progress.createIfMissing();
+        progress.claim(config.targetSchema().toString());
         Progress.Position at = progress.load();
         floor = at.resolvedFile();
         LOG.info("reading the changefeed in {} into {}{}; {}", config.source(), config.targetSchema(),

@@ -20,6 +20,8 @@ import javax.sql.DataSource;
  */
 final class Progress {
     static final String TABLE = "_cdc_sink.objstore_progress";
+    /** The target schema each source URL is read into: see {@link #claim}. */
+    static final String TARGETS = "_cdc_sink.objstore_targets";
 
     /** @param lastFile the last file processed; @param resolvedFile the last resolved file processed */
     record Position(Optional<String> lastFile, Optional<String> resolvedFile) {
@@ -46,6 +48,49 @@ final class Progress {
                     + " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
                     : "CREATE TABLE IF NOT EXISTS " + TABLE + " (source_url TEXT PRIMARY KEY,"
                     + " last_file TEXT NOT NULL, resolved_file TEXT, updated_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+            s.execute(mysql(c)
+                    ? "CREATE TABLE IF NOT EXISTS " + TARGETS + " (source_url VARCHAR(" + MYSQL_MAX_URL + ") CHARACTER"
+                    + " SET utf8mb4 COLLATE utf8mb4_bin PRIMARY KEY, target_schema LONGTEXT NOT NULL,"
+                    + " claimed_at DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6))) ENGINE=InnoDB"
+                    + " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+                    : "CREATE TABLE IF NOT EXISTS " + TARGETS + " (source_url TEXT PRIMARY KEY,"
+                    + " target_schema TEXT NOT NULL, claimed_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+        }
+    }
+
+    /**
+     * Records, once, the target schema this source is read into, and refuses another: the progress row is the
+     * source URL's, so two commands reading one source into two schemas whose progress shares a table (two schemas of
+     * one database; on MySQL, two databases of one server) would read and overwrite each other's progress and skip
+     * each other's files.
+     *
+     * @throws IllegalArgumentException when the source is recorded for another schema (one line saying what to do)
+     */
+    void claim(String targetSchema) throws SQLException {
+        String holder;
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement insert = c.prepareStatement(mysql(c)
+                    ? "INSERT INTO " + TARGETS + " (source_url, target_schema) VALUES (?, ?)"
+                    + " ON DUPLICATE KEY UPDATE source_url = source_url"
+                    : "INSERT INTO " + TARGETS + " (source_url, target_schema) VALUES (?, ?)"
+                    + " ON CONFLICT (source_url) DO NOTHING")) {
+                insert.setString(1, source);
+                insert.setString(2, targetSchema);
+                insert.executeUpdate();
+            }
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT target_schema FROM " + TARGETS + " WHERE source_url = ?")) {
+                select.setString(1, source);
+                try (ResultSet rs = select.executeQuery()) {
+                    holder = rs.next() ? rs.getString(1) : targetSchema;
+                }
+            }
+        }
+        if (!holder.equals(targetSchema)) {
+            throw new IllegalArgumentException("--source " + source + " is already read into " + holder + " on this"
+                    + " target, whose progress this command would share (" + TABLE + "): read a changefeed into one"
+                    + " schema per target (give another schema its own changefeed or prefix), or delete the source's"
+                    + " row of " + TARGETS + " if the other command is gone for good");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.cdcsink.objstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdcsink.testing.TestDatabase;
 import java.sql.SQLException;
@@ -12,6 +13,22 @@ class ProgressIT {
     /** The target database of a test: PostgreSQL here, MariaDB in the subclass. */
     protected TestDatabase database(String prefix) {
         return new TestDatabase(prefix);
+    }
+
+    /** A source is read into one schema of a target: a second command into another schema would share its row. */
+    @Test
+    void aSourceIsReadIntoOneSchemaOfATarget() throws SQLException {
+        TestDatabase db = database("objstore_claim");
+        String url = "s3://bucket/" + db.name + "/claimed";
+        Progress progress = new Progress(db.pools.forDatabase(db.name), url);
+        progress.createIfMissing();
+        progress.claim(db.name + ".public");
+        progress.claim(db.name + ".public");
+        assertThatThrownBy(() -> progress.claim(db.name + ".other")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--source " + url + " is already read into " + db.name + ".public on this"
+                        + " target");
+        new Progress(db.pools.forDatabase(db.name), url + "/another").claim(db.name + ".other");
+        progress.claim(db.name + ".public");
     }
 
     @Test
