@@ -2,6 +2,7 @@ package io.cdcsink.metadata;
 
 import io.cdcsink.api.LogicalPosition;
 import io.cdcsink.api.TargetUnavailableException;
+import io.cdcsink.api.sql.Claims;
 import io.cdcsink.engine.Positions;
 import io.cdcsink.engine.TargetPools;
 import jakarta.inject.Inject;
@@ -45,18 +46,7 @@ public final class SqlPositions implements Positions {
         String table = area.qualify(database, LOOPS);
         String holder;
         try (Connection conn = pools.forDatabase(database).getConnection()) {
-            conn.setAutoCommit(true);
-            try (PreparedStatement insert = conn.prepareStatement(sql.claimLoop(table))) {
-                insert.setString(1, loopName);
-                insert.setString(2, database);
-                insert.executeUpdate();
-            }
-            try (PreparedStatement select = conn.prepareStatement(sql.selectLoop(table))) {
-                select.setString(1, loopName);
-                try (ResultSet rs = select.executeQuery()) {
-                    holder = rs.next() ? rs.getString(1) : database;
-                }
-            }
+            holder = Claims.claim(conn, sql.claimLoop(table), sql.selectLoop(table), loopName, database);
         } catch (SQLException e) {
             throw new TargetUnavailableException("could not record loop " + loopName + " in " + database + "."
                     + table + ": " + e.getMessage(), e);

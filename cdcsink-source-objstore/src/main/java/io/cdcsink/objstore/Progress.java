@@ -1,5 +1,6 @@
 package io.cdcsink.objstore;
 
+import io.cdcsink.api.sql.Claims;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,22 +70,11 @@ final class Progress {
     void claim(String targetSchema) throws SQLException {
         String holder;
         try (Connection c = db.getConnection()) {
-            try (PreparedStatement insert = c.prepareStatement(mysql(c)
-                    ? "INSERT INTO " + TARGETS + " (source_url, target_schema) VALUES (?, ?)"
-                    + " ON DUPLICATE KEY UPDATE source_url = source_url"
-                    : "INSERT INTO " + TARGETS + " (source_url, target_schema) VALUES (?, ?)"
-                    + " ON CONFLICT (source_url) DO NOTHING")) {
-                insert.setString(1, source);
-                insert.setString(2, targetSchema);
-                insert.executeUpdate();
-            }
-            try (PreparedStatement select = c.prepareStatement(
-                    "SELECT target_schema FROM " + TARGETS + " WHERE source_url = ?")) {
-                select.setString(1, source);
-                try (ResultSet rs = select.executeQuery()) {
-                    holder = rs.next() ? rs.getString(1) : targetSchema;
-                }
-            }
+            String insert = "INSERT INTO " + TARGETS + " (source_url, target_schema) VALUES (?, ?)"
+                    + (mysql(c) ? " ON DUPLICATE KEY UPDATE source_url = source_url"
+                    : " ON CONFLICT (source_url) DO NOTHING");
+            holder = Claims.claim(c, insert, "SELECT target_schema FROM " + TARGETS + " WHERE source_url = ?", source,
+                    targetSchema);
         }
         if (!holder.equals(targetSchema)) {
             throw new IllegalArgumentException("--source " + source + " is already read into " + holder + " on this"
