@@ -72,7 +72,6 @@ final class CdsTrainingCommand implements Callable<Integer> {
         }
         new ObjectMapper().readTree(ROW);
         JvmMetrics.builder().register(new PrometheusRegistry()); // a started replicator registers them
-
         loadPackages();
         return 0;
     }

@@ -3,9 +3,11 @@ package io.cdcsink.cli;
 import io.cdcsink.core.Replicator;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,9 +19,16 @@ final class LogicalRunner {
     private LogicalRunner() {
     }
 
-    /** The replicator of the named logical source ({@code pglogical}, {@code mylogical}) with these options. */
-    static Replicator.Builder builder(LogicalOptions options, String source, Map<String, String> sourceOptions) {
-        return Replicator.builder().target(options.target()).withoutStaging().source(source, sourceOptions);
+    /**
+     * The replicator of the named logical source ({@code pglogical}, {@code mylogical}): the loop's options of these
+     * flags and {@code loopName}, then the source's own, asked for after the loop's flags are checked (a bad loop flag
+     * is the error reported, not the source's).
+     */
+    static Replicator.Builder builder(LogicalOptions options, String loopName, String source,
+                                      Supplier<Map<String, String>> sourceOptions) {
+        Map<String, String> all = new LinkedHashMap<>(options.loop(loopName));
+        all.putAll(sourceOptions.get());
+        return Replicator.builder().target(options.target()).withoutStaging().source(source, all);
     }
 
     /** Runs a logical source's replicator ({@link #builder}) as a process. */

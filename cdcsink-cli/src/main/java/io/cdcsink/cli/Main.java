@@ -51,9 +51,10 @@ public final class Main implements Runnable {
         CommandLine cli = commandLine(main, defaults, commandName(args));
         cli.setExecutionStrategy(parsed -> {
             try {
-                LogSetup.check(main.global);
                 if (logs(parsed)) {
                     LogSetup.apply(main.global);
+                } else {
+                    LogSetup.check(main.global);
                 }
             } catch (IllegalArgumentException e) {
                 // A bad --logFormat is a usage error: one line, exit 2.

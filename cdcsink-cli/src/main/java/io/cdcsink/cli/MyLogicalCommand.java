@@ -4,10 +4,8 @@ import io.cdcsink.core.Replicator;
 import io.cdcsink.mysql.MyLogicalConfig;
 import io.cdcsink.mysql.MyLogicalSourceProvider;
 import io.cdcsink.mysql.MySqlConn;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -58,9 +56,7 @@ final class MyLogicalCommand implements Callable<Integer>, Replicating {
 
     @Override
     public Replicator.Builder replicator() {
-        Map<String, String> source = new LinkedHashMap<>(options.loop(loopName));
-        source.putAll(config().toOptions());
-        return LogicalRunner.builder(options, MyLogicalSourceProvider.NAME, source);
+        return LogicalRunner.builder(options, loopName, MyLogicalSourceProvider.NAME, () -> config().toOptions());
     }
 
     /** The source settings of these flags. */

@@ -3,8 +3,6 @@ package io.cdcsink.cli;
 import io.cdcsink.core.Replicator;
 import io.cdcsink.pg.PgLogicalConfig;
 import io.cdcsink.pg.PgLogicalSourceProvider;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,9 +42,7 @@ final class PgLogicalCommand implements Callable<Integer>, Replicating {
 
     @Override
     public Replicator.Builder replicator() {
-        Map<String, String> source = new LinkedHashMap<>(options.loop(loopName));
-        source.putAll(config().toOptions());
-        return LogicalRunner.builder(options, PgLogicalSourceProvider.NAME, source);
+        return LogicalRunner.builder(options, loopName, PgLogicalSourceProvider.NAME, () -> config().toOptions());
     }
 
     /** The source settings of these flags. */
